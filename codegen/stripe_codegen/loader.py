@@ -1,0 +1,98 @@
+"""Load an OpenAPI document (JSON or YAML, path or URL) into plain Python data.
+
+YAML goes through PyYAML's C loader when it is available (a 4 MB spec loads in
+about a second instead of twenty). Every failure becomes a :class:`SpecError`
+naming the file and, where the parser knows it, the line.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from .errors import SpecError, SpecProblem
+
+try:  # the C loader is an order of magnitude faster on the 4 MB Stripe spec
+    from yaml import CSafeLoader as _YamlLoader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _YamlLoader  # type: ignore[assignment]
+
+
+@attrs.frozen
+class LoadedSpec:
+    """A spec document with where it came from and the digest of its bytes."""
+
+    document: dict[str, Any]
+    source: str
+    sha256: str
+
+    @property
+    def api_version(self) -> str:
+        info = self.document.get("info")
+        version = info.get("version") if isinstance(info, dict) else None
+        return str(version) if version is not None else "unknown"
+
+    @property
+    def schemas(self) -> dict[str, Any]:
+        components = self.document.get("components") or {}
+        schemas = components.get("schemas") if isinstance(components, dict) else None
+        return schemas if isinstance(schemas, dict) else {}
+
+
+def _read_bytes(source: str) -> bytes:
+    if source.startswith(("http://", "https://")):
+        try:
+            with urllib.request.urlopen(source, timeout=60) as response:  # noqa: S310 (user-given URL)
+                return bytes(response.read())
+        except OSError as exc:
+            raise SpecError(SpecProblem(source, "", f"cannot download: {exc}")) from None
+    try:
+        return Path(source).read_bytes()
+    except FileNotFoundError:
+        raise SpecError(SpecProblem(source, "", "no such file")) from None
+    except IsADirectoryError:
+        raise SpecError(SpecProblem(source, "", "is a directory, not a spec file")) from None
+    except OSError as exc:
+        raise SpecError(SpecProblem(source, "", f"cannot read: {exc.strerror}")) from None
+
+
+def parse_document(data: bytes, source: str) -> Any:
+    """Parse JSON or YAML bytes; the format is chosen by the first non-blank character."""
+    text_start = data.lstrip()[:1]
+    if text_start in (b"{", b"["):
+        try:
+            return json.loads(data)
+        except UnicodeDecodeError as exc:
+            raise SpecError(SpecProblem(source, "", f"not UTF-8 text: {exc.reason}")) from None
+        except json.JSONDecodeError as exc:
+            raise SpecError(
+                SpecProblem(source, "", f"invalid JSON: {exc.msg} (column {exc.colno})", exc.lineno)
+            ) from None
+    import yaml
+
+    try:
+        return yaml.load(data, Loader=_YamlLoader)  # noqa: S506 (safe loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        what = exc.problem or exc.context or "syntax error"
+        raise SpecError(SpecProblem(source, "", f"invalid YAML: {what}", line)) from None
+    except yaml.YAMLError as exc:
+        raise SpecError(SpecProblem(source, "", f"invalid YAML: {exc}")) from None
+
+
+def load_spec(source: str | Path) -> LoadedSpec:
+    """Read and parse a spec; raise :class:`SpecError` if it is not an OpenAPI 3 document."""
+    name = str(source)
+    data = _read_bytes(name)
+    document = parse_document(data, name)
+    if not isinstance(document, dict):
+        raise SpecError(SpecProblem(name, "", "not an OpenAPI document (top level is not a mapping)"))
+    if "openapi" not in document and "components" not in document:
+        raise SpecError(SpecProblem(name, "", "not an OpenAPI document (no 'openapi' or 'components')"))
+    return LoadedSpec(document=document, source=name, sha256=hashlib.sha256(data).hexdigest())
