@@ -1,0 +1,63 @@
+"""Timing helpers: medians over repeated rounds, so a noisy shared machine reports stable ratios."""
+
+from __future__ import annotations
+
+import gc
+import statistics
+import time
+from collections.abc import Callable, Sequence
+from typing import Any
+
+
+def per_call(fn: Callable[[], Any], *, rounds: int = 15, min_time: float = 0.05) -> float:
+    """Median seconds per call of ``fn`` over ``rounds`` rounds (each round runs ≥ ``min_time``)."""
+    fn()  # warm up (caches, lazily built hooks)
+    number = 1
+    while True:
+        start = time.perf_counter()
+        for _ in range(number):
+            fn()
+        elapsed = time.perf_counter() - start
+        if elapsed >= min_time:
+            break
+        number *= 2
+    samples = []
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        for _ in range(rounds):
+            start = time.perf_counter()
+            for _ in range(number):
+                fn()
+            samples.append((time.perf_counter() - start) / number)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+    return statistics.median(samples)
+
+
+def once(fn: Callable[[], Any], *, rounds: int = 3) -> float:
+    """Median wall time of a slow operation run ``rounds`` times (no inner loop)."""
+    samples = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        fn()
+        samples.append(time.perf_counter() - start)
+    return statistics.median(samples)
+
+
+def fmt_time(seconds: float) -> str:
+    if seconds >= 1:
+        return f"{seconds:.2f} s"
+    if seconds >= 1e-3:
+        return f"{seconds * 1e3:.2f} ms"
+    return f"{seconds * 1e6:.2f} µs"
+
+
+def table(title: str, rows: Sequence[tuple[str, float]], baseline: str) -> str:
+    """A Markdown table of median times with each row's ratio to ``baseline``."""
+    base = dict(rows)[baseline]
+    lines = [f"### {title}", "", "| implementation | median | ratio vs " + baseline + " |", "|---|---:|---:|"]
+    for name, seconds in rows:
+        lines.append(f"| {name} | {fmt_time(seconds)} | {seconds / base:.2f}× |")
+    return "\n".join(lines)
