@@ -1,0 +1,109 @@
+"""The bridge to datamodel-code-generator: its parser and reference resolution, our model type.
+
+We let datamodel-code-generator parse the selected component schemas with
+:class:`AttrsModel` as the data model type and keep what it is good at: the
+inventory of object models (including inline objects it lifts out of
+properties), their field order and their ``required`` sets, with ``$ref``
+resolved. We do not use its naming or its type rendering, and post-process
+the rest from the raw schema, because its parser cannot deliver these
+requirements:
+
+* names: it numbers clashing names (``Status1``, ``Code3``, ``LineItems2``),
+  and the number depends on which other schemas are present;
+* nullable enums: it emits a broken ``NoneType_None = None`` enum member;
+* Stripe's extensions: it keeps no ``format: unix-time``, and an ``anyOf``
+  branch with ``maxLength`` loses its primitive type in the data-type tree;
+* three field states: it has no notion of "absent" distinct from ``null``.
+"""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+from typing import Any, ClassVar
+
+import attrs
+from datamodel_code_generator.model.dataclass import DataClass
+from datamodel_code_generator.parser.openapi import OpenAPIParser
+
+from .errors import SpecError, SpecProblem
+
+_INLINE_OBJECT = "#-datamodel-code-generator-#-object-#-special-#"
+
+
+class AttrsModel(DataClass):
+    """datamodel-code-generator's data model type for our attrs classes.
+
+    Rendering happens in :mod:`stripe_codegen.render`, from the intermediate
+    model; this template is only what datamodel-code-generator requires a
+    model type to name.
+    """
+
+    TEMPLATE_FILE_PATH: ClassVar[str] = str(Path(__file__).parent / "templates" / "module.py.jinja2")
+
+
+@attrs.frozen
+class ParsedModel:
+    """What we keep of one datamodel-code-generator model."""
+
+    pointer: str
+    is_object: bool
+    #: (wire name, required) in the parser's field order.
+    fields: tuple[tuple[str, bool], ...]
+
+
+def dcg_pointer(reference_path: str) -> str:
+    """Turn a datamodel-code-generator reference path into a JSON pointer into the spec.
+
+    ``#/components/schemas/account/external_accounts#-…-object-#-special-#``
+    → ``/components/schemas/account/properties/external_accounts``.
+    """
+    path = reference_path.removeprefix("#")
+    parts = path.split("/")
+    out: list[str] = []
+    for index, part in enumerate(parts):
+        if part.endswith(_INLINE_OBJECT) and index > 3:
+            out += ["properties", part.removesuffix(_INLINE_OBJECT)]
+        else:
+            out.append(part)
+    return "/".join(out)
+
+
+def parse_models(schemas: dict[str, Any], source: str) -> dict[str, ParsedModel]:
+    """Run datamodel-code-generator's parser on component schemas; models by JSON pointer."""
+    document = {
+        "openapi": "3.0.3",
+        "info": {"title": "stripe-schemas input", "version": "0"},
+        "paths": {},
+        "components": {"schemas": schemas},
+    }
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            parser = OpenAPIParser(
+                document,  # type: ignore[arg-type]  # the base parser accepts a parsed dict
+                data_model_type=AttrsModel,
+                strict_nullable=True,
+                enum_field_as_literal="all",
+                use_annotated=False,
+            )
+            parser.parse_raw()
+    except Exception as exc:  # noqa: BLE001 - a parser failure is reported, not raised through
+        raise SpecError(
+            SpecProblem(source, "/components/schemas", f"datamodel-code-generator: {exc}")
+        ) from None
+    models: dict[str, ParsedModel] = {}
+    for model in parser.results:
+        pointer = dcg_pointer(model.reference.path)
+        if not pointer.startswith("/components/schemas/"):
+            continue
+        is_object = isinstance(model, AttrsModel)
+        if not is_object and "-#-special-#" in pointer:
+            continue  # its own enum models: we render Literal aliases instead
+        fields = tuple(
+            (field.original_name or field.name or "", bool(field.required))
+            for field in model.fields
+            if is_object
+        )
+        models[pointer] = ParsedModel(pointer=pointer, is_object=is_object, fields=fields)
+    return models

@@ -1,0 +1,134 @@
+"""The intermediate model: plain frozen attrs objects between parsing and rendering.
+
+Parsing (``parse.py``) turns a spec into a :class:`ModelSet`; rendering
+(``render.py``) turns a :class:`ModelSet` into Python source. Nothing here
+knows about source text, and nothing in the renderer knows about the spec.
+"""
+
+from __future__ import annotations
+
+from typing import Literal, Union
+
+import attrs
+
+PrimitiveName = Literal["str", "int", "float", "bool", "Any", "None"]
+
+
+@attrs.frozen
+class Primitive:
+    """A JSON scalar (or ``Any`` for a free-form value, ``None`` for a nested ``null``)."""
+
+    name: PrimitiveName
+
+
+@attrs.frozen
+class ModelRef:
+    """A reference to a generated class, by the JSON pointer of its schema."""
+
+    pointer: str
+
+
+@attrs.frozen
+class EnumRef:
+    """A ``Literal`` alias, by the JSON pointer of the enum schema that defines it."""
+
+    pointer: str
+
+
+@attrs.frozen
+class ListOf:
+    item: TypeExpr
+
+
+@attrs.frozen
+class MapOf:
+    """A JSON object used as a free-form mapping (``additionalProperties``)."""
+
+    value: TypeExpr
+
+
+@attrs.frozen
+class UnionOf:
+    """``anyOf`` branches that are not an expandable field."""
+
+    members: tuple[TypeExpr, ...]
+
+
+@attrs.frozen
+class ExpandableOf:
+    """An expandable field: an ID string, or one of the expansion targets."""
+
+    targets: tuple[ModelRef, ...]
+
+
+TypeExpr = Union[Primitive, ModelRef, EnumRef, ListOf, MapOf, UnionOf, ExpandableOf]
+
+
+@attrs.frozen
+class EnumDef:
+    """A named ``Literal`` alias for an enum."""
+
+    pointer: str
+    name: str
+    module: str
+    values: tuple[str, ...]
+
+
+@attrs.frozen
+class FieldDef:
+    """One property of an object schema, with its three-state typing facts."""
+
+    wire_name: str
+    attr_name: str
+    type: TypeExpr
+    required: bool
+    nullable: bool
+    max_length: int | None = None
+    format: str | None = None
+    enum: tuple[str, ...] | None = None
+    bypass_validation: bool = False
+    #: Resource ids of expansion targets (from ``x-expansionResources``).
+    expansion: tuple[str, ...] = ()
+
+
+@attrs.frozen
+class ClassDef:
+    """An object schema that becomes an attrs class."""
+
+    pointer: str
+    #: The component key (``identity.verification_session``), or the pointer for an inline object.
+    schema_key: str
+    name: str
+    module: str
+    resource_id: str | None
+    fields: tuple[FieldDef, ...]
+
+
+@attrs.frozen
+class AliasDef:
+    """A component schema that is a union of objects (``anyOf`` at the top): a type alias."""
+
+    pointer: str
+    schema_key: str
+    name: str
+    module: str
+    type: TypeExpr
+
+
+@attrs.frozen
+class ModelSet:
+    """Everything the renderer needs, in a deterministic order."""
+
+    api_version: str
+    spec_sha256: str
+    spec_name: str
+    classes: tuple[ClassDef, ...]
+    aliases: tuple[AliasDef, ...]
+    enums: tuple[EnumDef, ...]
+    #: Component keys included, sorted (the schema document is built from these).
+    schema_keys: tuple[str, ...]
+
+    def modules(self) -> tuple[str, ...]:
+        names = {c.module for c in self.classes} | {a.module for a in self.aliases}
+        names |= {e.module for e in self.enums}
+        return tuple(sorted(names))
