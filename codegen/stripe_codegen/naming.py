@@ -87,6 +87,8 @@ class ModulePlacer:
         if "." in key:
             return split_resource(key)[0]
         plain = key.removeprefix("deleted_")
+        if plain in self._core:  # deleted_customer → core, beside customer
+            return CORE_MODULE
         for namespace in self._namespaces:  # issuing_card_… → issuing
             if plain.startswith(namespace + "_"):
                 return namespace

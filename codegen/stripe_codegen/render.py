@@ -181,9 +181,10 @@ def render_module(model_set: ModelSet, module: str, names: _Names) -> str:
     for alias in model_set.aliases:
         if alias.module == module:
             used.add("TypeAlias")
-            aliases.append(
-                {"name": alias.name, "annotation": names.annotation(alias.type, module, used)}
-            )
+            # Quoted: a module-level alias is evaluated at import time, when the classes it
+            # names (later in this module, or in a module still being imported) may not exist.
+            annotation = names.annotation(alias.type, module, used)
+            aliases.append({"name": alias.name, "annotation": q(annotation)})
     enums = []
     for enum in model_set.enums:
         if enum.module == module:

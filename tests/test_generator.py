@@ -1,0 +1,331 @@
+"""The generator: golden record, determinism, stable names, field typing, bad input."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import json
+import re
+import subprocess
+import sys
+import typing
+from pathlib import Path
+from typing import Any
+
+import attrs
+import pytest
+import yaml
+from _specs import widget_spec
+from conftest import ROOT, SHARED, require_shared
+
+from stripe_codegen.generate import Generated, generate, stale_files, write
+from stripe_schemas import UNSET, field_info
+from stripe_schemas.cli import main
+
+BUNDLED = ROOT / "spec" / "stripe-identity.yaml"
+
+
+def write_spec(tmp_path: Path, document: dict[str, Any], name: str = "spec.yaml") -> Path:
+    path = tmp_path / name
+    if name.endswith(".json"):
+        path.write_text(json.dumps(document))
+    else:
+        path.write_text(yaml.safe_dump(document, sort_keys=False))
+    return path
+
+
+def import_generated(out: Path, package: str) -> Any:
+    sys.path.insert(0, str(out))
+    try:
+        module = importlib.import_module(package)
+        for name in module.MODULES:
+            importlib.import_module(f"{package}.{name}")
+        return module
+    finally:
+        sys.path.remove(str(out))
+
+
+@pytest.fixture(scope="module")
+def bundled() -> Generated:
+    return generate(BUNDLED, ["identity.verification_session"])
+
+
+def test_golden_record(bundled: Generated) -> None:
+    """Regenerating from spec/ reproduces the committed generated/ byte for byte."""
+    assert stale_files(bundled, ROOT / "generated") == []
+
+
+def test_deterministic(bundled: Generated) -> None:
+    """Generating twice gives identical bytes."""
+    again = generate(BUNDLED, ["identity.verification_session"])
+    assert again.files == bundled.files
+
+
+def test_identity_closure_contents(bundled: Generated) -> None:
+    """The identity closure has the 23 schemas, in identity and common modules, with readable names."""
+    ms = bundled.model_set
+    assert len(ms.schema_keys) == 23
+    names = {(c.module, c.name) for c in ms.classes}
+    assert ("identity", "VerificationSession") in names
+    assert ("identity", "VerificationReport") in names
+    assert ("common", "Address") in names
+    assert ("identity", "GelatoSessionLastError") in names
+    enum_names = {e.name for e in ms.enums}
+    assert {"VerificationSessionStatus", "VerificationSessionType"} <= enum_names
+    for name in {n for _, n in names} | enum_names:
+        assert not re.search(r"(Model|\d)$", name), name
+
+
+def test_file_headers(bundled: Generated) -> None:
+    """Each module is headed 'do not edit' with the API version and the spec's sha256."""
+    digest = hashlib.sha256(BUNDLED.read_bytes()).hexdigest()
+    for rel, text in bundled.files.items():
+        if rel.endswith(".py"):
+            head = text.splitlines()[:3]
+            assert "do not edit" in head[0]
+            assert head[1] == "# Stripe API version: 2023-08-16"
+            assert head[2] == f"# Spec sha256: {digest}"
+
+
+def test_committed_package_api() -> None:
+    """stripe_models exposes API_VERSION, the registries and model_for."""
+    import stripe_models
+    from stripe_models.identity import VerificationReport, VerificationSession
+
+    assert stripe_models.API_VERSION == "2023-08-16"
+    assert stripe_models.model_for("identity.verification_session") is VerificationSession
+    assert stripe_models.model_for("identity.verification_report") is VerificationReport
+    assert stripe_models.SCHEMAS["address"] == ("common", "Address")
+    with pytest.raises(KeyError):
+        stripe_models.model_for("no.such_thing")
+
+
+def test_identity_field_states() -> None:
+    """Required, optional-and-absent (UNSET) and nullable are kept apart in types and defaults."""
+    from stripe_models import common, identity
+
+    hints = typing.get_type_hints(identity.VerificationSession)
+    assert hints["created"] is int
+    assert set(typing.get_args(hints["client_secret"])) == {str, type(None), type(UNSET)}
+    report = typing.get_args(hints["last_verification_report"])
+    assert set(report) == {str, identity.VerificationReport, type(None), type(UNSET)}
+    assert typing.get_args(hints["status"]) == ("canceled", "processing", "requires_input", "verified")
+    vtype = typing.get_args(hints["type"])
+    assert "document" in typing.get_args(vtype[0]) and type(None) in vtype
+    outputs = typing.get_type_hints(identity.GelatoVerifiedOutputs)
+    assert common.Address in typing.get_args(outputs["address"])
+
+    fields = {a.name: a for a in attrs.fields(identity.VerificationSession)}
+    assert fields["client_secret"].default is UNSET
+    assert fields["created"].default is attrs.NOTHING
+    info = field_info(fields["last_verification_report"])
+    assert info is not None and info.expansion == ("identity.verification_report",)
+    created = field_info(fields["created"])
+    assert created is not None and created.format == "unix-time" and created.required
+    vtype_info = field_info(fields["type"])
+    assert vtype_info is not None and vtype_info.bypass_validation and vtype_info.nullable
+    assert vtype_info.enum == ("document", "id_number")
+    assert field_info(fields["id"]).max_length == 5000  # type: ignore[union-attr]
+    assert attrs.has(identity.VerificationSession)
+    assert "__slots__" in vars(identity.VerificationSession)
+    assert identity.VerificationSession.__stripe_resource__ == "identity.verification_session"
+
+
+def test_no_nonetype_enum_member(bundled: Generated) -> None:
+    """Nullable enums are Literal aliases with None outside them (no broken NoneType member)."""
+    text = bundled.files["stripe_models/identity.py"]
+    assert "NoneType" not in text
+    assert "type: VerificationSessionType | None | UnsetType" in text
+
+
+def test_keywords_and_builtins(tmp_path: Path) -> None:
+    """Keyword wire names get a safe attribute and keep the wire name; object/type stay."""
+    spec = write_spec(tmp_path, widget_spec())
+    result = generate(spec, ["shop.widget"], package="widgets_kw")
+    write(result, tmp_path / "out")
+    package = import_generated(tmp_path / "out", "widgets_kw")
+    widget = package.model_for("shop.widget")
+    fields = {a.name: field_info(a) for a in attrs.fields(widget) if field_info(a)}
+    assert fields["from_"].wire_name == "from"  # type: ignore[union-attr]
+    assert fields["class_"].wire_name == "class"  # type: ignore[union-attr]
+    assert {"object", "type"} <= set(fields)
+    text = result.files["widgets_kw/shop.py"]
+    assert "owner: Expandable[Owner] | None | UnsetType" in text
+    assert 'colour: WidgetColour | UnsetType' in text
+    assert "tags: list[WidgetTags] | UnsetType" in text
+    assert "notes: dict[str, str] | UnsetType" in text
+    assert result.files["widgets_kw/common.py"].count("class Address") == 1
+
+
+def test_adding_unrelated_schema_renames_nothing(tmp_path: Path) -> None:
+    """Adding unrelated schemas (even ones that would clash in a numbering scheme) renames nothing."""
+    base = widget_spec()
+    grown = widget_spec()
+    schemas = grown["components"]["schemas"]
+    schemas["other.widget"] = {
+        "type": "object",
+        "x-resourceId": "other.widget",
+        "properties": {"colour": {"type": "string", "enum": ["green"]}},
+    }
+    schemas["widget"] = {"type": "object", "x-resourceId": "widget", "properties": {}}
+    schemas["address_extra"] = {"type": "object", "properties": {"status": {"type": "string", "enum": ["a"]}}}
+    one = generate(write_spec(tmp_path, base, "a.yaml"), ["shop.widget"], package="p")
+    two = generate(write_spec(tmp_path, grown, "b.yaml"), ["shop.widget"], package="p")
+    body = lambda text: "\n".join(text.splitlines()[3:])  # noqa: E731 - skip the header lines
+    assert body(one.files["p/shop.py"]) == body(two.files["p/shop.py"])
+    assert body(one.files["p/common.py"]) == body(two.files["p/common.py"])
+    everything = generate(write_spec(tmp_path, grown, "c.yaml"), None, package="p")
+    names = {(c.module, c.name) for c in everything.model_set.classes}
+    assert {("shop", "Widget"), ("other", "Widget"), ("core", "Widget")} <= names
+
+
+def test_json_and_yaml_give_same_models(tmp_path: Path) -> None:
+    """A JSON spec and the same spec in YAML generate the same code (headers aside)."""
+    from_yaml = generate(write_spec(tmp_path, widget_spec(), "w.yaml"), None, package="p")
+    from_json = generate(write_spec(tmp_path, widget_spec(), "w.json"), None, package="p")
+    strip = lambda text: re.sub(r"SPEC_SHA256: Final = .*", "", "\n".join(text.splitlines()[3:]))  # noqa: E731
+    for rel, text in from_yaml.files.items():
+        if rel.endswith(".py"):
+            assert strip(text) == strip(from_json.files[rel])
+
+
+def test_generate_check_reports_stale(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """generate --check exits 0 when fresh, 1 with a readable diff when a file is stale."""
+    out = tmp_path / "gen"
+    spec = str(write_spec(tmp_path, widget_spec()))
+    assert main(["generate", "--spec", spec, "--root", "shop.widget", "--out", str(out)]) == 0
+    assert main(["generate", "--spec", spec, "--root", "shop.widget", "--out", str(out), "--check"]) == 0
+    module = out / "stripe_models" / "shop.py"
+    module.write_text(module.read_text().replace("class Widget:", "class Gadget:"))
+    capsys.readouterr()
+    code = main(["generate", "--spec", spec, "--root", "shop.widget", "--out", str(out), "--check"])
+    captured = capsys.readouterr()
+    assert code == 1
+    assert "-class Gadget:" in captured.out and "+class Widget:" in captured.out
+    assert "stale" in captured.err
+
+
+BAD_INPUTS = {
+    "missing file": (None, "no such file"),
+    "invalid yaml": ("openapi: 3.0.0\ncomponents: [unclosed\n", "invalid YAML"),
+    "invalid json": ('{"openapi": "3.0.0", "components": }', "invalid JSON"),
+    "dangling ref": (
+        {"openapi": "3.0.0", "components": {"schemas": {"a": {"type": "object", "properties": {"b": {"$ref": "#/components/schemas/nope"}}}}}},
+        "/components/schemas/a/properties/b/$ref",
+    ),
+    "schema not an object": (
+        {"openapi": "3.0.0", "components": {"schemas": {"a": ["not", "a", "schema"]}}},
+        "/components/schemas/a",
+    ),
+    "unknown root": (
+        {"openapi": "3.0.0", "components": {"schemas": {"a": {"type": "object"}}}},
+        "unknown root schema 'identity.verification_session'",
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(BAD_INPUTS))
+def test_bad_input_one_line_exit_2(kind: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Each kind of bad spec gets a one-line error naming file and pointer, exit code 2."""
+    content, expected = BAD_INPUTS[kind]
+    path = tmp_path / ("spec.json" if isinstance(content, dict) else "spec.yaml")
+    if isinstance(content, dict):
+        path.write_text(json.dumps(content))
+    elif content is not None:
+        path.write_text(content)
+    scope = [] if kind == "unknown root" else ["--all"]
+    code = main(["generate", "--spec", str(path), "--out", str(tmp_path / "out"), *scope])
+    err = capsys.readouterr().err
+    assert code == 2
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert str(path) in lines[0] and expected in lines[0]
+    assert "Traceback" not in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_bad_input_in_a_real_process(tmp_path: Path) -> None:
+    """The installed command prints no traceback for a broken spec (checked in a subprocess)."""
+    path = tmp_path / "broken.yaml"
+    path.write_text("components: {schemas: {a: {$ref: '#/components/schemas/b'}}}\nopenapi: 3.0.0\n")
+    done = subprocess.run(
+        [sys.executable, "-m", "stripe_schemas", "generate", "--spec", str(path), "--all"],
+        capture_output=True, text=True, check=False, cwd=tmp_path,
+    )
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    assert "broken.yaml at /components/schemas/a/$ref: $ref to nothing" in done.stderr
+
+
+def test_spec_from_url(tmp_path: Path) -> None:
+    """--spec accepts an http URL (served here from localhost)."""
+    import http.server
+    import threading
+
+    (tmp_path / "w.yaml").write_text(yaml.safe_dump(widget_spec()))
+    handler = lambda *a: http.server.SimpleHTTPRequestHandler(*a, directory=str(tmp_path))  # noqa: E731
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.RequestHandlerClass.log_message = lambda *a: None  # type: ignore[method-assign]
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/w.yaml"
+        result = generate(url, ["shop.widget"])
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert "class Widget:" in result.files["stripe_models/shop.py"]
+
+
+REAL_SPECS = [
+    "2021-05-17_api-2020-08-27.json",
+    "2021-11-01_api-2020-08-27.json",
+    "2023-01-12_api-2022-11-15.yaml",
+    "2023-04-17_api-2022-11-15.yaml",
+    "2023-09-12_api-2023-08-16.yaml",
+]
+
+
+@pytest.mark.realdata
+@pytest.mark.parametrize("name", REAL_SPECS)
+def test_identity_closure_from_each_real_spec(name: str, tmp_path: Path) -> None:
+    """The identity closure generates from each of the five real specs and imports."""
+    spec = require_shared(SHARED / "specs" / name)
+    package = "ident_" + re.sub(r"\W", "_", name.split("_api")[0])
+    result = generate(spec, ["identity.verification_session"], package=package)
+    write(result, tmp_path)
+    module = import_generated(tmp_path, package)
+    session = module.model_for("identity.verification_session")
+    assert session.__name__ == "VerificationSession"
+    assert attrs.has(module.model_for("identity.verification_report"))
+
+
+@pytest.mark.realdata
+@pytest.mark.slow
+def test_all_schemas_of_pinned_spec(all_models: Any) -> None:
+    """--all writes every one of the 819 component schemas, importable, with unique names per module."""
+    result: Generated = all_models.__generated__
+    ms = result.model_set
+    assert len(ms.schema_keys) == 819
+    assert set(all_models.SCHEMAS) == set(ms.schema_keys)
+    qualified = [(c.module, c.name) for c in ms.classes] + [(a.module, a.name) for a in ms.aliases]
+    assert len(qualified) == len(set(qualified))
+    for key, (module_name, name) in all_models.SCHEMAS.items():
+        model = all_models.model_for(key)
+        assert getattr(model, "__name__", name) == name, key
+        assert not re.search(r"Model$|[A-Za-z]\d+$", name) or re.search(r"\d$", key), (key, name)
+    for module_name in all_models.MODULES:
+        module = importlib.import_module(f"stripe_models_all.{module_name}")
+        assert sorted(module.__all__) == module.__all__
+    print(f"\n--all: {result.summary()}")
+
+
+@pytest.mark.realdata
+@pytest.mark.slow
+def test_all_output_passes_mypy_strict(all_models: Any) -> None:
+    """The --all output of the pinned spec type-checks under mypy --strict."""
+    done = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "-p", "stripe_models_all"],
+        capture_output=True, text=True, check=False, cwd=all_models.__out_dir__,
+    )
+    assert done.returncode == 0, done.stdout[-3000:]
