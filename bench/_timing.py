@@ -57,7 +57,12 @@ def fmt_time(seconds: float) -> str:
 def table(title: str, rows: Sequence[tuple[str, float]], baseline: str) -> str:
     """A Markdown table of median times with each row's ratio to ``baseline``."""
     base = dict(rows)[baseline]
-    lines = [f"### {title}", "", "| implementation | median | ratio vs " + baseline + " |", "|---|---:|---:|"]
+    lines = [
+        f"### {title}",
+        "",
+        "| implementation | median | ratio vs " + baseline + " |",
+        "|---|---:|---:|",
+    ]
     for name, seconds in rows:
-        lines.append(f"| {name} | {fmt_time(seconds)} | {seconds / base:.2f}× |")
+        lines.append(f"| {name} | {fmt_time(seconds)} | {seconds / base:.2f}× |")  # noqa: RUF001 - the multiplication sign is meant
     return "\n".join(lines)

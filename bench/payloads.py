@@ -54,7 +54,9 @@ VERIFIED: dict[str, Any] = {
     "last_verification_report": "vr_bench0000000000000000001",
     "livemode": False,
     "metadata": {"order.id": "A-1001", "customer/ref": "c-7"},
-    "options": {"document": {"allowed_types": ["passport", "id_card"], "require_matching_selfie": False}},
+    "options": {
+        "document": {"allowed_types": ["passport", "id_card"], "require_matching_selfie": False}
+    },
     "redaction": None,
     "status": "verified",
     "type": "document",
@@ -76,7 +78,10 @@ VERIFIED: dict[str, Any] = {
     },
 }
 
-EXPANDED: dict[str, Any] = {**copy.deepcopy(VERIFIED), "last_verification_report": copy.deepcopy(REPORT)}
+EXPANDED: dict[str, Any] = {
+    **copy.deepcopy(VERIFIED),
+    "last_verification_report": copy.deepcopy(REPORT),
+}
 
 #: name → payload, in the order the benchmark tables list them.
 PAYLOADS: dict[str, dict[str, Any]] = {

@@ -23,11 +23,20 @@ WIDGET: dict[str, Any] = {
                     "type": {"type": "string", "enum": ["a", "b"], "nullable": True},
                     "made": {"type": "integer", "format": "unix-time"},
                     "owner": {
-                        "anyOf": [{"type": "string", "maxLength": 5000}, {"$ref": "#/components/schemas/shop.owner"}],
+                        "anyOf": [
+                            {"type": "string", "maxLength": 5000},
+                            {"$ref": "#/components/schemas/shop.owner"},
+                        ],
                         "nullable": True,
-                        "x-expansionResources": {"oneOf": [{"$ref": "#/components/schemas/shop.owner"}]},
+                        "x-expansionResources": {
+                            "oneOf": [{"$ref": "#/components/schemas/shop.owner"}]
+                        },
                     },
-                    "colour": {"type": "string", "enum": ["red", "blue"], "x-stripeBypassValidation": True},
+                    "colour": {
+                        "type": "string",
+                        "enum": ["red", "blue"],
+                        "x-stripeBypassValidation": True,
+                    },
                     "tags": {"type": "array", "items": {"type": "string", "enum": ["x", "y"]}},
                     "notes": {"type": "object", "additionalProperties": {"type": "string"}},
                 },
@@ -39,7 +48,10 @@ WIDGET: dict[str, Any] = {
                 "properties": {
                     "id": {"type": "string"},
                     "object": {"type": "string", "enum": ["shop.owner"]},
-                    "address": {"anyOf": [{"$ref": "#/components/schemas/address"}], "nullable": True},
+                    "address": {
+                        "anyOf": [{"$ref": "#/components/schemas/address"}],
+                        "nullable": True,
+                    },
                 },
             },
             "address": {

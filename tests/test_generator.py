@@ -15,12 +15,13 @@ from typing import Any
 import attrs
 import pytest
 import yaml
-from _specs import widget_spec
-from conftest import ROOT, SHARED, require_shared
 
 from stripe_codegen.generate import Generated, generate, stale_files, write
 from stripe_schemas import UNSET, field_info
 from stripe_schemas.cli import main
+
+from _specs import widget_spec
+from conftest import ROOT, SHARED, require_shared
 
 BUNDLED = ROOT / "spec" / "stripe-identity.yaml"
 
@@ -109,7 +110,12 @@ def test_identity_field_states() -> None:
     assert set(typing.get_args(hints["client_secret"])) == {str, type(None), type(UNSET)}
     report = typing.get_args(hints["last_verification_report"])
     assert set(report) == {str, identity.VerificationReport, type(None), type(UNSET)}
-    assert typing.get_args(hints["status"]) == ("canceled", "processing", "requires_input", "verified")
+    assert typing.get_args(hints["status"]) == (
+        "canceled",
+        "processing",
+        "requires_input",
+        "verified",
+    )
     vtype = typing.get_args(hints["type"])
     assert "document" in typing.get_args(vtype[0]) and type(None) in vtype
     outputs = typing.get_type_hints(identity.GelatoVerifiedOutputs)
@@ -151,7 +157,7 @@ def test_keywords_and_builtins(tmp_path: Path) -> None:
     assert {"object", "type"} <= set(fields)
     text = result.files["widgets_kw/shop.py"]
     assert "owner: Expandable[Owner] | None | UnsetType" in text
-    assert 'colour: WidgetColour | UnsetType' in text
+    assert "colour: WidgetColour | UnsetType" in text
     assert "tags: list[WidgetTags] | UnsetType" in text
     assert "notes: dict[str, str] | UnsetType" in text
     assert result.files["widgets_kw/common.py"].count("class Address") == 1
@@ -168,10 +174,13 @@ def test_adding_unrelated_schema_renames_nothing(tmp_path: Path) -> None:
         "properties": {"colour": {"type": "string", "enum": ["green"]}},
     }
     schemas["widget"] = {"type": "object", "x-resourceId": "widget", "properties": {}}
-    schemas["address_extra"] = {"type": "object", "properties": {"status": {"type": "string", "enum": ["a"]}}}
+    schemas["address_extra"] = {
+        "type": "object",
+        "properties": {"status": {"type": "string", "enum": ["a"]}},
+    }
     one = generate(write_spec(tmp_path, base, "a.yaml"), ["shop.widget"], package="p")
     two = generate(write_spec(tmp_path, grown, "b.yaml"), ["shop.widget"], package="p")
-    body = lambda text: "\n".join(text.splitlines()[3:])  # noqa: E731 - skip the header lines
+    body = lambda text: "\n".join(text.splitlines()[3:])
     assert body(one.files["p/shop.py"]) == body(two.files["p/shop.py"])
     assert body(one.files["p/common.py"]) == body(two.files["p/common.py"])
     everything = generate(write_spec(tmp_path, grown, "c.yaml"), None, package="p")
@@ -183,7 +192,7 @@ def test_json_and_yaml_give_same_models(tmp_path: Path) -> None:
     """A JSON spec and the same spec in YAML generate the same code (headers aside)."""
     from_yaml = generate(write_spec(tmp_path, widget_spec(), "w.yaml"), None, package="p")
     from_json = generate(write_spec(tmp_path, widget_spec(), "w.json"), None, package="p")
-    strip = lambda text: re.sub(r"SPEC_SHA256: Final = .*", "", "\n".join(text.splitlines()[3:]))  # noqa: E731
+    strip = lambda text: re.sub(r"SPEC_SHA256: Final = .*", "", "\n".join(text.splitlines()[3:]))
     for rel, text in from_yaml.files.items():
         if rel.endswith(".py"):
             assert strip(text) == strip(from_json.files[rel])
@@ -194,7 +203,10 @@ def test_generate_check_reports_stale(tmp_path: Path, capsys: pytest.CaptureFixt
     out = tmp_path / "gen"
     spec = str(write_spec(tmp_path, widget_spec()))
     assert main(["generate", "--spec", spec, "--root", "shop.widget", "--out", str(out)]) == 0
-    assert main(["generate", "--spec", spec, "--root", "shop.widget", "--out", str(out), "--check"]) == 0
+    assert (
+        main(["generate", "--spec", spec, "--root", "shop.widget", "--out", str(out), "--check"])
+        == 0
+    )
     module = out / "stripe_models" / "shop.py"
     module.write_text(module.read_text().replace("class Widget:", "class Gadget:"))
     capsys.readouterr()
@@ -210,7 +222,17 @@ BAD_INPUTS = {
     "invalid yaml": ("openapi: 3.0.0\ncomponents: [unclosed\n", "invalid YAML"),
     "invalid json": ('{"openapi": "3.0.0", "components": }', "invalid JSON"),
     "dangling ref": (
-        {"openapi": "3.0.0", "components": {"schemas": {"a": {"type": "object", "properties": {"b": {"$ref": "#/components/schemas/nope"}}}}}},
+        {
+            "openapi": "3.0.0",
+            "components": {
+                "schemas": {
+                    "a": {
+                        "type": "object",
+                        "properties": {"b": {"$ref": "#/components/schemas/nope"}},
+                    }
+                }
+            },
+        },
         "/components/schemas/a/properties/b/$ref",
     ),
     "schema not an object": (
@@ -225,7 +247,9 @@ BAD_INPUTS = {
 
 
 @pytest.mark.parametrize("kind", sorted(BAD_INPUTS))
-def test_bad_input_one_line_exit_2(kind: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_bad_input_one_line_exit_2(
+    kind: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """Each kind of bad spec gets a one-line error naming file and pointer, exit code 2."""
     content, expected = BAD_INPUTS[kind]
     path = tmp_path / ("spec.json" if isinstance(content, dict) else "spec.yaml")
@@ -247,10 +271,15 @@ def test_bad_input_one_line_exit_2(kind: str, tmp_path: Path, capsys: pytest.Cap
 def test_bad_input_in_a_real_process(tmp_path: Path) -> None:
     """The installed command prints no traceback for a broken spec (checked in a subprocess)."""
     path = tmp_path / "broken.yaml"
-    path.write_text("components: {schemas: {a: {$ref: '#/components/schemas/b'}}}\nopenapi: 3.0.0\n")
+    path.write_text(
+        "components: {schemas: {a: {$ref: '#/components/schemas/b'}}}\nopenapi: 3.0.0\n"
+    )
     done = subprocess.run(
         [sys.executable, "-m", "stripe_schemas", "generate", "--spec", str(path), "--all"],
-        capture_output=True, text=True, check=False, cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=tmp_path,
     )
     assert done.returncode == 2
     assert "Traceback" not in done.stderr
@@ -263,7 +292,7 @@ def test_spec_from_url(tmp_path: Path) -> None:
     import threading
 
     (tmp_path / "w.yaml").write_text(yaml.safe_dump(widget_spec()))
-    handler = lambda *a: http.server.SimpleHTTPRequestHandler(*a, directory=str(tmp_path))  # noqa: E731
+    handler = lambda *a: http.server.SimpleHTTPRequestHandler(*a, directory=str(tmp_path))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.RequestHandlerClass.log_message = lambda *a: None  # type: ignore[method-assign]
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -310,7 +339,7 @@ def test_all_schemas_of_pinned_spec(all_models: Any) -> None:
     assert set(all_models.SCHEMAS) == set(ms.schema_keys)
     qualified = [(c.module, c.name) for c in ms.classes] + [(a.module, a.name) for a in ms.aliases]
     assert len(qualified) == len(set(qualified))
-    for key, (module_name, name) in all_models.SCHEMAS.items():
+    for key, (_module, name) in all_models.SCHEMAS.items():
         model = all_models.model_for(key)
         assert getattr(model, "__name__", name) == name, key
         assert not re.search(r"Model$|[A-Za-z]\d+$", name) or re.search(r"\d$", key), (key, name)
@@ -326,6 +355,9 @@ def test_all_output_passes_mypy_strict(all_models: Any) -> None:
     """The --all output of the pinned spec type-checks under mypy --strict."""
     done = subprocess.run(
         [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "-p", "stripe_models_all"],
-        capture_output=True, text=True, check=False, cwd=all_models.__out_dir__,
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=all_models.__out_dir__,
     )
     assert done.returncode == 0, done.stdout[-3000:]

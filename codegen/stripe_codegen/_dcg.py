@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import attrs
+from datamodel_code_generator import LiteralType
 from datamodel_code_generator.model.dataclass import DataClass
 from datamodel_code_generator.parser.openapi import OpenAPIParser
 
@@ -39,7 +40,9 @@ class AttrsModel(DataClass):
     model type to name.
     """
 
-    TEMPLATE_FILE_PATH: ClassVar[str] = str(Path(__file__).parent / "templates" / "module.py.jinja2")
+    TEMPLATE_FILE_PATH: ClassVar[str] = str(
+        Path(__file__).parent / "templates" / "module.py.jinja2"
+    )
 
 
 @attrs.frozen
@@ -84,11 +87,11 @@ def parse_models(schemas: dict[str, Any], source: str) -> dict[str, ParsedModel]
                 document,  # type: ignore[arg-type]  # the base parser accepts a parsed dict
                 data_model_type=AttrsModel,
                 strict_nullable=True,
-                enum_field_as_literal="all",
+                enum_field_as_literal=LiteralType.All,
                 use_annotated=False,
             )
             parser.parse_raw()
-    except Exception as exc:  # noqa: BLE001 - a parser failure is reported, not raised through
+    except Exception as exc:
         raise SpecError(
             SpecProblem(source, "/components/schemas", f"datamodel-code-generator: {exc}")
         ) from None

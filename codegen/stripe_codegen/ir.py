@@ -61,7 +61,7 @@ class ExpandableOf:
     targets: tuple[ModelRef, ...]
 
 
-TypeExpr = Union[Primitive, ModelRef, EnumRef, ListOf, MapOf, UnionOf, ExpandableOf]
+TypeExpr = Union[Primitive, ModelRef, EnumRef, ListOf, MapOf, UnionOf, ExpandableOf]  # noqa: UP007 (runtime alias on 3.10)
 
 
 @attrs.frozen

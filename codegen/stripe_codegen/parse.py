@@ -73,7 +73,9 @@ class _Builder:
         return name, module
 
     # -- types -----------------------------------------------------------------------------
-    def type_of(self, schema: Any, pointer: str, owner: str, module: str, path: list[str]) -> TypeExpr:
+    def type_of(
+        self, schema: Any, pointer: str, owner: str, module: str, path: list[str]
+    ) -> TypeExpr:
         if not isinstance(schema, dict):
             self.problems.append(SpecProblem(self.spec.source, pointer, "schema is not an object"))
             return Primitive("Any")
@@ -206,7 +208,9 @@ def resolve(document: dict[str, Any], pointer: str) -> dict[str, Any]:
 def _check_names(model_set: ModelSet) -> list[SpecProblem]:
     """Two things in one module with one name is an error: we never number names apart."""
     seen: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for item in (*model_set.classes, *model_set.aliases, *model_set.enums):
+    items: list[ClassDef | AliasDef | EnumDef] = [*model_set.classes, *model_set.aliases]
+    items += model_set.enums
+    for item in items:
         seen[(item.module, item.name)].append(item.pointer)
     return [
         SpecProblem(

@@ -42,7 +42,7 @@ _ENV = jinja2.Environment(
     trim_blocks=True,
     lstrip_blocks=True,
     keep_trailing_newline=True,
-    autoescape=False,  # noqa: S701 - we render Python source, not HTML
+    autoescape=False,
     undefined=jinja2.StrictUndefined,
 )
 
@@ -73,10 +73,10 @@ class _Names:
         match type_:
             case Primitive(name="None"):
                 return "None"
-            case Primitive(name=name):
-                if name == "Any":
+            case Primitive(name=primitive):
+                if primitive == "Any":
                     imports.add("Any")
-                return name
+                return primitive
             case ModelRef(pointer=pointer):
                 target_module, name = self.models[pointer]
                 if target_module == module:
@@ -190,7 +190,9 @@ def render_module(model_set: ModelSet, module: str, names: _Names) -> str:
         if enum.module == module:
             used |= {"TypeAlias", "Literal"}
             enums.append({"name": enum.name, "literal": ", ".join(q(str(v)) for v in enum.values)})
-    exports = sorted([c["name"] for c in classes] + [a["name"] for a in aliases] + [e["name"] for e in enums])
+    exports = sorted(
+        [c["name"] for c in classes] + [a["name"] for a in aliases] + [e["name"] for e in enums]
+    )
     return _ENV.get_template("module.py.jinja2").render(
         header=header(model_set),
         docstring=f"Models for Stripe's ``{module}`` namespace.",
@@ -206,9 +208,10 @@ def render_package_init(model_set: ModelSet, package: str) -> str:
     resources = [
         (q(c.resource_id), q(c.module), q(c.name)) for c in model_set.classes if c.resource_id
     ]
+    items: list[ClassDef | AliasDef] = [*model_set.classes, *model_set.aliases]
     schemas = [
         (q(item.schema_key), q(item.module), q(item.name))
-        for item in (*model_set.classes, *model_set.aliases)
+        for item in items
         if not item.schema_key.startswith("/")
     ]
     return _ENV.get_template("package_init.py.jinja2").render(
@@ -225,10 +228,8 @@ def render_package_init(model_set: ModelSet, package: str) -> str:
 
 def render_sources(model_set: ModelSet, package: str) -> dict[str, str]:
     """Every Python file of the package, by relative path, before formatting."""
-    models: dict[str, tuple[str, str]] = {}
-    item: ClassDef | AliasDef
-    for item in (*model_set.classes, *model_set.aliases):
-        models[item.pointer] = (item.module, item.name)
+    items: list[ClassDef | AliasDef] = [*model_set.classes, *model_set.aliases]
+    models = {item.pointer: (item.module, item.name) for item in items}
     names = _Names(models=models, enums={e.pointer: e for e in model_set.enums})
     files = {f"{package}/{m}.py": render_module(model_set, m, names) for m in model_set.modules()}
     files[f"{package}/__init__.py"] = render_package_init(model_set, package)
@@ -244,7 +245,7 @@ def format_sources(files: dict[str, str]) -> dict[str, str]:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")
         command = [sys.executable, "-m", "ruff", "format", *RUFF_ARGS, str(root)]
-        done = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603
+        done = subprocess.run(command, capture_output=True, text=True, check=False)
         if done.returncode != 0:
             message = (done.stderr or done.stdout).strip().splitlines()
             raise SpecError(

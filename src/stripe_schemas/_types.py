@@ -10,6 +10,7 @@ T = TypeVar("T")
 #: it with ``expand[]``, the expanded object itself.
 Expandable: TypeAlias = Union[str, T]  # noqa: UP007 (a generic alias needs Union at runtime on 3.10)
 
+
 def expandable_id(value: object) -> str:
     """Return the ID of an expandable field's value, whether or not it was expanded."""
     if isinstance(value, str):
@@ -20,6 +21,7 @@ def expandable_id(value: object) -> str:
     if isinstance(value, dict) and isinstance(value.get("id"), str):
         return str(value["id"])
     raise TypeError(f"{type(value).__name__} is not an expandable value with an ID")
+
 
 def is_expanded(value: object) -> bool:
     """Say whether an expandable field's value is the expanded object (not just its ID)."""

@@ -23,7 +23,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="generate attrs models from an OpenAPI spec",
         description="Generate attrs models (one module per resource namespace) from a spec.",
     )
-    parser.add_argument("--spec", default=DEFAULT_SPEC, help=f"path or URL (default {DEFAULT_SPEC})")
+    parser.add_argument(
+        "--spec", default=DEFAULT_SPEC, help=f"path or URL (default {DEFAULT_SPEC})"
+    )
     scope = parser.add_mutually_exclusive_group()
     scope.add_argument(
         "--root",
@@ -34,10 +36,16 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         f"default {', '.join(DEFAULT_ROOTS)})",
     )
     scope.add_argument("--all", action="store_true", help="generate every component schema")
-    parser.add_argument("--out", default=DEFAULT_OUT, help=f"output directory (default {DEFAULT_OUT})")
-    parser.add_argument("--package", default="stripe_models", help="package name (default stripe_models)")
     parser.add_argument(
-        "--check", action="store_true", help="write nothing; exit 1 with a diff if the output is stale"
+        "--out", default=DEFAULT_OUT, help=f"output directory (default {DEFAULT_OUT})"
+    )
+    parser.add_argument(
+        "--package", default="stripe_models", help="package name (default stripe_models)"
+    )
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="write nothing; exit 1 with a diff if the output is stale",
     )
     parser.set_defaults(handler=run)
 
@@ -54,7 +62,10 @@ def run(args: argparse.Namespace) -> int:
         )
         return 2
     if not args.package.isidentifier():
-        print(f"stripe-schemas: error: --package {args.package!r} is not a Python name", file=sys.stderr)
+        print(
+            f"stripe-schemas: error: --package {args.package!r} is not a Python name",
+            file=sys.stderr,
+        )
         return 2
     roots = None if args.all else (args.roots or list(DEFAULT_ROOTS))
     started = time.perf_counter()
