@@ -1,0 +1,82 @@
+"""Generator speed: ours vs datamodel-code-generator's own dataclass output, same spec, one run.
+
+Each side does the whole job from the spec file on disk to formatted files
+on disk. Reported: medians of repeated runs and the ratio to
+datamodel-code-generator.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import warnings
+from pathlib import Path
+
+from bench._timing import once, table
+from stripe_codegen.generate import generate, write
+
+ROOT = Path(__file__).resolve().parents[1]
+PINNED = ROOT.parent / "shared" / "stripe-openapi" / "specs" / "2023-09-12_api-2023-08-16.yaml"
+BUNDLED = ROOT / "spec" / "stripe-identity.yaml"
+
+
+def ours(spec: Path, roots: list[str] | None) -> None:
+    with tempfile.TemporaryDirectory() as out:
+        write(generate(spec, roots), Path(out))
+
+
+def dcg_dataclasses(spec: Path) -> None:
+    from datamodel_code_generator import DataModelType, InputFileType
+    from datamodel_code_generator import generate as dcg_generate
+
+    with tempfile.TemporaryDirectory() as out, warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        dcg_generate(
+            spec,
+            input_file_type=InputFileType.OpenAPI,
+            output=Path(out) / "models",
+            output_model_type=DataModelType.DataclassesDataclass,
+        )
+
+
+def run(rounds: int = 3) -> str:
+    if not PINNED.exists():
+        return f"bench generate: {PINNED} is missing (needs ../shared beside the repo)"
+    full = [
+        (
+            "datamodel-code-generator (dataclasses), full spec",
+            once(lambda: dcg_dataclasses(PINNED), rounds=rounds),
+        ),
+        (
+            "stripe-schemas generate --all, full spec",
+            once(lambda: ours(PINNED, None), rounds=rounds),
+        ),
+    ]
+    roots = ["identity.verification_session"]
+    closure = [
+        (
+            "stripe-schemas identity closure, bundled spec/",
+            once(lambda: ours(BUNDLED, roots), rounds=5),
+        ),
+        (
+            "stripe-schemas identity closure, full pinned spec",
+            once(lambda: ours(PINNED, roots), rounds=rounds),
+        ),
+    ]
+    return "\n\n".join(
+        [
+            table(
+                "Generation, pinned 4 MB spec (819 schemas)",
+                full,
+                baseline="datamodel-code-generator (dataclasses), full spec",
+            ),
+            table(
+                "Identity closure (23 schemas)",
+                closure,
+                baseline="stripe-schemas identity closure, bundled spec/",
+            ),
+        ]
+    )
+
+
+if __name__ == "__main__":
+    print(run())
