@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 import yaml
+
 from stripe_codegen.errors import SpecError
 from stripe_codegen.loader import LoadedSpec, load_spec
 from stripe_codegen.slicing import dump_yaml, slice_spec
