@@ -168,11 +168,15 @@ class _Builder:
         raw = resolve(self.spec.document, model.pointer)
         name, module = self.name_of(model.pointer)
         props = raw.get("properties") or {}
+        # The parser puts required fields first (a dataclass needs that); our classes are
+        # keyword-only, so we keep the spec's property order, which is also the wire order.
+        order = {wire: index for index, wire in enumerate(props)}
+        ordered = sorted(model.fields, key=lambda item: order.get(item[0], len(order)))
         fields = tuple(
             self.field_of(
                 wire, required, props.get(wire), f"{model.pointer}/properties/{wire}", name, module
             )
-            for wire, required in model.fields
+            for wire, required in ordered
         )
         is_component = model.pointer == self._top_pointer(model.pointer)
         rid = raw.get("x-resourceId") if is_component else None

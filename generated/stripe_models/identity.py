@@ -201,11 +201,6 @@ class GelatoDocumentReport:
 
     __stripe_schema__: ClassVar[str] = "gelato_document_report"
     __stripe_resource__: ClassVar[str | None] = None
-    status: GelatoDocumentReportStatus = attrs.field(
-        metadata=meta(
-            "status", required=True, enum=("unverified", "verified"), bypass_validation=True
-        )
-    )
     address: common.Address | None | UnsetType = attrs.field(
         default=UNSET, metadata=meta("address", nullable=True)
     )
@@ -235,6 +230,11 @@ class GelatoDocumentReport:
     )
     number: str | None | UnsetType = attrs.field(
         default=UNSET, metadata=meta("number", nullable=True, max_length=5000)
+    )
+    status: GelatoDocumentReportStatus = attrs.field(
+        metadata=meta(
+            "status", required=True, enum=("unverified", "verified"), bypass_validation=True
+        )
     )
     type: GelatoDocumentReportType | None | UnsetType = attrs.field(
         default=UNSET,
@@ -270,11 +270,6 @@ class GelatoIdNumberReport:
 
     __stripe_schema__: ClassVar[str] = "gelato_id_number_report"
     __stripe_resource__: ClassVar[str | None] = None
-    status: GelatoIdNumberReportStatus = attrs.field(
-        metadata=meta(
-            "status", required=True, enum=("unverified", "verified"), bypass_validation=True
-        )
-    )
     dob: GelatoDataIdNumberReportDate | None | UnsetType = attrs.field(
         default=UNSET, metadata=meta("dob", nullable=True)
     )
@@ -293,6 +288,11 @@ class GelatoIdNumberReport:
     )
     last_name: str | None | UnsetType = attrs.field(
         default=UNSET, metadata=meta("last_name", nullable=True, max_length=5000)
+    )
+    status: GelatoIdNumberReportStatus = attrs.field(
+        metadata=meta(
+            "status", required=True, enum=("unverified", "verified"), bypass_validation=True
+        )
     )
     _extra: Mapping[str, Any] = attrs.field(factory=dict, alias="_extra", repr=False)
 
@@ -358,11 +358,6 @@ class GelatoSelfieReport:
 
     __stripe_schema__: ClassVar[str] = "gelato_selfie_report"
     __stripe_resource__: ClassVar[str | None] = None
-    status: GelatoSelfieReportStatus = attrs.field(
-        metadata=meta(
-            "status", required=True, enum=("unverified", "verified"), bypass_validation=True
-        )
-    )
     document: str | None | UnsetType = attrs.field(
         default=UNSET, metadata=meta("document", nullable=True, max_length=5000)
     )
@@ -371,6 +366,11 @@ class GelatoSelfieReport:
     )
     selfie: str | None | UnsetType = attrs.field(
         default=UNSET, metadata=meta("selfie", nullable=True, max_length=5000)
+    )
+    status: GelatoSelfieReportStatus = attrs.field(
+        metadata=meta(
+            "status", required=True, enum=("unverified", "verified"), bypass_validation=True
+        )
     )
     _extra: Mapping[str, Any] = attrs.field(factory=dict, alias="_extra", repr=False)
 
@@ -533,16 +533,16 @@ class VerificationReport:
     __stripe_schema__: ClassVar[str] = "identity.verification_report"
     __stripe_resource__: ClassVar[str | None] = "identity.verification_report"
     created: int = attrs.field(metadata=meta("created", required=True, format="unix-time"))
-    id: str = attrs.field(metadata=meta("id", required=True, max_length=5000))
-    livemode: bool = attrs.field(metadata=meta("livemode", required=True))
-    object: VerificationReportObject = attrs.field(
-        metadata=meta("object", required=True, enum=("identity.verification_report",))
-    )
     document: GelatoDocumentReport | UnsetType = attrs.field(
         default=UNSET, metadata=meta("document")
     )
+    id: str = attrs.field(metadata=meta("id", required=True, max_length=5000))
     id_number: GelatoIdNumberReport | UnsetType = attrs.field(
         default=UNSET, metadata=meta("id_number")
+    )
+    livemode: bool = attrs.field(metadata=meta("livemode", required=True))
+    object: VerificationReportObject = attrs.field(
+        metadata=meta("object", required=True, enum=("identity.verification_report",))
     )
     options: GelatoVerificationReportOptions | UnsetType = attrs.field(
         default=UNSET, metadata=meta("options")
@@ -563,21 +563,11 @@ class VerificationSession:
 
     __stripe_schema__: ClassVar[str] = "identity.verification_session"
     __stripe_resource__: ClassVar[str | None] = "identity.verification_session"
-    created: int = attrs.field(metadata=meta("created", required=True, format="unix-time"))
-    id: str = attrs.field(metadata=meta("id", required=True, max_length=5000))
-    livemode: bool = attrs.field(metadata=meta("livemode", required=True))
-    metadata: dict[str, str] = attrs.field(metadata=meta("metadata", required=True))
-    object: VerificationSessionObject = attrs.field(
-        metadata=meta("object", required=True, enum=("identity.verification_session",))
-    )
-    status: VerificationSessionStatus = attrs.field(
-        metadata=meta(
-            "status", required=True, enum=("canceled", "processing", "requires_input", "verified")
-        )
-    )
     client_secret: str | None | UnsetType = attrs.field(
         default=UNSET, metadata=meta("client_secret", nullable=True, max_length=5000)
     )
+    created: int = attrs.field(metadata=meta("created", required=True, format="unix-time"))
+    id: str = attrs.field(metadata=meta("id", required=True, max_length=5000))
     last_error: GelatoSessionLastError | None | UnsetType = attrs.field(
         default=UNSET, metadata=meta("last_error", nullable=True)
     )
@@ -587,11 +577,21 @@ class VerificationSession:
             "last_verification_report", nullable=True, expansion=("identity.verification_report",)
         ),
     )
+    livemode: bool = attrs.field(metadata=meta("livemode", required=True))
+    metadata: dict[str, str] = attrs.field(metadata=meta("metadata", required=True))
+    object: VerificationSessionObject = attrs.field(
+        metadata=meta("object", required=True, enum=("identity.verification_session",))
+    )
     options: GelatoVerificationSessionOptions | None | UnsetType = attrs.field(
         default=UNSET, metadata=meta("options", nullable=True)
     )
     redaction: VerificationSessionRedaction | None | UnsetType = attrs.field(
         default=UNSET, metadata=meta("redaction", nullable=True)
+    )
+    status: VerificationSessionStatus = attrs.field(
+        metadata=meta(
+            "status", required=True, enum=("canceled", "processing", "requires_input", "verified")
+        )
     )
     type: VerificationSessionType | None | UnsetType = attrs.field(
         default=UNSET,
