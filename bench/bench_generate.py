@@ -7,8 +7,10 @@ datamodel-code-generator.
 
 from __future__ import annotations
 
+import os
 import tempfile
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 
 from bench._timing import once, table
@@ -38,7 +40,25 @@ def dcg_dataclasses(spec: Path) -> None:
         )
 
 
+def uncached(fn: Callable[[], None]) -> Callable[[], None]:
+    """Run ``fn`` with the parsed-spec cache off (every run parses the YAML)."""
+
+    def call() -> None:
+        before = os.environ.get("STRIPE_SCHEMAS_CACHE")
+        os.environ["STRIPE_SCHEMAS_CACHE"] = "off"
+        try:
+            fn()
+        finally:
+            if before is None:
+                del os.environ["STRIPE_SCHEMAS_CACHE"]
+            else:
+                os.environ["STRIPE_SCHEMAS_CACHE"] = before
+
+    return call
+
+
 def run(rounds: int = 3) -> str:
+    os.environ["STRIPE_SCHEMAS_CACHE"] = tempfile.mkdtemp(prefix="bench-spec-cache-")
     if not PINNED.exists():
         return f"bench generate: {PINNED} is missing (needs ../shared beside the repo)"
     full = [
@@ -47,7 +67,11 @@ def run(rounds: int = 3) -> str:
             once(lambda: dcg_dataclasses(PINNED), rounds=rounds),
         ),
         (
-            "stripe-schemas generate --all, full spec",
+            "stripe-schemas generate --all, full spec, cold",
+            once(uncached(lambda: ours(PINNED, None)), rounds=rounds),
+        ),
+        (
+            "stripe-schemas generate --all, full spec, parsed-spec cache warm",
             once(lambda: ours(PINNED, None), rounds=rounds),
         ),
     ]
@@ -58,7 +82,11 @@ def run(rounds: int = 3) -> str:
             once(lambda: ours(BUNDLED, roots), rounds=5),
         ),
         (
-            "stripe-schemas identity closure, full pinned spec",
+            "stripe-schemas identity closure, full pinned spec, cold",
+            once(uncached(lambda: ours(PINNED, roots)), rounds=rounds),
+        ),
+        (
+            "stripe-schemas identity closure, full pinned spec, cache warm",
             once(lambda: ours(PINNED, roots), rounds=rounds),
         ),
     ]

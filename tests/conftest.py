@@ -6,6 +6,7 @@ import importlib
 import json
 import os
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,9 @@ PINNED_SPEC = SHARED / "specs" / "2023-09-12_api-2023-08-16.yaml"
 FIXTURES_2023 = SHARED / "fixtures" / "2023-09-12_fixtures3.json"
 FIXTURES_2026 = SHARED / "fixtures" / "2026-latest_fixtures3.json"
 ON_CI = os.environ.get("CI", "").lower() == "true"
+
+# Parsed-spec cache: private to this test session (parsed once, reused by every test).
+os.environ["STRIPE_SCHEMAS_CACHE"] = tempfile.mkdtemp(prefix="stripe-schemas-test-cache-")
 
 settings.register_profile("dev", max_examples=50, deadline=None)
 settings.register_profile(

@@ -1,0 +1,80 @@
+"""The spec loader: C YAML loader, parsed-spec cache, errors with file and line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from stripe_codegen import SpecError, load_spec, loader
+
+
+def test_uses_the_c_yaml_loader() -> None:
+    """YAML specs go through PyYAML's C loader when PyYAML was built with it."""
+    if not hasattr(yaml, "CSafeLoader"):
+        pytest.skip("PyYAML built without libyaml")
+    assert loader._YamlLoader is yaml.CSafeLoader
+
+
+def _big_yaml(tmp_path: Path) -> Path:
+    schemas = {
+        f"s{i}": {"type": "object", "properties": {"a": {"type": "string", "maxLength": i}}}
+        for i in range(4000)
+    }
+    doc = {
+        "openapi": "3.0.0",
+        "info": {"version": "1"},
+        "paths": {"/x": {"get": {"responses": {200: {}}}}},
+    }
+    doc["components"] = {"schemas": schemas}
+    path = tmp_path / "big.yaml"
+    path.write_text(yaml.safe_dump(doc))
+    assert path.stat().st_size > loader.CACHE_MIN_BYTES
+    return path
+
+
+def test_cache_gives_the_same_document(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cached parse equals a fresh parse exactly (int keys included), and a corrupt entry is re-parsed."""
+    path = _big_yaml(tmp_path)
+    monkeypatch.setenv("STRIPE_SCHEMAS_CACHE", "off")
+    fresh = load_spec(path)
+    monkeypatch.setenv("STRIPE_SCHEMAS_CACHE", str(tmp_path / "cache"))
+    first = load_spec(path)
+    entries = list((tmp_path / "cache").iterdir())
+    assert [e.name for e in entries] == [f"{fresh.sha256}.marshal"]
+    second = load_spec(path)
+    assert fresh.document == first.document == second.document
+    assert 200 in second.document["paths"]["/x"]["get"]["responses"]
+    entries[0].write_bytes(b"\x00garbage")
+    assert load_spec(path).document == fresh.document
+
+
+def test_cache_never_serves_a_changed_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cache is keyed by content: editing the spec gives the edited document."""
+    monkeypatch.setenv("STRIPE_SCHEMAS_CACHE", str(tmp_path / "cache"))
+    path = _big_yaml(tmp_path)
+    load_spec(path)
+    path.write_text(path.read_text().replace("maxLength: 7\n", "maxLength: 70000\n"))
+    assert load_spec(path).schemas["s7"]["properties"]["a"]["maxLength"] == 70000
+
+
+def test_yaml_error_names_the_line(tmp_path: Path) -> None:
+    """A YAML syntax error names the file and the line."""
+    path = tmp_path / "bad.yaml"
+    path.write_text("openapi: 3.0.0\ncomponents:\n  schemas: [a, b\n")
+    with pytest.raises(SpecError) as caught:
+        load_spec(path)
+    assert str(caught.value).startswith(f"{path}:")
+    assert caught.value.problems[0].line is not None
+
+
+def test_not_a_spec(tmp_path: Path) -> None:
+    """A document that is not a mapping, or has no openapi/components, is refused."""
+    path = tmp_path / "list.json"
+    path.write_text("[1, 2]")
+    with pytest.raises(SpecError, match="top level is not a mapping"):
+        load_spec(path)
+    path.write_text('{"hello": 1}')
+    with pytest.raises(SpecError, match="not an OpenAPI document"):
+        load_spec(path)
