@@ -118,6 +118,12 @@ def test_identity_field_states() -> None:
     )
     vtype = typing.get_args(hints["type"])
     assert "document" in typing.get_args(vtype[0]) and type(None) in vtype
+    # options is in x-expandableFields but has no x-expansionResources: always an object
+    assert set(typing.get_args(hints["options"])) == {
+        identity.GelatoVerificationSessionOptions,
+        type(None),
+        type(UNSET),
+    }
     outputs = typing.get_type_hints(identity.GelatoVerifiedOutputs)
     assert common.Address in typing.get_args(outputs["address"])
 
