@@ -1,0 +1,25 @@
+"""Validation of Stripe payloads: schema conformance plus Stripe Identity invariants.
+
+``validate(payload)`` returns a :class:`Report` with every issue found, each
+with a JSON pointer, a stable code, a severity and a message that never shows
+a secret or personal value. ``validate_history`` checks one session's
+snapshots or webhook events in order.
+"""
+
+from __future__ import annotations
+
+from ._invariants import RULES, Rule
+from ._lifecycle import validate_history
+from ._report import Mode, Report
+from ._validator import Validator, default_validator, validate
+
+__all__ = [
+    "RULES",
+    "Mode",
+    "Report",
+    "Rule",
+    "Validator",
+    "default_validator",
+    "validate",
+    "validate_history",
+]

@@ -1,0 +1,165 @@
+"""Translate the spec's OpenAPI 3.0 schemas into one JSON Schema 2020-12 document.
+
+The validators (``stripe_schemas.validation``) and the hypothesis strategies
+read the result, committed as ``stripe_models/schemas.json``. Translation rules:
+
+- ``$ref: '#/components/schemas/<key>'`` becomes ``#/$defs/<key>`` (the key is
+  escaped as a JSON pointer token and percent-encoded as a URI fragment).
+- ``nullable: true`` admits ``null`` on every kind of schema: ``"null"`` joins
+  ``type``, ``None`` joins ``enum``, a ``{"type": "null"}`` branch joins ``anyOf``
+  and a bare ``$ref`` becomes ``anyOf: [$ref, null]``.
+- An ``enum`` marked ``x-stripeBypassValidation`` is not asserted (Stripe may
+  send other values): its values move to the annotation ``x-enum``.
+- ``format`` stays as an annotation (``unix-time`` is already ``type: integer``).
+- ``maxLength``, ``pattern``, ``required``, ``properties``, ``items`` and
+  ``additionalProperties`` are kept as they are. OpenAPI's open objects stay
+  open here; the validator derives the strict variant itself.
+- Prose (``description``, ``title``) and generator hints (``x-expandableFields``,
+  ``x-expansionResources``) are dropped; ``x-resourceId`` is kept.
+
+The output is plain data with deterministic content; dump it with
+``json.dumps(doc, indent=1, sort_keys=True) + "\\n"``.
+"""
+
+from __future__ import annotations
+
+import urllib.parse
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+COMPONENT_PREFIX = "#/components/schemas/"
+
+#: Keywords whose value is a schema.
+_SCHEMA_KEYWORDS = ("items", "additionalProperties", "not")
+#: Keywords whose value is a list of schemas.
+_LIST_KEYWORDS = ("anyOf", "oneOf", "allOf")
+#: Keywords copied unchanged (assertions and harmless annotations).
+_COPIED = (
+    "type",
+    "required",
+    "enum",
+    "maxLength",
+    "minLength",
+    "pattern",
+    "format",
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "multipleOf",
+    "minItems",
+    "maxItems",
+    "uniqueItems",
+    "minProperties",
+    "maxProperties",
+    "x-resourceId",
+    "x-stripeBypassValidation",
+)
+
+
+class TranslationError(ValueError):
+    """The schemas cannot be translated (a ``$ref`` points outside the given keys)."""
+
+
+def def_ref(key: str) -> str:
+    """The ``$ref`` of a schema key inside the output document."""
+    token = key.replace("~", "~0").replace("/", "~1")
+    return "#/$defs/" + urllib.parse.quote(token, safe="!$&'()*+,;=:@-._~")
+
+
+def _rewrite_ref(ref: str, keys: frozenset[str], missing: set[str]) -> str:
+    if not ref.startswith(COMPONENT_PREFIX):
+        missing.add(ref)
+        return ref
+    key = ref[len(COMPONENT_PREFIX) :].replace("~1", "/").replace("~0", "~")
+    if key not in keys:
+        missing.add(key)
+    return def_ref(key)
+
+
+def _translate(node: Any, keys: frozenset[str], missing: set[str]) -> Any:
+    if not isinstance(node, Mapping):
+        return node
+    if "$ref" in node:
+        ref: dict[str, Any] = {"$ref": _rewrite_ref(str(node["$ref"]), keys, missing)}
+        return {"anyOf": [ref, {"type": "null"}]} if node.get("nullable") is True else ref
+    out: dict[str, Any] = {}
+    for keyword in _COPIED:
+        if keyword in node:
+            out[keyword] = node[keyword]
+    if "properties" in node and isinstance(node["properties"], Mapping):
+        out["properties"] = {
+            name: _translate(sub, keys, missing) for name, sub in node["properties"].items()
+        }
+    for keyword in _SCHEMA_KEYWORDS:
+        if keyword in node:
+            value = node[keyword]
+            out[keyword] = _translate(value, keys, missing) if isinstance(value, Mapping) else value
+    for keyword in _LIST_KEYWORDS:
+        if keyword in node and isinstance(node[keyword], list):
+            out[keyword] = [_translate(sub, keys, missing) for sub in node[keyword]]
+    if out.get("x-stripeBypassValidation") is True and "enum" in out:
+        out["x-enum"] = out.pop("enum")
+    if node.get("nullable") is True:
+        _admit_null(out)
+    return out
+
+
+def _admit_null(out: dict[str, Any]) -> None:
+    """OpenAPI 3.0 ``nullable``: let ``null`` through every assertion of this schema."""
+    kind = out.get("type")
+    if isinstance(kind, str) and kind != "null":
+        out["type"] = [kind, "null"]
+    elif isinstance(kind, list) and "null" not in kind:
+        out["type"] = [*kind, "null"]
+    if "enum" in out and None not in out["enum"]:
+        out["enum"] = [*out["enum"], None]
+    for keyword in ("anyOf", "oneOf"):
+        if keyword in out and {"type": "null"} not in out[keyword]:
+            out[keyword] = [*out[keyword], {"type": "null"}]
+    if "allOf" in out:
+        out["anyOf"] = [{"allOf": out.pop("allOf")}, {"type": "null"}]
+
+
+def to_json_schema(
+    schemas: Mapping[str, Any],
+    keys: Iterable[str],
+    *,
+    api_version: str,
+    source_sha256: str,
+) -> dict[str, Any]:
+    """Translate ``schemas[key]`` for every key into one JSON Schema 2020-12 document.
+
+    ``keys`` must be closed under ``$ref`` (the caller computes the closure);
+    a reference outside it raises :class:`TranslationError`.
+    """
+    wanted = frozenset(keys)
+    unknown = sorted(k for k in wanted if k not in schemas)
+    if unknown:
+        raise TranslationError(f"no such component schema(s): {', '.join(unknown)}")
+    missing: set[str] = set()
+    defs = {key: _translate(schemas[key], wanted, missing) for key in sorted(wanted)}
+    if missing:
+        raise TranslationError(
+            "references outside the translated schemas: " + ", ".join(sorted(missing))
+        )
+    resources = {
+        str(schemas[key]["x-resourceId"]): key
+        for key in sorted(wanted)
+        if isinstance(schemas[key], Mapping) and "x-resourceId" in schemas[key]
+    }
+    return {
+        "$schema": JSON_SCHEMA_DIALECT,
+        "x-api-version": api_version,
+        "x-spec-sha256": source_sha256,
+        "x-resources": dict(sorted(resources.items())),
+        "$defs": defs,
+    }
+
+
+def dumps(document: Mapping[str, Any]) -> str:
+    """The committed text form of a document (the generator writes exactly this)."""
+    import json
+
+    return json.dumps(document, indent=1, sort_keys=True) + "\n"

@@ -1,0 +1,183 @@
+"""Turn schema faults into issues: stable codes, mode-aware severities, safe messages.
+
+``anyOf`` failures are replaced by the real cause: branches whose type does not
+match the value are set aside, and the issues of the remaining branch with the
+fewest errors (then fewest issues, then the first) are reported. When no branch
+has the value's type, one ``type_mismatch`` lists what would have been accepted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from .._issues import (
+    INVALID_FORMAT,
+    MAX_LENGTH,
+    MISSING_REQUIRED,
+    NULL_NOT_ALLOWED,
+    SCHEMA_VIOLATION,
+    TYPE_MISMATCH,
+    UNKNOWN_ENUM_VALUE,
+    UNKNOWN_FIELD,
+    WRONG_OBJECT_TAG,
+    Issue,
+    Severity,
+    describe_value,
+    join_pointer,
+    pointer,
+)
+from ._report import Mode
+from ._schema import Fault, Tokens
+
+_Located = tuple[Tokens, Issue]
+_TYPE_CODES = frozenset({TYPE_MISMATCH, NULL_NOT_ALLOWED})
+_MAX_CHOICES = 8
+
+
+def classify(faults: Iterable[Fault], mode: Mode) -> list[Issue]:
+    """Issues for ``faults``, deduplicated and sorted by location (document order of tokens)."""
+    located: list[_Located] = []
+    for fault in faults:
+        located.extend(_issues(fault, mode))
+    return [issue for _, issue in _tidy(located)]
+
+
+def _tidy(located: list[_Located]) -> list[_Located]:
+    typed = {issue.path for _, issue in located if issue.code in _TYPE_CODES}
+    seen: set[tuple[str, str]] = set()
+    out: list[_Located] = []
+    for tokens, issue in located:
+        key = (issue.path, issue.code)
+        if key in seen or (issue.code == UNKNOWN_ENUM_VALUE and issue.path in typed):
+            continue
+        seen.add(key)
+        out.append((tokens, issue))
+    out.sort(key=lambda item: tuple(_sort_token(t) for t in item[0]))
+    return out
+
+
+def _sort_token(token: str | int) -> tuple[int, int, str]:
+    return (0, token, "") if isinstance(token, int) else (1, 0, token)
+
+
+def _lenient_severity(mode: Mode) -> Severity:
+    return "error" if mode == "strict" else "notice"
+
+
+def _issues(fault: Fault, mode: Mode) -> list[_Located]:
+    tokens = fault.tokens
+    ptr = pointer(tokens)
+    keyword = fault.keyword
+    if keyword == "anyOf":
+        return _any_of(fault, mode)
+    if keyword == "type":
+        expected = _or_list(fault.detail or ())
+        if fault.instance is None:
+            return [
+                (
+                    tokens,
+                    Issue(
+                        ptr,
+                        NULL_NOT_ALLOWED,
+                        "error",
+                        f"null is not allowed here; expected {expected}",
+                    ),
+                )
+            ]
+        got = describe(ptr, fault.instance)
+        return [(tokens, Issue(ptr, TYPE_MISMATCH, "error", f"expected {expected}, got {got}"))]
+    if keyword == "enum":
+        return [(tokens, _enum_issue(tokens, ptr, fault, mode))]
+    if keyword == "required":
+        out: list[_Located] = []
+        for name in fault.detail or ():
+            where = join_pointer(ptr, name)
+            message = f"required field {name!r} is missing"
+            out.append(((*tokens, name), Issue(where, MISSING_REQUIRED, "error", message)))
+        return out
+    if keyword == "additionalProperties":
+        severity = _lenient_severity(mode)
+        return [
+            (
+                (*tokens, key),
+                Issue(
+                    join_pointer(ptr, key), UNKNOWN_FIELD, severity, f"unknown field {_short(key)}"
+                ),
+            )
+            for key in fault.detail or ()
+        ]
+    if keyword == "maxLength":
+        size = len(fault.instance) if isinstance(fault.instance, str) else 0
+        message = f"string of {size} characters is longer than maxLength {fault.detail}"
+        return [(tokens, Issue(ptr, MAX_LENGTH, "error", message))]
+    if keyword == "pattern":
+        message = f"string does not match the pattern {_short(fault.detail)}"
+        return [(tokens, Issue(ptr, INVALID_FORMAT, "error", message))]
+    message = f"{describe(ptr, fault.instance)} fails the {keyword!r} constraint"
+    return [(tokens, Issue(ptr, SCHEMA_VIOLATION, "error", message))]
+
+
+def _enum_issue(tokens: Tokens, ptr: str, fault: Fault, mode: Mode) -> Issue:
+    options = [value for value in (fault.detail or ()) if value is not None]
+    got = describe(ptr, fault.instance)
+    if tokens and tokens[-1] == "object" and len(options) == 1:
+        message = f"object tag {got} does not match the model (expected {options[0]!r})"
+        return Issue(ptr, WRONG_OBJECT_TAG, "error", message)
+    choices = ", ".join(repr(v) for v in options[:_MAX_CHOICES])
+    if len(options) > _MAX_CHOICES:
+        choices += f", … ({len(options)} values)"
+    return Issue(ptr, UNKNOWN_ENUM_VALUE, _lenient_severity(mode), f"{got} is not one of {choices}")
+
+
+def _any_of(fault: Fault, mode: Mode) -> list[_Located]:
+    candidates: list[list[_Located]] = []
+    expected: list[str] = []
+    for branch in fault.branches:
+        root_type = next(
+            (sub for sub in branch if sub.keyword == "type" and sub.tokens == fault.tokens), None
+        )
+        if root_type is not None:
+            expected.extend(str(t) for t in root_type.detail or ())
+            continue
+        found: list[_Located] = []
+        for sub in branch:
+            found.extend(_issues(sub, mode))
+        candidates.append(found)
+    if candidates:
+        return min(
+            candidates,
+            key=lambda found: (sum(i.severity == "error" for _, i in found), len(found)),
+        )
+    tokens = fault.tokens
+    ptr = pointer(tokens)
+    wanted = _or_list(dict.fromkeys(expected))
+    if fault.instance is None:
+        return [
+            (
+                tokens,
+                Issue(
+                    ptr, NULL_NOT_ALLOWED, "error", f"null is not allowed here; expected {wanted}"
+                ),
+            )
+        ]
+    got = describe(ptr, fault.instance)
+    return [(tokens, Issue(ptr, TYPE_MISMATCH, "error", f"expected {wanted}, got {got}"))]
+
+
+def describe(ptr: str, value: object) -> str:
+    """:func:`describe_value` with the article fixed ("an array", "an object")."""
+    text = describe_value(ptr, value)
+    return "an " + text[2:] if text in ("a array", "a object") else text
+
+
+def _or_list(names: Iterable[Any]) -> str:
+    items = [str(name) for name in names]
+    if len(items) <= 1:
+        return items[0] if items else "nothing"
+    return ", ".join(items[:-1]) + " or " + items[-1]
+
+
+def _short(text: object, limit: int = 40) -> str:
+    shown = repr(text)
+    return shown if len(shown) <= limit else shown[: limit - 1] + "…"

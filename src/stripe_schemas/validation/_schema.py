@@ -1,0 +1,265 @@
+"""Schema conformance: the committed JSON Schema, its strict and lenient variants, two engines.
+
+The committed document (``stripe_models/schemas.json``) is a faithful
+translation of the spec: objects are open, as OpenAPI says. Two variants are
+derived when a document is loaded:
+
+- **strict**: every object that declares ``properties`` gets
+  ``additionalProperties: false`` (free-form maps such as ``metadata`` declare
+  none and stay open). Enums are asserted, except those Stripe marks
+  ``x-stripeBypassValidation`` (already annotations in the document).
+- **lenient**: objects stay open and enums are not asserted, except the
+  ``object`` tag, which names the resource.
+
+Engines: jsonschema-rs compiled from the strict variant is the *fast path*;
+it only says yes or no. jsonschema (the reference implementation) runs on the
+same strict variant only when the fast path says no, and its errors become
+:class:`Fault` trees that :mod:`._classify` turns into issues. A payload that
+passes the lenient variant but not the strict one only has notices to report
+(unknown fields, unknown enum values); those come from jsonschema-rs's own
+error list, which is much cheaper than the reference engine.
+"""
+
+from __future__ import annotations
+
+import importlib.resources
+import json
+import urllib.parse
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+import attrs
+
+Tokens = tuple[str | int, ...]
+
+DEFAULT_PACKAGE = "stripe_models"
+DEFAULT_RESOURCE = "schemas.json"
+
+
+def load_default_document() -> dict[str, Any]:
+    """The JSON Schema document committed with the generated models."""
+    resource = importlib.resources.files(DEFAULT_PACKAGE).joinpath(DEFAULT_RESOURCE)
+    document: dict[str, Any] = json.loads(resource.read_text(encoding="utf-8"))
+    return document
+
+
+def def_pointer(key: str) -> str:
+    """``#/$defs/<key>`` with the key escaped as a JSON pointer token."""
+    token = key.replace("~", "~0").replace("/", "~1")
+    return "#/$defs/" + urllib.parse.quote(token, safe="!$&'()*+,;=:@-._~")
+
+
+def _strict(node: Any) -> Any:
+    if isinstance(node, dict):
+        out = {key: _strict(value) for key, value in node.items()}
+        if "properties" in out and "additionalProperties" not in out:
+            out["additionalProperties"] = False
+        return out
+    if isinstance(node, list):
+        return [_strict(value) for value in node]
+    return node
+
+
+def _lenient(node: Any, name: str = "") -> Any:
+    if isinstance(node, dict):
+        out: dict[str, Any] = {}
+        for key, value in node.items():
+            if key == "properties" and isinstance(value, dict):
+                out[key] = {prop: _lenient(sub, prop) for prop, sub in value.items()}
+            else:
+                out[key] = _lenient(value)
+        if "enum" in out and name != "object":
+            values = out.pop("enum")
+            if "type" not in out:
+                out["type"] = sorted({_json_type(v) for v in values})
+        return out
+    if isinstance(node, list):
+        return [_lenient(value) for value in node]
+    return node
+
+
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    return "array" if isinstance(value, list) else "object"
+
+
+def strict_defs(defs: Mapping[str, Any]) -> dict[str, Any]:
+    """The strict variant of a document's ``$defs`` (objects with declared properties closed)."""
+    return {key: _strict(schema) for key, schema in defs.items()}
+
+
+def lenient_defs(defs: Mapping[str, Any]) -> dict[str, Any]:
+    """The lenient variant of a document's ``$defs`` (open objects, enums only on ``object``)."""
+    return {key: _lenient(schema) for key, schema in defs.items()}
+
+
+def root_schema(dialect: str, key: str, defs: Mapping[str, Any]) -> dict[str, Any]:
+    return {"$schema": dialect, "$ref": def_pointer(key), "$defs": dict(defs)}
+
+
+@attrs.frozen
+class Fault:
+    """One schema failure, engine-neutral: where, which keyword, and what it needs.
+
+    ``detail`` depends on ``keyword``: the expected types (``type``), the allowed
+    values (``enum``), the missing names (``required``), the unexpected keys
+    (``additionalProperties``), the limit (``maxLength``), the pattern. For
+    ``anyOf``, ``branches`` holds each branch's own faults.
+    """
+
+    tokens: Tokens
+    keyword: str
+    instance: Any
+    detail: Any = None
+    branches: tuple[tuple[Fault, ...], ...] = ()
+
+
+# --- jsonschema (reference) -------------------------------------------------------------
+
+
+def faults_from_jsonschema(errors: Iterable[Any]) -> list[Fault]:
+    """Engine-neutral faults from jsonschema ``ValidationError`` objects."""
+    return [_from_jsonschema(error) for error in errors]
+
+
+def _from_jsonschema(error: Any) -> Fault:
+    keyword = str(error.validator)
+    tokens: Tokens = tuple(error.absolute_path)
+    instance = error.instance
+    value = error.validator_value
+    if keyword in ("anyOf", "oneOf"):
+        count = len(value) if isinstance(value, list) else 0
+        grouped: list[list[Fault]] = [[] for _ in range(count)]
+        for sub in error.context or ():
+            index = sub.relative_schema_path[0] if sub.relative_schema_path else 0
+            if isinstance(index, int) and 0 <= index < count:
+                grouped[index].append(_from_jsonschema(sub))
+        branches = tuple(tuple(group) for group in grouped)
+        return Fault(tokens, "anyOf", instance, None, branches)
+    detail: Any = value
+    if keyword == "required" and isinstance(instance, dict):
+        detail = tuple(name for name in value if name not in instance)
+    elif keyword == "additionalProperties" and isinstance(instance, dict):
+        declared = error.schema.get("properties", {}) if isinstance(error.schema, dict) else {}
+        detail = tuple(key for key in instance if key not in declared)
+    elif keyword == "type":
+        detail = (value,) if isinstance(value, str) else tuple(value)
+    return Fault(tokens, keyword, instance, detail)
+
+
+# --- jsonschema-rs ----------------------------------------------------------------------
+
+_RS_KEYWORDS = {
+    "Type": "type",
+    "Enum": "enum",
+    "Required": "required",
+    "AdditionalProperties": "additionalProperties",
+    "MaxLength": "maxLength",
+    "MinLength": "minLength",
+    "Pattern": "pattern",
+    "AnyOf": "anyOf",
+    "OneOfNotValid": "anyOf",
+    "FalseSchema": "false",
+}
+
+
+def faults_from_rs(errors: Iterable[Any]) -> list[Fault]:
+    """Engine-neutral faults from jsonschema-rs ``ValidationError`` objects."""
+    return [_from_rs(error) for error in errors]
+
+
+def _from_rs(error: Any) -> Fault:
+    kind = error.kind
+    name = type(kind).__name__
+    keyword = _RS_KEYWORDS.get(name, name)
+    tokens: Tokens = tuple(error.instance_path)
+    instance = error.instance
+    if keyword == "anyOf":
+        branches = tuple(tuple(_from_rs(sub) for sub in group) for group in kind.context)
+        return Fault(tokens, "anyOf", instance, None, branches)
+    detail: Any = None
+    if keyword == "type":
+        detail = tuple(kind.types)
+    elif keyword == "enum":
+        detail = kind.options
+    elif keyword == "required":
+        detail = (kind.property,)
+    elif keyword == "additionalProperties":
+        detail = tuple(kind.unexpected)
+    elif keyword in ("maxLength", "minLength"):
+        detail = kind.limit
+    elif keyword == "pattern":
+        detail = kind.pattern
+    return Fault(tokens, keyword, instance, detail)
+
+
+# --- compiled checkers ------------------------------------------------------------------
+
+
+class SchemaChecker:
+    """The compiled validators of one schema key (built lazily, cached by the owner)."""
+
+    def __init__(
+        self,
+        key: str,
+        dialect: str,
+        strict: Mapping[str, Any],
+        lenient: Callable[[], Mapping[str, Any]],
+        clean: Mapping[str, Any] | None = None,
+    ) -> None:
+        import jsonschema_rs
+
+        self.key = key
+        self._dialect = dialect
+        self._strict_schema = root_schema(dialect, key, strict)
+        self._lenient_defs = lenient
+        self._rs_strict = jsonschema_rs.validator_for(self._strict_schema)
+        self._rs_lenient: Any = None
+        self._reference: Any = None
+        #: ``True`` when the payload conforms to the strict variant.
+        self.is_valid: Callable[[Any], bool] = self._rs_strict.is_valid
+        #: The fast path: ``True`` when the payload conforms to the strict variant *and*
+        #: satisfies the invariants compiled into JSON Schema (see ``_clean``).
+        self.is_clean: Callable[[Any], bool] = self.is_valid
+        if clean is not None:
+            self.is_clean = jsonschema_rs.validator_for(dict(clean)).is_valid
+
+    @property
+    def strict_schema(self) -> dict[str, Any]:
+        return self._strict_schema
+
+    def lenient_is_valid(self, payload: Any) -> bool:
+        """Whether the payload conforms to the lenient variant (jsonschema-rs)."""
+        if self._rs_lenient is None:
+            import jsonschema_rs
+
+            schema = root_schema(self._dialect, self.key, self._lenient_defs())
+            self._rs_lenient = jsonschema_rs.validator_for(schema)
+        return bool(self._rs_lenient.is_valid(payload))
+
+    def reference_faults(self, payload: Any) -> list[Fault]:
+        """Every strict-variant failure, from the reference engine (jsonschema)."""
+        if self._reference is None:
+            import jsonschema
+
+            self._reference = jsonschema.Draft202012Validator(self._strict_schema)
+        return faults_from_jsonschema(self._reference.iter_errors(payload))
+
+    def reference_is_valid(self, payload: Any) -> bool:
+        """The reference engine's verdict on the strict variant (for tests and benchmarks)."""
+        if self._reference is None:
+            self.reference_faults({})
+        return bool(self._reference.is_valid(payload))
+
+    def fast_faults(self, payload: Any) -> list[Fault]:
+        """Every strict-variant failure, from jsonschema-rs (used when only notices remain)."""
+        return faults_from_rs(self._rs_strict.iter_errors(payload))
