@@ -6,6 +6,16 @@ from ._issues import Issue, PayloadError, Severity
 from ._meta import FieldInfo, field_info, meta, spec_fields
 from ._types import Expandable, expandable_id, is_expanded
 from ._unset import UNSET, UnsetType
+from .converters import (
+    StripeConverter,
+    configure_converter,
+    dumps,
+    extras,
+    loads,
+    make_converter,
+    structure,
+    unstructure,
+)
 
 __all__ = [
     "UNSET",
@@ -14,10 +24,18 @@ __all__ = [
     "Issue",
     "PayloadError",
     "Severity",
+    "StripeConverter",
     "UnsetType",
+    "configure_converter",
+    "dumps",
     "expandable_id",
+    "extras",
     "field_info",
     "is_expanded",
+    "loads",
+    "make_converter",
     "meta",
     "spec_fields",
+    "structure",
+    "unstructure",
 ]

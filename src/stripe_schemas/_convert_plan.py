@@ -1,0 +1,384 @@
+"""Conversion plans: what the converters need to know about a generated class, found once.
+
+A plan is read from the class itself (``attrs.fields``, the :class:`FieldInfo`
+metadata and the resolved type hints), so it works for any package the
+generator writes. Both structuring paths (the fast generated functions and
+the detailed, issue-collecting walk) and the unstructure functions are built
+from the same plans, so they agree on what a payload means.
+"""
+
+from __future__ import annotations
+
+import types
+import typing
+from collections.abc import Mapping
+from typing import Any, Literal, TypeAlias, Union
+
+import attrs
+
+from ._meta import field_info
+from ._unset import UnsetType
+
+Mode = Literal["strict", "lenient"]
+MODES: tuple[Mode, ...] = ("strict", "lenient")
+EXTRA_ATTR = "_extra"
+
+
+@attrs.frozen
+class AnyNode:
+    """A free-form JSON value: passed through untouched."""
+
+
+@attrs.frozen
+class ScalarNode:
+    """A JSON string, integer, number or boolean (``format`` only refines the message)."""
+
+    kind: Literal["str", "int", "float", "bool"]
+    format: str | None = None
+
+
+@attrs.frozen
+class EnumNode:
+    """A ``Literal`` alias; ``bypass`` marks ``x-stripeBypassValidation`` (any string is valid)."""
+
+    values: tuple[object, ...]
+    bypass: bool = False
+    #: The ``object`` field: a value outside the enum is a wrong tag, an error in every mode.
+    tag: bool = False
+
+    @property
+    def all_str(self) -> bool:
+        return all(type(v) is str for v in self.values)
+
+
+@attrs.frozen
+class ListNode:
+    item: Node
+
+
+@attrs.frozen
+class MapNode:
+    """A JSON object used as a mapping (``metadata``); keys are kept as they are."""
+
+    value: Node
+
+
+@attrs.frozen
+class ModelNode:
+    cls: type
+
+
+@attrs.frozen
+class NullableNode:
+    """``null`` or the inner value (only inside containers and unions; fields carry a flag)."""
+
+    inner: Node
+
+
+@attrs.frozen
+class UnionNode:
+    """``anyOf`` branches, an expandable field (``str`` + models) or a union alias."""
+
+    members: tuple[Node, ...]
+
+    @property
+    def models(self) -> tuple[type, ...]:
+        return tuple(m.cls for m in self.members if isinstance(m, ModelNode))
+
+    @property
+    def is_expandable(self) -> bool:
+        return bool(self.models) and any(
+            isinstance(m, ScalarNode) and m.kind == "str" for m in self.members
+        )
+
+
+Node: TypeAlias = (
+    AnyNode | ScalarNode | EnumNode | ListNode | MapNode | ModelNode | NullableNode | UnionNode
+)
+
+
+@attrs.frozen
+class FieldPlan:
+    """One spec field of a class."""
+
+    name: str  # attribute (slot) name
+    alias: str  # ``__init__`` keyword
+    wire: str  # JSON key
+    required: bool
+    nullable: bool
+    node: Node
+
+
+@attrs.frozen(eq=False)
+class ClassPlan:
+    """Everything the converters need about one generated class."""
+
+    cls: type
+    #: Spec fields, sorted by wire name (the order the unstructure functions write them).
+    fields: tuple[FieldPlan, ...]
+    #: The ``object`` tag values this class accepts (empty: the class has no ``object`` enum).
+    tags: tuple[str, ...]
+    has_extra: bool
+    #: The slot descriptors' ``__set__`` by attribute name, when ``__init__`` can be bypassed.
+    setters: Mapping[str, Any] | None
+    #: A plain class with the same slots: instances are filled through it (plain attribute
+    #: stores, which CPython specialises) and then given their real class. None: use setters.
+    sibling: type | None
+    by_wire: Mapping[str, FieldPlan] = attrs.field(init=False)
+    required_keys: frozenset[str] = attrs.field(init=False)
+
+    @by_wire.default
+    def _by_wire(self) -> Mapping[str, FieldPlan]:
+        return {f.wire: f for f in self.fields}
+
+    @required_keys.default
+    def _required_keys(self) -> frozenset[str]:
+        return frozenset(f.wire for f in self.fields if f.required)
+
+    @property
+    def known(self) -> frozenset[str]:
+        return frozenset(self.by_wire)
+
+    @property
+    def label(self) -> str:
+        """The name used in messages: the ``object`` tag, else the class name."""
+        return self.tags[0] if len(self.tags) == 1 else self.cls.__name__
+
+
+def is_model(tp: object) -> bool:
+    """Whether ``tp`` is a class written by the generator (attrs + ``__stripe_schema__``)."""
+    return isinstance(tp, type) and attrs.has(tp) and hasattr(tp, "__stripe_schema__")
+
+
+def is_model_union(tp: object) -> bool:
+    """Whether ``tp`` is a union whose branches are generated classes (and maybe ``str``/None)."""
+    if typing.get_origin(tp) not in (Union, types.UnionType):
+        return False
+    args = typing.get_args(tp)
+    return any(is_model(a) for a in args) and all(
+        is_model(a) or a in (str, type(None)) for a in args
+    )
+
+
+_PLANS: dict[type, ClassPlan] = {}
+
+
+def class_plan(cls: type) -> ClassPlan:
+    """The (cached) plan of a generated class."""
+    plan = _PLANS.get(cls)
+    if plan is None:
+        plan = _build_class_plan(cls)
+        _PLANS[cls] = plan
+    return plan
+
+
+def _build_class_plan(cls: type) -> ClassPlan:
+    hints = typing.get_type_hints(cls)
+    fields = []
+    names = set()
+    for attribute in attrs.fields(cls):
+        names.add(attribute.name)
+        info = field_info(attribute)
+        if info is None:
+            continue
+        node, nullable = type_node(hints[attribute.name], bypass=info.bypass_validation)
+        if isinstance(node, ScalarNode) and info.format is not None:
+            node = ScalarNode(node.kind, info.format)
+        if info.wire_name == "object" and isinstance(node, EnumNode):
+            node = EnumNode(node.values, bypass=False, tag=True)
+        fields.append(
+            FieldPlan(
+                name=attribute.name,
+                alias=attribute.alias or attribute.name,
+                wire=info.wire_name,
+                required=info.required,
+                nullable=nullable,
+                node=node,
+            )
+        )
+    fields.sort(key=lambda f: f.wire)
+    tags: tuple[str, ...] = ()
+    for f in fields:
+        if f.wire == "object" and isinstance(f.node, EnumNode) and f.node.all_str:
+            tags = tuple(str(v) for v in f.node.values)
+    return ClassPlan(
+        cls=cls,
+        fields=tuple(fields),
+        tags=tags,
+        has_extra=EXTRA_ATTR in names,
+        setters=(setters := _setters(cls)),
+        sibling=_sibling(cls) if setters is not None else None,
+    )
+
+
+def _setters(cls: type) -> dict[str, Any] | None:
+    """Slot setters for every attrs field, or None when ``__init__`` must run."""
+    if hasattr(cls, "__attrs_post_init__") or hasattr(cls, "__attrs_pre_init__"):
+        return None
+    setters = {}
+    for attribute in attrs.fields(cls):
+        if attribute.validator is not None or attribute.converter is not None:
+            return None
+        for klass in cls.__mro__:
+            descriptor = klass.__dict__.get(attribute.name)
+            if descriptor is not None:
+                break
+        if type(descriptor) is not types.MemberDescriptorType:
+            return None
+        setters[attribute.name] = descriptor.__set__
+    return setters
+
+
+def _sibling(cls: type) -> type | None:
+    """A subclass of ``cls`` with plain ``__setattr__`` whose instances can become ``cls``.
+
+    Instances are filled through it with ordinary attribute stores (which CPython
+    specialises for slots, unlike the frozen class's ``__setattr__`` or descriptor
+    calls) and then switched to ``cls`` with ``__class__`` assignment. None when
+    the layout does not allow the switch.
+    """
+    namespace = {
+        "__slots__": (),
+        "__module__": __name__,
+        "__setattr__": object.__setattr__,
+        "__delattr__": object.__delattr__,
+        "__init__": object.__init__,
+    }
+    sibling = type(f"_Filling{cls.__name__}", (cls,), namespace)
+    probe: Any = object.__new__(sibling)
+    try:
+        probe.__class__ = cls
+    except TypeError:
+        return None
+    return sibling
+
+
+def type_node(tp: Any, *, bypass: bool = False) -> tuple[Node, bool]:
+    """Translate an annotation into a node, and say whether ``null`` is accepted at this level."""
+    if tp is Any:
+        return AnyNode(), True
+    origin = typing.get_origin(tp)
+    if origin in (Union, types.UnionType):
+        args = [a for a in typing.get_args(tp) if a is not UnsetType]
+        nullable = type(None) in args
+        members: list[Node] = []
+        for arg in args:
+            if arg is type(None):
+                continue
+            node, inner_null = type_node(arg, bypass=bypass)
+            nullable = nullable or inner_null
+            if isinstance(node, UnionNode):
+                members.extend(node.members)
+            elif node not in members:
+                members.append(node)
+        if len(members) == 1:
+            return members[0], nullable
+        if not members:
+            return AnyNode(), nullable
+        return UnionNode(tuple(members)), nullable
+    if origin is Literal:
+        return EnumNode(tuple(typing.get_args(tp)), bypass), False
+    if origin is list:
+        (item,) = typing.get_args(tp)
+        return ListNode(_nested(item, bypass)), False
+    if origin is dict:
+        _, value = typing.get_args(tp)
+        return MapNode(_nested(value, bypass)), False
+    if tp in (str, int, float, bool):
+        return ScalarNode(tp.__name__), False
+    if is_model(tp):
+        return ModelNode(tp), False
+    raise TypeError(f"stripe_schemas converters do not support the annotation {tp!r}")
+
+
+def _nested(tp: Any, bypass: bool) -> Node:
+    node, nullable = type_node(tp, bypass=bypass)
+    if nullable and not isinstance(node, AnyNode):
+        return NullableNode(node)
+    return node
+
+
+def describe_node(node: Node) -> str:
+    """A short human name for what a node expects (used in messages)."""
+    if isinstance(node, AnyNode):
+        return "any value"
+    if isinstance(node, ScalarNode):
+        name = {"str": "string", "int": "integer", "float": "number", "bool": "boolean"}[node.kind]
+        return f"{name} ({node.format})" if node.format else name
+    if isinstance(node, EnumNode):
+        return "one of " + ", ".join(repr(v) for v in node.values)
+    if isinstance(node, ListNode):
+        return "array"
+    if isinstance(node, MapNode):
+        return "object (map)"
+    if isinstance(node, ModelNode):
+        return f"object ({class_plan(node.cls).label})"
+    if isinstance(node, NullableNode):
+        return describe_node(node.inner) + " or null"
+    if node.is_expandable:
+        targets = " or ".join(class_plan(c).label for c in node.models)
+        return f"an ID string or an expanded {targets} object"
+    return " or ".join(describe_node(m) for m in node.members)
+
+
+@attrs.frozen(eq=False)
+class DictDispatch:
+    """How a JSON object inside a union picks its branch: by ``object`` tag, else by trying."""
+
+    #: tag → candidate classes, most required keys first (``customer`` vs ``deleted_customer``).
+    tagged: Mapping[str, tuple[type, ...]]
+    #: Classes without an ``object`` tag, tried in order.
+    untagged: tuple[type, ...]
+    map: MapNode | None
+
+    @property
+    def tags(self) -> tuple[str, ...]:
+        return tuple(self.tagged)
+
+
+_DISPATCH: dict[UnionNode, DictDispatch] = {}
+
+
+def dict_dispatch(node: UnionNode) -> DictDispatch:
+    """The (cached) dispatch table of a union's object-accepting branches."""
+    found = _DISPATCH.get(node)
+    if found is not None:
+        return found
+    tagged: dict[str, list[type]] = {}
+    untagged: list[type] = []
+    for cls in node.models:
+        plan = class_plan(cls)
+        if not plan.tags:
+            untagged.append(cls)
+        for tag in plan.tags:
+            tagged.setdefault(tag, []).append(cls)
+    maps = [m for m in node.members if isinstance(m, MapNode)]
+    dispatch = DictDispatch(
+        tagged={
+            tag: tuple(sorted(classes, key=lambda c: -len(class_plan(c).required_keys)))
+            for tag, classes in tagged.items()
+        },
+        untagged=tuple(untagged),
+        map=maps[0] if maps else None,
+    )
+    _DISPATCH[node] = dispatch
+    return dispatch
+
+
+class Extras(dict[str, Any]):
+    """Unknown fields kept in lenient mode, with the payload's original key order."""
+
+    __slots__ = ("order",)
+
+    order: tuple[str, ...]
+
+
+#: The ``_extra`` of an instance without unknown fields (shared and immutable).
+NO_EXTRA: Mapping[str, Any] = types.MappingProxyType({})
+
+
+def collect_extras(payload: dict[str, Any], known: frozenset[str]) -> Extras:
+    """The unknown fields of a payload, remembering where every key came in it."""
+    extra = Extras({key: value for key, value in payload.items() if key not in known})
+    extra.order = tuple(payload)
+    return extra

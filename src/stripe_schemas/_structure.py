@@ -1,0 +1,426 @@
+"""The fast structuring path: one generated, straight-line function per (class, mode).
+
+Each function checks types with ``type(v) is …``, reads keys with ``dict.get``,
+builds the instance through its slot descriptors (the generated classes have
+no validators or converters, so ``__init__`` adds nothing but cost) and raises
+:class:`FastFail` on the first problem. It never collects issues: when it
+fails, the caller runs the detailed walk in ``_structure_detail``, which is the
+reference for what is valid and reports every problem with its path.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from ._convert_plan import (
+    NO_EXTRA,
+    AnyNode,
+    ClassPlan,
+    DictDispatch,
+    EnumNode,
+    ListNode,
+    MapNode,
+    Mode,
+    ModelNode,
+    Node,
+    NullableNode,
+    ScalarNode,
+    UnionNode,
+    class_plan,
+    collect_extras,
+    dict_dispatch,
+)
+from ._unset import UNSET
+
+
+class FastFail(Exception):
+    """The fast path gave up; the detailed path decides and explains."""
+
+
+#: What a failing fast function may raise (missing key, unhashable tag, …).
+FAST_ERRORS = (FastFail, KeyError, TypeError)
+
+_MISSING = object()
+#: Nested classes are written in place up to this depth and this many fields per function.
+_INLINE_DEPTH = 3
+_INLINE_BUDGET = 80
+
+
+def _checks_only(node: Node) -> bool:
+    """Whether validating this node leaves the value as it is (no conversion needed)."""
+    if isinstance(node, (AnyNode, ScalarNode, EnumNode)):
+        return True
+    if isinstance(node, NullableNode):
+        return _checks_only(node.inner)
+    return False
+
+
+class _Source:
+    """Lines of one generated function, with its constants."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.consts: list[Any] = []
+        self.counter = 0
+        #: Classes whose code is being written (the function's own class first).
+        self.inline_stack: list[type] = []
+        self.inlined_fields = 0
+
+    def const(self, value: Any) -> str:
+        self.consts.append(value)
+        return f"c{len(self.consts) - 1}"
+
+    def temp(self, prefix: str) -> str:
+        self.counter += 1
+        return f"{prefix}{self.counter}"
+
+    def add(self, indent: int, line: str) -> None:
+        self.lines.append("    " * indent + line)
+
+    def block(self, indent: int, start: int) -> None:
+        """Make sure the block opened before ``start`` has a statement."""
+        if len(self.lines) == start:
+            self.add(indent, "pass")
+
+
+class FastCompiler:
+    """Generates and caches the fast functions of one mode."""
+
+    def __init__(self, mode: Mode) -> None:
+        self.mode = mode
+        self.lenient = mode == "lenient"
+        self.ns: dict[str, Any] = {
+            "F": FastFail,
+            "U": UNSET,
+            "NOEX": NO_EXTRA,
+            "collect_extras": collect_extras,
+        }
+        self.names: dict[object, str] = {}
+        self.pending: list[type] = []
+        self.lock = threading.RLock()
+
+    # -- public -----------------------------------------------------------------
+
+    def function(self, target: type | UnionNode) -> Callable[[Any], Any]:
+        """The fast function of a class or a top-level union (compiled on first use)."""
+        with self.lock:
+            if isinstance(target, UnionNode):
+                name = self._node_function(target)
+            else:
+                name = self._model_name(target)
+            while self.pending:
+                self._compile_model(self.pending.pop())
+            fn: Callable[[Any], Any] = self.ns[name]
+            return fn
+
+    # -- naming -----------------------------------------------------------------
+
+    def _model_name(self, cls: type) -> str:
+        name = self.names.get(cls)
+        if name is None:
+            name = f"s{len(self.names)}_{cls.__name__}"
+            self.names[cls] = name
+            self.pending.append(cls)
+        return name
+
+    def _node_function(self, node: Node) -> str:
+        """A function ``v -> structured v`` for a node (unions at the top, maps in dispatch)."""
+        key = ("node", node)
+        name = self.names.get(key)
+        if name is None:
+            name = f"n{len(self.names)}"
+            self.names[key] = name
+            src = _Source()
+            src.add(1, f"def {name}(v):")
+            self._emit(src, node, "v", 2)
+            src.add(2, "return v")
+            self._exec(src, name)
+        return name
+
+    def _exec(self, src: _Source, name: str) -> None:
+        head = "def _make(consts):\n"
+        if src.consts:
+            head += "    (" + "".join(f"c{i}, " for i in range(len(src.consts))) + ") = consts\n"
+        code = head + "\n".join(src.lines) + f"\n    return {name}\n"
+        exec(compile(code, f"<stripe_schemas fast {self.mode} {name}>", "exec"), self.ns)
+        self.ns[name] = self.ns.pop("_make")(tuple(src.consts))
+
+    # -- classes ----------------------------------------------------------------
+
+    def _compile_model(self, cls: type) -> None:
+        name = self.names[cls]
+        src = _Source()
+        src.add(1, f"def {name}(d):")
+        src.inline_stack.append(cls)
+        result = self._emit_model(src, class_plan(cls), "d", 2, "")
+        src.add(2, f"return {result}")
+        self._exec(src, name)
+
+    def _emit_model(self, src: _Source, plan: ClassPlan, d: str, indent: int, sfx: str) -> str:
+        """Code that structures the object in ``d`` into a new instance; returns its variable."""
+        o, g, n, v = f"o{sfx}", f"g{sfx}", f"n{sfx}", f"v{sfx}"
+        sibling = plan.sibling
+        src.add(indent, f"if type({d}) is not dict:")
+        src.add(indent + 1, "raise F")
+        if sibling is not None:
+            src.add(indent, f"{o} = {src.const(sibling)}()")
+        src.add(indent, f"{g} = {d}.get")
+        src.add(indent, f"{n} = {sum(1 for f in plan.fields if f.required)}")
+        kwargs: list[str] = []
+        for field in plan.fields:
+            key = repr(field.wire)
+            if field.required:
+                src.add(indent, f"{v} = {d}[{key}]")
+                self._emit_value(src, field.node, field.nullable, v, indent)
+            else:
+                src.add(indent, f"{v} = {g}({key}, U)")
+                src.add(indent, f"if {v} is not U:")
+                src.add(indent + 1, f"{n} += 1")
+                self._emit_value(src, field.node, field.nullable, v, indent + 1)
+            if sibling is not None:
+                src.add(indent, f"{o}.{field.name} = {v}")
+            else:
+                local = src.temp("f")
+                kwargs.append(f"{field.alias}={local}")
+                src.add(indent, f"{local} = {v}")
+        if not plan.has_extra or not self.lenient:
+            src.add(indent, f"if len({d}) != {n}:")
+            src.add(indent + 1, "raise F")
+            extra = "NOEX" if plan.has_extra else None
+        else:
+            known = src.const(plan.known)
+            extra = src.temp("e")
+            src.add(indent, f"{extra} = NOEX if len({d}) == {n} else collect_extras({d}, {known})")
+        if sibling is not None:
+            if extra is not None:
+                src.add(indent, f"{o}._extra = {extra}")
+            src.add(indent, f"{o}.__class__ = {src.const(plan.cls)}")
+            return o
+        if extra is not None:
+            kwargs.append(f"_extra={extra}")
+        src.add(indent, f"{o} = {src.const(plan.cls)}({', '.join(kwargs)})")
+        return o
+
+    def _inline(self, src: _Source, cls: type) -> bool:
+        """Whether to write a nested class's code in place (no call) rather than call it."""
+        if cls in src.inline_stack or len(src.inline_stack) > _INLINE_DEPTH:
+            return False
+        size = len(class_plan(cls).fields)
+        if src.inlined_fields + size > _INLINE_BUDGET:
+            return False
+        src.inlined_fields += size
+        return True
+
+    def _emit_value(self, src: _Source, node: Node, nullable: bool, v: str, indent: int) -> None:
+        if nullable and not isinstance(node, AnyNode):
+            src.add(indent, f"if {v} is not None:")
+            start = len(src.lines)
+            self._emit(src, node, v, indent + 1)
+            src.block(indent + 1, start)
+        else:
+            self._emit(src, node, v, indent)
+
+    # -- values -----------------------------------------------------------------
+
+    def _emit(self, src: _Source, node: Node, var: str, indent: int) -> None:
+        """Check (and convert in place) the value in ``var``; ``raise F`` on any problem."""
+        if isinstance(node, AnyNode):
+            return
+        if isinstance(node, ScalarNode):
+            if node.kind == "float":
+                src.add(indent, f"if type({var}) is not float and type({var}) is not int:")
+            else:
+                src.add(indent, f"if type({var}) is not {node.kind}:")
+            src.add(indent + 1, "raise F")
+        elif isinstance(node, EnumNode):
+            self._emit_enum(src, node, var, indent)
+        elif isinstance(node, NullableNode):
+            src.add(indent, f"if {var} is not None:")
+            start = len(src.lines)
+            self._emit(src, node.inner, var, indent + 1)
+            src.block(indent + 1, start)
+        elif isinstance(node, ListNode):
+            src.add(indent, f"if type({var}) is not list:")
+            src.add(indent + 1, "raise F")
+            self._emit_container(src, node.item, var, indent, f"{var}", "[]", ".append({x})")
+        elif isinstance(node, MapNode):
+            src.add(indent, f"if type({var}) is not dict:")
+            src.add(indent + 1, "raise F")
+            self._emit_container(src, node.value, var, indent, f"{var}.values()", "{{}}", "")
+        elif isinstance(node, ModelNode):
+            if self._inline(src, node.cls):
+                src.inline_stack.append(node.cls)
+                sfx = str(src.temp(""))
+                d = f"d{sfx}"
+                src.add(indent, f"{d} = {var}")
+                result = self._emit_model(src, class_plan(node.cls), d, indent, sfx)
+                src.add(indent, f"{var} = {result}")
+                src.inline_stack.pop()
+            else:
+                src.add(indent, f"{var} = {self._model_name(node.cls)}({var})")
+        else:
+            self._emit_union(src, node, var, indent)
+
+    def _emit_enum(self, src: _Source, node: EnumNode, var: str, indent: int) -> None:
+        if node.all_str:
+            if node.bypass:
+                src.add(indent, f"if type({var}) is not str:")
+            else:
+                values = src.const(frozenset(node.values))
+                src.add(indent, f"if {var} not in {values}:")
+        else:
+            typed = src.const(frozenset((type(v), v) for v in node.values))
+            test = f"(type({var}), {var}) not in {typed}"
+            if node.bypass:
+                test = f"type({var}) is not str and {test}"
+            src.add(indent, f"if {test}:")
+        src.add(indent + 1, "raise F")
+
+    def _emit_container(
+        self, src: _Source, item: Node, var: str, indent: int, items: str, empty: str, add: str
+    ) -> None:
+        x = src.temp("x")
+        if _checks_only(item):
+            if isinstance(item, AnyNode):
+                src.add(indent, f"{var} = {var}.copy()")
+                return
+            src.add(indent, f"for {x} in {items}:")
+            self._emit(src, item, x, indent + 1)
+            src.add(indent, f"{var} = {var}.copy()")
+            return
+        out = src.temp("t")
+        src.add(indent, f"{out} = {empty.format()}")
+        if add:  # a list
+            src.add(indent, f"for {x} in {var}:")
+            self._emit(src, item, x, indent + 1)
+            src.add(indent + 1, f"{out}{add.format(x=x)}")
+        else:  # a map
+            k = src.temp("k")
+            src.add(indent, f"for {k}, {x} in {var}.items():")
+            self._emit(src, item, x, indent + 1)
+            src.add(indent + 1, f"{out}[{k}] = {x}")
+        src.add(indent, f"{var} = {out}")
+
+    def _emit_union(self, src: _Source, node: UnionNode, var: str, indent: int) -> None:
+        if any(isinstance(m, AnyNode) for m in node.members):
+            return
+        t = src.temp("tp")
+        src.add(indent, f"{t} = type({var})")
+        keyword = "if"
+        strs = [m for m in node.members if _accepts_str(m)]
+        if strs:
+            src.add(indent, f"{keyword} {t} is str:")
+            start = len(src.lines)
+            if not any(isinstance(m, ScalarNode) or m.bypass for m in strs):  # type: ignore[union-attr]
+                values = frozenset(v for m in strs for v in m.values)  # type: ignore[union-attr]
+                src.add(indent + 1, f"if {var} not in {src.const(values)}:")
+                src.add(indent + 2, "raise F")
+            src.block(indent + 1, start)
+            keyword = "elif"
+        if node.models or any(isinstance(m, MapNode) for m in node.members):
+            src.add(indent, f"{keyword} {t} is dict:")
+            single = self._single_tagged_model(node)
+            if single is not None:
+                self._emit(src, ModelNode(single), var, indent + 1)
+            else:
+                src.add(indent + 1, f"{var} = {self._dict_branch(src, node)}({var})")
+            keyword = "elif"
+        for kind, test in (
+            ("int", f"{t} is int"),
+            ("float", f"{t} is float or {t} is int"),
+            ("bool", f"{t} is bool"),
+        ):
+            if any(isinstance(m, ScalarNode) and m.kind == kind for m in node.members):
+                src.add(indent, f"{keyword} {test}:")
+                src.add(indent + 1, "pass")
+                keyword = "elif"
+        lists = [m for m in node.members if isinstance(m, ListNode)]
+        if lists:
+            src.add(indent, f"{keyword} {t} is list:")
+            self._emit(src, lists[0], var, indent + 1)
+            keyword = "elif"
+        if keyword == "if":
+            src.add(indent, "raise F")
+        else:
+            src.add(indent, "else:")
+            src.add(indent + 1, "raise F")
+
+    def _single_tagged_model(self, node: UnionNode) -> type | None:
+        """The one class of a union that checks its own ``object`` tag (no dispatch needed)."""
+        models = node.models
+        if len(models) != 1 or any(isinstance(m, MapNode) for m in node.members):
+            return None
+        plan = class_plan(models[0])
+        tag_field = plan.by_wire.get("object")
+        if len(plan.tags) == 1 and tag_field is not None and tag_field.required:
+            return models[0]
+        return None
+
+    def _dict_branch(self, src: _Source, node: UnionNode) -> str:
+        """The callable that structures a JSON object inside a union (by tag, else by trying)."""
+        dispatch = dict_dispatch(node)
+        for cls in node.models:
+            self._model_name(cls)
+        if dispatch.map is not None:
+            self._node_function(dispatch.map)
+        return src.const(self._dispatcher(dispatch))
+
+    def _dispatcher(self, spec: DictDispatch) -> Callable[[Any], Any]:
+        ns, names, lenient = self.ns, self.names, self.lenient
+        tagged = {
+            tag: tuple((names[c], class_plan(c).required_keys) for c in classes)
+            for tag, classes in spec.tagged.items()
+        }
+        untagged = tuple((names[c], class_plan(c).required_keys) for c in spec.untagged)
+        map_name = names[("node", spec.map)] if spec.map is not None else None
+
+        def first(candidates: tuple[tuple[str, frozenset[str]], ...], value: Any) -> Any:
+            fallback = None
+            for fn_name, required in candidates:
+                if not required <= value.keys():
+                    continue
+                try:
+                    result = ns[fn_name](value)
+                except FAST_ERRORS:
+                    continue
+                if not lenient or not result._extra:
+                    return result
+                if fallback is None:
+                    fallback = result
+            if fallback is not None:
+                return fallback
+            raise FastFail
+
+        def dispatch(value: Any) -> Any:
+            candidates = tagged.get(value.get("object", _MISSING))
+            if candidates is not None:
+                return first(candidates, value)
+            if untagged:
+                try:
+                    return first(untagged, value)
+                except FastFail:
+                    if map_name is None:
+                        raise
+            if map_name is not None:
+                return ns[map_name](value)
+            raise FastFail
+
+        return dispatch
+
+
+def _accepts_str(node: Node) -> bool:
+    if isinstance(node, ScalarNode):
+        return node.kind == "str"
+    return isinstance(node, EnumNode) and (node.bypass or node.all_str)
+
+
+_COMPILERS: dict[str, FastCompiler] = {}
+
+
+def fast_compiler(mode: Mode) -> FastCompiler:
+    compiler = _COMPILERS.get(mode)
+    if compiler is None:
+        compiler = _COMPILERS.setdefault(mode, FastCompiler(mode))
+    return compiler

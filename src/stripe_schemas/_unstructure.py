@@ -1,0 +1,165 @@
+"""Unstructuring: one generated function per class, writing back exactly what was read.
+
+Absent fields (``UNSET``) are omitted, ``None`` is written as ``null``, lists
+and maps are copied in order, and unknown fields kept in lenient mode are
+written back where they were (in the payload's original key order). Fields
+are otherwise written in wire-name order, the order of Stripe's fixtures.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from ._convert_plan import (
+    AnyNode,
+    EnumNode,
+    ListNode,
+    MapNode,
+    ModelNode,
+    Node,
+    NullableNode,
+    ScalarNode,
+    UnionNode,
+    class_plan,
+    is_model,
+)
+from ._unset import UNSET
+
+
+def merge_extras(fields: dict[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
+    """Put unknown fields back beside the known ones, in their original order if it is known."""
+    order: tuple[str, ...] = getattr(extra, "order", ())
+    if not order:
+        for key, value in extra.items():
+            if key not in fields:
+                fields[key] = value
+        return fields
+    out: dict[str, Any] = {}
+    for key in order:
+        if key in fields:
+            out[key] = fields[key]
+        elif key in extra:
+            out[key] = extra[key]
+    if len(out) != len(fields.keys() | extra.keys()):  # fields set after structuring
+        for source in (fields, extra):
+            for key, value in source.items():
+                if key not in out:
+                    out[key] = value
+    return out
+
+
+def _plain(node: Node) -> bool:
+    """Whether a value of this node is written as it is (a JSON scalar)."""
+    if isinstance(node, NullableNode):
+        return _plain(node.inner)
+    return isinstance(node, (AnyNode, ScalarNode, EnumNode))
+
+
+class UnstructureCompiler:
+    """Generates and caches the unstructure functions."""
+
+    def __init__(self) -> None:
+        self.ns: dict[str, Any] = {"U": UNSET, "merge_extras": merge_extras}
+        self.names: dict[type, str] = {}
+        self.pending: list[type] = []
+        self.lock = threading.RLock()
+        self.ns["value"] = self.value
+
+    def function(self, cls: type) -> Callable[[Any], dict[str, Any]]:
+        with self.lock:
+            name = self._name(cls)
+            while self.pending:
+                self._compile(self.pending.pop())
+            fn: Callable[[Any], dict[str, Any]] = self.ns[name]
+            return fn
+
+    def value(self, obj: Any) -> Any:
+        """Unstructure any value: a model instance, a list or map of them, or a JSON scalar."""
+        kind = type(obj)
+        if kind is str or kind is int or kind is bool or kind is float or obj is None:
+            return obj
+        name = self.names.get(kind)
+        if name is not None and name in self.ns:
+            return self.ns[name](obj)
+        if is_model(kind):
+            return self.function(kind)(obj)
+        if isinstance(obj, (list, tuple)):
+            return [self.value(x) for x in obj]
+        if isinstance(obj, Mapping):
+            return {k: self.value(x) for k, x in obj.items()}
+        return obj
+
+    def _name(self, cls: type) -> str:
+        name = self.names.get(cls)
+        if name is None:
+            name = f"u{len(self.names)}_{cls.__name__}"
+            self.names[cls] = name
+            self.pending.append(cls)
+        return name
+
+    def _compile(self, cls: type) -> None:
+        plan = class_plan(cls)
+        name = self.names[cls]
+        lines = [f"def {name}(o):", "    d = {}"]
+        for field in plan.fields:
+            key = repr(field.wire)
+            if field.required:
+                lines.append(f"    v = o.{field.name}")
+                lines += self._emit(field.node, field.nullable, "v", 1)
+                lines.append(f"    d[{key}] = v")
+            else:
+                lines.append(f"    v = o.{field.name}")
+                lines.append("    if v is not U:")
+                lines += self._emit(field.node, field.nullable, "v", 2)
+                lines.append(f"        d[{key}] = v")
+        if plan.has_extra:
+            lines += ["    e = o._extra", "    if e:", "        return merge_extras(d, e)"]
+        lines.append("    return d")
+        code = compile("\n".join(lines) + "\n", f"<stripe_schemas unstructure {name}>", "exec")
+        exec(code, self.ns)
+
+    def _emit(self, node: Node, nullable: bool, var: str, indent: int) -> list[str]:
+        """Lines that turn ``var`` into its JSON form (in place)."""
+        pad = "    " * indent
+        if _plain(node):
+            return []
+        if nullable or isinstance(node, NullableNode):
+            inner = node.inner if isinstance(node, NullableNode) else node
+            body = self._emit(inner, False, var, indent + 1)
+            return [f"{pad}if {var} is not None:", *body] if body else []
+        if isinstance(node, ModelNode):
+            return [f"{pad}{var} = {self._name(node.cls)}({var})"]
+        if isinstance(node, (ListNode, MapNode)):
+            item = node.item if isinstance(node, ListNode) else node.value
+            if _plain(item):
+                return [f"{pad}{var} = {'list' if isinstance(node, ListNode) else 'dict'}({var})"]
+            x = f"x{indent}"
+            expr = self._expression(item, x)
+            if isinstance(node, ListNode):
+                return [f"{pad}{var} = [{expr} for {x} in {var}]"]
+            return [f"{pad}{var} = {{k: {expr} for k, {x} in {var}.items()}}"]
+        assert isinstance(node, UnionNode)
+        models = node.models
+        others = [m for m in node.members if not isinstance(m, ModelNode)]
+        if len(models) == 1 and all(_plain(m) for m in others):
+            fn = self._name(models[0])
+            return [
+                f"{pad}if type({var}) is {self._class_ref(models[0])}:",
+                f"{pad}    {var} = {fn}({var})",
+            ]
+        return [f"{pad}{var} = value({var})"]
+
+    def _expression(self, node: Node, var: str) -> str:
+        if isinstance(node, ModelNode):
+            return f"{self._name(node.cls)}({var})"
+        return f"value({var})"
+
+    def _class_ref(self, cls: type) -> str:
+        ref = f"C_{self._name(cls)}"
+        self.ns[ref] = cls
+        return ref
+
+
+UNSTRUCTURE = UnstructureCompiler()

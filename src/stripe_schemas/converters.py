@@ -1,0 +1,287 @@
+"""Converters: Stripe JSON ↔ the generated attrs classes, exactly and without loss.
+
+One obvious way in and out::
+
+    session = loads(body, VerificationSession)            # strict (the default)
+    session = structure(payload, VerificationSession, mode="lenient", notices=found)
+    payload = unstructure(session)                        # == the original payload
+    body = dumps(session)
+
+``make_converter(mode=...)`` returns a real :class:`cattrs.Converter` with the
+same hooks, for users who want to register their own (the cattrs preconf
+style: ``make_converter`` + ``configure_converter``).
+
+Modes:
+
+* ``strict`` rejects unknown fields (each named by its JSON pointer) and
+  enum values outside the spec (except on ``x-stripeBypassValidation`` fields,
+  which accept any string).
+* ``lenient`` keeps unknown fields (read them with :func:`extras`; they are
+  written back by :func:`unstructure`) and unknown enum values, recording a
+  ``notice`` issue for each unknown enum value in the ``notices`` list you pass.
+
+A failed structure raises :class:`~stripe_schemas.PayloadError` whose
+``issues`` list every problem with its path; messages never show the value of
+a secret or personal field.
+"""
+
+from __future__ import annotations
+
+import types
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar, overload
+
+import cattrs
+
+from . import _json
+from ._convert_plan import (
+    MODES,
+    Mode,
+    UnionNode,
+    class_plan,
+    is_model,
+    is_model_union,
+    type_node,
+)
+from ._issues import Issue, PayloadError
+from ._structure import FAST_ERRORS, fast_compiler
+from ._structure_detail import BAD, NOTICE_SINK, Walk
+from ._unstructure import UNSTRUCTURE
+
+__all__ = [
+    "Mode",
+    "StripeConverter",
+    "configure_converter",
+    "dumps",
+    "extras",
+    "loads",
+    "make_converter",
+    "structure",
+    "unstructure",
+]
+
+T = TypeVar("T")
+
+
+# -- entry points: fast path first, detailed path when it fails ---------------------------
+
+
+_Entry = tuple[Callable[[Any], Any], Callable[[Any], Any]]
+
+
+def _entry(target: Any, mode: Mode) -> _Entry:
+    """The (fast, detailed) structure functions of a generated class or a union of them."""
+    if is_model(target):
+        node: Any = None
+        fast = fast_compiler(mode).function(target)
+        name = target.__name__
+    else:
+        node, _ = type_node(target)
+        if not isinstance(node, UnionNode):  # pragma: no cover - is_model_union guarantees it
+            raise TypeError(f"not a generated model or a union of them: {target!r}")
+        fast = fast_compiler(mode).function(node)
+        name = " | ".join(getattr(m, "__name__", "str") for m in node.models)
+        if node.is_expandable:
+            name = f"Expandable[{name}]"
+
+    def detailed(obj: Any) -> Any:
+        walk = Walk(mode)
+        if node is None:
+            result = walk.model(class_plan(target), obj, "")
+        else:
+            result = walk.value(node, obj, "")
+        if result is BAD or walk.has_errors:
+            raise PayloadError(walk.issues, model=name)
+        if walk.issues:
+            sink = NOTICE_SINK.get()
+            if sink is not None:
+                sink.extend(walk.issues)
+        return result
+
+    return fast, detailed
+
+
+_ENTRIES: dict[Mode, dict[Any, _Entry]] = {mode: {} for mode in MODES}
+
+
+def _entry_for(target: Any, mode: Mode) -> _Entry | None:
+    """The cached entry for a target, or None when it is not a generated class or union."""
+    cache = _ENTRIES.get(mode)
+    if cache is None:
+        raise ValueError(f"mode must be 'strict' or 'lenient', not {mode!r}")
+    entry = cache.get(target)
+    if entry is None:
+        if not (is_model(target) or is_model_union(target)):
+            return None
+        entry = cache[target] = _entry(target, mode)
+    return entry
+
+
+def _run(entry: _Entry, obj: Any) -> Any:
+    fast, detailed = entry
+    try:
+        return fast(obj)
+    except FAST_ERRORS:
+        pass
+    return detailed(obj)
+
+
+# -- the cattrs converter ------------------------------------------------------------------
+
+
+class StripeConverter(cattrs.Converter):
+    """A cattrs converter configured for the generated Stripe models."""
+
+    def __init__(self, *args: Any, mode: Mode = "strict", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.mode: Mode = mode
+
+    def loads(self, data: bytes | str, cl: type[T], *, notices: list[Issue] | None = None) -> T:
+        """Parse JSON and structure it into ``cl``."""
+        return self.structure_noting(_json.loads(data, _name(cl)), cl, notices)
+
+    def dumps(self, obj: Any, unstructure_as: Any = None) -> bytes:
+        """Unstructure ``obj`` and serialise it to compact JSON bytes."""
+        return _json.dumps(self.unstructure(obj, unstructure_as=unstructure_as))
+
+    def structure_noting(self, obj: Any, cl: type[T], notices: list[Issue] | None) -> T:
+        """:meth:`structure`, appending lenient-mode notices to ``notices``."""
+        if notices is None:
+            return self.structure(obj, cl)
+        token = NOTICE_SINK.set(notices)
+        try:
+            return self.structure(obj, cl)
+        finally:
+            NOTICE_SINK.reset(token)
+
+
+def configure_converter(converter: cattrs.BaseConverter, *, mode: Mode = "strict") -> None:
+    """Register the Stripe hooks on a cattrs converter.
+
+    * generated classes structure through specialised functions (strict or
+      lenient ``mode``) and unstructure losslessly;
+    * unions of generated classes (expandable fields, ``PaymentSource``-style
+      aliases) structure by the payload's ``object`` tag.
+    """
+    if mode not in MODES:
+        raise ValueError(f"mode must be 'strict' or 'lenient', not {mode!r}")
+
+    def structure_factory(target: Any) -> Callable[[Any, Any], Any]:
+        entry = _entry_for(target, mode)
+        assert entry is not None
+        fast, detailed = entry
+
+        def hook(obj: Any, _: Any) -> Any:
+            try:
+                return fast(obj)
+            except FAST_ERRORS:
+                pass
+            return detailed(obj)
+
+        return hook
+
+    converter.register_structure_hook_factory(is_model, structure_factory)
+    converter.register_structure_hook_factory(is_model_union, structure_factory)
+    converter.register_unstructure_hook_factory(is_model, UNSTRUCTURE.function)
+    converter.register_unstructure_hook_factory(is_model_union, lambda _: UNSTRUCTURE.value)
+
+
+def make_converter(mode: Mode = "strict", **kwargs: Any) -> StripeConverter:
+    """A new :class:`StripeConverter` (``kwargs`` go to :class:`cattrs.Converter`)."""
+    converter = StripeConverter(mode=mode, **kwargs)
+    configure_converter(converter, mode=mode)
+    return converter
+
+
+_DEFAULTS: dict[Mode, StripeConverter] = {}
+
+
+def _default(mode: Mode) -> StripeConverter:
+    converter = _DEFAULTS.get(mode)
+    if converter is None:
+        converter = _DEFAULTS.setdefault(mode, make_converter(mode))
+    return converter
+
+
+# -- module-level API ----------------------------------------------------------------------
+
+
+def _name(cl: Any) -> str:
+    return str(getattr(cl, "__name__", cl))
+
+
+@overload
+def structure(
+    obj: Any, cl: type[T], *, mode: Mode = ..., notices: list[Issue] | None = ...
+) -> T: ...
+@overload
+def structure(obj: Any, cl: Any, *, mode: Mode = ..., notices: list[Issue] | None = ...) -> Any: ...
+def structure(
+    obj: Any, cl: Any, *, mode: Mode = "strict", notices: list[Issue] | None = None
+) -> Any:
+    """Structure a decoded JSON value into a generated class (or a union of them).
+
+    Raises :class:`PayloadError` listing every problem. In lenient mode, unknown
+    enum values are kept and a ``notice`` issue for each is appended to ``notices``.
+    """
+    try:
+        fast, detailed = _ENTRIES[mode][cl]
+    except (KeyError, TypeError):
+        entry = _entry_for(cl, mode)
+        if entry is None:
+            return _default(mode).structure_noting(obj, cl, notices)
+        fast, detailed = entry
+    if notices is None:
+        try:
+            return fast(obj)
+        except FAST_ERRORS:
+            pass
+        return detailed(obj)
+    token = NOTICE_SINK.set(notices)
+    try:
+        return _run((fast, detailed), obj)
+    finally:
+        NOTICE_SINK.reset(token)
+
+
+@overload
+def loads(
+    data: bytes | str, cl: type[T], *, mode: Mode = ..., notices: list[Issue] | None = ...
+) -> T: ...
+@overload
+def loads(
+    data: bytes | str, cl: Any, *, mode: Mode = ..., notices: list[Issue] | None = ...
+) -> Any: ...
+def loads(
+    data: bytes | str, cl: Any, *, mode: Mode = "strict", notices: list[Issue] | None = None
+) -> Any:
+    """Parse JSON text or bytes and :func:`structure` it (invalid JSON is a PayloadError)."""
+    return structure(_json.loads(data, _name(cl)), cl, mode=mode, notices=notices)
+
+
+_UNSTRUCTURE_FNS: dict[type, Callable[[Any], Any]] = {}
+
+
+def unstructure(instance: Any) -> Any:
+    """The JSON value of an instance: exactly the payload it was structured from."""
+    fn = _UNSTRUCTURE_FNS.get(type(instance))
+    if fn is None:
+        if not is_model(type(instance)):
+            return UNSTRUCTURE.value(instance)
+        fn = _UNSTRUCTURE_FNS[type(instance)] = UNSTRUCTURE.function(type(instance))
+    return fn(instance)
+
+
+def dumps(instance: Any) -> bytes:
+    """Compact JSON bytes of an instance (orjson when installed, else the standard library)."""
+    return _json.dumps(unstructure(instance))
+
+
+def extras(instance: Any) -> Mapping[str, Any]:
+    """The unknown fields lenient mode kept on an instance, as a read-only mapping."""
+    kept = getattr(instance, "_extra", None)
+    if kept is None:
+        raise TypeError(f"{type(instance).__name__} is not a generated Stripe model")
+    if isinstance(kept, types.MappingProxyType):
+        return kept
+    return types.MappingProxyType(kept)
