@@ -114,7 +114,7 @@ def _sources(paths: list[str], totals: _Totals) -> Iterator[str]:
             continue
         path = Path(raw)
         if path.is_dir():
-            found = []
+            found: list[str] = []
             for root, dirs, files in os.walk(path):
                 dirs.sort()
                 found.extend(
@@ -169,7 +169,7 @@ def _check_file(
         if not errors:
             totals.valid += 1
         if issues:
-            where = record.lines() if record.text else {}
+            where = record.lines() if record.value is not NOTHING else {}
             out.record(name, record.line, model, not errors, issues, where)
 
 

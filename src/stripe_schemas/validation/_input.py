@@ -266,10 +266,12 @@ class _Lines:
         return self.line
 
 
-def locate(text: str, pos: int = 0, line: int = 1) -> Located:
+def locate(text: str, pos: int = 0, line: int = 1, max_depth: int = MAX_DEPTH) -> Located:
     """Scan one JSON value starting at ``text[pos]`` (on ``line``) and map pointers to lines.
 
     The scan is iterative (no recursion limit) and stops quietly at malformed text.
+    Values nested deeper than ``max_depth`` share the pointer of their ancestor at
+    that depth (so the cost stays linear in the text).
     """
     found = Located()
     lines = _Lines(text, pos, line)
@@ -284,7 +286,8 @@ def locate(text: str, pos: int = 0, line: int = 1) -> Located:
             return found
         char = text[pos]
         if expect_value:
-            found.lines[ptr] = lines.at(pos)
+            if len(stack) <= max_depth:
+                found.lines[ptr] = lines.at(pos)
             if char == "{":
                 stack.append([ptr, set()])
                 pos = _skip(text, pos + 1)
@@ -293,7 +296,7 @@ def locate(text: str, pos: int = 0, line: int = 1) -> Located:
                     pos += 1
                     expect_value = False
                     continue
-                pos, ptr = _key(text, pos, stack[-1], found, lines)
+                pos, ptr = _key(text, pos, stack[-1], found, lines, len(stack) <= max_depth)
                 if pos < 0:
                     return found
                 continue
@@ -305,7 +308,8 @@ def locate(text: str, pos: int = 0, line: int = 1) -> Located:
                     pos += 1
                     expect_value = False
                     continue
-                ptr = join_pointer(ptr, 0)
+                if len(stack) <= max_depth:
+                    ptr = join_pointer(ptr, 0)
                 stack[-1][1] = 1
                 continue
             match = (_STRING if char == '"' else _SCALAR).match(text, pos)
@@ -322,11 +326,11 @@ def locate(text: str, pos: int = 0, line: int = 1) -> Located:
         if char == ",":
             pos = _skip(text, pos + 1)
             if isinstance(frame[1], set):
-                pos, ptr = _key(text, pos, frame, found, lines)
+                pos, ptr = _key(text, pos, frame, found, lines, len(stack) <= max_depth)
                 if pos < 0:
                     return found
             else:
-                ptr = join_pointer(frame[0], frame[1])
+                ptr = join_pointer(frame[0], frame[1]) if len(stack) <= max_depth else frame[0]
                 frame[1] += 1
             expect_value = True
         elif char in "}]":
@@ -336,7 +340,9 @@ def locate(text: str, pos: int = 0, line: int = 1) -> Located:
             return found
 
 
-def _key(text: str, pos: int, frame: list[Any], found: Located, lines: _Lines) -> tuple[int, str]:
+def _key(
+    text: str, pos: int, frame: list[Any], found: Located, lines: _Lines, extend: bool = True
+) -> tuple[int, str]:
     """Read ``"key":`` at ``pos``; return the position of the value and its pointer."""
     match = _STRING.match(text, pos)
     if match is None:
@@ -345,7 +351,7 @@ def _key(text: str, pos: int, frame: list[Any], found: Located, lines: _Lines) -
         key = json.loads(match.group())
     except ValueError:
         return -1, ""
-    ptr = join_pointer(frame[0], key)
+    ptr = join_pointer(frame[0], key) if extend else frame[0]
     if key in frame[1]:
         found.duplicates.append((ptr, lines.at(pos)))
     frame[1].add(key)

@@ -37,6 +37,7 @@ from typing import Any, Literal
 import attrs
 
 from .._issues import UNKNOWN_ENUM_VALUE, WRONG_OBJECT_TAG, Issue, Severity
+from ._classify import describe
 from ._report import Mode
 
 SESSION = "identity.verification_session"
@@ -229,9 +230,8 @@ def check_session(session: dict[str, Any]) -> list[Finding]:
         _check_date(outputs.get("dob"), "/verified_outputs/dob", redacted, out)
     kind = session.get("type")
     if type(kind) is str and kind not in KNOWN_TYPES:
-        out.append(
-            (UNKNOWN_TYPE, "/type", f"type {kind[:40]!r} is not known to the pinned API version")
-        )
+        message = f"type {describe('/type', kind)} is not known to the pinned API version"
+        out.append((UNKNOWN_TYPE, "/type", message))
     _check_options(session.get("options"), kind, "", out)
     report = session.get("last_verification_report")
     if type(report) is str:
@@ -258,7 +258,10 @@ def _check_linked_report(
         out.append((REPORT_SESSION_MISMATCH, base + "/verification_session", message))
     report_kind = report.get("type")
     if type(kind) is str and type(report_kind) is str and report_kind != kind:
-        message = f"the report's type {report_kind[:40]!r} differs from the session's {kind[:40]!r}"
+        message = (
+            f"the report's type {describe(base + '/type', report_kind)} differs from the "
+            f"session's {describe('/type', kind)}"
+        )
         out.append((REPORT_TYPE_MISMATCH, base + "/type", message))
     _check_report(report, base, redacted, out)
 
@@ -283,7 +286,7 @@ def _check_report(report: dict[str, Any], base: str, redacted: bool, out: list[F
         out.append((ID_PREFIX, base + "/verification_session", message))
     kind = report.get("type")
     if type(kind) is str and kind not in KNOWN_TYPES:
-        message = f"type {kind[:40]!r} is not known to the pinned API version"
+        message = f"type {describe(base + '/type', kind)} is not known to the pinned API version"
         out.append((UNKNOWN_TYPE, base + "/type", message))
     elif kind in KNOWN_TYPES and report.get(kind) is None:
         message = f"a {kind} report has no {kind} check"
@@ -325,7 +328,8 @@ def _check_check(check: dict[str, Any], where: str, out: list[Finding]) -> None:
             message = "an unverified check has no error explaining why"
             out.append((UNVERIFIED_WITHOUT_ERROR, where + "/error", message))
     elif status != "verified" and type(status) is str:
-        message = f"check status {status[:40]!r} is neither 'verified' nor 'unverified'"
+        shown = describe(where + "/status", status)
+        message = f"check status {shown} is neither 'verified' nor 'unverified'"
         out.append((UNKNOWN_CHECK_STATUS, where + "/status", message))
 
 
@@ -337,7 +341,7 @@ def _check_options(options: Any, kind: Any, base: str, out: list[Finding]) -> No
         return
     if kind == "document" or (type(kind) is str and kind not in KNOWN_TYPES):
         return  # newer types (verification_flow) carry the flow's options
-    message = f"options.document is set on a session or report of type {kind!r}"
+    message = f"options.document is set on a session or report of type {describe('/type', kind)}"
     out.append((OPTIONS_TYPE_MISMATCH, base + "/options/document", message))
 
 
@@ -381,12 +385,10 @@ def _check_personal(
         for where in _personal_paths(part, base, spec):
             out.append((REDACTION_INCOMPLETE, where, "a redacted object still holds personal data"))
     elif status != "verified" and _personal_paths(part, base, spec):
-        message = f"verified_outputs holds personal data but the session is {_status_text(status)}"
+        message = (
+            f"verified_outputs holds personal data but the status is {describe('/status', status)}"
+        )
         out.append((UNVERIFIED_OUTPUTS, base, message))
-
-
-def _status_text(status: Any) -> str:
-    return repr(status[:40]) if isinstance(status, str) else "without a status"
 
 
 def _date_tuple(date: dict[str, Any]) -> tuple[Any, Any, Any]:
