@@ -114,7 +114,7 @@ class ClassPlan:
     """Everything the converters need about one generated class."""
 
     cls: type
-    #: Spec fields, sorted by wire name (the order the unstructure functions write them).
+    #: Spec fields in the class's order (the spec's, which the unstructure functions write).
     fields: tuple[FieldPlan, ...]
     #: The ``object`` tag values this class accepts (empty: the class has no ``object`` enum).
     tags: tuple[str, ...]
@@ -196,7 +196,6 @@ def _build_class_plan(cls: type) -> ClassPlan:
                 node=node,
             )
         )
-    fields.sort(key=lambda f: f.wire)
     tags: tuple[str, ...] = ()
     for f in fields:
         if f.wire == "object" and isinstance(f.node, EnumNode) and f.node.all_str:

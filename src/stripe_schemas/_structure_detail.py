@@ -205,6 +205,7 @@ class Walk:
         what = "expandable field" if node.is_expandable else "union"
         tag = value.get("object", _MISSING)
         candidates = spec.tagged.get(tag) if isinstance(tag, str) else None
+        by_tag = candidates is not None
         if candidates is not None:
             labels = {c: f"{what} as {tag}" for c in candidates}
             if len(candidates) > 1:
@@ -233,7 +234,8 @@ class Walk:
             walk, result = chosen
             self.issues.extend(walk.issues)
             return result
-        for walk, _ in results:
+        # Same-tag candidates: explain the most specific one that fits; untagged: all of them.
+        for walk, _ in results[:1] if by_tag else results:
             self.issues.extend(walk.issues)
         return BAD
 

@@ -1,0 +1,104 @@
+"""Hand-written models in the generator's shape for the converter tests (no tests here).
+
+Floats, free-form values, nested lists, maps of integers, nested and
+recursive expansion, two classes sharing an ``object`` tag (``widget`` and a
+deleted widget) and an untagged ``anyOf``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, ClassVar, Literal
+
+import attrs
+
+from stripe_schemas import UNSET, Expandable, UnsetType, meta
+
+
+@attrs.frozen(kw_only=True)
+class Gadget:
+    """A resource with one of everything."""
+
+    __stripe_schema__: ClassVar[str] = "gadget"
+    __stripe_resource__: ClassVar[str | None] = "gadget"
+    counts: dict[str, int] | UnsetType = attrs.field(default=UNSET, metadata=meta("counts"))
+    grid: list[list[str]] | UnsetType = attrs.field(default=UNSET, metadata=meta("grid"))
+    id: str = attrs.field(metadata=meta("id", required=True))
+    object: Literal["gadget"] = attrs.field(
+        metadata=meta("object", required=True, enum=("gadget",))
+    )
+    owner: Expandable[Widget] | UnsetType | None = attrs.field(
+        default=UNSET, metadata=meta("owner", nullable=True, expansion=("widget",))
+    )
+    payload: Any = attrs.field(default=UNSET, metadata=meta("payload", nullable=True))
+    weight: float | UnsetType = attrs.field(default=UNSET, metadata=meta("weight"))
+    _extra: Mapping[str, Any] = attrs.field(factory=dict, alias="_extra", repr=False)
+
+
+@attrs.frozen(kw_only=True)
+class Widget:
+    """A resource whose ``parent`` expands to a gadget (so expansion nests)."""
+
+    __stripe_schema__: ClassVar[str] = "widget"
+    __stripe_resource__: ClassVar[str | None] = "widget"
+    id: str = attrs.field(metadata=meta("id", required=True))
+    object: Literal["widget"] = attrs.field(
+        metadata=meta("object", required=True, enum=("widget",))
+    )
+    parent: Expandable[Gadget] | UnsetType | None = attrs.field(
+        default=UNSET, metadata=meta("parent", nullable=True, expansion=("gadget",))
+    )
+    sizes: list[int] | UnsetType = attrs.field(default=UNSET, metadata=meta("sizes"))
+    _extra: Mapping[str, Any] = attrs.field(factory=dict, alias="_extra", repr=False)
+
+
+@attrs.frozen(kw_only=True)
+class DeletedWidget:
+    """A deleted widget: same ``object`` tag, told apart by its required ``deleted``."""
+
+    __stripe_schema__: ClassVar[str] = "deleted_widget"
+    __stripe_resource__: ClassVar[str | None] = "deleted_widget"
+    deleted: Literal[True] = attrs.field(metadata=meta("deleted", required=True))
+    id: str = attrs.field(metadata=meta("id", required=True))
+    object: Literal["widget"] = attrs.field(
+        metadata=meta("object", required=True, enum=("widget",))
+    )
+    _extra: Mapping[str, Any] = attrs.field(factory=dict, alias="_extra", repr=False)
+
+
+@attrs.frozen(kw_only=True)
+class OptionsA:
+    """An untagged ``anyOf`` branch."""
+
+    __stripe_schema__: ClassVar[str] = "options_a"
+    __stripe_resource__: ClassVar[str | None] = None
+    mode: Literal["fast", "slow"] | UnsetType = attrs.field(
+        default=UNSET, metadata=meta("mode", enum=("fast", "slow"))
+    )
+    _extra: Mapping[str, Any] = attrs.field(factory=dict, alias="_extra", repr=False)
+
+
+@attrs.frozen(kw_only=True)
+class OptionsB:
+    """The other untagged branch."""
+
+    __stripe_schema__: ClassVar[str] = "options_b"
+    __stripe_resource__: ClassVar[str | None] = None
+    limit: int | UnsetType = attrs.field(default=UNSET, metadata=meta("limit"))
+    _extra: Mapping[str, Any] = attrs.field(factory=dict, alias="_extra", repr=False)
+
+
+@attrs.frozen(kw_only=True)
+class Holder:
+    """Holds an untagged union and an expandable with two same-tag targets."""
+
+    __stripe_schema__: ClassVar[str] = "holder"
+    __stripe_resource__: ClassVar[str | None] = None
+    choice: OptionsA | OptionsB | UnsetType = attrs.field(default=UNSET, metadata=meta("choice"))
+    who: Expandable[Widget | DeletedWidget] | UnsetType = attrs.field(
+        default=UNSET, metadata=meta("who", expansion=("widget", "deleted_widget"))
+    )
+    whos: list[Expandable[Widget | DeletedWidget]] | UnsetType = attrs.field(
+        default=UNSET, metadata=meta("whos")
+    )
+    _extra: Mapping[str, Any] = attrs.field(factory=dict, alias="_extra", repr=False)
