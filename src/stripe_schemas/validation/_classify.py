@@ -17,6 +17,7 @@ from .._issues import (
     MISSING_REQUIRED,
     NULL_NOT_ALLOWED,
     SCHEMA_VIOLATION,
+    SENSITIVE_KEYS,
     TYPE_MISMATCH,
     UNKNOWN_ENUM_VALUE,
     UNKNOWN_FIELD,
@@ -26,6 +27,7 @@ from .._issues import (
     describe_value,
     join_pointer,
     pointer,
+    type_name,
 )
 from ._report import Mode
 from ._schema import Fault, Tokens
@@ -38,8 +40,11 @@ _MAX_CHOICES = 8
 def classify(faults: Iterable[Fault], mode: Mode) -> list[Issue]:
     """Issues for ``faults``, deduplicated and sorted by location (document order of tokens)."""
     located: list[_Located] = []
-    for fault in faults:
-        located.extend(_issues(fault, mode))
+    try:
+        for fault in faults:
+            located.extend(_issues(fault, mode))
+    finally:
+        _POINTERS.clear()
     return [issue for _, issue in _tidy(located)]
 
 
@@ -65,12 +70,24 @@ def _lenient_severity(mode: Mode) -> Severity:
     return "error" if mode == "strict" else "notice"
 
 
+#: Pointers built during one :func:`classify` call (a cache only; cleared after each call
+#: so no payload key outlives it).
+_POINTERS: dict[Tokens, str] = {}
+
+
+def _pointer(tokens: Tokens) -> str:
+    found = _POINTERS.get(tokens)
+    if found is None:
+        found = _POINTERS[tokens] = pointer(tokens)
+    return found
+
+
 def _issues(fault: Fault, mode: Mode) -> list[_Located]:
-    tokens = fault.tokens
-    ptr = pointer(tokens)
     keyword = fault.keyword
     if keyword == "anyOf":
         return _any_of(fault, mode)
+    tokens = fault.tokens
+    ptr = _pointer(tokens)
     if keyword == "type":
         expected = _or_list(fault.detail or ())
         if fault.instance is None:
@@ -85,7 +102,7 @@ def _issues(fault: Fault, mode: Mode) -> list[_Located]:
                     ),
                 )
             ]
-        got = describe(ptr, fault.instance)
+        got = _describe_at(tokens, fault.instance)
         return [(tokens, Issue(ptr, TYPE_MISMATCH, "error", f"expected {expected}, got {got}"))]
     if keyword == "enum":
         return [(tokens, _enum_issue(tokens, ptr, fault, mode))]
@@ -114,13 +131,13 @@ def _issues(fault: Fault, mode: Mode) -> list[_Located]:
     if keyword == "pattern":
         message = f"string does not match the pattern {_short(fault.detail)}"
         return [(tokens, Issue(ptr, INVALID_FORMAT, "error", message))]
-    message = f"{describe(ptr, fault.instance)} fails the {keyword!r} constraint"
+    message = f"{_describe_at(tokens, fault.instance)} fails the {keyword!r} constraint"
     return [(tokens, Issue(ptr, SCHEMA_VIOLATION, "error", message))]
 
 
 def _enum_issue(tokens: Tokens, ptr: str, fault: Fault, mode: Mode) -> Issue:
     options = [value for value in (fault.detail or ()) if value is not None]
-    got = describe(ptr, fault.instance)
+    got = _describe_at(tokens, fault.instance)
     if tokens and tokens[-1] == "object" and len(options) == 1:
         message = f"object tag {got} does not match the model (expected {options[0]!r})"
         return Issue(ptr, WRONG_OBJECT_TAG, "error", message)
@@ -150,7 +167,7 @@ def _any_of(fault: Fault, mode: Mode) -> list[_Located]:
             key=lambda found: (sum(i.severity == "error" for _, i in found), len(found)),
         )
     tokens = fault.tokens
-    ptr = pointer(tokens)
+    ptr = _pointer(tokens)
     wanted = _or_list(dict.fromkeys(expected))
     if fault.instance is None:
         return [
@@ -161,7 +178,7 @@ def _any_of(fault: Fault, mode: Mode) -> list[_Located]:
                 ),
             )
         ]
-    got = describe(ptr, fault.instance)
+    got = _describe_at(tokens, fault.instance)
     return [(tokens, Issue(ptr, TYPE_MISMATCH, "error", f"expected {wanted}, got {got}"))]
 
 
@@ -169,6 +186,14 @@ def describe(ptr: str, value: object) -> str:
     """:func:`describe_value` with the article fixed ("an array", "an object")."""
     text = describe_value(ptr, value)
     return "an " + text[2:] if text in ("a array", "a object") else text
+
+
+def _describe_at(tokens: Tokens, value: object) -> str:
+    """:func:`describe` for a value given by its pointer tokens (no pointer parsing)."""
+    if SENSITIVE_KEYS.isdisjoint(tokens):
+        return describe("", value)
+    kind = type_name(value)
+    return ("an " if kind[0] in "aeiou" else "a ") + kind
 
 
 def _or_list(names: Iterable[Any]) -> str:

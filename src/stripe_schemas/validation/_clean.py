@@ -212,3 +212,5 @@ def clean_schema(dialect: str, key: str, strict: Mapping[str, Any]) -> dict[str,
 
 
 RESIDUALS: dict[str, Callable[[dict[str, Any]], bool]] = {SESSION: session_residual}
+#: The residual only matters when this field holds an object (an expanded report).
+RESIDUAL_FIELD = "last_verification_report"

@@ -381,6 +381,8 @@ class Vetted:
 
 def check_value(value: Any, max_depth: int = MAX_DEPTH) -> Vetted | None:
     """Vet a decoded value: depth, key types, non-JSON values, NaN/Infinity. ``None`` if clean."""
+    if _clean(value, max_depth):
+        return None
     issues: list[Issue] = []
     pruned = _vet(value, "", 0, max_depth, issues)
     if not issues:
@@ -389,9 +391,30 @@ def check_value(value: Any, max_depth: int = MAX_DEPTH) -> Vetted | None:
     return Vetted(tuple(issues), pruned, masked)
 
 
+def _clean(value: Any, budget: int) -> bool:
+    """Quick check (no copy, no pointers): only JSON types, string keys, finite, not too deep."""
+    kind = type(value)
+    if kind is dict or isinstance(value, dict):
+        if budget <= 0:
+            return False
+        for key, item in value.items():
+            if type(key) is not str or not _clean(item, budget - 1):
+                return False
+        return True
+    if kind is list or isinstance(value, list):
+        if budget <= 0:
+            return False
+        return all(_clean(item, budget - 1) for item in value)
+    if kind is str or kind is int or kind is bool or value is None:
+        return True
+    if kind is float:
+        return math.isfinite(value)
+    return False
+
+
 def _vet(value: Any, ptr: str, depth: int, max_depth: int, issues: list[Issue]) -> Any:
     kind = type(value)
-    if kind is dict:
+    if kind is dict or isinstance(value, dict):
         if depth >= max_depth:
             issues.append(
                 Issue(ptr, INPUT_LIMIT, "error", f"nested deeper than {max_depth} levels")
@@ -405,7 +428,7 @@ def _vet(value: Any, ptr: str, depth: int, max_depth: int, issues: list[Issue]) 
                 continue
             out[key] = _vet(item, join_pointer(ptr, key), depth + 1, max_depth, issues)
         return out
-    if kind is list:
+    if kind is list or isinstance(value, list):
         if depth >= max_depth:
             issues.append(
                 Issue(ptr, INPUT_LIMIT, "error", f"nested deeper than {max_depth} levels")

@@ -128,12 +128,12 @@ class Fault:
 
 def faults_from_jsonschema(errors: Iterable[Any]) -> list[Fault]:
     """Engine-neutral faults from jsonschema ``ValidationError`` objects."""
-    return [_from_jsonschema(error) for error in errors]
+    return [_from_jsonschema(error, ()) for error in errors]
 
 
-def _from_jsonschema(error: Any) -> Fault:
+def _from_jsonschema(error: Any, base: Tokens) -> Fault:
     keyword = str(error.validator)
-    tokens: Tokens = tuple(error.absolute_path)
+    tokens: Tokens = (*base, *error.relative_path) if error.relative_path else base
     instance = error.instance
     value = error.validator_value
     if keyword in ("anyOf", "oneOf"):
@@ -142,7 +142,7 @@ def _from_jsonschema(error: Any) -> Fault:
         for sub in error.context or ():
             index = sub.relative_schema_path[0] if sub.relative_schema_path else 0
             if isinstance(index, int) and 0 <= index < count:
-                grouped[index].append(_from_jsonschema(sub))
+                grouped[index].append(_from_jsonschema(sub, tokens))
         branches = tuple(tuple(group) for group in grouped)
         return Fault(tokens, "anyOf", instance, None, branches)
     detail: Any = value

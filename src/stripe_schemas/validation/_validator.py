@@ -15,7 +15,7 @@ from .._issues import (
 )
 from . import _input
 from ._classify import classify, describe
-from ._clean import RESIDUALS, clean_schema
+from ._clean import RESIDUAL_FIELD, RESIDUALS, clean_schema
 from ._invariants import Checker, checker_for, to_issues
 from ._report import MODES, Mode, Report
 from ._schema import SchemaChecker, lenient_defs, load_default_document, strict_defs
@@ -33,6 +33,20 @@ class _Compiled:
         self.is_clean = checker.is_clean
         self.residual = RESIDUALS.get(key)
         self.ok_report = Report((), key)
+
+    def fast_entry(self) -> _FastEntry:
+        """(is_clean, field that needs the residual check, residual, ok report)."""
+        if self.residual is None:
+            return (self.is_clean, None, _never, self.ok_report)
+        return (self.is_clean, RESIDUAL_FIELD, self.residual, self.ok_report)
+
+
+def _never(payload: Any) -> bool:
+    return False
+
+
+#: The fast path's view of one model: see :meth:`_Compiled.fast_entry`.
+_FastEntry = tuple[Callable[[Any], bool], str | None, Callable[[Any], bool], Report]
 
 
 class Validator:
@@ -57,10 +71,8 @@ class Validator:
         self._strict: dict[str, Any] | None = None
         self._lenient: dict[str, Any] | None = None
         self._compiled: dict[str, _Compiled] = {}
-        #: ``object`` tag → (is_clean, residual, ok report), filled as models are first used.
-        self._fast: dict[
-            Any, tuple[Callable[[Any], bool], Callable[[Any], bool] | None, Report]
-        ] = {}
+        #: ``object`` tag → fast-path entry, filled as models are first used.
+        self._fast: dict[Any, _FastEntry] = {}
         self._lock = threading.Lock()
 
     # --- model resolution ---------------------------------------------------------------
@@ -98,7 +110,7 @@ class Validator:
                 self._compiled[key] = found
                 for tag, resource_key in self.resources.items():
                     if resource_key == key:
-                        self._fast[tag] = (found.is_clean, found.residual, found.ok_report)
+                        self._fast[tag] = found.fast_entry()
         return found
 
     def _lenient_variant(self) -> dict[str, Any]:
@@ -113,12 +125,14 @@ class Validator:
         if model is None and type(payload) is dict and (mode == "strict" or mode == "lenient"):
             try:
                 fast = self._fast.get(payload.get("object"))
-                if (
-                    fast is not None
-                    and fast[0](payload)
-                    and (fast[1] is None or not fast[1](payload))
-                ):
-                    return fast[2]
+                if fast is not None and fast[0](payload):
+                    field = fast[1]
+                    if (
+                        field is None
+                        or type(payload.get(field)) is not dict
+                        or not fast[2](payload)
+                    ):
+                        return fast[3]
             except Exception:
                 pass
         return self._validate_slow(payload, model, mode)
@@ -256,6 +270,8 @@ def _dedupe(issues: list[Issue]) -> list[Issue]:
 
 _default: Validator | None = None
 _default_lock = threading.Lock()
+#: The default validator's fast-path table (the same dict, read without attribute lookups).
+_DEFAULT_FAST: dict[Any, _FastEntry] = {}
 
 
 def default_validator() -> Validator:
@@ -264,7 +280,9 @@ def default_validator() -> Validator:
     if _default is None:
         with _default_lock:
             if _default is None:
-                _default = Validator()
+                validator = Validator()
+                validator._fast = _DEFAULT_FAST
+                _default = validator
     return _default
 
 
@@ -277,12 +295,14 @@ def validate(payload: Any, model: object = None, *, mode: Mode = "strict") -> Re
     mode unknown fields and unknown enum values are errors; in ``lenient`` mode they
     are notices. Bad input of any kind yields a report, never an exception.
     """
-    validator = _default if _default is not None else default_validator()
     if model is None and type(payload) is dict and (mode == "strict" or mode == "lenient"):
         try:
-            fast = validator._fast.get(payload.get("object"))
-            if fast is not None and fast[0](payload) and (fast[1] is None or not fast[1](payload)):
-                return fast[2]
+            fast = _DEFAULT_FAST.get(payload.get("object"))
+            if fast is not None and fast[0](payload):
+                field = fast[1]
+                if field is None or type(payload.get(field)) is not dict or not fast[2](payload):
+                    return fast[3]
         except Exception:
             pass
+    validator = _default if _default is not None else default_validator()
     return validator._validate_slow(payload, model, mode)

@@ -1,0 +1,318 @@
+"""Validation benchmark: ``stripe_schemas.validation`` against five validators, in one run.
+
+Valid payloads (the shared set in ``bench/payloads.py``): ours runs schema
+conformance *and* the Stripe Identity invariants; the others check the schema
+only. JSON Schema competitors get the same strict document our fast path uses;
+openapi-schema-validator gets the raw OpenAPI schemas of ``spec/stripe-identity.yaml``;
+pydantic gets the models datamodel-code-generator writes from that spec (generated
+into a temporary directory at bench time, ``extra="forbid"``).
+
+The invalid payload is timed to a *full* report (every error): ours builds the
+report, jsonschema and jsonschema-rs list ``iter_errors``, pydantic lists
+``errors()``; fastjsonschema stops at the first error by design.
+"""
+
+from __future__ import annotations
+
+import gc
+import importlib
+import statistics
+import sys
+import tempfile
+import time
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from bench._timing import fmt_time
+from bench.payloads import PAYLOADS, invalid_payload
+
+X = "\u00d7"  # the multiplication sign of ratios (kept out of literals for ruff's RUF001)
+ROOT = Path(__file__).resolve().parents[1]
+SPEC = ROOT / "spec" / "stripe-identity.yaml"
+SESSION = "identity.verification_session"
+
+Check = Callable[[dict[str, Any]], Any]
+
+
+def _ours_setup() -> tuple[Check, dict[str, Any]]:
+    from stripe_schemas.validation import default_validator, validate
+
+    validator = default_validator()
+    strict = validator.compiled(SESSION).checker.strict_schema
+    return validate, strict
+
+
+def _jsonschema(schema: dict[str, Any]) -> tuple[Check, Check]:
+    import jsonschema
+
+    validator = jsonschema.Draft202012Validator(schema)
+    return validator.is_valid, lambda p: list(validator.iter_errors(p))
+
+
+def _jsonschema_rs(schema: dict[str, Any]) -> tuple[Check, Check]:
+    import jsonschema_rs
+
+    validator = jsonschema_rs.validator_for(schema)
+    return validator.is_valid, lambda p: list(validator.iter_errors(p))
+
+
+def _fastjsonschema(schema: dict[str, Any]) -> tuple[Check, Check]:
+    import fastjsonschema
+
+    compiled = fastjsonschema.compile({k: v for k, v in schema.items() if k != "$schema"})
+
+    def is_valid(payload: dict[str, Any]) -> bool:
+        try:
+            compiled(payload)
+        except fastjsonschema.JsonSchemaValueException:
+            return False
+        return True
+
+    def first_error(payload: dict[str, Any]) -> list[Any]:
+        try:
+            compiled(payload)
+        except fastjsonschema.JsonSchemaValueException as exc:
+            return [exc]
+        return []
+
+    return is_valid, first_error
+
+
+def _openapi_schema_validator() -> tuple[Check, Check]:
+    import yaml
+    from openapi_schema_validator import OAS30Validator
+
+    spec = yaml.load(SPEC.read_bytes(), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    schema = {"$ref": f"#/components/schemas/{SESSION}", "components": spec["components"]}
+    validator = OAS30Validator(schema)
+    return validator.is_valid, lambda p: list(validator.iter_errors(p))
+
+
+def _pydantic() -> tuple[Check, Check]:
+    import pydantic
+    from datamodel_code_generator import DataModelType, InputFileType, generate
+
+    out = Path(tempfile.mkdtemp(prefix="bench-pydantic-")) / "bench_pydantic_models"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        generate(
+            SPEC,
+            input_file_type=InputFileType.OpenAPI,
+            output=out,
+            output_model_type=DataModelType.PydanticV2BaseModel,
+            extra_fields="forbid",
+            disable_timestamp=True,
+        )
+    sys.path.insert(0, str(out.parent))
+    try:
+        module = importlib.import_module("bench_pydantic_models.identity")
+    finally:
+        sys.path.remove(str(out.parent))
+    model = module.VerificationSession
+
+    def is_valid(payload: dict[str, Any]) -> bool:
+        try:
+            model.model_validate(payload)
+        except pydantic.ValidationError:
+            return False
+        return True
+
+    def errors(payload: dict[str, Any]) -> list[Any]:
+        try:
+            model.model_validate(payload)
+        except pydantic.ValidationError as exc:
+            return list(exc.errors())
+        return []
+
+    return is_valid, errors
+
+
+def interleaved(
+    fns: dict[str, Callable[[], Any]], *, rounds: int = 15, min_time: float = 0.02
+) -> dict[str, float]:
+    """Median seconds per call of each function, measured round-robin in the same rounds.
+
+    Each round times every function in turn (the order rotates), so a burst of load on
+    a shared machine hits all of them alike and the ratios stay meaningful.
+    """
+    numbers: dict[str, int] = {}
+    for name, fn in fns.items():
+        fn()  # warm up
+        number = 1
+        while True:
+            start = time.perf_counter()
+            for _ in range(number):
+                fn()
+            if time.perf_counter() - start >= min_time:
+                break
+            number *= 2
+        numbers[name] = number
+    samples: dict[str, list[float]] = {name: [] for name in fns}
+    names = list(fns)
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        for round_ in range(rounds):
+            shift = round_ % len(names)
+            for name in names[shift:] + names[:shift]:
+                fn, number = fns[name], numbers[name]
+                start = time.perf_counter()
+                for _ in range(number):
+                    fn()
+                samples[name].append((time.perf_counter() - start) / number)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+    return {name: statistics.median(values) for name, values in samples.items()}
+
+
+def _competitors(strict: dict[str, Any]) -> dict[str, tuple[Check, Check] | str]:
+    builders: dict[str, Callable[[], tuple[Check, Check]]] = {
+        "jsonschema": lambda: _jsonschema(strict),
+        "fastjsonschema": lambda: _fastjsonschema(strict),
+        "jsonschema-rs alone": lambda: _jsonschema_rs(strict),
+        "openapi-schema-validator": _openapi_schema_validator,
+        "pydantic v2 (datamodel-codegen)": _pydantic,
+    }
+    found: dict[str, tuple[Check, Check] | str] = {}
+    for name, build in builders.items():
+        try:
+            found[name] = build()
+        except Exception as exc:  # a missing optional competitor is reported, not fatal
+            found[name] = f"unavailable ({type(exc).__name__}: {str(exc)[:60]})"
+    return found
+
+
+def _valid_table(
+    ours: Check, competitors: dict[str, tuple[Check, Check] | str]
+) -> tuple[list[str], dict[str, dict[str, float]]]:
+    times: dict[str, dict[str, float]] = {}
+    verdicts: dict[str, str] = {}
+    rows: list[tuple[str, Check]] = [("stripe_schemas (schema + invariants)", lambda p: ours(p).ok)]
+    rows += [(name, pair[0]) for name, pair in competitors.items() if not isinstance(pair, str)]
+    for name, check in rows:
+        times[name] = {}
+        accepted = sum(bool(check(payload)) for payload in PAYLOADS.values())
+        verdicts[name] = f"{accepted}/{len(PAYLOADS)} accepted"
+    for label, payload in PAYLOADS.items():
+        fns = {name: (lambda check=check, payload=payload: check(payload)) for name, check in rows}
+        for name, seconds in interleaved(fns).items():
+            times[name][label] = seconds
+    base = times.get("jsonschema", {})
+    rs = times.get("jsonschema-rs alone", {})
+    header = (
+        "| implementation | "
+        + " | ".join(PAYLOADS)
+        + " | mean | vs jsonschema | vs jsonschema-rs | verdict |"
+    )
+    lines = [
+        "### Valid payloads (median per payload)",
+        "",
+        header,
+        "|---" + "|---:" * (len(PAYLOADS) + 3) + "|---|",
+    ]
+    for name, per in times.items():
+        mean = sum(per.values()) / len(per)
+        speedup = _ratio(_mean(base), mean) if base else "n/a"
+        versus = _ratio(mean, _mean(rs)) if rs else "n/a"
+        cells = " | ".join(fmt_time(per[label]) for label in PAYLOADS)
+        lines.append(
+            f"| {name} | {cells} | {fmt_time(mean)} | {speedup} faster | {versus} | {verdicts[name]} |"
+        )
+    for name, pair in competitors.items():
+        if isinstance(pair, str):
+            lines.append(f"| {name} | {pair} |")
+    return lines, times
+
+
+def _mean(per: dict[str, float]) -> float:
+    return sum(per.values()) / len(per)
+
+
+def _ratio(a: float, b: float) -> str:
+    return f"{a / b:.2f}{X}" if b else "n/a"
+
+
+def _invalid_table(
+    ours: Check, competitors: dict[str, tuple[Check, Check] | str]
+) -> tuple[list[str], dict[str, float]]:
+    bad = invalid_payload()
+    rows: list[tuple[str, Check]] = [("stripe_schemas (full report)", lambda p: ours(p).issues)]
+    rows += [(name, pair[1]) for name, pair in competitors.items() if not isinstance(pair, str)]
+    times = interleaved({name: (lambda check=check: check(bad)) for name, check in rows})
+    found = {name: len(check(bad)) for name, check in rows}
+    base = times.get("jsonschema")
+    lines = [
+        "### Invalid payload: the full error report",
+        "",
+        "| implementation | median | ratio vs jsonschema iter_errors | issues reported |",
+        "|---|---:|---:|---:|",
+    ]
+    for name, seconds in times.items():
+        ratio = f"{seconds / base:.2f}{X}" if base else "n/a"
+        lines.append(f"| {name} | {fmt_time(seconds)} | {ratio} | {found[name]} |")
+    return lines, times
+
+
+def run() -> str:
+    """Time every implementation in this process; return Markdown tables with medians and ratios."""
+    ours, strict = _ours_setup()
+    competitors = _competitors(strict)
+    valid_lines, valid = _valid_table(ours, competitors)
+    invalid_lines, invalid = _invalid_table(ours, competitors)
+    ours_valid = valid["stripe_schemas (schema + invariants)"]
+    lines = ["## Validation benchmark", "", *valid_lines, "", *invalid_lines, ""]
+    js, rs = valid.get("jsonschema"), valid.get("jsonschema-rs alone")
+    if js and rs:
+        speedups = [js[p] / ours_valid[p] for p in PAYLOADS]
+        versus = [ours_valid[p] / rs[p] for p in PAYLOADS]
+        slowest = invalid["stripe_schemas (full report)"] / invalid["jsonschema"]
+        lines += [
+            "Targets:",
+            "",
+            f"- valid payload, schema + invariants vs jsonschema: {min(speedups):.0f}{X} to "
+            f"{max(speedups):.0f}{X} faster (target ≥ 100{X}) {_mark(min(speedups) >= 100)}",
+            f"- valid payload vs jsonschema-rs alone: {min(versus):.2f}{X} to {max(versus):.2f}{X} "
+            f"(target ≤ 2{X}) {_mark(max(versus) <= 2)}",
+            f"- invalid payload, full report vs jsonschema iter_errors: {slowest:.2f}{X} "
+            f"(target ≤ 1.5{X}) {_mark(slowest <= 1.5)}",
+        ]
+    lines += ["", _notice_path(strict)]
+    return "\n".join(lines)
+
+
+def _notice_path(strict: dict[str, Any]) -> str:
+    """Lenient mode on a payload from a newer API version (unknown fields become notices)."""
+    from bench.payloads import VERIFIED
+    from stripe_schemas.validation import validate
+
+    newer = {**VERIFIED, "client_reference_id": None, "related_customer": None}
+    times = interleaved(
+        {
+            "lenient": lambda: validate(newer, mode="lenient"),
+            "strict": lambda: validate(newer),
+            "valid": lambda: validate(VERIFIED, mode="lenient"),
+        }
+    )
+    lenient, strict_time, valid = times["lenient"], times["strict"], times["valid"]
+    return "\n".join(
+        [
+            "### Lenient mode on a newer-version payload (two unknown fields)",
+            "",
+            "| case | median |",
+            "|---|---:|",
+            f"| lenient: notices via jsonschema-rs's error list | {fmt_time(lenient)} |",
+            f"| strict: errors via the jsonschema reference path | {fmt_time(strict_time)} |",
+            f"| lenient, same payload without the new fields | {fmt_time(valid)} |",
+        ]
+    )
+
+
+def _mark(ok: bool) -> str:
+    return "✓" if ok else "✗ (missed)"
+
+
+if __name__ == "__main__":  # pragma: no cover
+    print(run())
