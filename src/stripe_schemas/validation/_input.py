@@ -391,25 +391,34 @@ def check_value(value: Any, max_depth: int = MAX_DEPTH) -> Vetted | None:
     return Vetted(tuple(issues), pruned, masked)
 
 
+_LEAVES = frozenset({str, int, bool, type(None)})
+
+
 def _clean(value: Any, budget: int) -> bool:
     """Quick check (no copy, no pointers): only JSON types, string keys, finite, not too deep."""
-    kind = type(value)
-    if kind is dict or isinstance(value, dict):
-        if budget <= 0:
-            return False
-        for key, item in value.items():
-            if type(key) is not str or not _clean(item, budget - 1):
+    stack = [(value, budget)]
+    leaves = _LEAVES
+    while stack:
+        node, left = stack.pop()
+        kind = type(node)
+        if kind is dict or (kind not in leaves and isinstance(node, dict)):
+            if left <= 0:
                 return False
-        return True
-    if kind is list or isinstance(value, list):
-        if budget <= 0:
+            for key, item in node.items():
+                if type(key) is not str:
+                    return False
+                if type(item) not in leaves:
+                    stack.append((item, left - 1))
+        elif kind is list or (kind not in leaves and isinstance(node, list)):
+            if left <= 0:
+                return False
+            stack.extend((item, left - 1) for item in node if type(item) not in leaves)
+        elif kind is float:
+            if not math.isfinite(node):
+                return False
+        elif kind not in leaves:
             return False
-        return all(_clean(item, budget - 1) for item in value)
-    if kind is str or kind is int or kind is bool or value is None:
-        return True
-    if kind is float:
-        return math.isfinite(value)
-    return False
+    return True
 
 
 def _vet(value: Any, ptr: str, depth: int, max_depth: int, issues: list[Issue]) -> Any:

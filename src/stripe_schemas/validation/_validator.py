@@ -157,6 +157,7 @@ class Validator:
                     if not findings:
                         return compiled.ok_report
                     return Report(tuple(to_issues(findings, mode)), compiled.key)
+                return self._validate_detailed(payload, model, mode, known_invalid=True)
         return self._validate_detailed(payload, model, mode)
 
     def _fast_compiled(self, payload: dict[str, Any], model: object) -> _Compiled | None:
@@ -167,7 +168,9 @@ class Validator:
             key = self.resolve(model)
         return self.compiled(key) if key is not None else None
 
-    def _validate_detailed(self, payload: Any, model: object, mode: Mode) -> Report:
+    def _validate_detailed(
+        self, payload: Any, model: object, mode: Mode, *, known_invalid: bool = False
+    ) -> Report:
         issues: list[Issue] = []
         if isinstance(payload, (str, bytes, bytearray, memoryview)):
             parsed = _input.parse_one(bytes(payload) if not isinstance(payload, str) else payload)
@@ -194,7 +197,7 @@ class Validator:
                 if not any(_under(issue.path, masked) for masked in vetted.masked)
             ]
         else:
-            schema_issues = self._schema_issues(compiled, payload, mode, False)
+            schema_issues = self._schema_issues(compiled, payload, mode, False, known_invalid)
         issues.extend(schema_issues)
         wrong_tag = any(i.code == WRONG_OBJECT_TAG and i.path == "/object" for i in schema_issues)
         if compiled.invariants is not None and not wrong_tag:
@@ -237,12 +240,17 @@ class Validator:
         return key
 
     def _schema_issues(
-        self, compiled: _Compiled, payload: dict[str, Any], mode: Mode, pruned: bool
+        self,
+        compiled: _Compiled,
+        payload: dict[str, Any],
+        mode: Mode,
+        pruned: bool,
+        known_invalid: bool = False,
     ) -> list[Issue]:
         checker = compiled.checker
         if not pruned:
             try:
-                if checker.is_valid(payload):
+                if not known_invalid and checker.is_valid(payload):
                     return []
                 if mode == "lenient" and checker.lenient_is_valid(payload):
                     return classify(checker.fast_faults(payload), mode)
