@@ -251,3 +251,15 @@ def test_realistic_clean_payloads_pass_the_compiled_invariants(payload: Payload)
     compiled = default_validator().compiled(str(payload["object"]))
     assert compiled.is_clean(payload)
     assert not (compiled.residual and compiled.residual(payload))
+
+
+def test_results_file_lists_every_rule() -> None:
+    """bench/RESULTS-validation.md (merged into the README) has a row for every rule code."""
+    from stripe_schemas.validation._lifecycle import LIFECYCLE_RULES
+
+    text = (ROOT / "bench" / "RESULTS-validation.md").read_text(encoding="utf-8")
+    for rule in (*RULES, *LIFECYCLE_RULES):
+        row = f"| `{rule.code}` | "
+        assert row in text, rule.code
+        line = next(line for line in text.splitlines() if line.startswith(row))
+        assert f"| {rule.strict} | {rule.lenient} | {rule.rationale} |" in line
