@@ -181,3 +181,16 @@ def test_cli_output_never_shows_secret_values(tmp_path: Path, capsys: Any) -> No
         assert code == 1
         for marker in ("SECRET-VALUE-1", "SECRET-VALUE-2", "PERSONAL-VALUE-3", "PERSONAL-VALUE-4"):
             assert marker not in out + err
+
+
+def test_json_file_holding_json_lines_and_a_broken_array(tmp_path: Path, capsys: Any) -> None:
+    """A .json file of JSON Lines is read line by line; a broken array reports where it broke."""
+    lines = tmp_path / "lines.json"
+    lines.write_text(json.dumps(VERIFIED) + "\n" + json.dumps(broken(livemode=2)) + "\n")
+    array = tmp_path / "array.json"
+    array.write_text("[\n" + json.dumps(VERIFIED) + ',\n{"id": ]\n')
+    code, out, _ = run(capsys, str(lines), str(array))
+    assert code == 1
+    assert f"{lines}:2: /livemode: error[type_mismatch]" in out
+    assert f"{array}:3: /: error[invalid_json]" in out
+    assert out.splitlines()[-1].startswith("4 objects, 2 valid, 2 errors")

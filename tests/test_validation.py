@@ -298,3 +298,20 @@ def test_issue_messages_stay_on_one_line() -> None:
     payload["metadata"] = {"line\nbreak": "x\ny" * 300}
     for issue in validate(payload).issues:
         assert isinstance(issue, Issue) and "\n" not in issue.message
+
+
+def test_runtime_imports_without_hypothesis_or_codegen() -> None:
+    """stripe_schemas, its validation and CLI import with hypothesis and the generator absent."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; sys.modules['hypothesis'] = None; sys.modules['stripe_codegen'] = None\n"
+        "import stripe_schemas, stripe_schemas.validation, stripe_schemas.cli\n"
+        "from stripe_schemas.validation import validate\n"
+        "assert validate({'object': 'identity.verification_session'}).errors\n"
+    )
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert result.returncode == 0, result.stderr
