@@ -45,9 +45,10 @@ class EnumNode:
     bypass: bool = False
     #: The ``object`` field: a value outside the enum is a wrong tag, an error in every mode.
     tag: bool = False
+    all_str: bool = attrs.field(init=False, eq=False)
 
-    @property
-    def all_str(self) -> bool:
+    @all_str.default
+    def _all_str(self) -> bool:
         return all(type(v) is str for v in self.values)
 
 

@@ -9,6 +9,7 @@ values and records a notice for each).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextvars import ContextVar
 from typing import Any
 
@@ -41,8 +42,9 @@ from ._issues import (
     Issue,
     Severity,
     describe_value,
-    join_pointer,
+    pointer,
 )
+from ._structure import FAST_ERRORS, fast_compiler
 from ._unset import UNSET
 
 #: Where :func:`structure` puts notices (``None``: nobody asked for them).
@@ -55,6 +57,10 @@ class _Bad:
 
 BAD: Any = _Bad()
 _MISSING = object()
+#: The fast function of each class, per mode (tried before walking a subtree in detail).
+_FAST_FUNCTIONS: dict[Mode, dict[type, Callable[[Any], Any]]] = {"strict": {}, "lenient": {}}
+#: A location in the payload as reference tokens; turned into a JSON pointer only for an issue.
+Path = tuple[str | int, ...]
 _SCALAR_TYPES: dict[str, tuple[type, ...]] = {
     "str": (str,),
     "int": (int,),
@@ -70,11 +76,12 @@ class Walk:
         self.mode = mode
         self.issues: list[Issue] = []
         self.labels = labels
+        self._fast = _FAST_FUNCTIONS[mode]
 
-    def add(self, path: str, code: str, message: str, severity: Severity = "error") -> None:
+    def add(self, path: Path, code: str, message: str, severity: Severity = "error") -> None:
         if self.labels:
             message = f"[{' > '.join(self.labels)}] {message}"
-        self.issues.append(Issue(path, code, severity, message))
+        self.issues.append(Issue(pointer(path), code, severity, message))
 
     def branch(self, label: str) -> Walk:
         return Walk(self.mode, (*self.labels, label))
@@ -85,40 +92,43 @@ class Walk:
 
     # -- values -----------------------------------------------------------------
 
-    def value(self, node: Node, value: Any, path: str) -> Any:
-        if isinstance(node, AnyNode):
-            return value
-        if isinstance(node, NullableNode):
-            return None if value is None else self.value(node.inner, value, path)
-        if isinstance(node, ScalarNode):
+    def value(self, node: Node, value: Any, path: Path) -> Any:
+        if type(node) is ScalarNode:
             if type(value) in _SCALAR_TYPES[node.kind]:
                 return value
             return self._mismatch(node, value, path)
-        if isinstance(node, EnumNode):
+        if type(node) is EnumNode:
             return self.enum(node, value, path)
-        if isinstance(node, ListNode):
+        if type(node) is ModelNode:
+            return self.model(class_plan(node.cls), value, path)
+        if type(node) is NullableNode:
+            return None if value is None else self.value(node.inner, value, path)
+        if type(node) is ListNode:
             if type(value) is not list:
                 return self._mismatch(node, value, path)
-            items = [self.value(node.item, x, join_pointer(path, i)) for i, x in enumerate(value)]
+            items = [self.value(node.item, x, (*path, i)) for i, x in enumerate(value)]
             return BAD if any(x is BAD for x in items) else items
-        if isinstance(node, MapNode):
+        if type(node) is MapNode:
             if type(value) is not dict:
                 return self._mismatch(node, value, path)
-            out = {k: self.value(node.value, x, join_pointer(path, k)) for k, x in value.items()}
+            out = {k: self.value(node.value, x, (*path, k)) for k, x in value.items()}
             return BAD if any(x is BAD for x in out.values()) else out
-        if isinstance(node, ModelNode):
-            return self.model(class_plan(node.cls), value, path)
+        if type(node) is AnyNode:
+            return value
+        assert isinstance(node, UnionNode)
         return self.union(node, value, path)
 
-    def _mismatch(self, node: Node, value: Any, path: str) -> Any:
+    def _mismatch(self, node: Node, value: Any, path: Path) -> Any:
         if value is None:
             self.add(path, NULL_NOT_ALLOWED, f"null is not allowed; expected {describe_node(node)}")
         else:
-            got = describe_value(path, value)
+            got = describe_value(pointer(path), value)
             self.add(path, TYPE_MISMATCH, f"expected {describe_node(node)}, got {got}")
         return BAD
 
-    def enum(self, node: EnumNode, value: Any, path: str) -> Any:
+    def enum(self, node: EnumNode, value: Any, path: Path) -> Any:
+        if type(value) is str and node.all_str and value in node.values:
+            return value
         for known in node.values:
             if type(value) is type(known) and value == known:
                 return value
@@ -127,7 +137,7 @@ class Walk:
         if node.bypass:
             return value
         expected = ", ".join(repr(v) for v in node.values)
-        got = describe_value(path, value)
+        got = describe_value(pointer(path), value)
         if node.tag:
             self.add(path, WRONG_OBJECT_TAG, f"wrong object tag {got}; expected {expected}")
             return BAD
@@ -140,7 +150,15 @@ class Walk:
 
     # -- objects ----------------------------------------------------------------
 
-    def model(self, plan: ClassPlan, value: Any, path: str) -> Any:
+    def model(self, plan: ClassPlan, value: Any, path: Path, *, try_fast: bool = True) -> Any:
+        if try_fast:  # a valid subtree costs no more than on the fast path
+            fast = self._fast.get(plan.cls)
+            if fast is None:
+                fast = self._fast[plan.cls] = fast_compiler(self.mode).function(plan.cls)
+            try:
+                return fast(value)
+            except FAST_ERRORS:
+                pass
         if type(value) is not dict:
             return self._mismatch(ModelNode(plan.cls), value, path)
         values: dict[str, Any] = {}
@@ -149,7 +167,15 @@ class Walk:
         schema = getattr(plan.cls, "__stripe_schema__", plan.cls.__name__)
         for key, item in value.items():
             field = plan.by_wire.get(key)
-            where = join_pointer(path, key)
+            if field is not None:
+                node = field.node
+                if item is None and field.nullable:
+                    values[field.name] = None
+                    continue
+                if type(node) is ScalarNode and type(item) in _SCALAR_TYPES[node.kind]:
+                    values[field.name] = item
+                    continue
+            where = (*path, key)
             if field is None:
                 if self.mode == "lenient" and plan.has_extra:
                     extra[key] = item
@@ -157,23 +183,20 @@ class Walk:
                     self.add(where, UNKNOWN_FIELD, f"unknown field {key!r} (not in `{schema}`)")
                     bad = True
                 continue
-            if item is None and field.nullable:
-                values[field.name] = None
-                continue
-            result = self.value(field.node, item, where)
+            result = self.value(node, item, where)
             if result is BAD:
                 bad = True
             values[field.name] = result
         for field in plan.fields:
             if field.required and field.wire not in value:
-                where = join_pointer(path, field.wire)
+                where = (*path, field.wire)
                 self.add(where, MISSING_REQUIRED, f"required field {field.wire!r} is missing")
                 bad = True
         if bad:
             return BAD
         return build(plan, values, _extras(value, extra))
 
-    def union(self, node: UnionNode, value: Any, path: str) -> Any:
+    def union(self, node: UnionNode, value: Any, path: Path) -> Any:
         if any(isinstance(m, AnyNode) for m in node.members):
             return value
         kind = type(value)
@@ -195,12 +218,12 @@ class Walk:
             self.add(path, NULL_NOT_ALLOWED, f"null is not allowed; expected {describe_node(node)}")
         else:
             what = "expandable field" if node.is_expandable else "union"
-            got = describe_value(path, value)
+            got = describe_value(pointer(path), value)
             message = f"{what}: expected {describe_node(node)}, got {got}"
             self.add(path, NO_UNION_BRANCH, message)
         return BAD
 
-    def union_object(self, node: UnionNode, value: dict[str, Any], path: str) -> Any:
+    def union_object(self, node: UnionNode, value: dict[str, Any], path: Path) -> Any:
         spec = dict_dispatch(node)
         what = "expandable field" if node.is_expandable else "union"
         tag = value.get("object", _MISSING)
@@ -218,7 +241,7 @@ class Walk:
             if tag is _MISSING:
                 message = f"{what}: the object has no 'object' tag; expected one of {expected}"
             else:
-                got = describe_value(join_pointer(path, "object"), tag)
+                got = describe_value(pointer((*path, "object")), tag)
                 message = f"{what}: wrong 'object' tag {got}; expected one of {expected}"
             self.add(path, WRONG_OBJECT_TAG, message)
             return BAD
@@ -271,16 +294,35 @@ def _extras(payload: dict[str, Any], extra: dict[str, Any]) -> Any:
     return kept
 
 
+_BUILDERS: dict[type, Callable[[dict[str, Any], Any], Any]] = {}
+
+
 def build(plan: ClassPlan, values: dict[str, Any], extra: Any) -> Any:
     """Build an instance exactly as the fast path does (absent fields are UNSET)."""
-    if plan.setters is not None:
-        instance: Any = object.__new__(plan.cls)
-        for field in plan.fields:
-            plan.setters[field.name](instance, values.get(field.name, UNSET))
+    builder = _BUILDERS.get(plan.cls)
+    if builder is None:
+        builder = _BUILDERS[plan.cls] = _make_builder(plan)
+    return builder(values, extra)
+
+
+def _make_builder(plan: ClassPlan) -> Callable[[dict[str, Any], Any], Any]:
+    """A generated ``(values, extra) -> instance`` for one class (same construction as fast)."""
+    lines = ["def build(values, extra):", "    get = values.get"]
+    if plan.sibling is not None:
+        lines.append("    o = sibling()")
+        lines += [f"    o.{f.name} = get({f.name!r}, U)" for f in plan.fields]
         if plan.has_extra:
-            plan.setters["_extra"](instance, extra)
-        return instance
-    kwargs = {field.alias: values.get(field.name, UNSET) for field in plan.fields}
-    if plan.has_extra:
-        kwargs["_extra"] = extra
-    return plan.cls(**kwargs)
+            lines.append("    o._extra = extra")
+        lines += ["    o.__class__ = cls", "    return o"]
+    else:
+        args = [f"{f.alias}=get({f.name!r}, U)" for f in plan.fields]
+        if plan.has_extra:
+            args.append("_extra=extra")
+        lines.append(f"    return cls({', '.join(args)})")
+    namespace: dict[str, Any] = {"U": UNSET, "cls": plan.cls, "sibling": plan.sibling}
+    exec(
+        compile("\n".join(lines) + "\n", f"<stripe_schemas build {plan.cls.__name__}>", "exec"),
+        namespace,
+    )
+    builder: Callable[[dict[str, Any], Any], Any] = namespace["build"]
+    return builder

@@ -87,9 +87,9 @@ def _entry(target: Any, mode: Mode) -> _Entry:
     def detailed(obj: Any) -> Any:
         walk = Walk(mode)
         if node is None:
-            result = walk.model(class_plan(target), obj, "")
+            result = walk.model(class_plan(target), obj, (), try_fast=False)
         else:
-            result = walk.value(node, obj, "")
+            result = walk.value(node, obj, ())
         if result is BAD or walk.has_errors:
             raise PayloadError(walk.issues, model=name)
         if walk.issues:

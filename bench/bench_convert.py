@@ -1,0 +1,283 @@
+"""Converters: structure and unstructure, ours vs pydantic v2, msgspec and plain cattrs, one run.
+
+Every competitor works from the same schemas (the closure of
+``identity.verification_session``) and is built at bench time into a temporary
+directory, never committed:
+
+* pydantic v2 models and msgspec Structs from datamodel-code-generator
+  (``spec/stripe-identity.yaml``; without it, the same closure cut from the
+  pinned spec), measured with ``model_validate`` / ``model_dump(mode="json")``
+  and ``msgspec.convert`` / ``msgspec.to_builtins``;
+* plain ``attrs.define`` classes derived from our generated ones (same fields,
+  no metadata, ``None`` defaults) with a default ``cattrs.Converter``.
+
+Before timing, each competitor must structure every payload without error and
+agree with us on what it read. Reported: medians and ratios.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import shutil
+import sys
+import tempfile
+import types
+import typing
+import warnings
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+from typing import Any, Union
+
+import attrs
+
+from bench._timing import per_call, table
+from bench.payloads import PAYLOADS, invalid_payload
+from stripe_models.identity import VerificationSession
+from stripe_schemas import PayloadError, expandable_id, structure, unstructure
+from stripe_schemas._unset import UnsetType
+
+ROOT = Path(__file__).resolve().parents[1]
+BUNDLED = ROOT / "spec" / "stripe-identity.yaml"
+PINNED = ROOT.parent / "shared" / "stripe-openapi" / "specs" / "2023-09-12_api-2023-08-16.yaml"
+ROOT_SCHEMA = "identity.verification_session"
+OURS = "stripe_schemas"
+PYDANTIC = "pydantic v2"
+MSGSPEC = "msgspec"
+CATTRS = "plain cattrs"
+
+Structure = Callable[[Any], Any]
+Unstructure = Callable[[Any], Any]
+
+
+# -- the competitors, generated at bench time --------------------------------------------
+
+
+def _spec_file(scratch: Path) -> Path:
+    """The identity schemas as an OpenAPI file: the bundled slice, else cut from the pinned spec."""
+    if BUNDLED.exists():
+        return BUNDLED
+    import yaml
+
+    from stripe_codegen.slicing import dump_yaml, slice_spec
+
+    document = yaml.safe_load(PINNED.read_text(encoding="utf-8"))
+    sliced = slice_spec(document, [ROOT_SCHEMA], path_prefixes=[])
+    path = scratch / "identity-closure.yaml"
+    path.write_text(dump_yaml(sliced), encoding="utf-8")
+    return path
+
+
+def _dcg_package(spec: Path, scratch: Path, package: str, kind: Any) -> Any:
+    """Run datamodel-code-generator into ``scratch/package`` and import the identity module."""
+    from datamodel_code_generator import (
+        InputFileType,
+        LiteralType,
+        OpenAPIScope,
+        PythonVersion,
+        generate,
+    )
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        generate(
+            spec,
+            input_file_type=InputFileType.OpenAPI,
+            output=scratch / package,
+            output_model_type=kind,
+            enum_field_as_literal=LiteralType.All,
+            strict_nullable=True,
+            use_standard_collections=True,
+            use_union_operator=True,
+            target_python_version=PythonVersion.PY_310,
+            openapi_scopes=[OpenAPIScope.Schemas],
+        )
+    return importlib.import_module(f"{package}.identity")
+
+
+def pydantic_pair(spec: Path, scratch: Path) -> tuple[Structure, Unstructure]:
+    from datamodel_code_generator.enums import DataModelType
+
+    module = _dcg_package(
+        spec, scratch, "_bench_pydantic_models", DataModelType.PydanticV2BaseModel
+    )
+    model = module.VerificationSession
+    model.model_rebuild()
+    return model.model_validate, lambda m: m.model_dump(mode="json")
+
+
+def msgspec_pair(spec: Path, scratch: Path) -> tuple[Structure, Unstructure]:
+    import msgspec
+    from datamodel_code_generator.enums import DataModelType
+
+    module = _dcg_package(spec, scratch, "_bench_msgspec_models", DataModelType.MsgspecStruct)
+    model = module.VerificationSession
+    return (lambda p: msgspec.convert(p, model)), msgspec.to_builtins
+
+
+def plain_attrs_classes(root: type) -> dict[type, type]:
+    """Plain attrs twins of our generated classes: same fields and types, ``None`` defaults.
+
+    (The identity closure has no cycles, so a plain recursive walk is enough.)
+    """
+    twins: dict[type, type] = {}
+
+    def twin(cls: type) -> type:
+        if cls in twins:
+            return twins[cls]
+        hints = typing.get_type_hints(cls)
+        fields: dict[str, Any] = {}
+        for attribute in attrs.fields(cls):
+            if attribute.name == "_extra":
+                continue
+            hint = hints[attribute.name]
+            if attribute.default is not attrs.NOTHING:  # optional: absent becomes None
+                hint = hint | None
+            fields[attribute.name] = attrs.field(type=translate(hint), default=None)
+        made = attrs.make_class(cls.__name__, fields, slots=True, kw_only=True)
+        twins[cls] = made
+        return made
+
+    def translate(tp: Any) -> Any:
+        origin = typing.get_origin(tp)
+        if origin in (Union, types.UnionType):
+            args = tuple(translate(a) for a in typing.get_args(tp) if a is not UnsetType)
+            return Union[args] if len(args) > 1 else args[0]  # noqa: UP007 - built at runtime
+        if origin in (list, dict):
+            return origin[tuple(translate(a) for a in typing.get_args(tp))]
+        if isinstance(tp, type) and attrs.has(tp):
+            return twin(tp)
+        return tp
+
+    twin(root)
+    return twins
+
+
+def cattrs_pair() -> tuple[Structure, Unstructure]:
+    import cattrs
+    from cattrs.strategies import configure_union_passthrough
+
+    twins = plain_attrs_classes(VerificationSession)
+    converter = cattrs.Converter()
+    configure_union_passthrough(Union[str, int, float, bool, None], converter)  # noqa: UP007
+    plain = twins[VerificationSession]
+    return (lambda p: converter.structure(p, plain)), converter.unstructure
+
+
+def ours_pair() -> tuple[Structure, Unstructure]:
+    return (lambda p: structure(p, VerificationSession)), unstructure
+
+
+# -- agreement, then timing ------------------------------------------------------------------
+
+
+def _agree(name: str, structure_fn: Structure, unstructure_fn: Unstructure) -> None:
+    """The competitor reads every payload without error and sees what we see."""
+    for label, payload in PAYLOADS.items():
+        ours = structure(payload, VerificationSession)
+        theirs = structure_fn(payload)
+        out = unstructure_fn(theirs)
+        report = ours.last_verification_report
+        expected_report = None if report is None else expandable_id(report)
+        got = out["last_verification_report"]
+        got_report = got["id"] if isinstance(got, dict) else got
+        if (out["id"], out["status"], got_report) != (ours.id, ours.status, expected_report):
+            raise AssertionError(f"{name} disagrees with us on {label}")
+
+
+def _measure(
+    pairs: dict[str, tuple[Structure, Unstructure]],
+) -> tuple[dict[str, dict[str, float]], dict[str, dict[str, float]]]:
+    structure_times: dict[str, dict[str, float]] = {label: {} for label in PAYLOADS}
+    unstructure_times: dict[str, dict[str, float]] = {label: {} for label in PAYLOADS}
+    for label, payload in PAYLOADS.items():
+        for name, (structure_fn, unstructure_fn) in pairs.items():
+            instance = structure_fn(payload)
+            structure_times[label][name] = per_call(partial(structure_fn, payload))
+            unstructure_times[label][name] = per_call(partial(unstructure_fn, instance))
+    return structure_times, unstructure_times
+
+
+def _invalid_times(pairs: dict[str, tuple[Structure, Unstructure]]) -> list[tuple[str, float]]:
+    """The error path: our full report vs pydantic's ValidationError on the same bad payload."""
+    bad = invalid_payload()
+    rows = []
+    for name in (OURS, PYDANTIC):
+        if name not in pairs:
+            continue
+        structure_fn = pairs[name][0]
+
+        def attempt(fn: Structure = structure_fn) -> None:
+            with contextlib.suppress(PayloadError, ValueError):
+                fn(bad)
+
+        rows.append((name, per_call(attempt)))
+    return rows
+
+
+def _summary(times: dict[str, dict[str, float]], what: str) -> list[str]:
+    lines = []
+    for other in (PYDANTIC, MSGSPEC, CATTRS):
+        ratios = [
+            times[label][OURS] / times[label][other] for label in PAYLOADS if other in times[label]
+        ]
+        if ratios:
+            lines.append(
+                f"- {what} vs {other}: {min(ratios):.2f}x to {max(ratios):.2f}x "
+                f"({', '.join(f'{r:.2f}x' for r in ratios)})"
+            )
+    return lines
+
+
+def run() -> str:
+    """Time every implementation in this process; return Markdown tables with medians and ratios."""
+    scratch = Path(tempfile.mkdtemp(prefix="bench-convert-"))
+    sys.path.insert(0, str(scratch))
+    try:
+        spec = _spec_file(scratch)
+        pairs = {
+            OURS: ours_pair(),
+            PYDANTIC: pydantic_pair(spec, scratch),
+            MSGSPEC: msgspec_pair(spec, scratch),
+            CATTRS: cattrs_pair(),
+        }
+        for name, (structure_fn, unstructure_fn) in pairs.items():
+            _agree(name, structure_fn, unstructure_fn)
+        structure_times, unstructure_times = _measure(pairs)
+        invalid = _invalid_times(pairs)
+    finally:
+        sys.path.remove(str(scratch))
+        shutil.rmtree(scratch, ignore_errors=True)
+    lines = [
+        "## Converter benchmark",
+        "",
+        f"Schemas: {spec.name if spec == BUNDLED else 'closure of ' + ROOT_SCHEMA}",
+        "",
+    ]
+    for label in PAYLOADS:
+        rows = list(structure_times[label].items())
+        lines += [table(f"structure: {label}", rows, PYDANTIC), ""]
+    for label in PAYLOADS:
+        rows = list(unstructure_times[label].items())
+        lines += [table(f"unstructure: {label}", rows, PYDANTIC), ""]
+    lines += [table("structure an invalid payload (every error collected)", invalid, PYDANTIC), ""]
+    worst_structure = max(structure_times[p][OURS] / structure_times[p][PYDANTIC] for p in PAYLOADS)
+    worst_unstructure = max(
+        unstructure_times[p][OURS] / unstructure_times[p][PYDANTIC] for p in PAYLOADS
+    )
+    lines += [
+        "Ratios (ours / theirs, per payload; below 1 is faster):",
+        "",
+        *_summary(structure_times, "structure"),
+        *_summary(unstructure_times, "unstructure"),
+        "",
+        f"Targets: structure ≤ 1.0x pydantic: {worst_structure:.2f}x "
+        f"{'met' if worst_structure <= 1 else 'NOT met'}; unstructure ≤ 1.0x pydantic "
+        f"model_dump: {worst_unstructure:.2f}x {'met' if worst_unstructure <= 1 else 'NOT met'}",
+    ]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(run())
