@@ -18,6 +18,7 @@ from bench.payloads import EXPANDED, PAYLOADS, REPORT, REQUIRES_INPUT, VERIFIED,
 from stripe_models.identity import VerificationReport, VerificationSession
 from stripe_schemas import (
     UNSET,
+    Expandable,
     Issue,
     PayloadError,
     dumps,
@@ -337,6 +338,11 @@ def test_top_level_union_structures_by_tag() -> None:
     assert structure({"id": "g", "object": "gadget"}, union).id == "g"
     assert unstructure(structure(live, union)) == live
     assert problems({"id": "x", "object": "gizmo"}, union) == {("", "wrong_object_tag")}
+    assert structure("w_1", Expandable[Widget])  # type: ignore[misc] == "w_1"
+    assert structure(None, Widget | None) is None
+    assert structure(live, Widget | None) == Widget(id="w", object="widget")
+    with pytest.raises(TypeError, match="string"):
+        structure(live, "Widget | DeletedWidget")
 
 
 # -- all errors at once, safely ------------------------------------------------------------

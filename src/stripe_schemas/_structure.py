@@ -103,13 +103,13 @@ class FastCompiler:
 
     # -- public -----------------------------------------------------------------
 
-    def function(self, target: type | UnionNode) -> Callable[[Any], Any]:
-        """The fast function of a class or a top-level union (compiled on first use)."""
+    def function(self, target: type | Node) -> Callable[[Any], Any]:
+        """The fast function of a class or of a node (a top-level union; compiled on first use)."""
         with self.lock:
-            if isinstance(target, UnionNode):
-                name = self._node_function(target)
-            else:
+            if isinstance(target, type):
                 name = self._model_name(target)
+            else:
+                name = self._node_function(target)
             while self.pending:
                 self._compile_model(self.pending.pop())
             fn: Callable[[Any], Any] = self.ns[name]

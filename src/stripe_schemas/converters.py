@@ -28,6 +28,7 @@ a secret or personal field.
 from __future__ import annotations
 
 import types
+import typing
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar, overload
 
@@ -37,6 +38,7 @@ from . import _json
 from ._convert_plan import (
     MODES,
     Mode,
+    NullableNode,
     UnionNode,
     class_plan,
     is_model,
@@ -76,13 +78,13 @@ def _entry(target: Any, mode: Mode) -> _Entry:
         fast = fast_compiler(mode).function(target)
         name = target.__name__
     else:
-        node, _ = type_node(target)
-        if not isinstance(node, UnionNode):  # pragma: no cover - is_model_union guarantees it
-            raise TypeError(f"not a generated model or a union of them: {target!r}")
-        fast = fast_compiler(mode).function(node)
-        name = " | ".join(getattr(m, "__name__", "str") for m in node.models)
-        if node.is_expandable:
+        node, nullable = type_node(target)
+        name = " | ".join(getattr(a, "__name__", str(a)) for a in typing.get_args(target))
+        if isinstance(node, UnionNode) and node.is_expandable:
             name = f"Expandable[{name}]"
+        if nullable:
+            node = NullableNode(node)
+        fast = fast_compiler(mode).function(node)
 
     def detailed(obj: Any) -> Any:
         walk = Walk(mode)
@@ -227,6 +229,11 @@ def structure(
     try:
         fast, detailed = _ENTRIES[mode][cl]
     except (KeyError, TypeError):
+        if isinstance(cl, str):
+            raise TypeError(
+                f"structure() got the string {cl!r}: pass a class or a union of classes "
+                "(evaluate a quoted alias in its module, e.g. with typing.get_type_hints)"
+            ) from None
         entry = _entry_for(cl, mode)
         if entry is None:
             return _default(mode).structure_noting(obj, cl, notices)
