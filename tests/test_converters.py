@@ -338,7 +338,8 @@ def test_top_level_union_structures_by_tag() -> None:
     assert structure({"id": "g", "object": "gadget"}, union).id == "g"
     assert unstructure(structure(live, union)) == live
     assert problems({"id": "x", "object": "gizmo"}, union) == {("", "wrong_object_tag")}
-    assert structure("w_1", Expandable[Widget])  # type: ignore[misc] == "w_1"
+    expandable: Any = Expandable[Widget]  # type: ignore[misc]
+    assert structure("w_1", expandable) == "w_1"
     assert structure(None, Widget | None) is None
     assert structure(live, Widget | None) == Widget(id="w", object="widget")
     with pytest.raises(TypeError, match="string"):
