@@ -7,12 +7,10 @@ from typing import Any, Literal
 
 import attrs
 
-from .._issues import Issue, Severity
+from .._issues import Issue
 
 Mode = Literal["strict", "lenient"]
 MODES: tuple[Mode, ...] = ("strict", "lenient")
-
-_ORDER = {"error": 0, "warning": 1, "notice": 2}
 
 
 @attrs.frozen(repr=False)
@@ -77,15 +75,3 @@ class Report:
             f"warnings={len(self.warnings)}, notices={len(self.notices)}, "
             f"codes={self.codes()!r})"
         )
-
-
-def by_severity(issues: Iterable[Issue]) -> list[Issue]:
-    """Issues sorted errors first, keeping the found order within a severity."""
-    return sorted(issues, key=lambda issue: _ORDER.get(issue.severity, 3))
-
-
-def severity_for(kind: Severity | Literal["mode"], mode: Mode) -> Severity:
-    """Resolve a mode-dependent severity (``"mode"``: error when strict, notice when lenient)."""
-    if kind == "mode":
-        return "error" if mode == "strict" else "notice"
-    return kind

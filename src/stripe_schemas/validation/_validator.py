@@ -140,7 +140,7 @@ class Validator:
     def _validate_slow(self, payload: Any, model: object, mode: Mode) -> Report:
         if mode != "strict" and mode != "lenient":
             raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
-        if type(payload) is dict:
+        if isinstance(payload, dict):
             compiled = self._fast_compiled(payload, model)
             if compiled is not None:
                 try:
