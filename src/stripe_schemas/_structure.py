@@ -1,10 +1,13 @@
 """The fast structuring path: one generated, straight-line function per (class, mode).
 
-Each function checks types with ``type(v) is …``, reads keys with ``dict.get``,
-builds the instance through its slot descriptors (the generated classes have
-no validators or converters, so ``__init__`` adds nothing but cost) and raises
-:class:`FastFail` on the first problem. It never collects issues: when it
-fails, the caller runs the detailed walk in ``_structure_detail``, which is the
+Each function checks types with ``type(v) is …``, reads keys with ``dict.get``
+and counts them (so one ``len`` tells whether unknown fields are present),
+writes nested classes in place instead of calling them, and builds instances
+without ``__init__``: a subclass with a plain ``__setattr__`` is filled with
+ordinary attribute stores, then switched to the real class (the generated
+classes have no validators or converters, so ``__init__`` adds only cost). It
+raises :class:`FastFail` on the first problem and never collects issues: the
+caller then runs the detailed walk in ``_structure_detail``, which is the
 reference for what is valid and reports every problem with its path.
 """
 
@@ -244,11 +247,11 @@ class FastCompiler:
         elif isinstance(node, ListNode):
             src.add(indent, f"if type({var}) is not list:")
             src.add(indent + 1, "raise F")
-            self._emit_container(src, node.item, var, indent, f"{var}", "[]", ".append({x})")
+            self._emit_container(src, node.item, var, indent, is_list=True)
         elif isinstance(node, MapNode):
             src.add(indent, f"if type({var}) is not dict:")
             src.add(indent + 1, "raise F")
-            self._emit_container(src, node.value, var, indent, f"{var}.values()", "{{}}", "")
+            self._emit_container(src, node.value, var, indent, is_list=False)
         elif isinstance(node, ModelNode):
             if self._inline(src, node.cls):
                 src.inline_stack.append(node.cls)
@@ -279,25 +282,25 @@ class FastCompiler:
         src.add(indent + 1, "raise F")
 
     def _emit_container(
-        self, src: _Source, item: Node, var: str, indent: int, items: str, empty: str, add: str
+        self, src: _Source, item: Node, var: str, indent: int, *, is_list: bool
     ) -> None:
+        """Check every item of the list (or value of the map) in ``var``, and copy it."""
         x = src.temp("x")
         if _checks_only(item):
-            if isinstance(item, AnyNode):
-                src.add(indent, f"{var} = {var}.copy()")
-                return
-            src.add(indent, f"for {x} in {items}:")
-            self._emit(src, item, x, indent + 1)
+            if not isinstance(item, AnyNode):
+                src.add(indent, f"for {x} in {var if is_list else var + '.values()'}:")
+                self._emit(src, item, x, indent + 1)
             src.add(indent, f"{var} = {var}.copy()")
             return
         out = src.temp("t")
-        src.add(indent, f"{out} = {empty.format()}")
-        if add:  # a list
+        if is_list:
+            src.add(indent, f"{out} = []")
             src.add(indent, f"for {x} in {var}:")
             self._emit(src, item, x, indent + 1)
-            src.add(indent + 1, f"{out}{add.format(x=x)}")
-        else:  # a map
+            src.add(indent + 1, f"{out}.append({x})")
+        else:
             k = src.temp("k")
+            src.add(indent, f"{out} = {{}}")
             src.add(indent, f"for {k}, {x} in {var}.items():")
             self._emit(src, item, x, indent + 1)
             src.add(indent + 1, f"{out}[{k}] = {x}")
@@ -385,7 +388,7 @@ class FastCompiler:
                     result = ns[fn_name](value)
                 except FAST_ERRORS:
                     continue
-                if not lenient or not result._extra:
+                if not lenient or not getattr(result, "_extra", None):
                     return result
                 if fallback is None:
                     fallback = result
