@@ -21,8 +21,20 @@ Modes:
   ``notice`` issue for each unknown enum value in the ``notices`` list you pass.
 
 A failed structure raises :class:`~stripe_schemas.PayloadError` whose
-``issues`` list every problem with its path; messages never show the value of
-a secret or personal field.
+``issues`` list every problem with its path (invalid JSON in :func:`loads`
+too); messages never show the value of a secret or personal field.
+
+Round trips: an absent field is ``UNSET`` and stays absent, ``null`` is
+``None``, lists and map keys keep their order. Fields are written in the
+class's (the spec's) order; an object that had unknown fields is written in
+its original key order, so Stripe's fixtures come back byte for byte.
+
+Expandable fields hold the ID string or the expanded object, chosen by the
+payload's ``object`` tag (:func:`~stripe_schemas.expandable_id`,
+:func:`~stripe_schemas.is_expanded`).
+
+Each class gets a generated straight-line structure function per mode (fast
+path); only when it fails does a detailed walk run to collect every issue.
 """
 
 from __future__ import annotations
