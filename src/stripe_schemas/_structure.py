@@ -163,13 +163,12 @@ class FastCompiler:
 
     def _emit_model(self, src: _Source, plan: ClassPlan, d: str, indent: int, sfx: str) -> str:
         """Code that structures the object in ``d`` into a new instance; returns its variable."""
-        o, g, n, v = f"o{sfx}", f"g{sfx}", f"n{sfx}", f"v{sfx}"
+        o, n, v = f"o{sfx}", f"n{sfx}", f"v{sfx}"
         sibling = plan.sibling
         src.add(indent, f"if type({d}) is not dict:")
         src.add(indent + 1, "raise F")
         if sibling is not None:
             src.add(indent, f"{o} = {src.const(sibling)}()")
-        src.add(indent, f"{g} = {d}.get")
         src.add(indent, f"{n} = {sum(1 for f in plan.fields if f.required)}")
         kwargs: list[str] = []
         for field in plan.fields:
@@ -178,7 +177,7 @@ class FastCompiler:
                 src.add(indent, f"{v} = {d}[{key}]")
                 self._emit_value(src, field.node, field.nullable, v, indent)
             else:
-                src.add(indent, f"{v} = {g}({key}, U)")
+                src.add(indent, f"{v} = {d}.get({key}, U)")
                 src.add(indent, f"if {v} is not U:")
                 src.add(indent + 1, f"{n} += 1")
                 self._emit_value(src, field.node, field.nullable, v, indent + 1)
