@@ -39,6 +39,7 @@ WIDGET: dict[str, Any] = {
                     },
                     "tags": {"type": "array", "items": {"type": "string", "enum": ["x", "y"]}},
                     "notes": {"type": "object", "additionalProperties": {"type": "string"}},
+                    "deleted": {"type": "boolean", "enum": [True]},
                 },
             },
             "shop.owner": {

@@ -166,6 +166,9 @@ def test_keywords_and_builtins(tmp_path: Path) -> None:
     assert "colour: WidgetColour | UnsetType" in text
     assert "tags: list[WidgetTags] | UnsetType" in text
     assert "notes: dict[str, str] | UnsetType" in text
+    assert "WidgetDeleted: TypeAlias = Literal[True]" in text  # a boolean, not the string "True"
+    assert typing.get_args(typing.get_type_hints(widget)["deleted"])[0] == typing.Literal[True]
+    assert fields["deleted"].enum == (True,)  # type: ignore[union-attr]
     assert result.files["widgets_kw/common.py"].count("class Address") == 1
 
 

@@ -11,6 +11,9 @@ from typing import Literal, Union
 
 import attrs
 
+#: An enum member as the spec gives it (``enum: [true]`` is a boolean, not ``"True"``).
+EnumValue = Union[str, int, float, bool]  # noqa: UP007 (runtime alias on 3.10)
+
 PrimitiveName = Literal["str", "int", "float", "bool", "Any", "None"]
 
 
@@ -71,7 +74,7 @@ class EnumDef:
     pointer: str
     name: str
     module: str
-    values: tuple[str, ...]
+    values: tuple[EnumValue, ...]
 
 
 @attrs.frozen
@@ -85,7 +88,7 @@ class FieldDef:
     nullable: bool
     max_length: int | None = None
     format: str | None = None
-    enum: tuple[str, ...] | None = None
+    enum: tuple[EnumValue, ...] | None = None
     bypass_validation: bool = False
     #: Resource ids of expansion targets (from ``x-expansionResources``).
     expansion: tuple[str, ...] = ()

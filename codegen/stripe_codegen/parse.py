@@ -19,6 +19,7 @@ from .ir import (
     ClassDef,
     EnumDef,
     EnumRef,
+    EnumValue,
     ExpandableOf,
     FieldDef,
     ListOf,
@@ -138,10 +139,10 @@ class _Builder:
     ) -> FieldDef:
         prop = prop if isinstance(prop, dict) else {}
         type_ = self.type_of(prop, pointer, owner, module, [wire])
-        enum_values: tuple[str, ...] | None = None
+        enum_values: tuple[EnumValue, ...] | None = None
         enum_schema = prop if "enum" in prop else prop.get("items", {})
         if isinstance(enum_schema, dict) and "enum" in enum_schema:
-            enum_values = tuple(str(v) for v in enum_schema["enum"] if v is not None)
+            enum_values = tuple(v for v in enum_schema["enum"] if v is not None)
         expansion: tuple[str, ...] = ()
         if isinstance(type_, ExpandableOf):
             expansion = tuple(self.resource_id_of(t.pointer) for t in type_.targets)

@@ -23,6 +23,7 @@ from .ir import (
     ClassDef,
     EnumDef,
     EnumRef,
+    EnumValue,
     ExpandableOf,
     FieldDef,
     ListOf,
@@ -99,11 +100,16 @@ class _Names:
         raise AssertionError(type_)  # pragma: no cover
 
 
-def _tuple(values: tuple[str, ...]) -> str:
+def literal(value: EnumValue) -> str:
+    """A Python literal for an enum member: strings quoted, booleans and numbers as they are."""
+    return q(value) if isinstance(value, str) else repr(value)
+
+
+def _tuple(values: tuple[EnumValue, ...]) -> str:
     """A tuple literal without a magic trailing comma (so ruff keeps it on one line if it fits)."""
     if len(values) == 1:
-        return f"({q(values[0])},)"
-    return "(" + ", ".join(q(v) for v in values) + ")"
+        return f"({literal(values[0])},)"
+    return "(" + ", ".join(literal(v) for v in values) + ")"
 
 
 def _meta_arguments(field: FieldDef) -> str:
@@ -189,7 +195,7 @@ def render_module(model_set: ModelSet, module: str, names: _Names) -> str:
     for enum in model_set.enums:
         if enum.module == module:
             used |= {"TypeAlias", "Literal"}
-            enums.append({"name": enum.name, "literal": ", ".join(q(str(v)) for v in enum.values)})
+            enums.append({"name": enum.name, "literal": ", ".join(literal(v) for v in enum.values)})
     exports = sorted(
         [c["name"] for c in classes] + [a["name"] for a in aliases] + [e["name"] for e in enums]
     )

@@ -69,4 +69,7 @@ def model_for(name: str) -> Any:
     if where is None:
         raise KeyError(f"no generated model for {name!r}")
     module = importlib.import_module(f"{__name__}.{where[0]}")
-    return getattr(module, where[1])
+    value = getattr(module, where[1])
+    if isinstance(value, str):  # a union alias, quoted in its module: evaluate it there
+        value = eval(value, vars(module))  # noqa: S307 - a type expression we generated
+    return value

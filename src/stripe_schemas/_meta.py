@@ -28,8 +28,8 @@ class FieldInfo:
     max_length: int | None = None
     #: ``format``, e.g. ``"unix-time"``.
     format: str | None = None
-    #: Allowed string values, when the field is an enum.
-    enum: tuple[str, ...] | None = None
+    #: Allowed values, when the field (or its list items) is an enum; as the spec gives them.
+    enum: tuple[str | int | float | bool, ...] | None = None
     #: ``x-stripeBypassValidation``: Stripe may send values outside ``enum``.
     bypass_validation: bool = False
     #: Resource ids (``object`` tags) an expandable field expands to.
