@@ -1,6 +1,12 @@
-"""Hypothesis strategies for Stripe payloads, built from the committed JSON Schema.
+"""Hypothesis strategies for Stripe payloads and the generated models.
 
-``from_schema(key)`` draws JSON payloads (plain dicts) that conform to the strict
+From a generated class (any package the generator wrote):
+
+* ``payloads(Model)``: valid JSON payloads (plain dicts) for the class;
+* ``instances(Model)``: instances of the class (payloads, structured strictly);
+* ``with_unknown_fields(Model)``: payloads plus fields a newer API version might add.
+
+From the committed JSON Schema: ``from_schema(key)`` draws JSON payloads (plain dicts) that conform to the strict
 variant of a schema: required fields always, optional fields sometimes, no
 unknown fields, enum values from the spec (known values of
 ``x-stripeBypassValidation`` fields too), strings within ``maxLength``.
@@ -15,13 +21,30 @@ from __future__ import annotations
 import copy
 import urllib.parse
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 import hypothesis.strategies as st
 
+from ._model_strategies import payloads, with_unknown_fields
+from .converters import structure
 from .validation._schema import load_default_document
 
-__all__ = ["from_schema", "json_values", "mutations"]
+__all__ = [
+    "from_schema",
+    "instances",
+    "json_values",
+    "mutations",
+    "payloads",
+    "with_unknown_fields",
+]
+
+T = TypeVar("T")
+
+
+def instances(model: type[T]) -> st.SearchStrategy[T]:
+    """Instances of a generated class, built by structuring valid payloads (strict mode)."""
+    return payloads(model).map(lambda payload: structure(payload, model))
+
 
 PropertyPath = tuple[str, ...]
 
