@@ -7,7 +7,9 @@ datamodel-code-generator.
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import tempfile
 import warnings
 from collections.abc import Callable
@@ -58,7 +60,9 @@ def uncached(fn: Callable[[], None]) -> Callable[[], None]:
 
 
 def run(rounds: int = 3) -> str:
-    os.environ["STRIPE_SCHEMAS_CACHE"] = tempfile.mkdtemp(prefix="bench-spec-cache-")
+    cache = tempfile.mkdtemp(prefix="bench-spec-cache-")
+    atexit.register(shutil.rmtree, cache, ignore_errors=True)
+    os.environ["STRIPE_SCHEMAS_CACHE"] = cache
     if not PINNED.exists():
         return f"bench generate: {PINNED} is missing (needs ../shared beside the repo)"
     full = [

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import atexit
 import importlib
 import json
 import os
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -21,7 +23,9 @@ FIXTURES_2026 = SHARED / "fixtures" / "2026-latest_fixtures3.json"
 ON_CI = os.environ.get("CI", "").lower() == "true"
 
 # Parsed-spec cache: private to this test session (parsed once, reused by every test).
-os.environ["STRIPE_SCHEMAS_CACHE"] = tempfile.mkdtemp(prefix="stripe-schemas-test-cache-")
+_CACHE = tempfile.mkdtemp(prefix="stripe-schemas-test-cache-")
+os.environ["STRIPE_SCHEMAS_CACHE"] = _CACHE
+atexit.register(shutil.rmtree, _CACHE, ignore_errors=True)
 
 settings.register_profile("dev", max_examples=50, deadline=None)
 settings.register_profile(

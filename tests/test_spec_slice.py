@@ -17,6 +17,8 @@ from stripe_codegen.errors import SpecError
 from stripe_codegen.loader import LoadedSpec, load_spec
 from stripe_codegen.slicing import dump_yaml, slice_spec
 
+from conftest import require_shared
+
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO / ".." / "shared" / "stripe-openapi"
 SPECS = SHARED / "specs"
@@ -72,14 +74,7 @@ OPERATION_IDS = {
 # --- helpers ----------------------------------------------------------------------------
 
 
-def _require(path: Path) -> Path:
-    """The shared real-data file, or skip (fail under CI=true) when it is missing."""
-    if path.exists():
-        return path
-    message = f"real data missing: {path} (see ../shared/stripe-openapi/README.md)"
-    if os.environ.get("CI") == "true":
-        pytest.fail(message)
-    pytest.skip(message)
+_require = require_shared  # skip, or fail under CI=true, when ../shared is missing
 
 
 def _naive_strip(node: Any) -> Any:

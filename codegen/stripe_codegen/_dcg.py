@@ -91,9 +91,10 @@ def parse_models(schemas: dict[str, Any], source: str) -> dict[str, ParsedModel]
                 use_annotated=False,
             )
             parser.parse_raw()
-    except Exception as exc:
+    except Exception as exc:  # a parser failure is reported in one line, not raised through
+        first = str(exc).strip().splitlines()[:1] or [type(exc).__name__]
         raise SpecError(
-            SpecProblem(source, "/components/schemas", f"datamodel-code-generator: {exc}")
+            SpecProblem(source, "/components/schemas", f"datamodel-code-generator: {first[0]}")
         ) from None
     models: dict[str, ParsedModel] = {}
     for model in parser.results:

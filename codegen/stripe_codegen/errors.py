@@ -10,7 +10,8 @@ class SpecProblem:
     """One problem with a spec: where it is and what is wrong."""
 
     source: str
-    pointer: str
+    #: JSON pointer into the spec (None when the problem is not in the spec).
+    pointer: str | None
     message: str
     line: int | None = None
 

@@ -82,10 +82,11 @@ def parse_document(data: bytes, source: str) -> Any:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
-        what = exc.problem or exc.context or "syntax error"
+        what = " ".join((exc.problem or exc.context or "syntax error").split())
         raise SpecError(SpecProblem(source, "", f"invalid YAML: {what}", line)) from None
     except yaml.YAMLError as exc:
-        raise SpecError(SpecProblem(source, "", f"invalid YAML: {exc}")) from None
+        one_line = " ".join(str(exc).split())
+        raise SpecError(SpecProblem(source, "", f"invalid YAML: {one_line}")) from None
 
 
 #: YAML specs larger than this are cached, parsed, by content hash (a 4 MB spec takes

@@ -33,6 +33,55 @@ def iter_refs(node: Any, pointer: str) -> Iterator[tuple[str, str]]:
             yield from iter_refs(value, f"{pointer}/{index}")
 
 
+_TYPES = frozenset({"string", "integer", "number", "boolean", "array", "object"})
+_SUBSCHEMA_LISTS = ("anyOf", "oneOf", "allOf")
+
+
+def check_shape(schema: Any, pointer: str) -> Iterator[tuple[str, str]]:
+    """Yield ``(pointer, message)`` for every keyword whose value has the wrong JSON type.
+
+    Run before the parser sees the schema, so a malformed spec gets one line per problem
+    with its pointer instead of the parser's multi-line validation dump.
+    """
+    if not isinstance(schema, dict):
+        yield pointer, f"schema is not an object ({type(schema).__name__})"
+        return
+    ref = schema.get("$ref")
+    if ref is not None and not isinstance(ref, str):
+        yield pointer + "/$ref", "$ref is not a string"
+    kind = schema.get("type")
+    if kind is not None and kind not in _TYPES:
+        yield pointer + "/type", f"unknown type {kind!r}"
+    for keyword, expected in (("required", list), ("enum", list), ("nullable", bool)):
+        if keyword in schema and not isinstance(schema[keyword], expected):
+            yield (
+                pointer + "/" + keyword,
+                f"{keyword} is not a{'n array' if expected is list else ' boolean'}",
+            )
+    if "maxLength" in schema and (type(schema["maxLength"]) is not int):
+        yield pointer + "/maxLength", "maxLength is not an integer"
+    properties = schema.get("properties")
+    if properties is not None:
+        if not isinstance(properties, dict):
+            yield pointer + "/properties", "properties is not an object"
+        else:
+            for name, sub in properties.items():
+                yield from check_shape(sub, f"{pointer}/properties/{name}")
+    for keyword in ("items", "additionalProperties"):
+        sub = schema.get(keyword)
+        if sub is not None and not (keyword == "additionalProperties" and isinstance(sub, bool)):
+            yield from check_shape(sub, f"{pointer}/{keyword}")
+    for keyword in _SUBSCHEMA_LISTS:
+        branches = schema.get(keyword)
+        if branches is None:
+            continue
+        if not isinstance(branches, list):
+            yield pointer + "/" + keyword, f"{keyword} is not an array"
+            continue
+        for index, branch in enumerate(branches):
+            yield from check_shape(branch, f"{pointer}/{keyword}/{index}")
+
+
 def select_schemas(spec: LoadedSpec, roots: Sequence[str] | None) -> tuple[str, ...]:
     """The sorted component keys to generate; ``roots=None`` means all of them."""
     schemas = spec.schemas
@@ -57,11 +106,11 @@ def select_schemas(spec: LoadedSpec, roots: Sequence[str] | None) -> tuple[str, 
             continue
         seen.add(key)
         schema = schemas[key]
-        if not isinstance(schema, dict):
-            kind = type(schema).__name__
-            problems.append(
-                SpecProblem(spec.source, schema_pointer(key), f"schema is not an object ({kind})")
-            )
+        shape = [
+            SpecProblem(spec.source, w, m) for w, m in check_shape(schema, schema_pointer(key))
+        ]
+        if shape:
+            problems += shape
             continue
         for where, target in iter_refs(schema, schema_pointer(key)):
             name = target.removeprefix(REF_PREFIX)

@@ -87,7 +87,15 @@ def run(args: argparse.Namespace) -> int:
             return 1
         print(f"{out}/{args.package} is up to date ({result.summary()})")
         return 0
-    changed = write(result, out)
+    try:
+        changed = write(result, out)
+    except SpecError as exc:
+        for problem in exc.problems:
+            print(f"stripe-schemas: error: {problem}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"stripe-schemas: error: cannot write to {out}: {exc.strerror}", file=sys.stderr)
+        return 2
     elapsed = time.perf_counter() - started
     print(f"generated {result.summary()} in {elapsed:.2f} s")
     print(f"wrote {len(result.files)} files to {out}/{args.package} ({len(changed)} changed)")
