@@ -41,4 +41,4 @@ class Address:
     state: str | None | UnsetType = attrs.field(
         default=UNSET, metadata=meta("state", nullable=True, max_length=5000)
     )
-    _extra: Mapping[str, Any] = attrs.field(factory=dict, alias="_extra", repr=False)
+    _extra: Mapping[str, Any] = attrs.field(factory=dict, alias="_extra", repr=False, hash=False)

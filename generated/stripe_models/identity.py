@@ -136,7 +136,7 @@ class GelatoDataDocumentReportDateOfBirth:
         default=UNSET, metadata=meta("month", nullable=True)
     )
     year: int | None | UnsetType = attrs.field(default=UNSET, metadata=meta("year", nullable=True))
-    _extra: Mapping[str, Any] = attrs.field(factory=dict, alias="_extra", repr=False)
+    _extra: Mapping[str, Any] = attrs.field(factory=dict, alias="_extra", repr=False, hash=False)
 
 
 @attrs.frozen(kw_only=True)
@@ -150,7 +150,7 @@ class GelatoDataDocumentReportExpirationDate:
         default=UNSET, metadata=meta("month", nullable=True)
     )
     year: int | None | UnsetType = attrs.field(default=UNSET, metadata=meta("year", nullable=True))
-    _extra: Mapping[str, Any] = attrs.field(factory=dict, alias="_extra", repr=False)
+    _extra: Mapping[str, Any] = attrs.field(factory=dict, alias="_extra", repr=False, hash=False)
 
 
 @attrs.frozen(kw_only=True)
@@ -164,7 +164,7 @@ class GelatoDataDocumentReportIssuedDate:
         default=UNSET, metadata=meta("month", nullable=True)
     )
     year: int | None | UnsetType = attrs.field(default=UNSET, metadata=meta("year", nullable=True))
-    _extra: Mapping[str, Any] = attrs.field(factory=dict, alias="_extra", repr=False)
+    _extra: Mapping[str, Any] = attrs.field(factory=dict, alias="_extra", repr=False, hash=False)
 
 
 @attrs.frozen(kw_only=True)
@@ -178,7 +178,7 @@ class GelatoDataIdNumberReportDate:
         default=UNSET, metadata=meta("month", nullable=True)
     )
     year: int | None | UnsetType = attrs.field(default=UNSET, metadata=meta("year", nullable=True))
-    _extra: Mapping[str, Any] = attrs.field(factory=dict, alias="_extra", repr=False)
+    _extra: Mapping[str, Any] = attrs.field(factory=dict, alias="_extra", repr=False, hash=False)
 
 
 @attrs.frozen(kw_only=True)
@@ -192,7 +192,7 @@ class GelatoDataVerifiedOutputsDate:
         default=UNSET, metadata=meta("month", nullable=True)
     )
     year: int | None | UnsetType = attrs.field(default=UNSET, metadata=meta("year", nullable=True))
-    _extra: Mapping[str, Any] = attrs.field(factory=dict, alias="_extra", repr=False)
+    _extra: Mapping[str, Any] = attrs.field(factory=dict, alias="_extra", repr=False, hash=False)
 
 
 @attrs.frozen(kw_only=True)
@@ -240,7 +240,7 @@ class GelatoDocumentReport:
         default=UNSET,
         metadata=meta("type", nullable=True, enum=("driving_license", "id_card", "passport")),
     )
-    _extra: Mapping[str, Any] = attrs.field(factory=dict, alias="_extra", repr=False)
+    _extra: Mapping[str, Any] = attrs.field(factory=dict, alias="_extra", repr=False, hash=False)
 
 
 @attrs.frozen(kw_only=True)
@@ -261,7 +261,7 @@ class GelatoDocumentReportError:
     reason: str | None | UnsetType = attrs.field(
         default=UNSET, metadata=meta("reason", nullable=True, max_length=5000)
     )
-    _extra: Mapping[str, Any] = attrs.field(factory=dict, alias="_extra", repr=False)
+    _extra: Mapping[str, Any] = attrs.field(factory=dict, alias="_extra", repr=False, hash=False)
 
 
 @attrs.frozen(kw_only=True)
@@ -294,7 +294,7 @@ class GelatoIdNumberReport:
             "status", required=True, enum=("unverified", "verified"), bypass_validation=True
         )
     )
-    _extra: Mapping[str, Any] = attrs.field(factory=dict, alias="_extra", repr=False)
+    _extra: Mapping[str, Any] = attrs.field(factory=dict, alias="_extra", repr=False, hash=False)
 
 
 @attrs.frozen(kw_only=True)
@@ -318,7 +318,7 @@ class GelatoIdNumberReportError:
     reason: str | None | UnsetType = attrs.field(
         default=UNSET, metadata=meta("reason", nullable=True, max_length=5000)
     )
-    _extra: Mapping[str, Any] = attrs.field(factory=dict, alias="_extra", repr=False)
+    _extra: Mapping[str, Any] = attrs.field(factory=dict, alias="_extra", repr=False, hash=False)
 
 
 @attrs.frozen(kw_only=True)
@@ -340,7 +340,7 @@ class GelatoReportDocumentOptions:
     require_matching_selfie: bool | UnsetType = attrs.field(
         default=UNSET, metadata=meta("require_matching_selfie")
     )
-    _extra: Mapping[str, Any] = attrs.field(factory=dict, alias="_extra", repr=False)
+    _extra: Mapping[str, Any] = attrs.field(factory=dict, alias="_extra", repr=False, hash=False)
 
 
 @attrs.frozen(kw_only=True)
@@ -349,7 +349,7 @@ class GelatoReportIdNumberOptions:
 
     __stripe_schema__: ClassVar[str] = "gelato_report_id_number_options"
     __stripe_resource__: ClassVar[str | None] = None
-    _extra: Mapping[str, Any] = attrs.field(factory=dict, alias="_extra", repr=False)
+    _extra: Mapping[str, Any] = attrs.field(factory=dict, alias="_extra", repr=False, hash=False)
 
 
 @attrs.frozen(kw_only=True)
@@ -372,7 +372,7 @@ class GelatoSelfieReport:
             "status", required=True, enum=("unverified", "verified"), bypass_validation=True
         )
     )
-    _extra: Mapping[str, Any] = attrs.field(factory=dict, alias="_extra", repr=False)
+    _extra: Mapping[str, Any] = attrs.field(factory=dict, alias="_extra", repr=False, hash=False)
 
 
 @attrs.frozen(kw_only=True)
@@ -397,7 +397,7 @@ class GelatoSelfieReportError:
     reason: str | None | UnsetType = attrs.field(
         default=UNSET, metadata=meta("reason", nullable=True, max_length=5000)
     )
-    _extra: Mapping[str, Any] = attrs.field(factory=dict, alias="_extra", repr=False)
+    _extra: Mapping[str, Any] = attrs.field(factory=dict, alias="_extra", repr=False, hash=False)
 
 
 @attrs.frozen(kw_only=True)
@@ -419,7 +419,7 @@ class GelatoSessionDocumentOptions:
     require_matching_selfie: bool | UnsetType = attrs.field(
         default=UNSET, metadata=meta("require_matching_selfie")
     )
-    _extra: Mapping[str, Any] = attrs.field(factory=dict, alias="_extra", repr=False)
+    _extra: Mapping[str, Any] = attrs.field(factory=dict, alias="_extra", repr=False, hash=False)
 
 
 @attrs.frozen(kw_only=True)
@@ -428,7 +428,7 @@ class GelatoSessionIdNumberOptions:
 
     __stripe_schema__: ClassVar[str] = "gelato_session_id_number_options"
     __stripe_resource__: ClassVar[str | None] = None
-    _extra: Mapping[str, Any] = attrs.field(factory=dict, alias="_extra", repr=False)
+    _extra: Mapping[str, Any] = attrs.field(factory=dict, alias="_extra", repr=False, hash=False)
 
 
 @attrs.frozen(kw_only=True)
@@ -465,7 +465,7 @@ class GelatoSessionLastError:
     reason: str | None | UnsetType = attrs.field(
         default=UNSET, metadata=meta("reason", nullable=True, max_length=5000)
     )
-    _extra: Mapping[str, Any] = attrs.field(factory=dict, alias="_extra", repr=False)
+    _extra: Mapping[str, Any] = attrs.field(factory=dict, alias="_extra", repr=False, hash=False)
 
 
 @attrs.frozen(kw_only=True)
@@ -480,7 +480,7 @@ class GelatoVerificationReportOptions:
     id_number: GelatoReportIdNumberOptions | UnsetType = attrs.field(
         default=UNSET, metadata=meta("id_number")
     )
-    _extra: Mapping[str, Any] = attrs.field(factory=dict, alias="_extra", repr=False)
+    _extra: Mapping[str, Any] = attrs.field(factory=dict, alias="_extra", repr=False, hash=False)
 
 
 @attrs.frozen(kw_only=True)
@@ -495,7 +495,7 @@ class GelatoVerificationSessionOptions:
     id_number: GelatoSessionIdNumberOptions | UnsetType = attrs.field(
         default=UNSET, metadata=meta("id_number")
     )
-    _extra: Mapping[str, Any] = attrs.field(factory=dict, alias="_extra", repr=False)
+    _extra: Mapping[str, Any] = attrs.field(factory=dict, alias="_extra", repr=False, hash=False)
 
 
 @attrs.frozen(kw_only=True)
@@ -523,7 +523,7 @@ class GelatoVerifiedOutputs:
     last_name: str | None | UnsetType = attrs.field(
         default=UNSET, metadata=meta("last_name", nullable=True, max_length=5000)
     )
-    _extra: Mapping[str, Any] = attrs.field(factory=dict, alias="_extra", repr=False)
+    _extra: Mapping[str, Any] = attrs.field(factory=dict, alias="_extra", repr=False, hash=False)
 
 
 @attrs.frozen(kw_only=True)
@@ -554,7 +554,7 @@ class VerificationReport:
     verification_session: str | None | UnsetType = attrs.field(
         default=UNSET, metadata=meta("verification_session", nullable=True, max_length=5000)
     )
-    _extra: Mapping[str, Any] = attrs.field(factory=dict, alias="_extra", repr=False)
+    _extra: Mapping[str, Any] = attrs.field(factory=dict, alias="_extra", repr=False, hash=False)
 
 
 @attrs.frozen(kw_only=True)
@@ -605,7 +605,7 @@ class VerificationSession:
     verified_outputs: GelatoVerifiedOutputs | None | UnsetType = attrs.field(
         default=UNSET, metadata=meta("verified_outputs", nullable=True)
     )
-    _extra: Mapping[str, Any] = attrs.field(factory=dict, alias="_extra", repr=False)
+    _extra: Mapping[str, Any] = attrs.field(factory=dict, alias="_extra", repr=False, hash=False)
 
 
 @attrs.frozen(kw_only=True)
@@ -617,4 +617,4 @@ class VerificationSessionRedaction:
     status: VerificationSessionRedactionStatus = attrs.field(
         metadata=meta("status", required=True, enum=("processing", "redacted"))
     )
-    _extra: Mapping[str, Any] = attrs.field(factory=dict, alias="_extra", repr=False)
+    _extra: Mapping[str, Any] = attrs.field(factory=dict, alias="_extra", repr=False, hash=False)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TypeAlias, TypeVar, Union
 
+from ._unset import UNSET
+
 T = TypeVar("T")
 
 #: An expandable field: the object's ID (``str``) or, when the request asked for
@@ -24,5 +26,8 @@ def expandable_id(value: object) -> str:
 
 
 def is_expanded(value: object) -> bool:
-    """Say whether an expandable field's value is the expanded object (not just its ID)."""
-    return not isinstance(value, str)
+    """Say whether an expandable field's value is the expanded object (not just its ID).
+
+    ``None`` (null) and ``UNSET`` (absent) are neither an ID nor an object: ``False``.
+    """
+    return value is not None and value is not UNSET and not isinstance(value, str)
