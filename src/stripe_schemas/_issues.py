@@ -7,6 +7,7 @@ never renders the value of a secret or personal field.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from typing import Literal
 
@@ -81,15 +82,79 @@ def type_name(value: object) -> str:
     return type(value).__name__
 
 
+#: Integers longer than this many bits are described by their size, never rendered.
+BIG_INT_BITS = 256
+
+
+def digit_count(value: int) -> int:
+    """The number of decimal digits of an integer, without converting it to text."""
+    value = abs(value)
+    if value < 10:
+        return 1
+    digits = int(math.log10(value)) + 1
+    if value.bit_length() <= 100_000:  # exact near powers of ten (cheap at this size)
+        if value >= 10**digits:
+            digits += 1
+        elif value < 10 ** (digits - 1):
+            digits -= 1
+    return digits
+
+
+def _article(kind: str) -> str:
+    return ("an " if kind[:1].lower() in "aeiou" else "a ") + kind
+
+
 def describe_value(ptr: str, value: object, limit: int = 40) -> str:
-    """Describe a value for a message: its type, plus a short preview unless it is sensitive."""
+    """Describe a value for a message: its type, plus a short preview unless it is sensitive.
+
+    Never raises: a huge integer is described by its number of digits, and a value
+    whose ``repr`` fails is described by its type alone.
+    """
     kind = type_name(value)
+    if value is None:
+        return "null"
     if is_sensitive(ptr) or kind in {"object", "array"}:
         return f"a {kind}" if kind != "integer" else "an integer"
-    preview = repr(value)
+    if isinstance(value, int) and value.bit_length() > BIG_INT_BITS:
+        return f"an integer with {digit_count(value)} digits"
+    try:
+        preview = repr(value[: limit + 1] if isinstance(value, str) else value)
+        if not isinstance(preview, str):
+            raise TypeError("__repr__ returned a non-string")
+    except Exception:
+        return _article(kind)
     if len(preview) > limit:
         preview = preview[: limit - 1] + "…"
-    return f"{kind} {preview}"
+    return f"{kind} {printable(preview)}"
+
+
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escape_char(char: str) -> str:
+    if char.isprintable() or char == " ":
+        return char
+    found = _ESCAPES.get(char)
+    if found is not None:
+        return found
+    code = ord(char)
+    if code <= 0xFF:
+        return f"\\x{code:02x}"
+    if code <= 0xFFFF:
+        return f"\\u{code:04x}"
+    return f"\\U{code:08x}"
+
+
+def printable(text: str) -> str:
+    """``text`` with control characters, lone surrogates and other unprintable ones escaped.
+
+    The result is one line of printable text that any UTF-8 stream can encode:
+    newlines, terminal escape sequences and line separators become ``\\n``,
+    ``\\x1b``, ``\\u2028``. Backslashes are kept as they are.
+    """
+    if text.isprintable():
+        return text
+    return "".join(_escape_char(char) for char in text)
 
 
 @attrs.frozen
@@ -105,8 +170,9 @@ class Issue:
     message: str
 
     def __str__(self) -> str:
-        where = self.path or "/"
-        return f"{where}: {self.severity}[{self.code}] {self.message}"
+        """One printable line (paths and messages with unprintable characters escaped)."""
+        where = printable(self.path) or "/"
+        return f"{where}: {self.severity}[{self.code}] {printable(self.message)}"
 
     def to_dict(self) -> dict[str, str]:
         return {
