@@ -4,13 +4,18 @@ history input, linear arrays, array resync, clearer messages."""
 from __future__ import annotations
 
 import copy
+import json
+from pathlib import Path
 from typing import Any
 
-from bench.payloads import REQUIRES_INPUT
+import pytest
+
+from bench.payloads import REQUIRES_INPUT, VERIFIED
 from stripe_schemas import Issue
 from stripe_schemas._issues import describe_value, digit_count, printable
 from stripe_schemas.cli import main
-from stripe_schemas.validation import validate_history
+from stripe_schemas.validation import validate, validate_history
+from stripe_schemas.validation._input import NOTHING, iter_records
 
 SESSION_ID = "vs_review00000000000000001"
 ERROR = {"code": "document_unverified_other", "reason": None}
@@ -58,6 +63,31 @@ def history_codes(items: Any, **options: Any) -> list[tuple[str, str, str]]:
 # --- 1. numbers beyond Python's digit limit, values whose repr fails --------------------
 
 
+def test_huge_integer_in_text_is_an_input_limit_at_its_line() -> None:
+    """A 5000-digit integer in JSON text is input_limit at its pointer and line, not a ValueError."""
+    text = json.dumps(VERIFIED, indent=2).replace('"livemode": false', '"livemode": ' + "7" * 5000)
+    line = 1 + next(n for n, row in enumerate(text.splitlines()) if '"livemode"' in row)
+    report = validate(text)
+    assert where(report) == [("/livemode", "input_limit", "error")]
+    assert report.issues[0].message == (
+        f"an integer with 5000 digits exceeds the 4300-digit limit (line {line})"
+    )
+
+
+def test_huge_integer_in_a_decoded_payload_is_an_integer() -> None:
+    """A decoded 10**5000 validates like any integer and is described by its size, not rendered."""
+    report = validate({**VERIFIED, "livemode": 10**5000})
+    assert where(report) == [("/livemode", "type_mismatch", "error")]
+    assert report.issues[0].message == "expected boolean, got an integer with 5001 digits"
+    assert validate({**VERIFIED, "created": 10**5000}).ok
+    report = validate({**VERIFIED, "livemode": -(10**100), "metadata": {"n": [10**5000, True]}})
+    assert where(report) == [
+        ("/livemode", "type_mismatch", "error"),
+        ("/metadata/n", "type_mismatch", "error"),
+    ]
+    assert report.issues[0].message == "expected boolean, got an integer with 101 digits"
+
+
 def test_describe_value_never_raises() -> None:
     """Huge integers are described by their size and a failing repr by the type alone."""
     assert describe_value("", 10**5000) == "an integer with 5001 digits"
@@ -67,6 +97,16 @@ def test_describe_value_never_raises() -> None:
         assert digit_count(10**power) == power + 1
         assert digit_count(10**power - 1) == power
     assert describe_value("/client_secret", 10**5000) == "an integer"
+
+
+def test_values_whose_repr_raises_do_not_escape() -> None:
+    """A Python object whose __repr__ raises, at the root or nested, gives a report."""
+    assert where(validate(Boom())) == [("", "type_mismatch", "error")]
+    assert "a Boom" in validate(Boom()).issues[0].message
+    report = validate({**VERIFIED, "metadata": {"a": Boom()}, "livemode": Boom()})
+    assert ("/metadata/a", "invalid_json", "error") in where(report)
+    assert ("/livemode", "invalid_json", "error") in where(report)
+    assert history_codes([Boom()]) == [("/0", "invalid_event", "error")]
 
 
 # --- 2. every printed issue is one printable line ---------------------------------------
@@ -83,3 +123,98 @@ def test_printable_escapes_controls_and_surrogates() -> None:
     assert text == "/bad\\ud800key/x\\ny: error[unknown_field] odd\\x1b[2J key"
     text.encode("utf-8")
     assert issue.path == "/bad\ud800key/x\ny"
+
+
+# --- 7. arrays are read in linear time --------------------------------------------------
+
+
+class CountingText(str):
+    """A str that adds up how many characters its count() calls scan."""
+
+    scanned = 0
+
+    def count(self, sub: str, start: Any = 0, end: Any = None) -> int:  # type: ignore[override]
+        stop = len(self) if end is None else end
+        CountingText.scanned += max(0, stop - start)
+        return str.count(self, sub, start, end)
+
+
+def test_array_lines_are_counted_in_one_pass() -> None:
+    """A 20k-element array scans each character about once for line numbers (not quadratic)."""
+    rows = (json.dumps({"n": i, "pad": "x" * 20}) for i in range(20_000))
+    text = CountingText("[\n" + ",\n".join(rows) + "\n]\n")
+    CountingText.scanned = 0
+    records = list(iter_records(text))
+    assert len(records) == 20_000 and records[-1].line == 20_001
+    assert CountingText.scanned <= 2 * len(text)
+
+
+# --- 8. the rest of an array after a broken element -------------------------------------
+
+
+def test_array_resynchronises_after_a_broken_element(tmp_path: Path, capsys: Any) -> None:
+    """A broken middle element is one invalid_json; the elements after it are still checked."""
+    path = tmp_path / "three.json"
+    third = json.dumps({**VERIFIED, "livemode": 3})
+    path.write_text(
+        "[\n" + json.dumps(VERIFIED) + ',\n{"id": "x" "y", "a": [1},\n' + third + "\n]\n"
+    )
+    code, out, _ = run(capsys, str(path))
+    assert code == 1
+    assert f"{path}:3: /: error[invalid_json] not valid JSON: Expecting ',' delimiter" in out
+    assert f"{path}:4: /livemode: error[type_mismatch]" in out
+    assert out.splitlines()[-1] == "3 objects, 1 valid, 2 errors, 0 warnings, 0 notices"
+
+
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        ('[{"a": 1}, {"b": ], {"c": 3}]', [{"a": 1}, NOTHING, {"c": 3}]),
+        ('[{"a": 1}, {"b": "x}, {"c": 3}, \n{"d": 4}]', [{"a": 1}, NOTHING, {"d": 4}]),
+        ('[{"a": 1}, {"b": [1, 2}, {"c": 3}]', [{"a": 1}, NOTHING, {"c": 3}]),
+        ('[{"a": 1} {"c": 3}]', [{"a": 1}, NOTHING, {"c": 3}]),
+        ('[{"a": 1} x, {"c": 3}]', [{"a": 1}, NOTHING, {"c": 3}]),
+        ('[{"a": 1}, nope, {"c": 3}]', [{"a": 1}, NOTHING, {"c": 3}]),
+        ('[{"a": 1}, {"b": "]"  "x"}, {"c": 3}]', [{"a": 1}, NOTHING, {"c": 3}]),
+    ],
+    ids=[
+        "bad-value",
+        "open-string",
+        "wrong-closer",
+        "no-comma",
+        "junk",
+        "bare-word",
+        "bracket-in-string",
+    ],
+)
+def test_resync_finds_the_next_element(text: str, values: list[Any]) -> None:
+    """Each kind of broken element is skipped up to the next element, which is decoded."""
+    assert [record.value for record in iter_records(text)] == values
+
+
+def test_array_that_cannot_be_resynchronised_says_what_was_not_checked() -> None:
+    """When no element boundary follows, one issue says from which line the array was unchecked."""
+    text = '[\n{"a": 1},\n{"x": [\n{"c": 3}\n]\n'
+    records = list(iter_records(text))
+    assert [r.value for r in records] == [{"a": 1}, NOTHING]
+    assert (
+        records[1].issues[0].message.endswith("; the rest of the array from line 3 was not checked")
+    )
+    skipped = list(iter_records('[\n{"a": 1},\n{"b":\n [1, 2},\n{"c": 3}\n]'))
+    assert [r.value for r in skipped] == [{"a": 1}, NOTHING, {"c": 3}]
+    assert skipped[1].issues[0].message.endswith("(line 4); lines 3-4 skipped")
+
+
+# --- 9. clearer messages ----------------------------------------------------------------
+
+
+def test_null_and_overflowing_numbers_have_clear_messages() -> None:
+    """null is 'got null'; 1e400 overflows a double, reported with its line."""
+    assert validate(None).issues[0].message == "expected a JSON object, got null"
+    text = json.dumps(VERIFIED, indent=2).replace('"created": 1700000000', '"created": -1e400')
+    line = 1 + next(n for n, row in enumerate(text.splitlines()) if '"created"' in row)
+    report = validate(text)
+    assert where(report) == [("/created", "input_limit", "error")]
+    assert report.issues[0].message == (
+        f"number too large for a double (it would become Infinity) (line {line})"
+    )

@@ -1,13 +1,17 @@
 """Safe input: decode JSON text without surprises, and vet decoded values before validation.
 
-- Duplicate keys, ``NaN`` / ``Infinity`` and invalid UTF-8 become issues, with the
-  JSON pointer (and line) of the offending value; the standard library would
-  silently keep the last duplicate and accept ``NaN``.
+- Duplicate keys, ``NaN`` / ``Infinity``, numbers that overflow a double, integers
+  longer than Python's digit limit and invalid UTF-8 become issues, with the JSON
+  pointer (and line) of the offending value; the standard library would silently
+  keep the last duplicate, accept ``NaN`` and raise on a 5000-digit integer.
 - Nesting deeper than :data:`MAX_DEPTH` and documents over :data:`MAX_BYTES` are
   reported, never a ``RecursionError`` or an unbounded allocation.
 - A file may hold one JSON value, a JSON array of objects or JSON Lines; each
   record keeps the line it starts on, and :func:`locate` maps the JSON pointers
   of one record to their lines (only computed for records that have issues).
+  Lines are counted incrementally (linear in the file). After a broken element
+  of an array the reader resynchronises on the next element, so the rest of the
+  array is still checked (or an issue says from which line it was not).
 """
 
 from __future__ import annotations
@@ -15,14 +19,41 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any, Final
 
 import attrs
 
-from .._issues import DUPLICATE_KEY, INPUT_LIMIT, INVALID_JSON, Issue, join_pointer
+from .._issues import DUPLICATE_KEY, INPUT_LIMIT, INVALID_JSON, Issue
+from ._locate import (
+    MAX_DEPTH,
+    WS,
+    LineCounter,
+    Located,
+    LongNumber,
+    int_limit,
+    locate,
+    long_message,
+    skip_ws,
+)
+from ._vet import Vetted, check_value
 
-MAX_DEPTH: Final = 64
+__all__ = [
+    "MAX_BYTES",
+    "MAX_DEPTH",
+    "NOTHING",
+    "Located",
+    "LongNumber",
+    "Parsed",
+    "Vetted",
+    "check_value",
+    "int_limit",
+    "iter_records",
+    "locate",
+    "merge",
+    "parse_one",
+]
+
 MAX_BYTES: Final = 64 * 1024 * 1024
 
 
@@ -33,6 +64,13 @@ class _Nothing:
 
 #: The value of a record that could not be decoded.
 NOTHING: Final = _Nothing()
+
+
+def _int_or_long(digits: str) -> int | LongNumber:
+    try:
+        return int(digits)
+    except ValueError:
+        return LongNumber(len(digits.lstrip("-")))
 
 
 @attrs.frozen
@@ -55,13 +93,18 @@ class Parsed:
 
 
 class _Decoder:
-    """A ``json.JSONDecoder`` that notices duplicate keys and non-finite numbers."""
+    """A ``json.JSONDecoder`` that notices duplicate keys and numbers JSON text should not hold.
+
+    Integers longer than Python's digit limit make the standard decoder raise; the
+    value is then decoded again with each such integer replaced by a :class:`LongNumber`.
+    """
 
     def __init__(self) -> None:
         self.suspect = False
         self.decoder = json.JSONDecoder(
-            object_pairs_hook=self._object, parse_constant=self._constant
+            object_pairs_hook=self._object, parse_constant=self._constant, parse_float=self._float
         )
+        self._long: json.JSONDecoder | None = None
 
     def _object(self, pairs: list[tuple[str, Any]]) -> dict[str, Any]:
         result = dict(pairs)
@@ -73,19 +116,57 @@ class _Decoder:
         self.suspect = True
         return float(name)
 
-    def decode(self, text: str, start: int, line: int) -> Parsed:
-        """Decode the value at ``text[start:]`` (which must be all of it, bar whitespace)."""
+    def _float(self, digits: str) -> float:
+        value = float(digits)
+        if value in _INFINITIES:
+            self.suspect = True
+        return value
+
+    def _raw_decode(self, text: str, pos: int) -> tuple[Any, int]:
+        try:
+            return self.decoder.raw_decode(text, pos)
+        except json.JSONDecodeError:
+            raise
+        except ValueError:  # an integer longer than the digit limit: decode it again
+            if self._long is None:
+                self._long = json.JSONDecoder(
+                    object_pairs_hook=self._object,
+                    parse_constant=self._constant,
+                    parse_float=self._float,
+                    parse_int=_int_or_long,
+                )
+            self.suspect = True
+            return self._long.raw_decode(text, pos)
+
+    def decode_at(self, text: str, pos: int, line: int) -> tuple[Parsed, int]:
+        """Decode the value at ``text[pos]`` (on ``line``); the value and where it ends.
+
+        A value that cannot be decoded is :data:`NOTHING` with one issue, ending at ``pos``.
+        """
         self.suspect = False
         try:
-            value, end = self.decoder.raw_decode(text, start)
+            value, end = self._raw_decode(text, pos)
         except json.JSONDecodeError as exc:
-            where = line + text.count("\n", start, exc.pos)
+            where = line + text.count("\n", pos, exc.pos)
             issue = Issue("", INVALID_JSON, "error", f"not valid JSON: {exc.msg} (line {where})")
-            return Parsed(NOTHING, (issue,), text, start, line)
+            return Parsed(NOTHING, (issue,), text, pos, where), pos
         except RecursionError:
-            issue = Issue("", INPUT_LIMIT, "error", "JSON nested too deeply to decode")
-            return Parsed(NOTHING, (issue,), text, start, line)
-        rest = _WS.match(text, end)
+            issue = Issue(
+                "", INPUT_LIMIT, "error", f"JSON nested too deeply to decode (line {line})"
+            )
+            return Parsed(NOTHING, (issue,), text, pos, line), pos
+        except ValueError as exc:  # defensive: any other limit of the standard decoder
+            message = f"JSON value beyond a decoder limit: {_first_line(exc)} (line {line})"
+            return Parsed(NOTHING, (Issue("", INPUT_LIMIT, "error", message),), line=line), pos
+        issues = tuple(_suspect_issues(text, pos, line)) if self.suspect else ()
+        return Parsed(value, issues, text, pos, line), end
+
+    def decode(self, text: str, start: int, line: int) -> Parsed:
+        """Decode the value at ``text[start:]`` (which must be all of it, bar whitespace)."""
+        parsed, end = self.decode_at(text, start, line)
+        if parsed.value is NOTHING:
+            return parsed
+        rest = WS.match(text, end)
         if rest is not None and rest.end() != len(text):
             stop = rest.end()
             where = line + text.count("\n", start, stop)
@@ -96,10 +177,15 @@ class _Decoder:
                 f"not valid JSON: extra data after the value (line {where})",
             )
             return Parsed(NOTHING, (issue,), text, start, line)
-        issues: tuple[Issue, ...] = ()
-        if self.suspect:
-            issues = tuple(_suspect_issues(text, start, line))
-        return Parsed(value, issues, text, start, line)
+        return parsed
+
+
+_INFINITIES = (math.inf, -math.inf)
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).split(":", 1)[0].strip()
+    return text.splitlines()[0][:120] if text else type(exc).__name__
 
 
 def _suspect_issues(text: str, start: int, line: int) -> Iterator[Issue]:
@@ -110,6 +196,38 @@ def _suspect_issues(text: str, start: int, line: int) -> Iterator[Issue]:
     for ptr, at in found.constants:
         message = f"NaN and Infinity are not JSON numbers (line {at})"
         yield Issue(ptr, INVALID_JSON, "error", message)
+    for ptr, at in found.overflows:
+        message = f"number too large for a double (it would become Infinity) (line {at})"
+        yield Issue(ptr, INPUT_LIMIT, "error", message)
+    for ptr, at, digits in found.long_numbers:
+        yield Issue(ptr, INPUT_LIMIT, "error", f"{long_message(digits)} (line {at})")
+
+
+#: Codes of problems with the input itself (not with what it says).
+_INPUT_CODES = frozenset({INVALID_JSON, INPUT_LIMIT})
+
+
+def merge(issues: Iterable[Issue]) -> list[Issue]:
+    """The issues in order without repeats: one per (path, code), one input problem per path.
+
+    A value that is an input problem (``invalid_json`` / ``input_limit``) when decoded
+    from text is usually flagged again when the decoded value is vetted; the first
+    (decoder's, with its line) is kept.
+    """
+    seen: set[tuple[str, str]] = set()
+    input_paths: set[str] = set()
+    out: list[Issue] = []
+    for issue in issues:
+        key = (issue.path, issue.code)
+        if key in seen:
+            continue
+        if issue.code in _INPUT_CODES:
+            if issue.path in input_paths:
+                continue
+            input_paths.add(issue.path)
+        seen.add(key)
+        out.append(issue)
+    return out
 
 
 def _text(data: str | bytes) -> tuple[str | None, Issue | None]:
@@ -133,7 +251,7 @@ def parse_one(data: str | bytes) -> Parsed:
     text, problem = _text(data)
     if text is None:
         return Parsed(NOTHING, (problem,) if problem else ())
-    ws = _WS.match(text)
+    ws = WS.match(text)
     start = ws.end() if ws is not None else 0
     if start >= len(text):
         return Parsed(NOTHING, (Issue("", INVALID_JSON, "error", "not valid JSON: empty input"),))
@@ -154,7 +272,7 @@ def iter_records(data: str | bytes, *, lines: bool = False) -> Iterator[Parsed]:
         yield from _json_lines(text)
         return
     decoder = _Decoder()
-    ws = _WS.match(text)
+    ws = WS.match(text)
     start = ws.end() if ws is not None else 0
     if start >= len(text):
         yield Parsed(NOTHING, (Issue("", INVALID_JSON, "error", "not valid JSON: empty file"),))
@@ -174,36 +292,62 @@ def _json_lines(text: str) -> Iterator[Parsed]:
     decoder = _Decoder()
     for number, raw in enumerate(text.split("\n"), start=1):
         if raw.strip():
-            ws = _WS.match(raw)
+            ws = WS.match(raw)
             yield decoder.decode(raw, ws.end() if ws is not None else 0, number)
 
 
 def _array(decoder: _Decoder, text: str, start: int, line: int) -> Iterator[Parsed]:
-    """Decode a top-level array element by element so each keeps its own line."""
-    pos = _skip(text, start + 1)
-    if pos < len(text) and text[pos] == "]":
+    """Decode a top-level array element by element so each keeps its own line.
+
+    A broken element is reported and skipped up to the next ``,`` or ``]`` at the
+    array's depth (see :func:`_next_boundary`), so the elements after it are still
+    checked. Lines are counted incrementally: the whole array costs one pass.
+    """
+    lines = LineCounter(text, start, line)
+    size = len(text)
+    pos = skip_ws(text, start + 1)
+    if pos < size and text[pos] == "]":
         pos += 1
     else:
         while True:
-            if pos >= len(text):
-                yield _bad("unterminated array", line + text.count("\n", start, pos))
+            if pos >= size:
+                yield _bad("unterminated array", lines.at(pos))
                 return
-            at = line + text.count("\n", start, pos)
-            element, end = _element(decoder, text, pos, at)
-            yield element
+            first = lines.at(pos)
+            element, end = decoder.decode_at(text, pos, first)
             if element.value is NOTHING:
-                return  # the rest of the array cannot be found reliably
-            pos = _skip(text, end)
-            if pos < len(text) and text[pos] == ",":
-                pos = _skip(text, pos + 1)
+                end = _next_boundary(text, pos)
+                yield _skipped(element, first, lines, end, size)
+                if end >= size:
+                    return
+            else:
+                yield element
+            pos = skip_ws(text, end)
+            if pos < size and text[pos] == ",":
+                pos = skip_ws(text, pos + 1)
                 continue
-            if pos < len(text) and text[pos] == "]":
+            if pos < size and text[pos] == "]":
                 pos += 1
                 break
-            yield _bad("expected ',' or ']'", line + text.count("\n", start, pos))
-            return
-    if _skip(text, pos) != len(text):
-        yield _bad("extra data after the array", line + text.count("\n", start, pos))
+            if pos >= size:
+                yield _bad("unterminated array", lines.at(pos))
+                return
+            if text[pos] in '{["':  # a value without the comma before it: still check it
+                yield _bad("expected ',' or ']' before this value", lines.at(pos))
+                continue
+            first = lines.at(pos)
+            end = _next_boundary(text, pos)
+            yield _skipped(_bad("expected ',' or ']'", first), first, lines, end, size)
+            if end >= size:
+                return
+            pos = end
+            if text[pos] == ",":
+                pos = skip_ws(text, pos + 1)
+                continue
+            pos += 1
+            break
+    if skip_ws(text, pos) != size:
+        yield _bad("extra data after the array", lines.at(pos))
 
 
 def _bad(what: str, line: int) -> Parsed:
@@ -214,247 +358,75 @@ def _bad(what: str, line: int) -> Parsed:
     )
 
 
-def _element(decoder: _Decoder, text: str, pos: int, line: int) -> tuple[Parsed, int]:
-    decoder.suspect = False
-    try:
-        value, end = decoder.decoder.raw_decode(text, pos)
-    except json.JSONDecodeError as exc:
-        return _bad(exc.msg, line + text.count("\n", pos, exc.pos)), pos
-    except RecursionError:
-        issue = Issue("", INPUT_LIMIT, "error", "JSON nested too deeply to decode")
-        return Parsed(NOTHING, (issue,), line=line), pos
-    piece = text[pos:end]
-    issues = tuple(_suspect_issues(piece, 0, line)) if decoder.suspect else ()
-    return Parsed(value, issues, piece, 0, line), end
+def _skipped(broken: Parsed, first: int, lines: LineCounter, end: int, size: int) -> Parsed:
+    """``broken`` (undecodable text from line ``first``) saying which lines were skipped."""
+    issue = broken.issues[0]
+    if end >= size:
+        note = f"; the rest of the array from line {first} was not checked"
+    else:
+        last = lines.at(end)
+        note = f"; lines {first}-{last} skipped" if last > first else ""
+    if not note:
+        return broken
+    issue = Issue(issue.path, issue.code, issue.severity, issue.message + note)
+    return Parsed(NOTHING, (issue, *broken.issues[1:]), line=broken.line)
 
 
-_WS = re.compile(r"[ \t\n\r]*")
+#: The next character that matters when resynchronising: a bracket, a comma or a quote.
+_STRUCTURE = re.compile(r'[\[\]{},"]')
+#: A string on one line (a JSON string cannot hold a raw newline).
+_LINE_STRING = re.compile(r'"(?:[^"\\\n]|\\[^\n])*"')
+_CLOSERS = {"}": "{", "]": "["}
 
 
-def _skip(text: str, pos: int) -> int:
-    match = _WS.match(text, pos)
-    return match.end() if match is not None else pos
+def _next_boundary(text: str, pos: int) -> int:
+    """Where the array element that starts (broken) at ``pos`` ends: its ``,`` or the ``]``.
 
-
-# --- where values are -------------------------------------------------------------------
-
-_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
-_SCALAR = re.compile(
-    r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?|true|false|null|NaN|-?Infinity"
-)
-_CONSTANTS = frozenset({"NaN", "Infinity", "-Infinity"})
-
-
-@attrs.define
-class Located:
-    """What :func:`locate` found: the line of each value, duplicate keys, non-finite numbers."""
-
-    lines: dict[str, int] = attrs.Factory(dict)
-    duplicates: list[tuple[str, int]] = attrs.Factory(list)
-    constants: list[tuple[str, int]] = attrs.Factory(list)
-
-
-class _Lines:
-    """Line numbers of increasing offsets, counted incrementally."""
-
-    def __init__(self, text: str, pos: int, line: int) -> None:
-        self.text, self.pos, self.line = text, pos, line
-
-    def at(self, pos: int) -> int:
-        self.line += self.text.count("\n", self.pos, pos)
-        self.pos = pos
-        return self.line
-
-
-def locate(text: str, pos: int = 0, line: int = 1, max_depth: int = MAX_DEPTH) -> Located:
-    """Scan one JSON value starting at ``text[pos]`` (on ``line``) and map pointers to lines.
-
-    The scan is iterative (no recursion limit) and stops quietly at malformed text.
-    Values nested deeper than ``max_depth`` share the pointer of their ancestor at
-    that depth (so the cost stays linear in the text).
+    Strings on one line are skipped (a JSON string cannot hold a newline); at an
+    unterminated one the element is taken to have broken, so everything open is
+    closed and the text after the quote is scanned again. Brackets are matched
+    by kind: a closer pops up to its opener; a closer with no opener of its kind
+    closes everything open, except a ``]`` with nothing open (or at the end of
+    the text), which ends the array.
+    Returns ``len(text)`` when no boundary follows.
     """
-    found = Located()
-    lines = _Lines(text, pos, line)
-    # A frame is [pointer, keys seen (object) or next index (array)].
-    stack: list[list[Any]] = []
-    ptr = ""
-    expect_value = True
     size = len(text)
+    stack: list[str] = []
+    opened = {"{": 0, "[": 0}
     while True:
-        pos = _skip(text, pos)
-        if pos >= size:
-            return found
+        match = _STRUCTURE.search(text, pos)
+        if match is None:
+            return size
+        pos = match.start()
         char = text[pos]
-        if expect_value:
-            if len(stack) <= max_depth:
-                found.lines[ptr] = lines.at(pos)
-            if char == "{":
-                stack.append([ptr, set()])
-                pos = _skip(text, pos + 1)
-                if pos < size and text[pos] == "}":
-                    stack.pop()
-                    pos += 1
-                    expect_value = False
-                    continue
-                pos, ptr = _key(text, pos, stack[-1], found, lines, len(stack) <= max_depth)
-                if pos < 0:
-                    return found
+        if char == '"':
+            string = _LINE_STRING.match(text, pos)
+            if string is not None:
+                pos = string.end()
                 continue
-            if char == "[":
-                stack.append([ptr, 0])
-                pos = _skip(text, pos + 1)
-                if pos < size and text[pos] == "]":
-                    stack.pop()
-                    pos += 1
-                    expect_value = False
-                    continue
-                if len(stack) <= max_depth:
-                    ptr = join_pointer(ptr, 0)
-                stack[-1][1] = 1
-                continue
-            match = (_STRING if char == '"' else _SCALAR).match(text, pos)
-            if match is None:
-                return found
-            if match.group() in _CONSTANTS:
-                found.constants.append((ptr, lines.at(pos)))
-            pos = match.end()
-            expect_value = False
-            continue
-        if not stack:
-            return found
-        frame = stack[-1]
-        if char == ",":
-            pos = _skip(text, pos + 1)
-            if isinstance(frame[1], set):
-                pos, ptr = _key(text, pos, frame, found, lines, len(stack) <= max_depth)
-                if pos < 0:
-                    return found
-            else:
-                ptr = join_pointer(frame[0], frame[1]) if len(stack) <= max_depth else frame[0]
-                frame[1] += 1
-            expect_value = True
-        elif char in "}]":
-            stack.pop()
+            # An unterminated string: the element broke here; what follows the quote
+            # is read as structure again, with nothing open.
+            stack.clear()
+            opened = {"{": 0, "[": 0}
             pos += 1
+            continue
+        if char in "{[":
+            stack.append(char)
+            opened[char] += 1
+        elif char == ",":
+            if not stack:
+                return pos
         else:
-            return found
-
-
-def _key(
-    text: str, pos: int, frame: list[Any], found: Located, lines: _Lines, extend: bool = True
-) -> tuple[int, str]:
-    """Read ``"key":`` at ``pos``; return the position of the value and its pointer."""
-    match = _STRING.match(text, pos)
-    if match is None:
-        return -1, ""
-    try:
-        key = json.loads(match.group())
-    except ValueError:
-        return -1, ""
-    ptr = join_pointer(frame[0], key) if extend else frame[0]
-    if key in frame[1]:
-        found.duplicates.append((ptr, lines.at(pos)))
-    frame[1].add(key)
-    pos = _skip(text, match.end())
-    if pos >= len(text) or text[pos] != ":":
-        return -1, ""
-    return pos + 1, ptr
-
-
-# --- vetting decoded values -------------------------------------------------------------
-
-_SCALARS = (str, int, bool, type(None))
-
-
-@attrs.frozen
-class Vetted:
-    """Problems in a decoded value, and a copy safe to validate (deep parts emptied, bad keys dropped)."""
-
-    issues: tuple[Issue, ...]
-    pruned: Any
-    #: Pointers of replaced values: schema issues at or below them would only echo these.
-    masked: tuple[str, ...] = ()
-
-    def __bool__(self) -> bool:
-        return bool(self.issues)
-
-
-def check_value(value: Any, max_depth: int = MAX_DEPTH) -> Vetted | None:
-    """Vet a decoded value: depth, key types, non-JSON values, NaN/Infinity. ``None`` if clean."""
-    if _clean(value, max_depth):
-        return None
-    issues: list[Issue] = []
-    pruned = _vet(value, "", 0, max_depth, issues)
-    if not issues:
-        return None
-    masked = tuple(i.path for i in issues if not i.message.startswith("object key"))
-    return Vetted(tuple(issues), pruned, masked)
-
-
-_LEAVES = frozenset({str, int, bool, type(None)})
-
-
-def _clean(value: Any, budget: int) -> bool:
-    """Quick check (no copy, no pointers): only JSON types, string keys, finite, not too deep."""
-    stack = [(value, budget)]
-    leaves = _LEAVES
-    while stack:
-        node, left = stack.pop()
-        kind = type(node)
-        if kind is dict or (kind not in leaves and isinstance(node, dict)):
-            if left <= 0:
-                return False
-            for key, item in node.items():
-                if type(key) is not str:
-                    return False
-                if type(item) not in leaves:
-                    stack.append((item, left - 1))
-        elif kind is list or (kind not in leaves and isinstance(node, list)):
-            if left <= 0:
-                return False
-            stack.extend((item, left - 1) for item in node if type(item) not in leaves)
-        elif kind is float:
-            if not math.isfinite(node):
-                return False
-        elif kind not in leaves:
-            return False
-    return True
-
-
-def _vet(value: Any, ptr: str, depth: int, max_depth: int, issues: list[Issue]) -> Any:
-    kind = type(value)
-    if kind is dict or isinstance(value, dict):
-        if depth >= max_depth:
-            issues.append(
-                Issue(ptr, INPUT_LIMIT, "error", f"nested deeper than {max_depth} levels")
-            )
-            return {}
-        out: dict[str, Any] = {}
-        for key, item in value.items():
-            if not isinstance(key, str):
-                message = f"object key of type {type(key).__name__} (JSON keys are strings)"
-                issues.append(Issue(ptr, INVALID_JSON, "error", message))
-                continue
-            out[key] = _vet(item, join_pointer(ptr, key), depth + 1, max_depth, issues)
-        return out
-    if kind is list or isinstance(value, list):
-        if depth >= max_depth:
-            issues.append(
-                Issue(ptr, INPUT_LIMIT, "error", f"nested deeper than {max_depth} levels")
-            )
-            return []
-        return [
-            _vet(item, join_pointer(ptr, i), depth + 1, max_depth, issues)
-            for i, item in enumerate(value)
-        ]
-    if kind is float:
-        if not math.isfinite(value):
-            issues.append(
-                Issue(ptr, INVALID_JSON, "error", "NaN and Infinity are not JSON numbers")
-            )
-        return value
-    if isinstance(value, (_SCALARS, dict, list, float)):
-        return value
-    message = f"a Python {type(value).__name__} is not a JSON value"
-    issues.append(Issue(ptr, INVALID_JSON, "error", message))
-    return None
+            opener = _CLOSERS[char]
+            if opened[opener]:
+                while True:
+                    top = stack.pop()
+                    opened[top] -= 1
+                    if top == opener:
+                        break
+            elif char == "]" and (not stack or skip_ws(text, pos + 1) >= size):
+                return pos
+            else:  # a closer of the wrong kind: take everything open as closed by it
+                stack.clear()
+                opened = {"{": 0, "[": 0}
+        pos += 1

@@ -267,13 +267,7 @@ def _under(path: str, base: str) -> bool:
 
 
 def _dedupe(issues: list[Issue]) -> list[Issue]:
-    seen: set[tuple[str, str]] = set()
-    out = []
-    for issue in issues:
-        if (issue.path, issue.code) not in seen:
-            seen.add((issue.path, issue.code))
-            out.append(issue)
-    return out
+    return _input.merge(issues)
 
 
 _default: Validator | None = None
