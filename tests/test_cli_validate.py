@@ -121,8 +121,9 @@ def test_json_format_is_one_document(tmp_path: Path, capsys: Any) -> None:
     assert result["issues"][0]["line"] > result["line"]
     empty = tmp_path / "empty"
     empty.mkdir()
-    code, out, _ = run(capsys, "--format", "json", str(empty))
-    assert code == 0 and json.loads(out)["results"] == []
+    code, out, err = run(capsys, "--format", "json", str(empty))
+    assert code == 2 and json.loads(out)["results"] == []
+    assert err.strip() == f"stripe-schemas validate: no payload files found under {empty}"
 
 
 def test_bad_usage_and_unreadable_paths_exit_2(tmp_path: Path, capsys: Any) -> None:

@@ -14,7 +14,7 @@ from bench.payloads import REQUIRES_INPUT, VERIFIED
 from stripe_schemas import Issue
 from stripe_schemas._issues import describe_value, digit_count, printable
 from stripe_schemas.cli import main
-from stripe_schemas.validation import validate, validate_history
+from stripe_schemas.validation import SchemaDocumentError, Validator, validate, validate_history
 from stripe_schemas.validation._input import NOTHING, iter_records
 
 SESSION_ID = "vs_review00000000000000001"
@@ -109,6 +109,21 @@ def test_values_whose_repr_raises_do_not_escape() -> None:
     assert history_codes([Boom()]) == [("/0", "invalid_event", "error")]
 
 
+def test_cli_reports_a_huge_integer_and_goes_on(tmp_path: Path, capsys: Any) -> None:
+    """`validate bigint.json good.json` reports the integer's line and still checks good.json."""
+    big = tmp_path / "bigint.json"
+    big.write_text(
+        json.dumps(VERIFIED, indent=2).replace('"created": 1700000000', '"created": 1' + "0" * 5000)
+    )
+    good = tmp_path / "good.json"
+    good.write_text(json.dumps(VERIFIED))
+    code, out, err = run(capsys, str(big), str(good))
+    line = 1 + next(n for n, row in enumerate(big.read_text().splitlines()) if '"created"' in row)
+    assert code == 1 and "Traceback" not in err
+    assert out.splitlines()[0].startswith(f"{big}:{line}: /created: error[input_limit]")
+    assert out.splitlines()[-1] == "2 objects, 1 valid, 1 errors, 0 warnings, 0 notices"
+
+
 # --- 2. every printed issue is one printable line ---------------------------------------
 
 
@@ -123,6 +138,64 @@ def test_printable_escapes_controls_and_surrogates() -> None:
     assert text == "/bad\\ud800key/x\\ny: error[unknown_field] odd\\x1b[2J key"
     text.encode("utf-8")
     assert issue.path == "/bad\ud800key/x\ny"
+
+
+def test_cli_escapes_unprintable_keys_and_goes_on(tmp_path: Path, capsys: Any) -> None:
+    """Keys with a lone surrogate, a newline or ANSI escapes give one escaped line each."""
+    odd = tmp_path / "a.json"
+    odd.write_text(json.dumps({**VERIFIED, "bad\ud800key": 1, "a\nb": 2, "c\x1b[31md": 3}))
+    good = tmp_path / "b.json"
+    good.write_text(json.dumps(VERIFIED))
+    code, out, err = run(capsys, str(tmp_path))
+    lines = out.splitlines()
+    assert code == 1 and err == ""
+    assert len(lines) == 4 and "\x1b" not in out
+    assert f"{odd}:1: /bad\\ud800key: error[unknown_field]" in out
+    assert f"{odd}:1: /a\\nb: error[unknown_field]" in out
+    assert lines[-1] == "2 objects, 1 valid, 3 errors, 0 warnings, 0 notices"
+    code, out, _ = run(capsys, "--format", "json", str(odd))
+    paths = {issue["path"] for issue in json.loads(out)["results"][0]["issues"]}
+    assert paths == {"/bad\ud800key", "/a\nb", "/c\x1b[31md"}
+
+
+# --- 3. an unusable --schema ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("document", "extra"),
+    [
+        ("[1]", ()),
+        ('{"$defs": {"x": {"type": 5}}}', ()),
+        ('{"$defs": {"x": {"type": 5}}}', ("--model", "x")),
+        ('{"$defs": {"x": {"$ref": "#/nowhere"}}, "x-resources": {"a": "x"}}', ()),
+        ('{"$defs": {}, "x-resources": {"a": "missing"}}', ()),
+        ('{"$defs": ', ()),
+    ],
+    ids=["array", "bad-type", "bad-type-model", "bad-ref", "bad-resource", "not-json"],
+)
+def test_bad_schema_document_is_one_line_and_exit_2(
+    tmp_path: Path, capsys: Any, document: str, extra: tuple[str, ...]
+) -> None:
+    """A --schema that is not a usable document exits 2 with `stripe-schemas: error: FILE: …`."""
+    schema = tmp_path / "schema.json"
+    schema.write_text(document)
+    good = tmp_path / "good.json"
+    good.write_text(json.dumps(VERIFIED))
+    code, _, err = run(capsys, "--schema", str(schema), *extra, str(good))
+    assert code == 2
+    assert len(err.splitlines()) == 1 and "Traceback" not in err
+    assert err.startswith(f"stripe-schemas: error: {schema}: cannot load the schema: ")
+
+
+def test_validator_rejects_documents_with_a_schema_error() -> None:
+    """Validator([1]) and an uncompilable schema raise SchemaDocumentError (a ValueError)."""
+    with pytest.raises(SchemaDocumentError):
+        Validator([1])  # type: ignore[arg-type]
+    validator = Validator({"$defs": {"x": {"type": 5}}})
+    with pytest.raises(SchemaDocumentError, match="'x' does not compile"):
+        validator.validate({}, "x")
+    with pytest.raises(SchemaDocumentError, match="not a valid JSON Schema"):
+        validator.check()
 
 
 # --- 7. arrays are read in linear time --------------------------------------------------
@@ -218,3 +291,58 @@ def test_null_and_overflowing_numbers_have_clear_messages() -> None:
     assert report.issues[0].message == (
         f"number too large for a double (it would become Infinity) (line {line})"
     )
+
+
+def test_empty_directory_is_an_error(tmp_path: Path, capsys: Any) -> None:
+    """A directory without payload files exits 2 with one line; other paths are still checked."""
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    (empty / "notes.txt").write_text("{}")
+    good = tmp_path / "good.json"
+    good.write_text(json.dumps(VERIFIED))
+    code, out, err = run(capsys, str(empty), str(good))
+    assert code == 2
+    assert err == f"stripe-schemas validate: no payload files found under {empty}\n"
+    assert out.startswith("1 objects, 1 valid")
+
+
+# --- bad input of every kind, as elements of one array ----------------------------------
+
+
+def test_every_bad_input_kind_in_one_array_is_reported_and_the_rest_checked(
+    tmp_path: Path, capsys: Any
+) -> None:
+    """Not JSON, non-objects, wrong tag, deep junk, 10 MB, NaN, duplicates, huge numbers: all
+    reported in one array, the valid element after them still counted."""
+    session = json.dumps(VERIFIED)
+    elements = [
+        "{not json}",
+        "[1, 2]",
+        json.dumps({**VERIFIED, "object": "identity.verification_report"}),
+        '{"metadata": ' + "[" * 20_000 + "]" * 20_000 + "}",
+        json.dumps({**VERIFIED, "metadata": {"blob": "Q" * 10_000_000}}),
+        session.replace('"created": 1700000000', '"created": NaN'),
+        session[:-1] + ', "livemode": true}',
+        session.replace('"created": 1700000000', '"created": 1e999'),
+        session.replace('"created": 1700000000', '"created": ' + "9" * 9000),
+        session,
+    ]
+    path = tmp_path / "all.json"
+    path.write_text("[\n" + ",\n".join(elements) + "\n]\n")
+    code, out, err = run(capsys, str(path))
+    assert code == 1 and err == ""
+    for line, code_ in [
+        (2, "invalid_json"),
+        (3, "type_mismatch"),
+        (4, "unknown_field"),
+        (5, "input_limit"),
+        (6, "max_length"),
+        (7, "invalid_json"),
+        (8, "duplicate_key"),
+        (9, "input_limit"),
+        (10, "input_limit"),
+    ]:
+        rows = [row for row in out.splitlines() if row.startswith(f"{path}:{line}: ")]
+        assert any(f"error[{code_}]" in row for row in rows), (line, code_, rows)
+    assert out.splitlines()[-1].startswith("10 objects, 1 valid, ")
+    assert len(out) < 10_000

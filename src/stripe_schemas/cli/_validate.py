@@ -2,10 +2,12 @@
 
 Each PATH is a file or a directory (searched recursively for ``*.json``,
 ``*.jsonl`` and ``*.ndjson``); ``-`` reads standard input. A file holds one
-object, a JSON array of objects, or JSON Lines. Every issue line names the
-file, the line and the JSON pointer; a bad file or a bad line is reported and
+object, a JSON array of objects, or JSON Lines. Every issue is one printable
+line naming the file, the line and the JSON pointer (control characters and
+lone surrogates escaped); a bad file, line or array element is reported and
 the run goes on. Exit status: 0 no error, 1 an error in some payload (invalid
-JSON included), 2 bad usage or an unreadable path.
+JSON included), 2 bad usage, an unusable ``--schema``, an unreadable path or a
+directory without payload files (one line on standard error, no traceback).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from typing import Any, TextIO
 
 import attrs
 
-from .._issues import Issue
+from .._issues import INPUT_LIMIT, Issue, printable
 
 SUFFIXES = (".json", ".jsonl", ".ndjson")
 LINE_SUFFIXES = (".jsonl", ".ndjson")
@@ -73,38 +75,73 @@ class _Totals:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..validation import Validator, default_validator
+    from ..validation import SchemaDocumentError
 
     try:
-        if args.schema:
-            document = json.loads(Path(args.schema).read_text(encoding="utf-8"))
-            validator = Validator(document)
-        else:
-            validator = default_validator()
-    except (OSError, ValueError, ImportError) as exc:
-        print(f"stripe-schemas validate: cannot load the schema: {_reason(exc)}", file=sys.stderr)
+        validator = _load_validator(args.schema)
+    except (OSError, ValueError, ImportError, RecursionError) as exc:
+        where = f"{args.schema}: " if args.schema else ""
+        _error(f"stripe-schemas: error: {where}cannot load the schema: {_reason(exc)}")
         return EXIT_BAD_INPUT
-    if args.model is not None and validator.resolve(args.model) is None:
-        print(f"stripe-schemas validate: unknown model {args.model!r}", file=sys.stderr)
+    key = validator.resolve(args.model) if args.model is not None else None
+    if args.model is not None and key is None:
+        _error(f"stripe-schemas validate: unknown model {args.model!r}")
         return EXIT_BAD_INPUT
     out = _Output(sys.stdout, args.fmt)
     totals = _Totals()
-    for source in _sources(args.paths, totals):
-        data = _read(source, totals)
-        if data is None:
-            continue
-        lines = source.lower().endswith(LINE_SUFFIXES)
-        _check_file(source, data, lines, validator, args, totals, out)
+    try:
+        if key is not None:
+            validator.compiled(key)
+        for source in _sources(args.paths, totals):
+            data = _read(source, totals)
+            if data is None:
+                continue
+            lines = source.lower().endswith(LINE_SUFFIXES)
+            _check_file(source, data, lines, validator, args, totals, out)
+    except SchemaDocumentError as exc:
+        out.finish(totals)
+        where = f"{args.schema}: " if args.schema else ""
+        _error(f"stripe-schemas: error: {where}cannot use the schema: {_reason(exc)}")
+        return EXIT_BAD_INPUT
     out.finish(totals)
     if totals.unreadable:
         return EXIT_BAD_INPUT
     return EXIT_PROBLEMS if totals.errors else EXIT_OK
 
 
+def _load_validator(schema: str | None) -> Any:
+    """The validator of ``--schema`` (checked and compiled up front), else the default one."""
+    from ..validation import Validator, default_validator
+
+    if not schema:
+        return default_validator()
+    document = json.loads(Path(schema).read_bytes().decode("utf-8-sig"))
+    validator = Validator(document)
+    validator.check()
+    return validator
+
+
+def _error(message: str) -> None:
+    """Write a one-line message to standard error (unprintable characters escaped)."""
+    _write(sys.stderr, printable(message) + "\n")
+
+
+def _write(stream: TextIO, text: str) -> None:
+    """Write text that is printable; if the stream's encoding cannot hold it, escape the rest."""
+    try:
+        stream.write(text)
+    except UnicodeEncodeError:
+        encoding = getattr(stream, "encoding", None) or "ascii"
+        stream.write(text.encode(encoding, "backslashreplace").decode(encoding))
+
+
 def _reason(exc: BaseException) -> str:
     if isinstance(exc, OSError):
         return exc.strerror or type(exc).__name__
-    return str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+    if isinstance(exc, RecursionError):
+        return "nested too deeply"
+    text = str(exc).strip()
+    return text.splitlines()[0][:200] if text else type(exc).__name__
 
 
 def _sources(paths: list[str], totals: _Totals) -> Iterator[str]:
@@ -122,12 +159,15 @@ def _sources(paths: list[str], totals: _Totals) -> Iterator[str]:
                     for name in sorted(files)
                     if name.lower().endswith(SUFFIXES)
                 )
+            if not found:
+                totals.unreadable += 1
+                _error(f"stripe-schemas validate: no payload files found under {raw}")
             yield from found
         elif path.exists():
             yield raw
         else:
             totals.unreadable += 1
-            print(f"stripe-schemas validate: {raw}: no such file or directory", file=sys.stderr)
+            _error(f"stripe-schemas validate: {raw}: no such file or directory")
 
 
 def _read(source: str, totals: _Totals) -> bytes | None:
@@ -137,7 +177,7 @@ def _read(source: str, totals: _Totals) -> bytes | None:
         return Path(source).read_bytes()
     except OSError as exc:
         totals.unreadable += 1
-        print(f"stripe-schemas validate: {source}: {_reason(exc)}", file=sys.stderr)
+        _error(f"stripe-schemas validate: {source}: {_reason(exc)}")
         return None
 
 
@@ -150,7 +190,8 @@ def _check_file(
     totals: _Totals,
     out: _Output,
 ) -> None:
-    from ..validation._input import NOTHING, iter_records
+    from ..validation import Report, SchemaDocumentError
+    from ..validation._input import NOTHING, iter_records, merge
 
     name = "<stdin>" if source == "-" else source
     for record in iter_records(data, lines=lines or (source == "-" and _looks_like_lines(data))):
@@ -158,9 +199,14 @@ def _check_file(
         issues: list[Issue] = list(record.issues)
         model = None
         if record.value is not NOTHING:
-            report = validator.validate(record.value, args.model, mode=args.mode)
-            seen = {(i.path, i.code) for i in issues}
-            issues.extend(i for i in report.issues if (i.path, i.code) not in seen)
+            try:
+                report = validator.validate(record.value, args.model, mode=args.mode)
+            except SchemaDocumentError:
+                raise
+            except Exception as exc:  # defensive: one record must never stop the run
+                message = f"this record could not be checked ({type(exc).__name__})"
+                report = Report((Issue("", INPUT_LIMIT, "error", message),))
+            issues = merge([*issues, *report.issues])
             model = report.model
         errors = sum(i.severity == "error" for i in issues)
         totals.errors += errors
@@ -208,12 +254,10 @@ class _Output:
         where: dict[str, int],
     ) -> None:
         if self.fmt == "text":
+            shown = printable(name)
             for issue in issues:
                 at = _line_of(issue.path, where, line)
-                self.stream.write(
-                    f"{name}:{at}: {issue.path or '/'}: "
-                    f"{issue.severity}[{issue.code}] {issue.message}\n"
-                )
+                _write(self.stream, f"{shown}:{at}: {issue}\n")
             return
         entry = {
             "file": name,
@@ -229,7 +273,7 @@ class _Output:
 
     def finish(self, totals: _Totals) -> None:
         if self.fmt == "text":
-            self.stream.write(totals.line() + "\n")
+            _write(self.stream, totals.line() + "\n")
             return
         summary = attrs.asdict(totals)
         self.stream.write("\n], " + json.dumps({"summary": summary})[1:] + "\n")

@@ -11,13 +11,14 @@ from __future__ import annotations
 from ._invariants import RULES, Rule
 from ._lifecycle import validate_history
 from ._report import Mode, Report
-from ._validator import Validator, default_validator, validate
+from ._validator import SchemaDocumentError, Validator, default_validator, validate
 
 __all__ = [
     "RULES",
     "Mode",
     "Report",
     "Rule",
+    "SchemaDocumentError",
     "Validator",
     "default_validator",
     "validate",

@@ -49,6 +49,16 @@ def _never(payload: Any) -> bool:
 _FastEntry = tuple[Callable[[Any], bool], str | None, Callable[[Any], bool], Report]
 
 
+class SchemaDocumentError(ValueError):
+    """The JSON Schema document is unusable: not a document, or a schema that does not compile."""
+
+
+def _reason(exc: BaseException) -> str:
+    """The first line of an exception's message (jsonschema's messages span many lines)."""
+    text = str(getattr(exc, "message", "") or exc).strip()
+    return text.splitlines()[0][:200] if text else type(exc).__name__
+
+
 class Validator:
     """Validates payloads against one JSON Schema document (by default the committed one).
 
@@ -56,12 +66,14 @@ class Validator:
     """
 
     def __init__(self, document: dict[str, Any] | None = None) -> None:
-        self.document: dict[str, Any] = (
-            document if document is not None else load_default_document()
-        )
+        loaded: object = document if document is not None else load_default_document()
+        if not isinstance(loaded, dict):
+            kind = type(loaded).__name__
+            raise SchemaDocumentError(f"not a JSON Schema document (a {kind}, not an object)")
+        self.document: dict[str, Any] = loaded
         defs = self.document.get("$defs")
         if not isinstance(defs, dict):
-            raise ValueError("not a stripe_schemas JSON Schema document (no $defs)")
+            raise SchemaDocumentError("not a stripe_schemas JSON Schema document (no $defs)")
         self._defs: dict[str, Any] = defs
         self._dialect = str(
             self.document.get("$schema", "https://json-schema.org/draft/2020-12/schema")
@@ -89,23 +101,55 @@ class Validator:
         resource = getattr(model, "__stripe_resource__", None)
         return self.resources.get(resource) if isinstance(resource, str) else None
 
+    def check(self) -> None:
+        """Check the whole document up front (else schemas compile on first use).
+
+        The document must be valid JSON Schema (its own dialect's metaschema), and
+        the schema of every resource in ``x-resources`` must compile. Raises
+        :class:`SchemaDocumentError` saying what is wrong and where.
+        """
+        try:
+            import jsonschema
+
+            cls = jsonschema.validators.validator_for(
+                self.document, default=jsonschema.Draft202012Validator
+            )
+            cls.check_schema(self.document)
+        except ImportError:
+            raise
+        except Exception as exc:
+            at = getattr(exc, "json_path", None)
+            where = f" at {at}" if isinstance(at, str) and at != "$" else ""
+            raise SchemaDocumentError(f"not a valid JSON Schema{where}: {_reason(exc)}") from exc
+        for key in sorted(set(self.resources.values()), key=str):
+            if not isinstance(key, str) or key not in self._defs:
+                raise SchemaDocumentError(f"x-resources names {key!r}, which is not in $defs")
+            self.compiled(key)
+
     def compiled(self, key: str) -> _Compiled:
-        """The compiled validators of a schema key (compiled on first use)."""
+        """The compiled validators of a schema key (compiled on first use).
+
+        Raises :class:`SchemaDocumentError` when the key's schema does not compile.
+        """
         found = self._compiled.get(key)
         if found is not None:
             return found
         with self._lock:
             found = self._compiled.get(key)
             if found is None:
-                if self._strict is None:
-                    self._strict = strict_defs(self._defs)
-                checker = SchemaChecker(
-                    key,
-                    self._dialect,
-                    self._strict,
-                    self._lenient_variant,
-                    clean_schema(self._dialect, key, self._strict),
-                )
+                try:
+                    if self._strict is None:
+                        self._strict = strict_defs(self._defs)
+                    checker = SchemaChecker(
+                        key,
+                        self._dialect,
+                        self._strict,
+                        self._lenient_variant,
+                        clean_schema(self._dialect, key, self._strict),
+                    )
+                except Exception as exc:
+                    message = f"the schema of {key!r} does not compile: {_reason(exc)}"
+                    raise SchemaDocumentError(message) from exc
                 found = _Compiled(key, checker, checker_for(key))
                 self._compiled[key] = found
                 for tag, resource_key in self.resources.items():
