@@ -198,6 +198,69 @@ def test_validator_rejects_documents_with_a_schema_error() -> None:
         validator.check()
 
 
+# --- 4. canceled and redacted events on redaction ---------------------------------------
+
+
+@pytest.mark.parametrize("status", ["verified", "requires_input"])
+@pytest.mark.parametrize("kind", ["canceled", "redacted"])
+def test_redaction_events_accept_a_redacted_session_in_any_status(kind: str, status: str) -> None:
+    """canceled (also sent on redaction) and redacted events accept a redacted session."""
+    redacted = snapshot(status, redaction={"status": "processing"})
+    assert history_codes([event(kind, redacted)]) == []
+    assert history_codes([snapshot(status), event(kind, redacted)]) == []
+
+
+def test_canceled_event_without_redaction_still_needs_canceled() -> None:
+    """A canceled event whose session is verified and not redacted is still a mismatch."""
+    assert history_codes([event("canceled", snapshot("verified"))]) == [
+        ("/0/data/object/status", "event_status_mismatch", "error")
+    ]
+
+
+# --- 5. moves are checked across bad items ----------------------------------------------
+
+
+def test_terminal_exit_across_a_bad_item_is_reported() -> None:
+    """[verified, 7, requires_input] reports both the bad item and leaving verified."""
+    history = [snapshot("verified"), 7, snapshot("requires_input", last_error=ERROR)]
+    assert history_codes(history) == [
+        ("/1", "invalid_event", "error"),
+        ("/2/status", "left_terminal_status", "error"),
+    ]
+
+
+def test_terminal_exit_across_an_unknown_status_is_reported() -> None:
+    """[verified, status weird, processing]: the move from verified is still checked."""
+    history = [snapshot("verified"), snapshot("weird"), snapshot("processing")]
+    codes = history_codes(history)
+    assert ("/1/status", "unknown_enum_value", "error") in codes
+    assert ("/2/status", "left_terminal_status", "error") in codes
+    skipped = [snapshot("requires_input"), {"object": "event"}, snapshot("verified")]
+    assert ("/2/status", "invalid_transition", "error") in history_codes(skipped)
+
+
+# --- 6. what a history may be -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("items", [None, 5, 2.5, {"status": "verified"}, True], ids=repr)
+def test_history_that_is_not_a_list_is_a_report(items: Any) -> None:
+    """None, numbers and objects are one type_mismatch at the root, never a TypeError."""
+    report = validate_history(items)
+    assert where(report) == [("", "type_mismatch", "error")]
+    assert report.issues[0].message.startswith("expected a list of sessions or events")
+
+
+def test_history_may_be_json_text_of_an_array() -> None:
+    """JSON text or bytes of an array are histories; other text is one issue, not per character."""
+    text = json.dumps([snapshot("verified"), snapshot("processing")])
+    for data in (text, text.encode()):
+        assert history_codes(data) == [("/1/status", "left_terminal_status", "error")]
+    assert history_codes("abc") == [("", "invalid_json", "error")]
+    assert history_codes(b'{"status": "verified"}') == [("", "type_mismatch", "error")]
+    assert history_codes('"abc"') == [("", "type_mismatch", "error")]
+    assert history_codes(iter([snapshot("requires_input"), snapshot("processing")])) == []
+
+
 # --- 7. arrays are read in linear time --------------------------------------------------
 
 

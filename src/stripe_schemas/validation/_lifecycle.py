@@ -5,9 +5,14 @@
 | ``invalid_transition`` | error | allowed moves: ``requires_input → processing``, ``processing → verified``, ``processing → requires_input``, ``requires_input → canceled`` |
 | ``left_terminal_status`` | error | nothing leaves ``verified`` or ``canceled`` (only redaction may change such a session) |
 | ``retry_without_error`` | warning | a move from ``processing`` back to ``requires_input`` comes with a ``last_error`` |
-| ``event_status_mismatch`` | error | ``identity.verification_session.<x>`` events agree with their object's status (``redacted``: with its ``redaction``) |
+| ``event_status_mismatch`` | error | ``identity.verification_session.<x>`` events agree with their object's status (``redacted``: with its ``redaction``; ``canceled`` is also sent on redaction, so a redacted session in any status matches it) |
 | ``invalid_event`` | error | an item is a session, or an ``identity.verification_session.*`` event carrying one |
 | ``mixed_sessions`` | error | a history is about one session: every snapshot has the same ``id`` |
+
+Moves are checked between known statuses: an item that is not a session, or a
+session with an unknown status, is reported and skipped, and the next status is
+compared with the last known one (so ``verified``, junk, ``processing`` still
+reports leaving a terminal status).
 
 Paths are JSON pointers into the history: ``/3/status`` is the fourth
 snapshot's status, ``/3/data/object/status`` the same inside an event.
@@ -15,11 +20,12 @@ snapshot's status, ``/3/data/object/status`` the same inside an event.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
-from .._issues import Issue
+from .._issues import TYPE_MISMATCH, Issue
 from . import _input
+from ._classify import describe
 from ._invariants import SESSION, Rule
 from ._report import MODES, Mode, Report
 from ._validator import Validator, default_validator
@@ -70,7 +76,7 @@ EVENT_STATUS = {
 
 
 def validate_history(
-    items: Iterable[Any],
+    items: Iterable[Any] | str | bytes,
     *,
     mode: Mode = "strict",
     validator: Validator | None = None,
@@ -78,17 +84,20 @@ def validate_history(
 ) -> Report:
     """Check one session's snapshots or webhook events, oldest first.
 
-    Each item is a session object, an ``event`` whose ``data.object`` is one,
-    or JSON text of either. With ``check_payloads`` each session is also
+    ``items`` is a list (or any iterable) of items, or JSON text/bytes of an
+    array of them; anything else is reported as ``type_mismatch``, never
+    raised. Each item is a session object, an ``event`` whose ``data.object`` is
+    one, or JSON text of either. With ``check_payloads`` each session is also
     validated on its own (its issues appear under the item's path).
     """
     if mode not in MODES:
         raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
     checker = validator or default_validator()
     issues: list[Issue] = []
+    sequence = _items(items, issues)
     previous: str | None = None
     session_id: str | None = None
-    for index, item in enumerate(items):
+    for index, item in enumerate(sequence):
         base = f"/{index}"
         if isinstance(item, (str, bytes, bytearray)):
             parsed = _input.parse_one(item if isinstance(item, str) else bytes(item))
@@ -96,8 +105,7 @@ def validate_history(
             item = parsed.value
         session, base = _session_of(item, base, issues)
         if session is None:
-            previous = None
-            continue
+            continue  # keep the last known status: a move across a bad item is still checked
         if check_payloads:
             report = checker.validate(session, SESSION, mode=mode)
             issues.extend(_prefixed(base, report.issues))
@@ -110,10 +118,32 @@ def validate_history(
                 issues.append(Issue(base + "/id", MIXED_SESSIONS, "error", message))
         status = session.get("status")
         current = status if status in STATUSES else None
-        if previous is not None and current is not None:
+        if current is None:
+            continue  # an unknown status: the session's own check reports it
+        if previous is not None:
             _check_move(previous, current, session, base, issues)
         previous = current
     return Report(tuple(issues), SESSION)
+
+
+def _items(items: object, issues: list[Issue]) -> Iterable[Any]:
+    """The items of a history: a list (or other iterable) of items, or JSON text of an array.
+
+    Anything else (``None``, a number, an object, text that is not an array) is one
+    ``type_mismatch`` error at the root and an empty history.
+    """
+    if isinstance(items, (str, bytes, bytearray, memoryview)):
+        parsed = _input.parse_one(items if isinstance(items, str) else bytes(items))
+        issues.extend(parsed.issues)
+        if isinstance(parsed.value, list) or parsed.value is _input.NOTHING:
+            return parsed.value if isinstance(parsed.value, list) else ()
+        items = parsed.value
+    elif isinstance(items, Iterable) and not isinstance(items, Mapping):
+        return items
+    got = describe("", items)
+    message = f"expected a list of sessions or events (or JSON text of one), got {got}"
+    issues.append(Issue("", TYPE_MISMATCH, "error", message))
+    return ()
 
 
 def _session_of(item: Any, base: str, issues: list[Issue]) -> tuple[dict[str, Any] | None, str]:
@@ -143,12 +173,14 @@ def _session_of(item: Any, base: str, issues: list[Issue]) -> tuple[dict[str, An
         issues.append(Issue(where, INVALID_EVENT, "error", "the event carries no session object"))
         return None, base
     expected = EVENT_STATUS[suffix]
+    redacted = session.get("redaction") is not None
     if expected is None:
-        if session.get("redaction") is None:
+        if not redacted:
             message = f"a {kind} event's session has no redaction"
             issues.append(Issue(where + "/redaction", EVENT_STATUS_MISMATCH, "error", message))
-    elif session.get("status") != expected:
-        message = f"a {kind} event's session should have status {expected!r}"
+    elif session.get("status") != expected and not (expected == "canceled" and redacted):
+        also = " or a redaction" if expected == "canceled" else ""
+        message = f"a {kind} event's session should have status {expected!r}{also}"
         issues.append(Issue(where + "/status", EVENT_STATUS_MISMATCH, "error", message))
     return session, where
 
