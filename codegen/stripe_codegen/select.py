@@ -121,5 +121,5 @@ def select_schemas(spec: LoadedSpec, roots: Sequence[str] | None) -> tuple[str, 
             elif name not in seen:
                 todo.append(name)
     if problems:
-        raise SpecError(sorted(problems, key=lambda p: p.pointer))
+        raise SpecError(sorted(problems, key=lambda p: p.pointer or ""))
     return tuple(sorted(seen))
