@@ -182,7 +182,10 @@ def _build_class_plan(cls: type) -> ClassPlan:
         info = field_info(attribute)
         if info is None:
             continue
-        node, nullable = type_node(hints[attribute.name], bypass=info.bypass_validation)
+        try:
+            node, nullable = type_node(hints[attribute.name], bypass=info.bypass_validation)
+        except TypeError as error:
+            raise TypeError(f"{cls.__name__}.{attribute.name}: {error}") from None
         if isinstance(node, ScalarNode) and info.format is not None:
             node = ScalarNode(node.kind, info.format)
         if info.wire_name == "object" and isinstance(node, EnumNode):
@@ -278,17 +281,42 @@ def type_node(tp: Any, *, bypass: bool = False) -> tuple[Node, bool]:
         return UnionNode(tuple(members)), nullable
     if origin is Literal:
         return EnumNode(tuple(typing.get_args(tp)), bypass), False
-    if origin is list:
+    if origin is list and len(typing.get_args(tp)) == 1:
         (item,) = typing.get_args(tp)
         return ListNode(_nested(item, bypass)), False
-    if origin is dict:
+    if origin is dict and typing.get_args(tp)[:1] == (str,):
         _, value = typing.get_args(tp)
         return MapNode(_nested(value, bypass)), False
-    if tp in (str, int, float, bool):
+    if tp in _SCALARS:
         return ScalarNode(tp.__name__), False
     if is_model(tp):
         return ModelNode(tp), False
-    raise TypeError(f"stripe_schemas converters do not support the annotation {tp!r}")
+    raise TypeError(unsupported(tp))
+
+
+_SCALARS = (str, int, float, bool)
+
+
+def unsupported(tp: object) -> str:
+    """Why a type is not a converter target or field annotation."""
+    supported = (
+        "supported: generated model classes, unions of them, list[...], dict[str, ...], "
+        "str, int, float, bool, Literal[...], Any and None in unions"
+    )
+    if isinstance(tp, type) and attrs.has(tp):
+        what = f"{tp.__name__} is an attrs class, but not one the generator wrote"
+        return f"{what} (no __stripe_schema__); use a cattrs Converter for it ({supported})"
+    try:
+        shown = repr(tp)
+    except Exception:
+        shown = f"a {type(tp).__name__}"
+    if tp in (list, dict):
+        return f"{shown} needs its item type: list[...] or dict[str, ...]"
+    if typing.get_origin(tp) is dict:
+        return f"{shown} is not supported: JSON object keys are strings, use dict[str, ...]"
+    if not isinstance(tp, type) and typing.get_origin(tp) is None and tp is not Any:
+        return f"{shown[:80]} is not a type ({supported})"
+    return f"stripe_schemas converters do not support the annotation {shown[:80]} ({supported})"
 
 
 def _nested(tp: Any, bypass: bool) -> Node:

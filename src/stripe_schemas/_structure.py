@@ -107,14 +107,27 @@ class FastCompiler:
     # -- public -----------------------------------------------------------------
 
     def function(self, target: type | Node) -> Callable[[Any], Any]:
-        """The fast function of a class or of a node (a top-level union; compiled on first use)."""
+        """The fast function of a class or of a top-level node (compiled on first use).
+
+        A class is named before its function is compiled (recursive classes call
+        each other by name); if any compile fails, every name given out in this
+        call is taken back, so the next call fails the same way instead of finding
+        a name without a function.
+        """
         with self.lock:
-            if isinstance(target, type):
-                name = self._model_name(target)
-            else:
-                name = self._node_function(target)
-            while self.pending:
-                self._compile_model(self.pending.pop())
+            known = set(self.names)
+            try:
+                if isinstance(target, type):
+                    name = self._model_name(target)
+                else:
+                    name = self._node_function(target)
+                while self.pending:
+                    self._compile_model(self.pending.pop())
+            except BaseException:
+                for key in [k for k in self.names if k not in known]:
+                    self.ns.pop(self.names.pop(key), None)
+                self.pending.clear()
+                raise
             fn: Callable[[Any], Any] = self.ns[name]
             return fn
 

@@ -68,10 +68,20 @@ class UnstructureCompiler:
         self.ns["value"] = self.value
 
     def function(self, cls: type) -> Callable[[Any], dict[str, Any]]:
+        """The unstructure function of a class (and of the classes it refers to)."""
         with self.lock:
-            name = self._name(cls)
-            while self.pending:
-                self._compile(self.pending.pop())
+            known = set(self.names)
+            try:
+                name = self._name(cls)
+                while self.pending:
+                    self._compile(self.pending.pop())
+            except BaseException:  # take back the names of what did not compile
+                for key in [k for k in self.names if k not in known]:
+                    name = self.names.pop(key)
+                    self.ns.pop(name, None)
+                    self.ns.pop(f"C_{name}", None)
+                self.pending.clear()
+                raise
             fn: Callable[[Any], dict[str, Any]] = self.ns[name]
             return fn
 

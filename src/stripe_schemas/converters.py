@@ -49,13 +49,19 @@ import cattrs
 from . import _json
 from ._convert_plan import (
     MODES,
+    AnyNode,
+    ListNode,
+    MapNode,
     Mode,
+    ModelNode,
+    Node,
     NullableNode,
     UnionNode,
     class_plan,
     is_model,
     is_model_union,
     type_node,
+    unsupported,
 )
 from ._issues import Issue, PayloadError
 from ._structure import FAST_ERRORS, fast_compiler
@@ -83,20 +89,48 @@ T = TypeVar("T")
 _Entry = tuple[Callable[[Any], Any], Callable[[Any], Any]]
 
 
+def _target_node(target: Any) -> Node:
+    """The node of a structure target that is not a generated class (TypeError if unsupported)."""
+    if isinstance(target, str):
+        raise TypeError(
+            f"structure() got the string {target!r}: pass a class or a union of classes "
+            "(evaluate a quoted alias in its module, e.g. with typing.get_type_hints)"
+        )
+    node, nullable = type_node(target)
+    if nullable and not isinstance(node, AnyNode):
+        node = NullableNode(node)
+    return node
+
+
+def target_name(target: Any) -> str:
+    """How messages name a structure target: ``VerificationSession``, ``list[Widget]``, …"""
+    if isinstance(target, type):
+        return "None" if target is type(None) else target.__name__
+    if target is Any:
+        return "Any"
+    origin, args = typing.get_origin(target), typing.get_args(target)
+    if origin in (typing.Union, types.UnionType):
+        names = " | ".join(target_name(a) for a in args)
+        node = type_node(target)[0]
+        return (
+            f"Expandable[{names}]" if isinstance(node, UnionNode) and node.is_expandable else names
+        )
+    if origin is typing.Literal:
+        return f"Literal[{', '.join(repr(a) for a in args)}]"
+    if isinstance(origin, type) and args:
+        return f"{origin.__name__}[{', '.join(target_name(a) for a in args)}]"
+    return str(getattr(target, "__name__", target))
+
+
 def _entry(target: Any, mode: Mode) -> _Entry:
-    """The (fast, detailed) structure functions of a generated class or a union of them."""
+    """The (fast, detailed) structure functions of a generated class or any supported type."""
     if is_model(target):
-        node: Any = None
+        node: Node | None = None
         fast = fast_compiler(mode).function(target)
-        name = target.__name__
     else:
-        node, nullable = type_node(target)
-        name = " | ".join(getattr(a, "__name__", str(a)) for a in typing.get_args(target))
-        if isinstance(node, UnionNode) and node.is_expandable:
-            name = f"Expandable[{name}]"
-        if nullable:
-            node = NullableNode(node)
+        node = _target_node(target)
         fast = fast_compiler(mode).function(node)
+    name = target_name(target)
 
     def detailed(obj: Any) -> Any:
         walk = Walk(mode)
@@ -118,17 +152,47 @@ def _entry(target: Any, mode: Mode) -> _Entry:
 _ENTRIES: dict[Mode, dict[Any, _Entry]] = {mode: {} for mode in MODES}
 
 
-def _entry_for(target: Any, mode: Mode) -> _Entry | None:
-    """The cached entry for a target, or None when it is not a generated class or union."""
+def _entry_for(target: Any, mode: Mode) -> _Entry:
+    """The cached entry for a target (TypeError for a target the converters do not support)."""
     cache = _ENTRIES.get(mode)
     if cache is None:
         raise ValueError(f"mode must be 'strict' or 'lenient', not {mode!r}")
-    entry = cache.get(target)
+    try:
+        entry = cache.get(target)
+    except TypeError:  # unhashable: a list, a dict, … is not a type
+        raise TypeError(unsupported(target)) from None
     if entry is None:
-        if not (is_model(target) or is_model_union(target)):
-            return None
         entry = cache[target] = _entry(target, mode)
     return entry
+
+
+def _contains_model(node: Node) -> bool:
+    if isinstance(node, ModelNode):
+        return True
+    if isinstance(node, NullableNode):
+        return _contains_model(node.inner)
+    if isinstance(node, ListNode):
+        return _contains_model(node.item)
+    if isinstance(node, MapNode):
+        return _contains_model(node.value)
+    return isinstance(node, UnionNode) and any(_contains_model(m) for m in node.members)
+
+
+def is_model_container(tp: object) -> bool:
+    """Whether ``tp`` is a list, ``dict[str, ...]`` or union built of generated classes.
+
+    Those structure through the Stripe hooks as a whole (pointers from the
+    document's root, one PayloadError); other types keep cattrs' own handling.
+    """
+    if typing.get_origin(tp) not in (list, dict, typing.Union, types.UnionType):
+        return False
+    if is_model_union(tp):
+        return False
+    try:
+        node, _ = type_node(tp)
+    except (TypeError, ValueError):
+        return False
+    return _contains_model(node)
 
 
 def _run(entry: _Entry, obj: Any) -> Any:
@@ -181,9 +245,7 @@ def configure_converter(converter: cattrs.BaseConverter, *, mode: Mode = "strict
         raise ValueError(f"mode must be 'strict' or 'lenient', not {mode!r}")
 
     def structure_factory(target: Any) -> Callable[[Any, Any], Any]:
-        entry = _entry_for(target, mode)
-        assert entry is not None
-        fast, detailed = entry
+        fast, detailed = _entry_for(target, mode)
 
         def hook(obj: Any, _: Any) -> Any:
             try:
@@ -196,6 +258,7 @@ def configure_converter(converter: cattrs.BaseConverter, *, mode: Mode = "strict
 
     converter.register_structure_hook_factory(is_model, structure_factory)
     converter.register_structure_hook_factory(is_model_union, structure_factory)
+    converter.register_structure_hook_factory(is_model_container, structure_factory)
     converter.register_unstructure_hook_factory(is_model, UNSTRUCTURE.function)
     converter.register_unstructure_hook_factory(is_model_union, lambda _: UNSTRUCTURE.value)
 
@@ -207,21 +270,14 @@ def make_converter(mode: Mode = "strict", **kwargs: Any) -> StripeConverter:
     return converter
 
 
-_DEFAULTS: dict[Mode, StripeConverter] = {}
-
-
-def _default(mode: Mode) -> StripeConverter:
-    converter = _DEFAULTS.get(mode)
-    if converter is None:
-        converter = _DEFAULTS.setdefault(mode, make_converter(mode))
-    return converter
-
-
 # -- module-level API ----------------------------------------------------------------------
 
 
 def _name(cl: Any) -> str:
-    return str(getattr(cl, "__name__", cl))
+    try:
+        return target_name(cl)
+    except Exception:
+        return type(cl).__name__
 
 
 @overload
@@ -233,23 +289,19 @@ def structure(obj: Any, cl: Any, *, mode: Mode = ..., notices: list[Issue] | Non
 def structure(
     obj: Any, cl: Any, *, mode: Mode = "strict", notices: list[Issue] | None = None
 ) -> Any:
-    """Structure a decoded JSON value into a generated class (or a union of them).
+    """Structure a decoded JSON value into a generated class or a type built of them.
 
-    Raises :class:`PayloadError` listing every problem. In lenient mode, unknown
-    enum values are kept and a ``notice`` issue for each is appended to ``notices``.
+    ``cl`` is a generated class, a union of them (an expandable field, ``X | None``),
+    ``list[...]`` or ``dict[str, ...]`` of those, or a JSON scalar type (``str``,
+    ``int``, ``float``, ``bool``, ``Literal[...]``, ``Any``); anything else is a
+    TypeError. Nothing is coerced. Raises :class:`PayloadError` listing every
+    problem, with pointers from the root of ``obj``. In lenient mode, unknown enum
+    values are kept and a ``notice`` issue for each is appended to ``notices``.
     """
     try:
         fast, detailed = _ENTRIES[mode][cl]
     except (KeyError, TypeError):
-        if isinstance(cl, str):
-            raise TypeError(
-                f"structure() got the string {cl!r}: pass a class or a union of classes "
-                "(evaluate a quoted alias in its module, e.g. with typing.get_type_hints)"
-            ) from None
-        entry = _entry_for(cl, mode)
-        if entry is None:
-            return _default(mode).structure_noting(obj, cl, notices)
-        fast, detailed = entry
+        fast, detailed = _entry_for(cl, mode)
     if notices is None:
         try:
             return fast(obj)
@@ -274,7 +326,15 @@ def loads(
 def loads(
     data: bytes | str, cl: Any, *, mode: Mode = "strict", notices: list[Issue] | None = None
 ) -> Any:
-    """Parse JSON text or bytes and :func:`structure` it (invalid JSON is a PayloadError)."""
+    """Parse JSON text or bytes and :func:`structure` it (invalid JSON is a PayloadError).
+
+    An unsupported ``cl`` is a TypeError before anything is parsed, and so is a
+    ``data`` that is neither bytes nor str.
+    """
+    try:
+        _ENTRIES[mode][cl]
+    except (KeyError, TypeError):
+        _entry_for(cl, mode)
     return structure(_json.loads(data, _name(cl)), cl, mode=mode, notices=notices)
 
 
