@@ -2,19 +2,31 @@
 
 from __future__ import annotations
 
+import copy
 import datetime
+import importlib
+import json
+import pickle
+import pkgutil
+import sys
+from collections.abc import Iterator
 from typing import Any, ClassVar, Literal
 
 import attrs
 import orjson
 import pytest
-from test_converters_models import Widget
+from hypothesis import given
+from hypothesis import strategies as st
+from test_converters_models import Gadget, Holder, OptionsA, OptionsB, Widget
 
-from bench.payloads import REQUIRES_INPUT, VERIFIED
+from bench.payloads import EXPANDED, REQUIRES_INPUT, VERIFIED
 from stripe_models.identity import VerificationSession
 from stripe_schemas import (
+    UNSET,
     Issue,
     PayloadError,
+    dumps,
+    extras,
     loads,
     make_converter,
     meta,
@@ -22,6 +34,7 @@ from stripe_schemas import (
     unstructure,
 )
 from stripe_schemas import _json as json_backend
+from stripe_schemas._convert_plan import NO_EXTRA
 from stripe_schemas._structure import FAST_ERRORS
 from stripe_schemas.converters import Mode, _entry_for
 
@@ -166,6 +179,221 @@ def test_make_converter_structures_model_containers_with_full_pointers() -> None
     assert converter.structure([[1, 2]], list[complex]) == [1 + 2j]  # cattrs' own grouping stays
 
 
+# -- 2. pickling and copying structured instances -------------------------------------------
+
+
+def _instances() -> Iterator[tuple[Any, Any]]:
+    """(structured instance, payload) pairs: fast and detailed paths, with and without extras."""
+    yield structure(VERIFIED, VerificationSession), VERIFIED
+    yield structure(EXPANDED, VerificationSession, mode="lenient"), EXPANDED
+    with_extras = {"zz": {"a": [1]}, **VERIFIED, "new": 1}
+    with_extras["verified_outputs"] = {"x": 1, **VERIFIED["verified_outputs"]}
+    yield structure(with_extras, VerificationSession, mode="lenient"), with_extras
+    noticed = {**with_extras, "status": "archived"}  # a notice: built by the detailed path
+    yield structure(noticed, VerificationSession, mode="lenient"), noticed
+
+
+@pytest.mark.parametrize("copier", ["pickle", "deepcopy", "copy"])
+def test_structured_instances_pickle_and_copy(copier: str) -> None:
+    """Structured instances survive pickle, deepcopy and copy: equal, same output, same order."""
+    for instance, payload in _instances():
+        if copier == "pickle":
+            clone = pickle.loads(pickle.dumps(instance))
+        elif copier == "deepcopy":
+            clone = copy.deepcopy(instance)
+        else:
+            clone = copy.copy(instance)
+        assert clone == instance
+        assert unstructure(clone) == payload
+        assert list(unstructure(clone)) == list(unstructure(instance))  # key order too
+        assert dict(extras(clone)) == dict(extras(instance))
+
+
+def test_no_extra_is_one_immutable_picklable_singleton() -> None:
+    """The shared empty ``_extra`` comes back as itself from pickle and copies, and is read-only."""
+    instance = structure(REQUIRES_INPUT, VerificationSession)
+    assert instance._extra is NO_EXTRA
+    assert pickle.loads(pickle.dumps(instance))._extra is NO_EXTRA
+    assert copy.deepcopy(instance)._extra is NO_EXTRA
+    assert pickle.loads(pickle.dumps(NO_EXTRA)) is NO_EXTRA
+    assert NO_EXTRA == {} and len(NO_EXTRA) == 0 and dict(NO_EXTRA) == {}
+    assert not hasattr(NO_EXTRA, "__setitem__")
+
+
+def test_structured_instances_equal_init_built_ones() -> None:
+    """An instance built by the converters equals one built with ``__init__`` (and hashes alike)."""
+    payload = {"id": "w", "object": "widget", "sizes": [1]}
+    built = Widget(id="w", object="widget", sizes=[1])
+    for mode in MODES:
+        assert structure(payload, Widget, mode=mode) == built
+        assert pickle.loads(pickle.dumps(structure(payload, Widget, mode=mode))) == built
+    address = {"city": "x", "country": None, "line1": None, "line2": None}
+    address |= {"postal_code": None, "state": None}
+    common = importlib.import_module("stripe_models.common")
+    structured = structure(address, common.Address)
+    assert structured == common.Address(**address) and hash(structured) == hash(
+        common.Address(**address)
+    )
+
+
+# -- 3. unknown fields and free-form values are not shared ----------------------------------
+
+
+@pytest.mark.parametrize("notice", [False, True], ids=["fast", "detailed"])
+def test_unknown_fields_are_copied_in_and_out(notice: bool) -> None:
+    """Mutating the input or the unstructured output never changes a (frozen) instance."""
+    payload = {**copy.deepcopy(VERIFIED), "new": {"list": [1, {"deep": True}]}}
+    if notice:
+        payload["status"] = "archived"
+    instance = structure(payload, VerificationSession, mode="lenient")
+    expected = copy.deepcopy(payload)
+    payload["new"]["list"].append(2)
+    payload["new"]["list"][1]["deep"] = False
+    assert unstructure(instance) == expected
+    out = unstructure(instance)
+    out["new"]["list"].clear()
+    out["new"]["added"] = 1
+    assert unstructure(instance) == expected
+    assert extras(instance)["new"] == expected["new"]
+
+
+def test_free_form_values_are_copied_in_and_out() -> None:
+    """``Any`` fields (free-form JSON) are copied the same way."""
+    payload: dict[str, Any] = {"id": "g", "object": "gadget", "payload": {"x": [1]}}
+    gadget = structure(payload, Gadget)
+    payload["payload"]["x"].append(2)
+    assert gadget.payload == {"x": [1]}
+    out = unstructure(gadget)
+    out["payload"]["x"].append(3)
+    assert unstructure(gadget)["payload"] == {"x": [1]}
+
+
+def test_deeply_nested_unknown_values_are_copied() -> None:
+    """An unknown field nested deeper than the recursion limit is still kept (and copied)."""
+    deep: Any = 1
+    for _ in range(3 * sys.getrecursionlimit()):
+        deep = [deep]
+    instance = structure({"id": "g", "object": "gadget", "deep": deep}, Gadget, mode="lenient")
+    kept, levels = extras(instance)["deep"], 0
+    while isinstance(kept, list):  # same shape, no list shared with the input
+        assert kept is not deep and len(kept) == 1
+        kept, deep, levels = kept[0], deep[0], levels + 1
+    assert kept == deep == 1 and levels == 3 * sys.getrecursionlimit()
+
+
+# -- 4. lenient untagged unions: the branch that knows most of the keys -----------------------
+
+
+def test_lenient_untagged_union_picks_the_branch_with_fewest_unknown_keys() -> None:
+    """When every branch has unknown fields, the one knowing the most keys wins; ties: spec order."""
+    cases = [
+        ({"limit": 2, "extra": 1}, OptionsB(limit=2, _extra={"extra": 1})),
+        ({"mode": "fast", "extra": 1}, OptionsA(mode="fast", _extra={"extra": 1})),
+        ({"mode": "fast", "limit": 2, "x": 1}, OptionsA(mode="fast", _extra={"limit": 2, "x": 1})),
+        ({"x": 1}, OptionsA(_extra={"x": 1})),
+    ]
+    for choice, expected in cases:
+        fast, slow = both_paths(Holder, {"choice": choice}, "lenient")
+        assert fast is not None and slow is not None
+        assert fast.choice == slow.choice == expected
+        assert type(fast.choice) is type(slow.choice) is type(expected)
+        assert unstructure(fast) == {"choice": choice}
+
+
+@given(
+    choice=st.dictionaries(
+        st.sampled_from(["mode", "limit", "x", "y"]),
+        st.sampled_from(["fast", "slow", "medium", 1, 2]),
+        max_size=4,
+    )
+)
+def test_fast_and_detailed_paths_choose_the_same_untagged_branch(choice: dict[str, Any]) -> None:
+    """Whatever keys an untagged object has, both paths choose the same branch (or both fail)."""
+    for mode in MODES:
+        fast, slow = both_paths(Holder, {"choice": choice}, mode)
+        if fast is not None:
+            assert slow is not None and type(fast.choice) is type(slow.choice)
+            assert fast == slow
+
+
+def _find_class(package: Any, name: str) -> Any:
+    for info in pkgutil.iter_modules(package.__path__):
+        module = importlib.import_module(f"{package.__name__}.{info.name}")
+        if hasattr(module, name):
+            return getattr(module, name)
+    raise LookupError(name)
+
+
+@pytest.mark.realdata
+@pytest.mark.slow
+def test_a_new_field_does_not_change_the_acss_debit_branch(all_models: Any) -> None:
+    """``PaymentIntentPaymentMethodOptions.acss_debit`` with a new field keeps its branch."""
+    cls = _find_class(all_models, "PaymentIntentPaymentMethodOptions")
+    payload = {"acss_debit": {"capture_method": "manual", "new_field": 1}}
+    fast, slow = both_paths(cls, payload, "lenient")
+    for result in (fast, slow, structure(payload, cls, mode="lenient")):
+        branch = result.acss_debit
+        assert type(branch).__name__ == "PaymentIntentTypeSpecificPaymentMethodOptionsClient"
+        assert branch.capture_method == "manual" and dict(extras(branch)) == {"new_field": 1}
+    assert unstructure(fast) == payload
+
+
+# -- 5. deep nesting ----------------------------------------------------------------------
+
+
+def nested_gadget(levels: int, *, bad: bool = False) -> dict[str, Any]:
+    """gadget → widget → gadget … ``levels`` times; the innermost weight wrong if ``bad``."""
+    inner: dict[str, Any] = {"id": "g", "object": "gadget", "weight": "heavy" if bad else 1}
+    for i in range(levels):
+        inner = {"id": f"w{i}", "object": "widget", "parent": inner}
+        inner = {"id": f"g{i}", "object": "gadget", "owner": inner}
+    return inner
+
+
+@pytest.mark.parametrize(("levels", "bad"), [(400, True), (1000, False), (1000, True)])
+def test_too_deep_to_walk_is_an_input_limit_issue(levels: int, bad: bool) -> None:
+    """Past the recursion limit: one input_limit issue at the deepest pointer reached."""
+    for mode in MODES:
+        with pytest.raises(PayloadError) as caught:
+            structure(nested_gadget(levels, bad=bad), Gadget, mode=mode)
+        (issue,) = caught.value.issues
+        assert issue.code == "input_limit" and issue.severity == "error"
+        assert issue.path.startswith("/owner/parent/owner") and len(issue.message) < 300
+
+
+def test_an_error_within_reach_is_still_reported_exactly() -> None:
+    """An error at moderate depth is reported as itself, not as a limit."""
+    assert problems(nested_gadget(20, bad=True), Gadget) == [
+        ("/owner/parent" * 20 + "/weight", "type_mismatch")
+    ]
+
+
+def test_dumps_writes_values_deeper_than_orjson_allows() -> None:
+    """orjson stops at 255 levels; dumps then writes with the standard library (same bytes)."""
+    payload = nested_gadget(200)
+    instance = structure(payload, Gadget)
+    expected = json.dumps(payload, separators=(",", ":")).encode()
+    assert dumps(instance) == expected
+    with pytest.raises(TypeError):
+        orjson.dumps(payload)  # the reason for the fallback
+
+
+def test_too_deep_to_write_is_a_value_error() -> None:
+    """A value too deep for every encoder, or for unstructure, is a ValueError saying so."""
+    deep: Any = []
+    for _ in range(3 * sys.getrecursionlimit()):
+        deep = [deep]
+    with pytest.raises(ValueError, match="nested too deeply"):
+        json_backend.dumps(deep)
+    gadget = Gadget(id="g", object="gadget")
+    for i in range(2 * sys.getrecursionlimit()):
+        gadget = Gadget(
+            id=f"g{i}", object="gadget", owner=Widget(id="w", object="widget", parent=gadget)
+        )
+    with pytest.raises(ValueError, match="nested too deeply"):
+        dumps(gadget)
+
+
 # -- 6. JSON input edge cases, both backends -----------------------------------------------
 
 
@@ -268,3 +496,44 @@ def test_a_failed_compile_fails_the_same_way_every_time(target: Any) -> None:
         with pytest.raises(TypeError, match=r"Dated\.when"):
             unstructure(HoldsDated(id="x", dated=None))
     assert structure({"id": "w", "object": "widget"}, Widget) == Widget(id="w", object="widget")
+
+
+# -- 8. a present key holding UNSET -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_a_key_holding_unset_is_rejected_by_both_paths(mode: Mode) -> None:
+    """``{"url": UNSET}`` is not an absent ``url``: both paths reject it, with a plain message."""
+    cases = [
+        (VerificationSession, {**VERIFIED, "url": UNSET}, "/url"),
+        (VerificationSession, {**VERIFIED, "url": UNSET, "new": 1}, "/url"),
+        (Gadget, {"id": "g", "object": "gadget", "payload": UNSET}, "/payload"),
+        (Gadget, {"id": "g", "object": "gadget", "payload": UNSET, "new": 1}, "/payload"),
+    ]
+    for cls, payload, path in cases:
+        assert both_paths(cls, payload, mode) == (None, None)
+        found = [(p, c) for p, c in problems(payload, cls, mode) if c != "unknown_field"]
+        assert found == [(path, "type_mismatch")]
+        with pytest.raises(PayloadError, match=r"got UNSET \(the absent-field marker"):
+            structure(payload, cls, mode=mode)
+
+
+# -- 9. message wording -----------------------------------------------------------------------
+
+
+def test_a_null_object_tag_is_described_plainly() -> None:
+    """A null tag reads "the 'object' tag is null", not "null None"."""
+    payload = {"id": "g", "object": "gadget", "owner": {"id": "w", "object": None}}
+    with pytest.raises(PayloadError) as caught:
+        structure(payload, Gadget)
+    (issue,) = caught.value.issues
+    assert issue.code == "wrong_object_tag"
+    assert "the 'object' tag is null" in issue.message and "None" not in issue.message
+
+
+def test_deep_branch_labels_are_shortened() -> None:
+    """Union-branch labels in a message name at most the innermost few branches."""
+    with pytest.raises(PayloadError) as caught:
+        structure(nested_gadget(30, bad=True), Gadget)
+    (issue,) = caught.value.issues
+    assert issue.message.startswith("[… > ") and issue.message.count(" > ") == 3

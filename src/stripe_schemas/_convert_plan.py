@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import types
 import typing
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any, Literal, TypeAlias, Union
 
 import attrs
@@ -401,12 +401,95 @@ class Extras(dict[str, Any]):
     order: tuple[str, ...]
 
 
+class _NoExtra(Mapping[str, Any]):
+    """The empty, immutable ``_extra`` shared by every instance without unknown fields.
+
+    Unlike ``MappingProxyType({})`` it pickles (by name: it is the module's
+    ``NO_EXTRA`` again after loading) and copies to itself, so structured
+    instances can be pickled and deep-copied.
+    """
+
+    __slots__ = ()
+
+    def __getitem__(self, key: str) -> Any:
+        raise KeyError(key)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(())
+
+    def __len__(self) -> int:
+        return 0
+
+    def __repr__(self) -> str:
+        return "NO_EXTRA"
+
+    def __reduce__(self) -> str:
+        return "NO_EXTRA"
+
+    def __copy__(self) -> _NoExtra:
+        return self
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> _NoExtra:
+        return self
+
+
 #: The ``_extra`` of an instance without unknown fields (shared and immutable).
-NO_EXTRA: Mapping[str, Any] = types.MappingProxyType({})
+NO_EXTRA: Mapping[str, Any] = _NoExtra()
 
 
-def collect_extras(payload: dict[str, Any], known: frozenset[str]) -> Extras:
-    """The unknown fields of a payload, remembering where every key came in it."""
-    extra = Extras({key: value for key, value in payload.items() if key not in known})
+def copy_json(value: Any) -> Any:
+    """A copy of a JSON value whose objects and arrays are new (other values are shared).
+
+    Unknown fields and free-form (``Any``) values go through it on the way in and
+    out, so neither the input payload nor an unstructured result shares mutable
+    state with a (frozen) instance.
+    """
+    if isinstance(value, dict):
+        try:
+            return {key: copy_json(item) for key, item in value.items()}
+        except RecursionError:
+            return _copy_deep(value)
+    if isinstance(value, list):
+        try:
+            return [copy_json(item) for item in value]
+        except RecursionError:
+            return _copy_deep(value)
+    return value
+
+
+#: Values nested deeper than this are not copied (a cycle in a Python-built value ends here).
+COPY_DEPTH_LIMIT = 100_000
+
+
+def _copy_deep(value: Any) -> Any:
+    """:func:`copy_json` without recursion, for values nested deeper than the stack allows."""
+    root: list[Any] = [None]
+    stack: list[tuple[Any, Any, Any, int]] = [(value, root, 0, 0)]
+    while stack:
+        item, parent, slot, depth = stack.pop()
+        if depth > COPY_DEPTH_LIMIT:
+            raise RecursionError(f"a value nested more than {COPY_DEPTH_LIMIT} levels deep")
+        copied: Any
+        if isinstance(item, dict):
+            parent[slot] = copied = dict(item)
+            stack.extend((v, copied, k, depth + 1) for k, v in item.items())
+        elif isinstance(item, list):
+            parent[slot] = copied = list(item)
+            stack.extend((v, copied, i, depth + 1) for i, v in enumerate(item))
+        else:
+            parent[slot] = item
+    return root[0]
+
+
+def collect_extras(payload: dict[str, Any], known: frozenset[str], count: int) -> Extras:
+    """The unknown fields of a payload (copied), remembering where every key came in it.
+
+    ``count`` is how many unknown keys the caller expects: fewer means a known key
+    held something the fast path read as absent (the ``UNSET`` sentinel), which
+    only the detailed path may judge.
+    """
+    extra = Extras({key: copy_json(value) for key, value in payload.items() if key not in known})
+    if len(extra) != count:
+        raise TypeError("a known key holds UNSET")
     extra.order = tuple(payload)
     return extra

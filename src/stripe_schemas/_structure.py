@@ -33,6 +33,7 @@ from ._convert_plan import (
     UnionNode,
     class_plan,
     collect_extras,
+    copy_json,
     dict_dispatch,
 )
 from ._unset import UNSET
@@ -42,8 +43,8 @@ class FastFail(Exception):
     """The fast path gave up; the detailed path decides and explains."""
 
 
-#: What a failing fast function may raise (missing key, unhashable tag, …).
-FAST_ERRORS = (FastFail, KeyError, TypeError)
+#: What a failing fast function may raise (missing key, unhashable tag, too deep, …).
+FAST_ERRORS = (FastFail, KeyError, TypeError, RecursionError)
 
 _MISSING = object()
 #: Nested classes are written in place up to this depth and this many fields per function.
@@ -52,8 +53,8 @@ _INLINE_BUDGET = 80
 
 
 def _checks_only(node: Node) -> bool:
-    """Whether validating this node leaves the value as it is (no conversion needed)."""
-    if isinstance(node, (AnyNode, ScalarNode, EnumNode)):
+    """Whether validating this node leaves the value as it is (no conversion or copy needed)."""
+    if isinstance(node, (ScalarNode, EnumNode)):
         return True
     if isinstance(node, NullableNode):
         return _checks_only(node.inner)
@@ -99,6 +100,7 @@ class FastCompiler:
             "U": UNSET,
             "NOEX": NO_EXTRA,
             "collect_extras": collect_extras,
+            "CJ": copy_json,
         }
         self.names: dict[object, str] = {}
         self.pending: list[type] = []
@@ -207,7 +209,8 @@ class FastCompiler:
         else:
             known = src.const(plan.known)
             extra = src.temp("e")
-            src.add(indent, f"{extra} = NOEX if len({d}) == {n} else collect_extras({d}, {known})")
+            test = f"NOEX if len({d}) == {n} else collect_extras({d}, {known}, len({d}) - {n})"
+            src.add(indent, f"{extra} = {test}")
         if sibling is not None:
             if extra is not None:
                 src.add(indent, f"{o}._extra = {extra}")
@@ -241,7 +244,10 @@ class FastCompiler:
 
     def _emit(self, src: _Source, node: Node, var: str, indent: int) -> None:
         """Check (and convert in place) the value in ``var``; ``raise F`` on any problem."""
-        if isinstance(node, AnyNode):
+        if isinstance(node, AnyNode):  # any value but the absent marker, JSON containers copied
+            src.add(indent, f"if {var} is U:")
+            src.add(indent + 1, "raise F")
+            src.add(indent, f"{var} = CJ({var})")
             return
         if isinstance(node, ScalarNode):
             if node.kind == "float":
@@ -299,9 +305,8 @@ class FastCompiler:
         """Check every item of the list (or value of the map) in ``var``, and copy it."""
         x = src.temp("x")
         if _checks_only(item):
-            if not isinstance(item, AnyNode):
-                src.add(indent, f"for {x} in {var if is_list else var + '.values()'}:")
-                self._emit(src, item, x, indent + 1)
+            src.add(indent, f"for {x} in {var if is_list else var + '.values()'}:")
+            self._emit(src, item, x, indent + 1)
             src.add(indent, f"{var} = {var}.copy()")
             return
         out = src.temp("t")
@@ -320,6 +325,7 @@ class FastCompiler:
 
     def _emit_union(self, src: _Source, node: UnionNode, var: str, indent: int) -> None:
         if any(isinstance(m, AnyNode) for m in node.members):
+            self._emit(src, AnyNode(), var, indent)
             return
         t = src.temp("tp")
         src.add(indent, f"{t} = type({var})")
@@ -392,7 +398,8 @@ class FastCompiler:
         map_name = names[("node", spec.map)] if spec.map is not None else None
 
         def first(candidates: tuple[tuple[str, frozenset[str]], ...], value: Any) -> Any:
-            fallback = None
+            """The first branch that fits without unknown fields; else the one with fewest."""
+            best, unknown = None, 0
             for fn_name, required in candidates:
                 if not required <= value.keys():
                     continue
@@ -400,12 +407,13 @@ class FastCompiler:
                     result = ns[fn_name](value)
                 except FAST_ERRORS:
                     continue
-                if not lenient or not getattr(result, "_extra", None):
+                count = len(getattr(result, "_extra", ())) if lenient else 0
+                if not count:
                     return result
-                if fallback is None:
-                    fallback = result
-            if fallback is not None:
-                return fallback
+                if best is None or count < unknown:
+                    best, unknown = result, count
+            if best is not None:
+                return best
             raise FastFail
 
         def dispatch(value: Any) -> Any:

@@ -28,10 +28,12 @@ from ._convert_plan import (
     ScalarNode,
     UnionNode,
     class_plan,
+    copy_json,
     describe_node,
     dict_dispatch,
 )
 from ._issues import (
+    INPUT_LIMIT,
     MISSING_REQUIRED,
     NO_UNION_BRANCH,
     NULL_NOT_ALLOWED,
@@ -57,6 +59,8 @@ class _Bad:
 
 BAD: Any = _Bad()
 _MISSING = object()
+#: Union branches named in a message, at most (the innermost ones).
+_MAX_LABELS = 4
 #: The fast function of each class, per mode (tried before walking a subtree in detail).
 _FAST_FUNCTIONS: dict[Mode, dict[type, Callable[[Any], Any]]] = {"strict": {}, "lenient": {}}
 #: A location in the payload as reference tokens; turned into a JSON pointer only for an issue.
@@ -79,8 +83,13 @@ class Walk:
         self._fast = _FAST_FUNCTIONS[mode]
 
     def add(self, path: Path, code: str, message: str, severity: Severity = "error") -> None:
-        if self.labels:
-            message = f"[{' > '.join(self.labels)}] {message}"
+        labels = self.labels
+        if (
+            len(labels) > _MAX_LABELS
+        ):  # deep nesting: the innermost branches (the path has the rest)
+            labels = ("…", *labels[-(_MAX_LABELS - 1) :])
+        if labels:
+            message = f"[{' > '.join(labels)}] {message}"
         self.issues.append(Issue(pointer(path), code, severity, message))
 
     def branch(self, label: str) -> Walk:
@@ -114,16 +123,28 @@ class Walk:
             out = {k: self.value(node.value, x, (*path, k)) for k, x in value.items()}
             return BAD if any(x is BAD for x in out.values()) else out
         if type(node) is AnyNode:
-            return value
+            return self.any(node, value, path)
         assert isinstance(node, UnionNode)
         return self.union(node, value, path)
+
+    def any(self, node: Node, value: Any, path: Path) -> Any:
+        """A free-form value: anything but the absent marker, its JSON containers copied."""
+        if value is UNSET:
+            return self._mismatch(node, value, path)
+        return copy_json(value)
 
     def _mismatch(self, node: Node, value: Any, path: Path) -> Any:
         if value is None:
             self.add(path, NULL_NOT_ALLOWED, f"null is not allowed; expected {describe_node(node)}")
         else:
-            got = describe_value(pointer(path), value)
+            got = describe(path, value)
             self.add(path, TYPE_MISMATCH, f"expected {describe_node(node)}, got {got}")
+        return BAD
+
+    def too_deep(self, path: Path) -> Any:
+        """Report the recursion limit at the deepest object reached (raises again if no room)."""
+        message = "nested too deeply to structure (Python's recursion limit was reached here)"
+        self.add(path, INPUT_LIMIT, message)
         return BAD
 
     def enum(self, node: EnumNode, value: Any, path: Path) -> Any:
@@ -137,7 +158,7 @@ class Walk:
         if node.bypass:
             return value
         expected = ", ".join(repr(v) for v in node.values)
-        got = describe_value(pointer(path), value)
+        got = describe(path, value)
         if node.tag:
             self.add(path, WRONG_OBJECT_TAG, f"wrong object tag {got}; expected {expected}")
             return BAD
@@ -151,6 +172,12 @@ class Walk:
     # -- objects ----------------------------------------------------------------
 
     def model(self, plan: ClassPlan, value: Any, path: Path, *, try_fast: bool = True) -> Any:
+        try:
+            return self._model(plan, value, path, try_fast)
+        except RecursionError:
+            return self.too_deep(path)
+
+    def _model(self, plan: ClassPlan, value: Any, path: Path, try_fast: bool) -> Any:
         if try_fast:  # a valid subtree costs no more than on the fast path
             fast = self._fast.get(plan.cls)
             if fast is None:
@@ -198,7 +225,7 @@ class Walk:
 
     def union(self, node: UnionNode, value: Any, path: Path) -> Any:
         if any(isinstance(m, AnyNode) for m in node.members):
-            return value
+            return self.any(node, value, path)
         kind = type(value)
         if kind is dict and (node.models or any(isinstance(m, MapNode) for m in node.members)):
             return self.union_object(node, value, path)
@@ -218,7 +245,7 @@ class Walk:
             self.add(path, NULL_NOT_ALLOWED, f"null is not allowed; expected {describe_node(node)}")
         else:
             what = "expandable field" if node.is_expandable else "union"
-            got = describe_value(pointer(path), value)
+            got = describe(path, value)
             message = f"{what}: expected {describe_node(node)}, got {got}"
             self.add(path, NO_UNION_BRANCH, message)
         return BAD
@@ -240,8 +267,10 @@ class Walk:
             expected = ", ".join(repr(t) for t in spec.tags)
             if tag is _MISSING:
                 message = f"{what}: the object has no 'object' tag; expected one of {expected}"
+            elif tag is None:
+                message = f"{what}: the 'object' tag is null; expected one of {expected}"
             else:
-                got = describe_value(pointer((*path, "object")), tag)
+                got = describe((*path, "object"), tag)
                 message = f"{what}: wrong 'object' tag {got}; expected one of {expected}"
             self.add(path, WRONG_OBJECT_TAG, message)
             return BAD
@@ -264,16 +293,26 @@ class Walk:
 
 
 def _choose(results: list[tuple[Walk, Any]], mode: Mode) -> tuple[Walk, Any] | None:
-    """Pick a branch as the fast path would: clean first (without unknown fields), then any."""
+    """Pick a branch as the fast path does.
+
+    Branches without notices first; among them (lenient mode) the one that knows
+    most of the object's keys, i.e. has the fewest unknown fields; ties go to the
+    first in spec order.
+    """
     ok = [(walk, result) for walk, result in results if result is not BAD and not walk.has_errors]
-    clean = [(walk, result) for walk, result in ok if not walk.issues]
+    pool = [(walk, result) for walk, result in ok if not walk.issues] or ok
+    if not pool:
+        return None
     if mode == "lenient":
-        tidy = [(w, r) for w, r in clean if not getattr(r, "_extra", None)]
-        if tidy:
-            return tidy[0]
-    if clean:
-        return clean[0]
-    return ok[0] if ok else None
+        return min(pool, key=lambda pair: len(getattr(pair[1], "_extra", ())))
+    return pool[0]
+
+
+def describe(path: Path, value: Any) -> str:
+    """:func:`describe_value`, naming the absent marker plainly (it is never JSON)."""
+    if value is UNSET:
+        return "UNSET (the absent-field marker: leave the key out instead)"
+    return describe_value(pointer(path), value)
 
 
 def _json_kind_matches(node: Node, kind: type) -> bool:
@@ -289,7 +328,7 @@ def _json_kind_matches(node: Node, kind: type) -> bool:
 def _extras(payload: dict[str, Any], extra: dict[str, Any]) -> Any:
     if not extra:
         return NO_EXTRA
-    kept = Extras(extra)
+    kept = Extras({key: copy_json(value) for key, value in extra.items()})
     kept.order = tuple(payload)
     return kept
 

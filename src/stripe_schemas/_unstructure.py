@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from ._convert_plan import (
+    NO_EXTRA,
     AnyNode,
     EnumNode,
     ListNode,
@@ -23,30 +24,33 @@ from ._convert_plan import (
     ScalarNode,
     UnionNode,
     class_plan,
+    copy_json,
     is_model,
 )
 from ._unset import UNSET
 
 
 def merge_extras(fields: dict[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
-    """Put unknown fields back beside the known ones, in their original order if it is known."""
+    """Put (copies of) unknown fields back beside the known ones, in their original order."""
     order: tuple[str, ...] = getattr(extra, "order", ())
     if not order:
         for key, value in extra.items():
             if key not in fields:
-                fields[key] = value
+                fields[key] = copy_json(value)
         return fields
     out: dict[str, Any] = {}
     for key in order:
         if key in fields:
             out[key] = fields[key]
         elif key in extra:
-            out[key] = extra[key]
+            out[key] = copy_json(extra[key])
     if len(out) != len(fields.keys() | extra.keys()):  # fields set after structuring
-        for source in (fields, extra):
-            for key, value in source.items():
-                if key not in out:
-                    out[key] = value
+        for key, value in fields.items():
+            if key not in out:
+                out[key] = value
+        for key, value in extra.items():
+            if key not in out:
+                out[key] = copy_json(value)
     return out
 
 
@@ -54,14 +58,19 @@ def _plain(node: Node) -> bool:
     """Whether a value of this node is written as it is (a JSON scalar)."""
     if isinstance(node, NullableNode):
         return _plain(node.inner)
-    return isinstance(node, (AnyNode, ScalarNode, EnumNode))
+    return isinstance(node, (ScalarNode, EnumNode))
 
 
 class UnstructureCompiler:
     """Generates and caches the unstructure functions."""
 
     def __init__(self) -> None:
-        self.ns: dict[str, Any] = {"U": UNSET, "merge_extras": merge_extras}
+        self.ns: dict[str, Any] = {
+            "U": UNSET,
+            "NOEX": NO_EXTRA,
+            "CJ": copy_json,
+            "merge_extras": merge_extras,
+        }
         self.names: dict[type, str] = {}
         self.pending: list[type] = []
         self.lock = threading.RLock()
@@ -125,7 +134,11 @@ class UnstructureCompiler:
                 lines += self._emit(field.node, field.nullable, "v", 2)
                 lines.append(f"        d[{key}] = v")
         if plan.has_extra:
-            lines += ["    e = o._extra", "    if e:", "        return merge_extras(d, e)"]
+            lines += [
+                "    e = o._extra",
+                "    if e is not NOEX and e:",
+                "        return merge_extras(d, e)",
+            ]
         lines.append("    return d")
         code = compile("\n".join(lines) + "\n", f"<stripe_schemas unstructure {name}>", "exec")
         exec(code, self.ns)
@@ -135,6 +148,8 @@ class UnstructureCompiler:
         pad = "    " * indent
         if _plain(node):
             return []
+        if isinstance(node, AnyNode):  # free-form JSON: a copy, so the instance keeps its own
+            return [f"{pad}{var} = CJ({var})"]
         if nullable or isinstance(node, NullableNode):
             inner = node.inner if isinstance(node, NullableNode) else node
             body = self._emit(inner, False, var, indent + 1)
@@ -164,6 +179,8 @@ class UnstructureCompiler:
     def _expression(self, node: Node, var: str) -> str:
         if isinstance(node, ModelNode):
             return f"{self._name(node.cls)}({var})"
+        if isinstance(node, AnyNode):
+            return f"CJ({var})"
         return f"value({var})"
 
     def _class_ref(self, cls: type) -> str:

@@ -134,10 +134,13 @@ def _entry(target: Any, mode: Mode) -> _Entry:
 
     def detailed(obj: Any) -> Any:
         walk = Walk(mode)
-        if node is None:
-            result = walk.model(class_plan(target), obj, (), try_fast=False)
-        else:
-            result = walk.value(node, obj, ())
+        try:
+            if node is None:
+                result = walk.model(class_plan(target), obj, (), try_fast=False)
+            else:
+                result = walk.value(node, obj, ())
+        except RecursionError:
+            result = walk.too_deep(())
         if result is BAD or walk.has_errors:
             raise PayloadError(walk.issues, model=name)
         if walk.issues:
@@ -342,18 +345,35 @@ _UNSTRUCTURE_FNS: dict[type, Callable[[Any], Any]] = {}
 
 
 def unstructure(instance: Any) -> Any:
-    """The JSON value of an instance: exactly the payload it was structured from."""
-    fn = _UNSTRUCTURE_FNS.get(type(instance))
-    if fn is None:
-        if not is_model(type(instance)):
-            return UNSTRUCTURE.value(instance)
-        fn = _UNSTRUCTURE_FNS[type(instance)] = UNSTRUCTURE.function(type(instance))
-    return fn(instance)
+    """The JSON value of an instance: exactly the payload it was structured from.
+
+    A value nested deeper than Python's recursion limit allows is a ValueError.
+    """
+    try:
+        fn = _UNSTRUCTURE_FNS.get(type(instance))
+        if fn is None:
+            if not is_model(type(instance)):
+                return UNSTRUCTURE.value(instance)
+            fn = _UNSTRUCTURE_FNS[type(instance)] = UNSTRUCTURE.function(type(instance))
+        return fn(instance)
+    except RecursionError:
+        pass
+    raise ValueError(
+        f"the {type(instance).__name__} is nested too deeply to unstructure "
+        "(Python's recursion limit)"
+    )
 
 
 def dumps(instance: Any) -> bytes:
-    """Compact JSON bytes of an instance (orjson when installed, else the standard library)."""
+    """Compact JSON bytes of an instance (orjson when installed, else the standard library).
+
+    A value nested deeper than orjson writes (255 levels) is written by the
+    standard library; one too deep for that too is a ValueError.
+    """
     return _json.dumps(unstructure(instance))
+
+
+_NO_EXTRAS: Mapping[str, Any] = types.MappingProxyType({})
 
 
 def extras(instance: Any) -> Mapping[str, Any]:
@@ -363,4 +383,6 @@ def extras(instance: Any) -> Mapping[str, Any]:
         raise TypeError(f"{type(instance).__name__} is not a generated Stripe model")
     if isinstance(kept, types.MappingProxyType):
         return kept
+    if not kept:
+        return _NO_EXTRAS
     return types.MappingProxyType(kept)
