@@ -537,3 +537,27 @@ def test_deep_branch_labels_are_shortened() -> None:
         structure(nested_gadget(30, bad=True), Gadget)
     (issue,) = caught.value.issues
     assert issue.message.startswith("[… > ") and issue.message.count(" > ") == 3
+
+
+# -- 10. the benchmark compares full dumps --------------------------------------------------
+
+
+def test_benchmark_agreement_compares_full_dumps() -> None:
+    """The benchmark's check passes for plain cattrs and fails for a dump that loses a field."""
+    bench = importlib.import_module("bench.bench_convert")
+    bench._agree(bench.CATTRS, *bench.cattrs_pair())
+    structure_fn, unstructure_fn = bench.cattrs_pair()
+
+    def lossy(instance: Any) -> Any:
+        out = unstructure_fn(instance)
+        out["metadata"] = {}
+        return out
+
+    with pytest.raises(AssertionError, match="disagrees"):
+        bench._agree("lossy", structure_fn, lossy)
+    assert bench._without_added_nulls(
+        {"a": None, "b": None, "c": [{"d": None}]}, {"b": 1, "c": [{}]}
+    ) == {
+        "b": None,
+        "c": [{}],
+    }
