@@ -46,7 +46,7 @@ def test_issue_lines_name_file_line_and_pointer(tmp_path: Path, capsys: Any) -> 
     expected = 1 + next(n for n, text in enumerate(lines) if '"livemode"' in text)
     assert code == 1
     assert out.splitlines()[0] == (
-        f"{path}:{expected}: /livemode: error[type_mismatch] expected boolean, got string 'no'"
+        f"{path}:{expected}: /livemode: error[type_mismatch] expected boolean, got a string of 2 characters"
     )
     assert out.splitlines()[-1] == "1 objects, 0 valid, 1 errors, 0 warnings, 0 notices"
 

@@ -105,27 +105,30 @@ def _article(kind: str) -> str:
 
 
 def describe_value(ptr: str, value: object, limit: int = 40) -> str:
-    """Describe a value for a message: its type, plus a short preview unless it is sensitive.
+    """Describe a payload value for a message by its JSON type, never by its content.
 
-    Never raises: a huge integer is described by its number of digits, and a value
-    whose ``repr`` fails is described by its type alone.
+    Whether a value is secret or personal depends on where it sits in a document, and
+    an object structured or validated on its own (a ``verified_outputs`` hash, a
+    report's ``document`` check) carries no such path; so no payload text or number
+    is ever rendered. Booleans and null, which carry no data, are named; a string's
+    length and a huge integer's digit count are given only outside the known secret and
+    personal paths (``ptr``). ``limit`` is kept for callers. Never raises.
     """
-    kind = type_name(value)
+    del limit
     if value is None:
         return "null"
-    if is_sensitive(ptr) or kind in {"object", "array"}:
-        return f"a {kind}" if kind != "integer" else "an integer"
-    if isinstance(value, int) and value.bit_length() > BIG_INT_BITS:
-        return f"an integer with {digit_count(value)} digits"
-    try:
-        preview = repr(value[: limit + 1] if isinstance(value, str) else value)
-        if not isinstance(preview, str):
-            raise TypeError("__repr__ returned a non-string")
-    except Exception:
-        return _article(kind)
-    if len(preview) > limit:
-        preview = preview[: limit - 1] + "…"
-    return f"{kind} {printable(preview)}"
+    if isinstance(value, bool):
+        return "boolean true" if value else "boolean false"
+    hidden = is_sensitive(ptr)
+    if isinstance(value, str):
+        if hidden:
+            return "a string"
+        return f"a string of {len(value)} character{'s' if len(value) != 1 else ''}"
+    if isinstance(value, int):
+        if value.bit_length() > BIG_INT_BITS and not hidden:
+            return f"an integer with {digit_count(value)} digits"
+        return "an integer"
+    return _article(type_name(value))
 
 
 _ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
