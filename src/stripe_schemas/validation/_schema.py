@@ -30,6 +30,8 @@ from typing import Any
 
 import attrs
 
+from .._issues import type_name
+
 Tokens = tuple[str | int, ...]
 
 DEFAULT_PACKAGE = "stripe_models"
@@ -71,25 +73,11 @@ def _lenient(node: Any, name: str = "") -> Any:
         if "enum" in out and name != "object":
             values = out.pop("enum")
             if "type" not in out:
-                out["type"] = sorted({_json_type(v) for v in values})
+                out["type"] = sorted({type_name(v) for v in values})
         return out
     if isinstance(node, list):
         return [_lenient(value) for value in node]
     return node
-
-
-def _json_type(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    return "array" if isinstance(value, list) else "object"
 
 
 def strict_defs(defs: Mapping[str, Any]) -> dict[str, Any]:
