@@ -3,21 +3,20 @@ history input, linear arrays, array resync, clearer messages."""
 
 from __future__ import annotations
 
-import copy
 import json
 from pathlib import Path
 from typing import Any
 
 import pytest
+from test_lifecycle import event, snapshot
 
-from bench.payloads import REQUIRES_INPUT, VERIFIED
+from bench.payloads import VERIFIED
 from stripe_schemas import Issue
 from stripe_schemas._issues import describe_value, digit_count, printable
 from stripe_schemas.cli import main
 from stripe_schemas.validation import SchemaDocumentError, Validator, validate, validate_history
 from stripe_schemas.validation._input import NOTHING, iter_records
 
-SESSION_ID = "vs_review00000000000000001"
 ERROR = {"code": "document_unverified_other", "reason": None}
 
 
@@ -36,24 +35,6 @@ def run(capsys: Any, *args: str) -> tuple[int, str, str]:
     code = main(["validate", *args])
     captured = capsys.readouterr()
     return code, captured.out, captured.err
-
-
-def snapshot(status: str, **changes: Any) -> dict[str, Any]:
-    session = copy.deepcopy(REQUIRES_INPUT)
-    session.update(id=SESSION_ID, status=status)
-    if status in ("verified", "canceled"):
-        session.update(client_secret=None, url=None)
-    session.update(changes)
-    return session
-
-
-def event(kind: str, session: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "id": "evt_1",
-        "object": "event",
-        "type": f"identity.verification_session.{kind}",
-        "data": {"object": session},
-    }
 
 
 def history_codes(items: Any, **options: Any) -> list[tuple[str, str, str]]:
