@@ -13,10 +13,10 @@ reference for what is valid and reports every problem with its path.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from typing import Any
 
+from ._compile_cache import CompileCache
 from ._convert_plan import (
     NO_EXTRA,
     AnyNode,
@@ -89,59 +89,37 @@ class _Source:
             self.add(indent, "pass")
 
 
-class FastCompiler:
+class FastCompiler(CompileCache):
     """Generates and caches the fast functions of one mode."""
 
     def __init__(self, mode: Mode) -> None:
+        super().__init__(
+            "s",
+            {
+                "F": FastFail,
+                "U": UNSET,
+                "NOEX": NO_EXTRA,
+                "collect_extras": collect_extras,
+                "CJ": copy_json,
+            },
+        )
         self.mode = mode
         self.lenient = mode == "lenient"
-        self.ns: dict[str, Any] = {
-            "F": FastFail,
-            "U": UNSET,
-            "NOEX": NO_EXTRA,
-            "collect_extras": collect_extras,
-            "CJ": copy_json,
-        }
-        self.names: dict[object, str] = {}
-        self.pending: list[type] = []
-        self.lock = threading.RLock()
 
     # -- public -----------------------------------------------------------------
 
     def function(self, target: type | Node) -> Callable[[Any], Any]:
-        """The fast function of a class or of a top-level node (compiled on first use).
+        """The fast function of a class or of a top-level node (compiled on first use)."""
+        if isinstance(target, type):
+            cls = target
+            return self.build(lambda: self.model_name(cls))
+        node = target
+        return self.build(lambda: self._node_function(node))
 
-        A class is named before its function is compiled (recursive classes call
-        each other by name); if any compile fails, every name given out in this
-        call is taken back, so the next call fails the same way instead of finding
-        a name without a function.
-        """
-        with self.lock:
-            known = set(self.names)
-            try:
-                if isinstance(target, type):
-                    name = self._model_name(target)
-                else:
-                    name = self._node_function(target)
-                while self.pending:
-                    self._compile_model(self.pending.pop())
-            except BaseException:
-                for key in [k for k in self.names if k not in known]:
-                    self.ns.pop(self.names.pop(key), None)
-                self.pending.clear()
-                raise
-            fn: Callable[[Any], Any] = self.ns[name]
-            return fn
+    def compile_model(self, cls: type) -> None:
+        self._compile_model(cls)
 
     # -- naming -----------------------------------------------------------------
-
-    def _model_name(self, cls: type) -> str:
-        name = self.names.get(cls)
-        if name is None:
-            name = f"s{len(self.names)}_{cls.__name__}"
-            self.names[cls] = name
-            self.pending.append(cls)
-        return name
 
     def _node_function(self, node: Node) -> str:
         """A function ``v -> structured v`` for a node (unions at the top, maps in dispatch)."""
@@ -280,7 +258,7 @@ class FastCompiler:
                 src.add(indent, f"{var} = {result}")
                 src.inline_stack.pop()
             else:
-                src.add(indent, f"{var} = {self._model_name(node.cls)}({var})")
+                src.add(indent, f"{var} = {self.model_name(node.cls)}({var})")
         else:
             self._emit_union(src, node, var, indent)
 
@@ -383,7 +361,7 @@ class FastCompiler:
         """The callable that structures a JSON object inside a union (by tag, else by trying)."""
         dispatch = dict_dispatch(node)
         for cls in node.models:
-            self._model_name(cls)
+            self.model_name(cls)
         if dispatch.map is not None:
             self._node_function(dispatch.map)
         return src.const(self._dispatcher(dispatch))

@@ -8,10 +8,10 @@ are otherwise written in wire-name order, the order of Stripe's fixtures.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from ._compile_cache import CompileCache
 from ._convert_plan import (
     NO_EXTRA,
     AnyNode,
@@ -61,38 +61,21 @@ def _plain(node: Node) -> bool:
     return isinstance(node, (ScalarNode, EnumNode))
 
 
-class UnstructureCompiler:
+class UnstructureCompiler(CompileCache):
     """Generates and caches the unstructure functions."""
 
     def __init__(self) -> None:
-        self.ns: dict[str, Any] = {
-            "U": UNSET,
-            "NOEX": NO_EXTRA,
-            "CJ": copy_json,
-            "merge_extras": merge_extras,
-        }
-        self.names: dict[type, str] = {}
-        self.pending: list[type] = []
-        self.lock = threading.RLock()
+        super().__init__(
+            "u", {"U": UNSET, "NOEX": NO_EXTRA, "CJ": copy_json, "merge_extras": merge_extras}
+        )
         self.ns["value"] = self.value
 
     def function(self, cls: type) -> Callable[[Any], dict[str, Any]]:
         """The unstructure function of a class (and of the classes it refers to)."""
-        with self.lock:
-            known = set(self.names)
-            try:
-                name = self._name(cls)
-                while self.pending:
-                    self._compile(self.pending.pop())
-            except BaseException:  # take back the names of what did not compile
-                for key in [k for k in self.names if k not in known]:
-                    name = self.names.pop(key)
-                    self.ns.pop(name, None)
-                    self.ns.pop(f"C_{name}", None)
-                self.pending.clear()
-                raise
-            fn: Callable[[Any], dict[str, Any]] = self.ns[name]
-            return fn
+        return self.build(lambda: self.model_name(cls))
+
+    def compile_model(self, cls: type) -> None:
+        self._compile(cls)
 
     def value(self, obj: Any) -> Any:
         """Unstructure any value: a model instance, a list or map of them, or a JSON scalar."""
@@ -109,14 +92,6 @@ class UnstructureCompiler:
         if isinstance(obj, Mapping):
             return {k: self.value(x) for k, x in obj.items()}
         return obj
-
-    def _name(self, cls: type) -> str:
-        name = self.names.get(cls)
-        if name is None:
-            name = f"u{len(self.names)}_{cls.__name__}"
-            self.names[cls] = name
-            self.pending.append(cls)
-        return name
 
     def _compile(self, cls: type) -> None:
         plan = class_plan(cls)
@@ -155,7 +130,7 @@ class UnstructureCompiler:
             body = self._emit(inner, False, var, indent + 1)
             return [f"{pad}if {var} is not None:", *body] if body else []
         if isinstance(node, ModelNode):
-            return [f"{pad}{var} = {self._name(node.cls)}({var})"]
+            return [f"{pad}{var} = {self.model_name(node.cls)}({var})"]
         if isinstance(node, (ListNode, MapNode)):
             item = node.item if isinstance(node, ListNode) else node.value
             if _plain(item):
@@ -169,7 +144,7 @@ class UnstructureCompiler:
         models = node.models
         others = [m for m in node.members if not isinstance(m, ModelNode)]
         if len(models) == 1 and all(_plain(m) for m in others):
-            fn = self._name(models[0])
+            fn = self.model_name(models[0])
             return [
                 f"{pad}if type({var}) is {self._class_ref(models[0])}:",
                 f"{pad}    {var} = {fn}({var})",
@@ -178,13 +153,13 @@ class UnstructureCompiler:
 
     def _expression(self, node: Node, var: str) -> str:
         if isinstance(node, ModelNode):
-            return f"{self._name(node.cls)}({var})"
+            return f"{self.model_name(node.cls)}({var})"
         if isinstance(node, AnyNode):
             return f"CJ({var})"
         return f"value({var})"
 
     def _class_ref(self, cls: type) -> str:
-        ref = f"C_{self._name(cls)}"
+        ref = f"C_{self.model_name(cls)}"
         self.ns[ref] = cls
         return ref
 
