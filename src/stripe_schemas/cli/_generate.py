@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from collections.abc import Iterable
 from pathlib import Path
 
 DEFAULT_SPEC = "spec/stripe-identity.yaml"
@@ -50,6 +51,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.set_defaults(handler=run)
 
 
+def _report(problems: Iterable[object]) -> int:
+    """Print one line per spec problem and return the bad-input exit code."""
+    for problem in problems:
+        print(f"stripe-schemas: error: {problem}", file=sys.stderr)
+    return 2
+
+
 def run(args: argparse.Namespace) -> int:
     try:
         from stripe_codegen import SpecError
@@ -72,9 +80,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         result = generate(args.spec, roots, package=args.package)
     except SpecError as exc:
-        for problem in exc.problems:
-            print(f"stripe-schemas: error: {problem}", file=sys.stderr)
-        return 2
+        return _report(exc.problems)
     out = Path(args.out)
     if args.check:
         diff = stale_files(result, out)
@@ -90,9 +96,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         changed = write(result, out)
     except SpecError as exc:
-        for problem in exc.problems:
-            print(f"stripe-schemas: error: {problem}", file=sys.stderr)
-        return 2
+        return _report(exc.problems)
     except OSError as exc:
         print(f"stripe-schemas: error: cannot write to {out}: {exc.strerror}", file=sys.stderr)
         return 2
