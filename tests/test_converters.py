@@ -30,8 +30,8 @@ from stripe_schemas import (
     structure,
     unstructure,
 )
-from stripe_schemas import _json as json_backend
 from stripe_schemas.converters import Mode
+from stripe_schemas.io import _json as json_backend
 
 
 def problems(payload: Any, cls: Any, mode: Mode = "strict") -> set[tuple[str, str]]:

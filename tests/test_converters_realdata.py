@@ -10,8 +10,8 @@ import pytest
 
 from stripe_models.identity import VerificationReport, VerificationSession
 from stripe_schemas import Issue, PayloadError, dumps, extras, structure, unstructure
-from stripe_schemas._convert_plan import class_plan
 from stripe_schemas.converters import _entry_for
+from stripe_schemas.converters._plan import class_plan
 
 pytestmark = pytest.mark.realdata
 

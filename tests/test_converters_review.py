@@ -33,10 +33,10 @@ from stripe_schemas import (
     structure,
     unstructure,
 )
-from stripe_schemas import _json as json_backend
-from stripe_schemas._convert_plan import NO_EXTRA
-from stripe_schemas._structure import FAST_ERRORS
 from stripe_schemas.converters import Mode, _entry_for
+from stripe_schemas.converters._fast import FAST_ERRORS
+from stripe_schemas.converters._plan import NO_EXTRA
+from stripe_schemas.io import _json as json_backend
 
 MODES: list[Mode] = ["strict", "lenient"]
 

@@ -10,8 +10,8 @@ import pytest
 
 from bench.payloads import EXPANDED, REPORT, REQUIRES_INPUT, VERIFIED, invalid_payload
 from stripe_schemas import Issue
+from stripe_schemas.io._records import MAX_DEPTH
 from stripe_schemas.validation import Report, Validator, validate
-from stripe_schemas.validation._input import MAX_DEPTH
 
 from conftest import ROOT
 

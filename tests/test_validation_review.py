@@ -12,10 +12,10 @@ from test_lifecycle import event, snapshot
 
 from bench.payloads import VERIFIED
 from stripe_schemas import Issue
-from stripe_schemas._issues import describe_value, digit_count, printable
 from stripe_schemas.cli import main
+from stripe_schemas.io._records import NOTHING, iter_records
+from stripe_schemas.issues import describe_value, digit_count, printable
 from stripe_schemas.validation import SchemaDocumentError, Validator, validate, validate_history
-from stripe_schemas.validation._input import NOTHING, iter_records
 
 ERROR = {"code": "document_unverified_other", "reason": None}
 

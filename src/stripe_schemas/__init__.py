@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from ._issues import Issue, PayloadError, Severity
 from ._meta import FieldInfo, field_info, meta, spec_fields
 from ._types import Expandable, expandable_id, is_expanded
 from ._unset import UNSET, UnsetType
@@ -16,6 +15,7 @@ from .converters import (
     structure,
     unstructure,
 )
+from .issues import Issue, PayloadError, Severity
 
 __all__ = [
     "UNSET",

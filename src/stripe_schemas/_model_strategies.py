@@ -11,7 +11,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from ._convert_plan import (
+from .converters._plan import (
     AnyNode,
     EnumNode,
     ListNode,

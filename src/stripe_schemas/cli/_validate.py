@@ -22,7 +22,7 @@ from typing import Any, TextIO
 
 import attrs
 
-from .._issues import INPUT_LIMIT, Issue, printable
+from ..issues import INPUT_LIMIT, Issue, printable
 
 SUFFIXES = (".json", ".jsonl", ".ndjson")
 LINE_SUFFIXES = (".jsonl", ".ndjson")
@@ -190,8 +190,8 @@ def _check_file(
     totals: _Totals,
     out: _Output,
 ) -> None:
+    from ..io._records import NOTHING, iter_records, merge
     from ..validation import Report, SchemaDocumentError
-    from ..validation._input import NOTHING, iter_records, merge
 
     name = "<stdin>" if source == "-" else source
     for record in iter_records(data, lines=lines or (source == "-" and _looks_like_lines(data))):

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from .._issues import (
+from ..issues import (
     INVALID_FORMAT,
     MAX_LENGTH,
     MISSING_REQUIRED,

@@ -36,7 +36,7 @@ from typing import Any, Literal
 
 import attrs
 
-from .._issues import UNKNOWN_ENUM_VALUE, WRONG_OBJECT_TAG, Issue, Severity
+from ..issues import UNKNOWN_ENUM_VALUE, WRONG_OBJECT_TAG, Issue, Severity
 from ._classify import describe
 from ._report import Mode
 

@@ -23,8 +23,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from .._issues import TYPE_MISMATCH, Issue
-from . import _input
+from ..io import _records as _input
+from ..issues import TYPE_MISMATCH, Issue
 from ._classify import describe
 from ._invariants import SESSION, Rule
 from ._report import MODES, Mode, Report

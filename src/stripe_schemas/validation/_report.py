@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 import attrs
 
-from .._issues import Issue
+from ..issues import Issue
 
 Mode = Literal["strict", "lenient"]
 MODES: tuple[Mode, ...] = ("strict", "lenient")

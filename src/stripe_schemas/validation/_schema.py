@@ -30,7 +30,7 @@ from typing import Any
 
 import attrs
 
-from .._issues import type_name
+from ..issues import type_name
 
 Tokens = tuple[str | int, ...]
 

@@ -6,14 +6,14 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from .._issues import (
+from ..io import _records as _input
+from ..issues import (
     INPUT_LIMIT,
     TYPE_MISMATCH,
     UNKNOWN_MODEL,
     WRONG_OBJECT_TAG,
     Issue,
 )
-from . import _input
 from ._classify import classify, describe
 from ._clean import RESIDUAL_FIELD, RESIDUALS, clean_schema
 from ._invariants import Checker, checker_for, to_issues

@@ -16,7 +16,7 @@ from typing import Any, Final
 
 import attrs
 
-from .._issues import join_pointer
+from ..issues import join_pointer
 
 MAX_DEPTH: Final = 64
 

@@ -24,7 +24,7 @@ from typing import Any, Final
 
 import attrs
 
-from .._issues import DUPLICATE_KEY, INPUT_LIMIT, INVALID_JSON, Issue
+from ..issues import DUPLICATE_KEY, INPUT_LIMIT, INVALID_JSON, Issue
 from ._locate import (
     MAX_DEPTH,
     WS,

@@ -25,7 +25,7 @@ import re
 import sys
 from typing import Any
 
-from ._issues import INPUT_LIMIT, INVALID_JSON, Issue, PayloadError
+from ..issues import INPUT_LIMIT, INVALID_JSON, Issue, PayloadError
 
 _orjson: Any
 try:  # orjson is the optional ``json`` extra

@@ -13,7 +13,23 @@ from collections.abc import Callable
 from contextvars import ContextVar
 from typing import Any
 
-from ._convert_plan import (
+from .._unset import UNSET
+from ..issues import (
+    INPUT_LIMIT,
+    MISSING_REQUIRED,
+    NO_UNION_BRANCH,
+    NULL_NOT_ALLOWED,
+    TYPE_MISMATCH,
+    UNKNOWN_ENUM_VALUE,
+    UNKNOWN_FIELD,
+    WRONG_OBJECT_TAG,
+    Issue,
+    Severity,
+    describe_value,
+    pointer,
+)
+from ._fast import FAST_ERRORS, fast_compiler
+from ._plan import (
     NO_EXTRA,
     AnyNode,
     ClassPlan,
@@ -32,22 +48,6 @@ from ._convert_plan import (
     describe_node,
     dict_dispatch,
 )
-from ._issues import (
-    INPUT_LIMIT,
-    MISSING_REQUIRED,
-    NO_UNION_BRANCH,
-    NULL_NOT_ALLOWED,
-    TYPE_MISMATCH,
-    UNKNOWN_ENUM_VALUE,
-    UNKNOWN_FIELD,
-    WRONG_OBJECT_TAG,
-    Issue,
-    Severity,
-    describe_value,
-    pointer,
-)
-from ._structure import FAST_ERRORS, fast_compiler
-from ._unset import UNSET
 
 #: Where :func:`structure` puts notices (``None``: nobody asked for them).
 NOTICE_SINK: ContextVar[list[Issue] | None] = ContextVar("stripe_schemas_notices", default=None)

@@ -46,8 +46,11 @@ from typing import Any, TypeVar, overload
 
 import cattrs
 
-from . import _json
-from ._convert_plan import (
+from ..io import _json
+from ..issues import Issue, PayloadError
+from ._detail import BAD, NOTICE_SINK, Walk
+from ._fast import FAST_ERRORS, fast_compiler
+from ._plan import (
     MODES,
     AnyNode,
     ListNode,
@@ -63,9 +66,6 @@ from ._convert_plan import (
     type_node,
     unsupported,
 )
-from ._issues import Issue, PayloadError
-from ._structure import FAST_ERRORS, fast_compiler
-from ._structure_detail import BAD, NOTICE_SINK, Walk
 from ._unstructure import UNSTRUCTURE
 
 __all__ = [

@@ -16,8 +16,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from .._unset import UNSET
 from ._compile_cache import CompileCache
-from ._convert_plan import (
+from ._plan import (
     NO_EXTRA,
     AnyNode,
     ClassPlan,
@@ -36,7 +37,6 @@ from ._convert_plan import (
     copy_json,
     dict_dispatch,
 )
-from ._unset import UNSET
 
 
 class FastFail(Exception):

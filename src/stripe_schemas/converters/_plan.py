@@ -16,8 +16,8 @@ from typing import Any, Literal, TypeAlias, Union
 
 import attrs
 
-from ._meta import field_info
-from ._unset import UnsetType
+from .._meta import field_info
+from .._unset import UnsetType
 
 Mode = Literal["strict", "lenient"]
 MODES: tuple[Mode, ...] = ("strict", "lenient")

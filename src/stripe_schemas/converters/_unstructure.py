@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from .._unset import UNSET
 from ._compile_cache import CompileCache
-from ._convert_plan import (
+from ._plan import (
     NO_EXTRA,
     AnyNode,
     EnumNode,
@@ -27,7 +28,6 @@ from ._convert_plan import (
     copy_json,
     is_model,
 )
-from ._unset import UNSET
 
 
 def merge_extras(fields: dict[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:

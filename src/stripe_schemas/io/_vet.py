@@ -14,7 +14,7 @@ from typing import Any
 
 import attrs
 
-from .._issues import INPUT_LIMIT, INVALID_JSON, Issue, digit_count, join_pointer
+from ..issues import INPUT_LIMIT, INVALID_JSON, Issue, digit_count, join_pointer
 from ._locate import MAX_DEPTH, LongNumber, int_limit, long_message
 
 _SCALARS = (str, int, bool, type(None))

@@ -1,0 +1,1 @@
+"""Input: the one JSON front end and the record reader shared by loads, validate and the CLI."""
