@@ -32,6 +32,8 @@ ALL_SPEC_NAMES = [
 ]
 BUNDLED = REPO / "spec" / "stripe-identity.yaml"
 ROOT = "identity.verification_session"
+#: The roots the bundled slice was cut with: the session and the event envelope.
+ROOTS = [ROOT, "event"]
 PREFIX = "/v1/identity/verification_sessions"
 PROSE_KEYS = ("description", "summary")
 CLOSURE = frozenset(
@@ -61,6 +63,7 @@ CLOSURE = frozenset(
         "verification_session_redaction",
     }
 )
+EVENT_CLOSURE = frozenset({"event", "notification_event_data", "notification_event_request"})
 OPERATION_IDS = {
     "GetIdentityVerificationSessions",
     "PostIdentityVerificationSessions",
@@ -125,10 +128,10 @@ def _operations(paths: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any
                 yield path, method, operation
 
 
-def _slice_identity(spec: LoadedSpec) -> dict[str, Any]:
+def _slice_identity(spec: LoadedSpec, roots: list[str] = ROOTS) -> dict[str, Any]:
     return slice_spec(
         spec.document,
-        [ROOT],
+        roots,
         path_prefixes=[PREFIX],
         source=spec.source,
         upstream_sha256=spec.sha256,
@@ -290,8 +293,8 @@ def test_bundled_operations_equal_upstream_minus_prose(
 def test_bundled_schema_set_is_the_closure_of_root_and_operations(
     pinned: LoadedSpec, bundled: dict[str, Any]
 ) -> None:
-    """The bundled schemas are exactly the ref closure of the root plus the kept operations."""
-    seeds = {f"#/components/schemas/{ROOT}"} | _refs(bundled["paths"])
+    """The bundled schemas are exactly the ref closure of the roots plus the kept operations."""
+    seeds = {f"#/components/schemas/{root}" for root in ROOTS} | _refs(bundled["paths"])
     assert set(bundled["components"]["schemas"]) == _ref_closure(pinned.schemas, seeds)
 
 
@@ -304,7 +307,7 @@ def test_bundled_file_is_what_slice_produces(pinned: LoadedSpec, bundled_text: s
 @pytest.mark.realdata
 def test_no_upstream_prose_text_in_bundled_file(pinned: LoadedSpec, bundled_text: str) -> None:
     """No description/summary string of the sliced upstream parts appears in the bundled file."""
-    parts = [pinned.schemas[name] for name in CLOSURE]
+    parts = [pinned.schemas[name] for name in CLOSURE | EVENT_CLOSURE]
     parts += [pinned.document["paths"][p] for p in pinned.document["paths"] if p.startswith(PREFIX)]
     parts.append(pinned.document["components"].get("securitySchemes"))
     prose = {
@@ -318,8 +321,8 @@ def test_no_upstream_prose_text_in_bundled_file(pinned: LoadedSpec, bundled_text
 
 
 def test_bundled_contains_the_closure_schemas(bundled: dict[str, Any]) -> None:
-    """The bundled spec has exactly the 23 closure schemas of identity.verification_session."""
-    assert set(bundled["components"]["schemas"]) == CLOSURE
+    """The bundled spec has exactly the 23 identity closure schemas and the 3 of the event envelope."""
+    assert set(bundled["components"]["schemas"]) == CLOSURE | EVENT_CLOSURE
 
 
 def test_bundled_keeps_the_session_operations(bundled: dict[str, Any]) -> None:
@@ -339,9 +342,9 @@ def test_bundled_records_its_origin(bundled: dict[str, Any], bundled_text: str) 
     """The bundled info names the slice, the API version, the roots and the upstream digest."""
     info = bundled["info"]
     record = info["x-sliced-from"]
-    assert info["title"] == "Stripe API (Identity slice)"
+    assert info["title"] == "Stripe API (Identity, Event slice)"
     assert info["version"] == "2023-08-16"
-    assert record["roots"] == [ROOT]
+    assert record["roots"] == ROOTS
     assert record["path_prefixes"] == [PREFIX]
     assert len(record["upstream_sha256"]) == 64
     assert bundled_text.startswith("# Sliced by `stripe-schemas spec slice`")
@@ -362,7 +365,7 @@ def test_slicing_is_deterministic(pinned: LoadedSpec) -> None:
         "schemas": dict(reversed(list(pinned.schemas.items()))),
     }
     reordered = slice_spec(
-        shuffled, [ROOT], path_prefixes=[PREFIX], source="x", upstream_sha256=pinned.sha256
+        shuffled, ROOTS, path_prefixes=[PREFIX], source="x", upstream_sha256=pinned.sha256
     )
     assert dump_yaml(reordered) == first
 
@@ -371,7 +374,7 @@ def test_slicing_is_deterministic(pinned: LoadedSpec) -> None:
 def test_derived_paths_match_the_prefix(pinned: LoadedSpec) -> None:
     """Without --path-prefix the operations returning the root are exactly the prefix ones."""
     derived = slice_spec(pinned.document, [ROOT], upstream_sha256=pinned.sha256)
-    explicit = _slice_identity(pinned)
+    explicit = _slice_identity(pinned, [ROOT])
     assert derived["paths"] == explicit["paths"]
     assert derived["components"] == explicit["components"]
 
@@ -530,3 +533,16 @@ def test_cli_slice_then_check(tmp_path: Path) -> None:
     check = _run_cli("spec", "check", str(out), "--against", str(upstream))
     assert check.returncode == 1
     assert "/components/schemas/part/enum" in check.stdout
+
+
+def test_a_root_no_operation_returns_is_kept() -> None:
+    """A root that no kept operation refers to is still in the slice, with its closure."""
+    document = _tiny_document()
+    schemas = document["components"]["schemas"]
+    schemas["standalone"] = {
+        "type": "object",
+        "properties": {"w": {"$ref": "#/components/schemas/leaf"}},
+    }
+    schemas["leaf"] = {"type": "object", "properties": {"x": {"type": "string"}}}
+    sliced = slice_spec(document, ["thing", "standalone"], source="x")
+    assert {"standalone", "leaf"} <= set(sliced["components"]["schemas"])

@@ -197,6 +197,10 @@ def _components_closure(
 ) -> dict[str, Any]:
     """Every component reachable from the seeds, as ``{section: {name: object}}``, sorted."""
     found: dict[tuple[str, str], Any] = {}
+    for pointer, node in seeds:  # a root is kept even when no kept operation refers to it
+        tokens = [_unescape_token(t) for t in pointer.split("/")[1:]]
+        if len(tokens) == 3 and tokens[0] == "components":
+            found[(tokens[1], tokens[2])] = node
     todo = list(seeds)
     while todo:
         pointer, node = todo.pop()

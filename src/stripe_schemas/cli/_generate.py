@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 DEFAULT_SPEC = "spec/stripe-identity.yaml"
-DEFAULT_ROOTS = ("identity.verification_session",)
+DEFAULT_ROOTS = ("identity.verification_session", "event")
 DEFAULT_OUT = "generated"
 
 
