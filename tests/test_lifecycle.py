@@ -167,3 +167,17 @@ def test_each_snapshot_is_validated_unless_asked_not_to() -> None:
     ]
     assert codes(history, check_payloads=False) == []
     assert codes(["{not json", snapshot("processing")]) == [("/0", "invalid_json", "error")]
+
+
+def test_event_status_issues_is_the_rule_for_one_event() -> None:
+    """event_status_issues flags a session event whose type disagrees with its object, only that."""
+    from stripe_schemas.validation._lifecycle import event_status_issues
+
+    session = {"object": "identity.verification_session", "status": "processing"}
+    good = {"object": "event", "type": "identity.verification_session.processing"}
+    bad = {"object": "event", "type": "identity.verification_session.verified"}
+    assert event_status_issues({**good, "data": {"object": session}}) == []
+    found = event_status_issues({**bad, "data": {"object": session}}, "/7")
+    assert [(i.path, i.code) for i in found] == [("/7/data/object/status", "event_status_mismatch")]
+    other = {"object": "event", "type": "customer.created", "data": {"object": session}}
+    assert event_status_issues(other) == []

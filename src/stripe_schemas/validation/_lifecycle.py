@@ -155,13 +155,8 @@ def _session_of(item: Any, base: str, issues: list[Issue]) -> tuple[dict[str, An
         return None, base
     if item.get("object") != "event":
         return item, base
-    kind = item.get("type")
-    suffix = (
-        kind[len(EVENT_PREFIX) :]
-        if isinstance(kind, str) and kind.startswith(EVENT_PREFIX)
-        else None
-    )
-    if suffix not in EVENT_STATUS:
+    if _event_suffix(item) is None:
+        kind = item.get("type")
         shown = repr(kind[:80]) if isinstance(kind, str) else "no type"
         message = f"event {shown} is not a verification session event"
         issues.append(Issue(base + "/type", INVALID_EVENT, "error", message))
@@ -172,17 +167,43 @@ def _session_of(item: Any, base: str, issues: list[Issue]) -> tuple[dict[str, An
     if not isinstance(session, dict):
         issues.append(Issue(where, INVALID_EVENT, "error", "the event carries no session object"))
         return None, base
+    issues.extend(event_status_issues(item, base))
+    return session, where
+
+
+def _event_suffix(event: Mapping[str, Any]) -> str | None:
+    """``verified`` for an ``identity.verification_session.verified`` event; else None."""
+    kind = event.get("type")
+    if not isinstance(kind, str) or not kind.startswith(EVENT_PREFIX):
+        return None
+    suffix = kind[len(EVENT_PREFIX) :]
+    return suffix if suffix in EVENT_STATUS else None
+
+
+def event_status_issues(event: Mapping[str, Any], base: str = "") -> list[Issue]:
+    """The issues of a session event whose ``type`` disagrees with its ``data.object``.
+
+    Empty for events that are not ``identity.verification_session.*`` events and for
+    events without a session object (``base`` is the event's own pointer).
+    """
+    suffix = _event_suffix(event)
+    data = event.get("data")
+    session = data.get("object") if isinstance(data, Mapping) else None
+    if suffix is None or not isinstance(session, Mapping):
+        return []
+    kind = event.get("type")
+    where = base + "/data/object"
     expected = EVENT_STATUS[suffix]
     redacted = session.get("redaction") is not None
     if expected is None:
         if not redacted:
             message = f"a {kind} event's session has no redaction"
-            issues.append(Issue(where + "/redaction", EVENT_STATUS_MISMATCH, "error", message))
+            return [Issue(where + "/redaction", EVENT_STATUS_MISMATCH, "error", message)]
     elif session.get("status") != expected and not (expected == "canceled" and redacted):
         also = " or a redaction" if expected == "canceled" else ""
         message = f"a {kind} event's session should have status {expected!r}{also}"
-        issues.append(Issue(where + "/status", EVENT_STATUS_MISMATCH, "error", message))
-    return session, where
+        return [Issue(where + "/status", EVENT_STATUS_MISMATCH, "error", message)]
+    return []
 
 
 def _check_move(
