@@ -1,10 +1,15 @@
-"""`stripe-schemas validate`: files, directories, arrays, JSON Lines, lines, formats, exit codes."""
+"""`stripe-schemas validate`: inputs of every shape, accounting, formats, exit codes, pipes."""
 
 from __future__ import annotations
 
+import bz2
 import copy
+import gzip
 import io
 import json
+import lzma
+import os
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -15,6 +20,8 @@ from bench.payloads import REPORT, VERIFIED
 from stripe_schemas.cli import main
 
 from conftest import ROOT
+
+SESSION = "identity.verification_session"
 
 
 def run(capsys: Any, *args: str) -> tuple[int, str, str]:
@@ -29,12 +36,23 @@ def broken(**changes: Any) -> dict[str, Any]:
     return payload
 
 
+def summary(
+    records: int, valid: int, invalid: int, unreadable: int, errors: int, warnings: int = 0
+) -> str:
+    return (
+        f"{records} records: {valid} valid, {invalid} invalid, {unreadable} unreadable "
+        f"({errors} errors, {warnings} warnings, 0 notices)"
+    )
+
+
 def test_bundled_examples_pass(capsys: Any) -> None:
-    """`validate spec/examples/` exits 0 and says every object is valid."""
+    """`validate spec/examples/` exits 0; one summary line per file and the total."""
     code, out, err = run(capsys, str(ROOT / "spec" / "examples"))
-    count = len(list((ROOT / "spec" / "examples").glob("*.json")))
+    files = sorted((ROOT / "spec" / "examples").glob("*.json"))
     assert code == 0, out + err
-    assert out.strip() == f"{count} objects, {count} valid, 0 errors, 0 warnings, 0 notices"
+    lines = out.splitlines()
+    assert lines[:-1] == [f"{path}: {summary(1, 1, 0, 0, 0)}" for path in files]
+    assert lines[-1] == f"total: {summary(len(files), len(files), 0, 0, 0)}"
 
 
 def test_issue_lines_name_file_line_and_pointer(tmp_path: Path, capsys: Any) -> None:
@@ -45,10 +63,10 @@ def test_issue_lines_name_file_line_and_pointer(tmp_path: Path, capsys: Any) -> 
     lines = path.read_text().splitlines()
     expected = 1 + next(n for n, text in enumerate(lines) if '"livemode"' in text)
     assert code == 1
-    assert out.splitlines()[0] == (
-        f"{path}:{expected}: /livemode: error[type_mismatch] expected boolean, got a string of 2 characters"
-    )
-    assert out.splitlines()[-1] == "1 objects, 0 valid, 1 errors, 0 warnings, 0 notices"
+    assert out.splitlines() == [
+        f"{path}:{expected}: /livemode: error[type_mismatch] expected boolean, got a string of 2 characters",
+        summary(1, 0, 1, 0, 1),
+    ]
 
 
 def test_missing_field_points_at_its_object(tmp_path: Path, capsys: Any) -> None:
@@ -62,31 +80,40 @@ def test_missing_field_points_at_its_object(tmp_path: Path, capsys: Any) -> None
     document_line = 1 + max(n for n, text in enumerate(lines) if '"document": {' in text)
     assert code == 1
     assert f"{path}:{document_line}: /document/status: error[missing_required]" in out
-    assert "2 objects, 1 valid, 1 errors" in out
+    assert out.splitlines()[-1] == summary(2, 1, 1, 0, 1)
 
 
 def test_json_lines_keep_going_after_a_bad_line(tmp_path: Path, capsys: Any) -> None:
-    """In JSON Lines each record has its own line; a bad line is reported and the rest checked."""
+    """In JSON Lines each record has its own line; a bad line is one unreadable record."""
     path = tmp_path / "many.jsonl"
     records = [json.dumps(VERIFIED), "{oops", "", json.dumps(broken(status="done")), "[1]"]
     path.write_text("\n".join(records) + "\n")
     code, out, _ = run(capsys, str(path))
     assert code == 1
     assert f"{path}:2: /: error[invalid_json]" in out
-    assert f"{path}:4: /status: error[unknown_enum_value]" in out
+    assert f"{path}:4: /status: error[unknown_enum_value] 'done' is not one of" in out
     assert f"{path}:5: /: error[type_mismatch]" in out
-    assert out.splitlines()[-1].startswith("4 objects, 1 valid, 3 errors")
+    # the 'done' session also holds verified outputs: an unverified_outputs warning
+    assert out.splitlines()[-1] == summary(4, 1, 2, 1, 3, warnings=1)
 
 
-def test_directories_are_searched_for_json_files_only(tmp_path: Path, capsys: Any) -> None:
-    """Directories recurse into *.json, *.jsonl and *.ndjson, ignoring other files."""
+def test_directories_are_searched_for_payload_files_and_say_what_they_skip(
+    tmp_path: Path, capsys: Any
+) -> None:
+    """Directories recurse into *.json, *.jsonl, *.ndjson and compressed ones; other files are
+    counted as skipped on standard error and in the summary, never silently."""
     (tmp_path / "sub").mkdir()
     (tmp_path / "a.json").write_text(json.dumps(VERIFIED))
     (tmp_path / "sub" / "b.ndjson").write_text(json.dumps(REPORT) + "\n" + json.dumps(REPORT))
+    (tmp_path / "sub" / "c.jsonl.gz").write_bytes(gzip.compress(json.dumps(REPORT).encode()))
     (tmp_path / "notes.txt").write_text("not json")
-    code, out, _ = run(capsys, str(tmp_path))
-    assert code == 0
-    assert out.strip() == "3 objects, 3 valid, 0 errors, 0 warnings, 0 notices"
+    code, out, err = run(capsys, str(tmp_path))
+    assert code == 0, out + err
+    assert out.splitlines()[-1] == f"total: {summary(4, 4, 0, 0, 0)}; 1 file(s) skipped by name"
+    assert err.strip() == (
+        f"stripe-schemas validate: {tmp_path}: skipped 1 file(s) whose names are not "
+        ".json, .jsonl or .ndjson (or those compressed)"
+    )
 
 
 def test_mode_and_model_options(tmp_path: Path, capsys: Any) -> None:
@@ -101,29 +128,65 @@ def test_mode_and_model_options(tmp_path: Path, capsys: Any) -> None:
 
 
 def test_json_format_is_one_document(tmp_path: Path, capsys: Any) -> None:
-    """--format json prints one JSON document: results with issues and lines, then a summary."""
+    """--format json prints one JSON document: results with issues and lines, files, summary."""
     path = tmp_path / "x.json"
     path.write_text(json.dumps([VERIFIED, broken(created="soon")], indent=1))
     code, out, _ = run(capsys, "--format", "json", str(path))
     data = json.loads(out)
     assert code == 1
+    counts = {"records": 2, "valid": 1, "invalid": 1, "unreadable": 0, "errors": 1}
     assert data["summary"] == {
-        "objects": 2,
-        "valid": 1,
-        "errors": 1,
+        **counts,
         "warnings": 0,
         "notices": 0,
-        "unreadable": 0,
+        "unchecked": 0,
+        "stopped": 0,
+        "files": 1,
+        "unreadable_paths": 0,
+        "skipped_files": 0,
     }
+    assert [f["file"] for f in data["files"]] == [str(path)]
     [result] = data["results"]
-    assert result["ok"] is False and result["model"] == "identity.verification_session"
+    assert result["ok"] is False and result["model"] == SESSION
+    assert result["status"] == "invalid"
     assert result["issues"][0]["path"] == "/created"
     assert result["issues"][0]["line"] > result["line"]
     empty = tmp_path / "empty"
     empty.mkdir()
     code, out, err = run(capsys, "--format", "json", str(empty))
     assert code == 2 and json.loads(out)["results"] == []
-    assert err.strip() == f"stripe-schemas validate: no payload files found under {empty}"
+    assert "no .json, .jsonl or .ndjson files" in err
+
+
+def test_ndjson_format_streams_one_issue_per_line(tmp_path: Path, capsys: Any) -> None:
+    """--format ndjson: one JSON object per issue, one per file, then the summary."""
+    path = tmp_path / "x.jsonl"
+    path.write_text(json.dumps(broken(created="soon", livemode=1)) + "\n{x\n")
+    code, out, _ = run(capsys, "--format", "ndjson", str(path))
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert code == 1
+    assert [(r["kind"], r.get("path"), r.get("code")) for r in rows] == [
+        ("issue", "/created", "type_mismatch"),
+        ("issue", "/livemode", "type_mismatch"),
+        ("issue", "", "invalid_json"),
+        ("file", None, None),
+        ("summary", None, None),
+    ]
+    assert rows[2]["status"] == "unreadable" and rows[2]["line"] == 2
+    assert rows[-1]["records"] == 2 and rows[-1]["unreadable"] == 1
+
+
+def test_every_json_output_is_strict_json_without_lone_surrogates(
+    tmp_path: Path, capsys: Any
+) -> None:
+    """A key that is not UTF-8 in the input never puts a lone surrogate in JSON output."""
+    path = tmp_path / "weird.json"
+    path.write_bytes(b'{"object": "identity.verification_session", "k\\ud800": 1}')
+    for fmt in ("json", "ndjson"):
+        _, out, _ = run(capsys, "--format", fmt, str(path))
+        out.encode("utf-8")  # a lone surrogate would raise here
+        for line in out.splitlines() if fmt == "ndjson" else [out]:
+            json.loads(line)
 
 
 def test_bad_usage_and_unreadable_paths_exit_2(tmp_path: Path, capsys: Any) -> None:
@@ -133,65 +196,190 @@ def test_bad_usage_and_unreadable_paths_exit_2(tmp_path: Path, capsys: Any) -> N
     code, out, err = run(capsys, str(tmp_path / "missing.json"), str(good))
     assert code == 2
     assert "missing.json: no such file or directory" in err
-    assert "1 objects, 1 valid" in out
+    assert out.splitlines()[-1] == f"{summary(1, 1, 0, 0, 0)}; 1 path(s) could not be read"
     code, _, err = run(capsys, "--model", "nope", str(good))
-    assert code == 2 and err.strip() == "stripe-schemas validate: unknown model 'nope'"
+    assert code == 2 and "unknown model 'nope'" in err
     code, _, err = run(capsys, "--schema", str(tmp_path / "none.json"), str(good))
     assert code == 2 and "cannot load the schema" in err
+    code, _, err = run(capsys, "--scheduler", "tcp://127.0.0.1:1", str(good))
+    assert code == 2 and "--scheduler needs --engine dask" in err
     assert "Traceback" not in err
-    with pytest.raises(SystemExit) as exc:
-        main(["validate", "--mode", "sloppy", str(good)])
-    assert exc.value.code == 2
+    for bad in (["--mode", "sloppy"], ["--jobs", "0"], ["--max-record-size", "lots"]):
+        with pytest.raises(SystemExit) as exc:
+            main(["validate", *bad, str(good)])
+        assert exc.value.code == 2
 
 
 def test_stdin_is_read_with_a_dash(capsys: Any, monkeypatch: Any) -> None:
-    """`-` reads JSON or JSON Lines from standard input."""
+    """`-` reads standard input, any shape (here JSON Lines, gzip-compressed)."""
     data = (json.dumps(VERIFIED) + "\n" + json.dumps(broken(livemode=0)) + "\n").encode()
-    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data)))
-    code, out, _ = run(capsys, "-")
+    for raw in (data, gzip.compress(data)):
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(raw)))
+        code, out, _ = run(capsys, "-")
+        assert code == 1
+        assert "<stdin>:2: /livemode: error[type_mismatch]" in out
+        assert out.splitlines()[-1] == summary(2, 1, 1, 0, 1)
+
+
+@pytest.mark.parametrize(
+    ("name", "compress"),
+    [("d.json.gz", gzip.compress), ("d.json.bz2", bz2.compress), ("d.json.xz", lzma.compress)],
+)
+def test_compressed_files_by_magic_bytes(
+    tmp_path: Path, capsys: Any, name: str, compress: Any
+) -> None:
+    """gzip, bzip2 and xz are read as streams, whatever the file is called."""
+    text = "\n".join(json.dumps(p) for p in (VERIFIED, broken(livemode=1), REPORT)) + "\n"
+    for path in (tmp_path / name, tmp_path / "no-suffix.json"):
+        path.write_bytes(compress(text.encode()))
+        code, out, _ = run(capsys, str(path))
+        assert code == 1
+        assert f"{path}:2: /livemode: error[type_mismatch]" in out
+        assert out.splitlines()[-1] == summary(3, 2, 1, 0, 1)
+
+
+def test_truncated_gzip_is_reported_and_counted(tmp_path: Path, capsys: Any) -> None:
+    """A gzip file cut short: the records before the cut count, the cut one is unreadable, and
+    one line says the data ended early."""
+    text = "".join(json.dumps(VERIFIED) + "\n" for _ in range(200)).encode()
+    packed = gzip.compress(text)
+    path = tmp_path / "cut.jsonl.gz"
+    path.write_bytes(packed[: len(packed) // 2])
+    code, out, err = run(capsys, str(path))
+    assert code == 1 and "Traceback" not in err
+    assert f"{path}: error: the gzip data ends early" in out
+    last = out.splitlines()[-1]
+    records = int(last.split(" ")[0])
+    assert 0 < records < 200
+    assert last.startswith(f"{records} records: {records - 1} valid, 0 invalid, 1 unreadable")
+    assert "stopped early in 1 input(s)" in last
+
+
+def test_list_objects_and_events_are_checked_inside(tmp_path: Path, capsys: Any) -> None:
+    """A list object's elements and an event's object are validated, pointers from the root."""
+    page = {
+        "object": "list",
+        "data": [VERIFIED, broken(status="weird")],
+        "has_more": False,
+        "url": "/v1/identity/verification_sessions",
+    }
+    event = {
+        "id": "evt_1",
+        "object": "event",
+        "api_version": "2023-08-16",
+        "created": 1700000000,
+        "livemode": False,
+        "pending_webhooks": 0,
+        "request": None,
+        "type": "identity.verification_session.verified",
+        "data": {"object": broken(livemode="no")},
+    }
+    path = tmp_path / "mixed.jsonl"
+    path.write_text(json.dumps(page) + "\n" + json.dumps(event) + "\n")
+    code, out, _ = run(capsys, str(path))
     assert code == 1
-    assert "<stdin>:2: /livemode: error[type_mismatch]" in out
+    assert f"{path}:1: /data/1/status: error[unknown_enum_value]" in out
+    assert f"{path}:2: /data/object/livemode: error[type_mismatch]" in out
+    # the 'weird' session also holds verified outputs: an unverified_outputs warning
+    assert out.splitlines()[-1] == summary(2, 0, 2, 0, 2, warnings=1)
 
 
-def test_bad_input_kinds_in_files(tmp_path: Path, capsys: Any) -> None:
-    """Invalid UTF-8, NaN, duplicate keys and deep junk in files are reported, not raised."""
-    (tmp_path / "a.json").write_bytes(b"\xff\xfe\x00garbage")
-    (tmp_path / "b.json").write_text('{"object": "identity.verification_session", "x": NaN}')
-    (tmp_path / "c.json").write_text('{"id": "vs_1", "id": "vs_2"}')
-    (tmp_path / "d.json").write_text('{"metadata": ' + "[" * 50_000 + "]" * 50_000 + "}")
-    code, out, err = run(capsys, str(tmp_path))
-    assert code == 1, err
-    assert f"{tmp_path / 'a.json'}:1: /: error[invalid_json] not UTF-8 text" in out
-    assert f"{tmp_path / 'b.json'}:1: /x: error[invalid_json]" in out
-    assert f"{tmp_path / 'c.json'}:1: /id: error[duplicate_key]" in out
-    assert f"{tmp_path / 'd.json'}:1: /: error[input_limit]" in out
-    assert "4 objects, 0 valid" in out
-
-
-def test_cli_output_never_shows_secret_values(tmp_path: Path, capsys: Any) -> None:
-    """Secrets and personal data in invalid forms do not reach the CLI output (text or json)."""
+def test_values_that_identify_may_show_secrets_never(tmp_path: Path, capsys: Any) -> None:
+    """An unknown status or object tag is shown (truncated); secret and personal values never."""
     payload = copy.deepcopy(VERIFIED)
+    payload["status"] = "verifiedd-" + "x" * 100
     payload["client_secret"] = ["SECRET-VALUE-1"]
     payload["url"] = "SECRET-VALUE-2"
     payload["verified_outputs"]["id_number_type"] = "PERSONAL-VALUE-3"
     payload["verified_outputs"]["first_name"] = {"n": "PERSONAL-VALUE-4"}
     path = tmp_path / "leak.json"
     path.write_text(json.dumps(payload, indent=2))
-    for fmt in ("text", "json"):
+    for fmt in ("text", "json", "ndjson"):
         code, out, err = run(capsys, "--format", fmt, str(path))
         assert code == 1
+        assert "verifiedd-xxx" in out and "x" * 100 not in out
         for marker in ("SECRET-VALUE-1", "SECRET-VALUE-2", "PERSONAL-VALUE-3", "PERSONAL-VALUE-4"):
             assert marker not in out + err
 
 
-def test_json_file_holding_json_lines_and_a_broken_array(tmp_path: Path, capsys: Any) -> None:
-    """A .json file of JSON Lines is read line by line; a broken array reports where it broke."""
-    lines = tmp_path / "lines.json"
-    lines.write_text(json.dumps(VERIFIED) + "\n" + json.dumps(broken(livemode=2)) + "\n")
-    array = tmp_path / "array.json"
-    array.write_text("[\n" + json.dumps(VERIFIED) + ',\n{"id": ]\n')
-    code, out, _ = run(capsys, str(lines), str(array))
+def test_max_record_size_is_per_record(tmp_path: Path, capsys: Any) -> None:
+    """A record over --max-record-size is one unreadable record; the next ones are read."""
+    big = broken(metadata={"blob": "Q" * 5000})
+    path = tmp_path / "sizes.jsonl"
+    path.write_text("\n".join(json.dumps(p) for p in (VERIFIED, big, VERIFIED)) + "\n")
+    code, out, _ = run(capsys, "--max-record-size", "2k", str(path))
     assert code == 1
-    assert f"{lines}:2: /livemode: error[type_mismatch]" in out
-    assert f"{array}:3: /: error[invalid_json]" in out
-    assert out.splitlines()[-1].startswith("4 objects, 2 valid, 2 errors")
+    assert f"{path}:2: /: error[input_limit]" in out
+    assert out.splitlines()[-1] == summary(3, 2, 0, 1, 1)
+    assert run(capsys, "--max-record-size", "1MiB", str(path))[0] == 1  # 5000 > maxLength 500
+
+
+def test_version_and_exit_codes_in_help(capsys: Any) -> None:
+    """--version prints the installed version; --help lists the exit codes."""
+    with pytest.raises(SystemExit) as exc:
+        main(["--version"])
+    assert exc.value.code == 0
+    assert capsys.readouterr().out.startswith("stripe-schemas 0.")
+    with pytest.raises(SystemExit):
+        main(["validate", "--help"])
+    out = capsys.readouterr().out
+    for code in ("0 ", "1 ", "2 ", "130", "141"):
+        assert f"\n  {code}" in out
+
+
+def test_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
+    """`validate ... | head -1`: no BrokenPipeError traceback, exit 141."""
+    path = tmp_path / "bad.jsonl"
+    path.write_text("".join(json.dumps(broken(livemode=i)) + "\n" for i in range(20_000)))
+    command = f"{sys.executable} -m stripe_schemas validate {path} | head -1"
+    done = subprocess.run(
+        ["bash", "-c", f"set -o pipefail; {command}"], capture_output=True, text=True, timeout=120
+    )
+    assert done.stdout.count("\n") == 1 and "/livemode" in done.stdout
+    assert done.stderr == ""
+    assert done.returncode == 141
+
+
+def test_jobs_gives_the_same_output_in_the_same_order(tmp_path: Path, capsys: Any) -> None:
+    """--jobs 3 prints exactly what --jobs 1 prints, for every layout and kind of damage."""
+    from stripe_schemas.io import _blocks
+
+    rows = [broken(livemode=i % 3 == 0 or i) if i % 7 == 0 else VERIFIED for i in range(3000)]
+    ndjson = "".join(json.dumps(r) + "\n" for r in rows)
+    ndjson = ndjson.replace('"livemode": 14,', '"livemode" 14,')  # one broken line
+    (tmp_path / "a.jsonl").write_text(ndjson)
+    (tmp_path / "b.json").write_text(json.dumps(rows, indent=2))
+    (tmp_path / "c.json").write_text("\n".join(json.dumps(r, indent=1) for r in rows[:500]))
+    (tmp_path / "d.json").write_text(json.dumps(rows[:300]))  # one line: cannot be cut
+    (tmp_path / "e.jsonl.gz").write_bytes(gzip.compress(ndjson.encode()))
+    original = _blocks.BLOCK
+    try:
+        _blocks.BLOCK = 64 * 1024  # many blocks from small files
+        outputs = [run(capsys, "--jobs", jobs, str(tmp_path)) for jobs in ("1", "3")]
+    finally:
+        _blocks.BLOCK = original
+    assert outputs[0] == outputs[1]
+    assert outputs[0][0] == 1 and "unreadable" in outputs[0][1]
+
+
+def test_output_is_printable_one_line_per_issue(tmp_path: Path, capsys: Any) -> None:
+    """Control characters and escape sequences in keys are escaped: one line per issue."""
+    path = tmp_path / "keys.json"
+    path.write_text(json.dumps(broken(**{"bad\nkey\x1b[31m": 1})))
+    code, out, _ = run(capsys, str(path))
+    assert code == 1
+    assert f"{path}:1: /bad\\nkey\\x1b[31m: error[unknown_field]" in out.splitlines()[0]
+
+
+def test_progress_is_silent_when_not_on_a_terminal(tmp_path: Path) -> None:
+    """Piped output and --quiet show no progress display on standard error."""
+    path = tmp_path / "ok.jsonl"
+    path.write_text(json.dumps(VERIFIED) + "\n")
+    done = subprocess.run(
+        [sys.executable, "-m", "stripe_schemas", "validate", str(path)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "COLUMNS": "80"},
+        timeout=60,
+    )
+    assert done.returncode == 0 and done.stderr == ""

@@ -3,6 +3,7 @@ history input, linear arrays, array resync, clearer messages."""
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,8 @@ from test_lifecycle import event, snapshot
 from bench.payloads import VERIFIED
 from stripe_schemas import Issue
 from stripe_schemas.cli import main
-from stripe_schemas.io._records import NOTHING, iter_records
+from stripe_schemas.io._json import NOTHING, Decoded
+from stripe_schemas.io._reader import Reader, Record, read_text
 from stripe_schemas.issues import describe_value, digit_count, printable
 from stripe_schemas.validation import SchemaDocumentError, Validator, validate, validate_history
 
@@ -37,6 +39,11 @@ def run(capsys: Any, *args: str) -> tuple[int, str, str]:
     return code, captured.out, captured.err
 
 
+def iter_records(text: str) -> list[Decoded]:
+    """What the reader decodes from each record of ``text``."""
+    return [item.decoded for item in read_text(text) if isinstance(item, Record)]
+
+
 def history_codes(items: Any, **options: Any) -> list[tuple[str, str, str]]:
     return where(validate_history(items, **options))
 
@@ -51,7 +58,7 @@ def test_huge_integer_in_text_is_an_input_limit_at_its_line() -> None:
     report = validate(text)
     assert where(report) == [("/livemode", "input_limit", "error")]
     assert report.issues[0].message == (
-        f"an integer with 5000 digits exceeds the 4300-digit limit (line {line})"
+        f"JSON beyond a limit: an integer with 5000 digits exceeds the 4300-digit limit (line {line})"
     )
 
 
@@ -102,7 +109,9 @@ def test_cli_reports_a_huge_integer_and_goes_on(tmp_path: Path, capsys: Any) -> 
     line = 1 + next(n for n, row in enumerate(big.read_text().splitlines()) if '"created"' in row)
     assert code == 1 and "Traceback" not in err
     assert out.splitlines()[0].startswith(f"{big}:{line}: /created: error[input_limit]")
-    assert out.splitlines()[-1] == "2 objects, 1 valid, 1 errors, 0 warnings, 0 notices"
+    assert out.splitlines()[-1] == (
+        "total: 2 records: 1 valid, 1 invalid, 0 unreadable (1 errors, 0 warnings, 0 notices)"
+    )
 
 
 # --- 2. every printed issue is one printable line ---------------------------------------
@@ -127,16 +136,19 @@ def test_cli_escapes_unprintable_keys_and_goes_on(tmp_path: Path, capsys: Any) -
     odd.write_text(json.dumps({**VERIFIED, "bad\ud800key": 1, "a\nb": 2, "c\x1b[31md": 3}))
     good = tmp_path / "b.json"
     good.write_text(json.dumps(VERIFIED))
-    code, out, err = run(capsys, str(tmp_path))
+    code, out, err = run(capsys, str(odd), str(good))
     lines = out.splitlines()
     assert code == 1 and err == ""
-    assert len(lines) == 4 and "\x1b" not in out
-    assert f"{odd}:1: /bad\\ud800key: error[unknown_field]" in out
+    assert len(lines) == 6 and "\x1b" not in out
+    # the lone surrogate escape is not JSON a UTF-8 reader can keep: invalid_json at its key
+    assert f"{odd}:1: /bad\\ud800key: error[invalid_json]" in out
     assert f"{odd}:1: /a\\nb: error[unknown_field]" in out
-    assert lines[-1] == "2 objects, 1 valid, 3 errors, 0 warnings, 0 notices"
+    assert lines[-1] == (
+        "total: 2 records: 1 valid, 1 invalid, 0 unreadable (3 errors, 0 warnings, 0 notices)"
+    )
     code, out, _ = run(capsys, "--format", "json", str(odd))
     paths = {issue["path"] for issue in json.loads(out)["results"][0]["issues"]}
-    assert paths == {"/bad\ud800key", "/a\nb", "/c\x1b[31md"}
+    assert paths == {"/bad\\ud800key", "/a\nb", "/c\x1b[31md"}  # valid UTF-8 JSON
 
 
 # --- 3. an unusable --schema ------------------------------------------------------------
@@ -245,25 +257,24 @@ def test_history_may_be_json_text_of_an_array() -> None:
 # --- 7. arrays are read in linear time --------------------------------------------------
 
 
-class CountingText(str):
-    """A str that adds up how many characters its count() calls scan."""
+class CountingReader(Reader):
+    """A reader that adds up how many bytes its line counting scans."""
 
     scanned = 0
 
-    def count(self, sub: str, start: Any = 0, end: Any = None) -> int:  # type: ignore[override]
-        stop = len(self) if end is None else end
-        CountingText.scanned += max(0, stop - start)
-        return str.count(self, sub, start, end)
+    def _line_at(self, pos: int) -> int:
+        CountingReader.scanned += abs(pos - self._line_pos)
+        return super()._line_at(pos)
 
 
 def test_array_lines_are_counted_in_one_pass() -> None:
-    """A 20k-element array scans each character about once for line numbers (not quadratic)."""
+    """A 20k-element array scans each byte about once for line numbers (not quadratic)."""
     rows = (json.dumps({"n": i, "pad": "x" * 20}) for i in range(20_000))
-    text = CountingText("[\n" + ",\n".join(rows) + "\n]\n")
-    CountingText.scanned = 0
-    records = list(iter_records(text))
+    data = ("[\n" + ",\n".join(rows) + "\n]\n").encode()
+    CountingReader.scanned = 0
+    records = [r for r in CountingReader(io.BytesIO(data)) if isinstance(r, Record)]
     assert len(records) == 20_000 and records[-1].line == 20_001
-    assert CountingText.scanned <= 2 * len(text)
+    assert CountingReader.scanned <= 2 * len(data)
 
 
 # --- 8. the rest of an array after a broken element -------------------------------------
@@ -280,46 +291,71 @@ def test_array_resynchronises_after_a_broken_element(tmp_path: Path, capsys: Any
     assert code == 1
     assert f"{path}:3: /: error[invalid_json] not valid JSON: Expecting ',' delimiter" in out
     assert f"{path}:4: /livemode: error[type_mismatch]" in out
-    assert out.splitlines()[-1] == "3 objects, 1 valid, 2 errors, 0 warnings, 0 notices"
+    assert out.splitlines()[-1] == (
+        "3 records: 1 valid, 1 invalid, 1 unreadable (2 errors, 0 warnings, 0 notices)"
+    )
 
 
 @pytest.mark.parametrize(
     ("text", "values"),
     [
         ('[{"a": 1}, {"b": ], {"c": 3}]', [{"a": 1}, NOTHING, {"c": 3}]),
-        ('[{"a": 1}, {"b": "x}, {"c": 3}, \n{"d": 4}]', [{"a": 1}, NOTHING, {"d": 4}]),
+        ('[{"a": 1}, {"b": "x}, {"c": 3}, \n{"d": 4}]', [{"a": 1}, NOTHING, {"c": 3}, {"d": 4}]),
         ('[{"a": 1}, {"b": [1, 2}, {"c": 3}]', [{"a": 1}, NOTHING, {"c": 3}]),
-        ('[{"a": 1} {"c": 3}]', [{"a": 1}, NOTHING, {"c": 3}]),
-        ('[{"a": 1} x, {"c": 3}]', [{"a": 1}, NOTHING, {"c": 3}]),
+        ('[{"a": 1} x, {"c": 3}]', [NOTHING, {"c": 3}]),
         ('[{"a": 1}, nope, {"c": 3}]', [{"a": 1}, NOTHING, {"c": 3}]),
         ('[{"a": 1}, {"b": "]"  "x"}, {"c": 3}]', [{"a": 1}, NOTHING, {"c": 3}]),
+        (
+            '[{"a": 1}, 5, "x,y", {"b": [1, {"c": 2}]}, null]',
+            [{"a": 1}, 5, "x,y", {"b": [1, {"c": 2}]}, None],
+        ),
     ],
     ids=[
         "bad-value",
         "open-string",
         "wrong-closer",
-        "no-comma",
         "junk",
         "bare-word",
         "bracket-in-string",
+        "mixed",
     ],
 )
 def test_resync_finds_the_next_element(text: str, values: list[Any]) -> None:
-    """Each kind of broken element is skipped up to the next element, which is decoded."""
+    """Each kind of broken element is one unreadable record; the next element is decoded."""
     assert [record.value for record in iter_records(text)] == values
 
 
-def test_array_that_cannot_be_resynchronised_says_what_was_not_checked() -> None:
-    """When no element boundary follows, one issue says from which line the array was unchecked."""
+def test_a_missing_comma_keeps_both_elements() -> None:
+    """Two elements without a comma between them: both are read, the first says what is wrong."""
+    first, second = iter_records('[{"a": 1} {"c": 3}]')
+    assert (first.value, second) == ({"a": 1}, Decoded({"c": 3}))
+    assert [(i.path, i.code) for i in first.issues] == [("", "invalid_json")]
+
+
+def test_a_pretty_array_resumes_at_the_next_element_line() -> None:
+    """In a pretty-printed array, a broken element ends where the next element's line begins."""
     text = '[\n{"a": 1},\n{"x": [\n{"c": 3}\n]\n'
-    records = list(iter_records(text))
-    assert [r.value for r in records] == [{"a": 1}, NOTHING]
-    assert (
-        records[1].issues[0].message.endswith("; the rest of the array from line 3 was not checked")
+    assert [r.value for r in iter_records(text)] == [{"a": 1}, NOTHING, {"c": 3}]
+    records = [
+        r for r in read_text('[\n{"a": 1},\n{"b":\n [1, 2},\n{"c": 3}\n]') if isinstance(r, Record)
+    ]
+    assert [(r.line, r.decoded.value) for r in records] == [
+        (2, {"a": 1}),
+        (3, NOTHING),
+        (5, {"c": 3}),
+    ]
+    assert records[1].decoded.issues[0].message.endswith("(line 4 column 7)")
+
+
+def test_an_array_that_cannot_be_resynchronised_says_what_was_not_checked() -> None:
+    """When no element start follows a broken element, the reader stops and says so."""
+    text = '[{"a": 1}, {"x": [1, {"y": 2}, junk junk'
+    items = list(read_text(text))
+    assert [type(i).__name__ for i in items] == ["Record", "Record", "Stop"]
+    assert items[1].decoded.value is NOTHING
+    assert items[2].issue.message == (
+        f"stopped reading at line 1: the remaining {len(text) - 11} bytes of the stream were not checked"
     )
-    skipped = list(iter_records('[\n{"a": 1},\n{"b":\n [1, 2},\n{"c": 3}\n]'))
-    assert [r.value for r in skipped] == [{"a": 1}, NOTHING, {"c": 3}]
-    assert skipped[1].issues[0].message.endswith("(line 4); lines 3-4 skipped")
 
 
 # --- 9. clearer messages ----------------------------------------------------------------
@@ -333,7 +369,7 @@ def test_null_and_overflowing_numbers_have_clear_messages() -> None:
     report = validate(text)
     assert where(report) == [("/created", "input_limit", "error")]
     assert report.issues[0].message == (
-        f"number too large for a double (it would become Infinity) (line {line})"
+        f"JSON beyond a limit: a number too large for a 64-bit float (line {line})"
     )
 
 
@@ -346,8 +382,13 @@ def test_empty_directory_is_an_error(tmp_path: Path, capsys: Any) -> None:
     good.write_text(json.dumps(VERIFIED))
     code, out, err = run(capsys, str(empty), str(good))
     assert code == 2
-    assert err == f"stripe-schemas validate: no payload files found under {empty}\n"
-    assert out.startswith("1 objects, 1 valid")
+    assert err.splitlines() == [
+        f"stripe-schemas validate: {empty}: skipped 1 file(s) whose names are not .json, "
+        ".jsonl or .ndjson (or those compressed)",
+        f"stripe-schemas validate: {empty}: no .json, .jsonl or .ndjson files (or compressed "
+        "ones) found",
+    ]
+    assert out.startswith("1 records: 1 valid")
 
 
 # --- bad input of every kind, as elements of one array ----------------------------------
@@ -382,11 +423,12 @@ def test_every_bad_input_kind_in_one_array_is_reported_and_the_rest_checked(
         (5, "input_limit"),
         (6, "max_length"),
         (7, "invalid_json"),
-        (8, "duplicate_key"),
         (9, "input_limit"),
         (10, "input_limit"),
     ]:
         rows = [row for row in out.splitlines() if row.startswith(f"{path}:{line}: ")]
         assert any(f"error[{code_}]" in row for row in rows), (line, code_, rows)
-    assert out.splitlines()[-1].startswith("10 objects, 1 valid, ")
+    assert not any(row.startswith(f"{path}:8: ") for row in out.splitlines())  # last key wins
+    # not JSON, and nested deeper than any decoder goes: unreadable; the others are read
+    assert out.splitlines()[-1].startswith("10 records: 2 valid, 6 invalid, 2 unreadable")
     assert len(out) < 10_000

@@ -8,7 +8,9 @@ never renders the value of a secret or personal field.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Literal
 
 import attrs
@@ -104,17 +106,40 @@ def _article(kind: str) -> str:
     return ("an " if kind[:1].lower() in "aeiou" else "a ") + kind
 
 
-def describe_value(ptr: str, value: object, limit: int = 40) -> str:
-    """Describe a payload value for a message by its JSON type, never by its content.
+#: Fields whose string values say what a payload is and hold no secret or personal data:
+#: an ``object`` tag anywhere; a ``status`` or ``type`` (such as an event's) in a resource
+#: (see :func:`resource_root`). Messages may show them, truncated to
+#: :data:`SHOWN_LENGTH` characters, outside the secret and personal paths.
+IDENTIFYING_FIELDS = frozenset({"object", "status", "type"})
+SHOWN_LENGTH = 40
+
+#: Whether the object at the root of the pointers being described is a resource (a
+#: session, a report, an event): only then may its ``status`` and ``type`` be shown. A
+#: sub-object checked on its own (a report's ``document`` check) may be personal data.
+_RESOURCE_ROOT: ContextVar[bool] = ContextVar("stripe_schemas_resource_root", default=False)
+
+
+@contextmanager
+def resource_root(is_resource: bool) -> Iterator[None]:
+    """Describe values under a root that is (or is not) a resource, for the ``with`` block."""
+    token = _RESOURCE_ROOT.set(is_resource)
+    try:
+        yield
+    finally:
+        _RESOURCE_ROOT.reset(token)
+
+
+def describe_value(ptr: str, value: object, limit: int = SHOWN_LENGTH) -> str:
+    """Describe a payload value for a message: by its JSON type, never by its content, except
+    the string of an identifying field (:data:`IDENTIFYING_FIELDS`).
 
     Whether a value is secret or personal depends on where it sits in a document, and
     an object structured or validated on its own (a ``verified_outputs`` hash, a
-    report's ``document`` check) carries no such path; so no payload text or number
-    is ever rendered. Booleans and null, which carry no data, are named; a string's
-    length and a huge integer's digit count are given only outside the known secret and
-    personal paths (``ptr``). ``limit`` is kept for callers. Never raises.
+    report's ``document`` check) carries no such path; so no other payload text or
+    number is ever rendered. Booleans and null, which carry no data, are named; a
+    string's length and a huge integer's digit count are given only outside the known
+    secret and personal paths (``ptr``). Never raises.
     """
-    del limit
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -123,6 +148,10 @@ def describe_value(ptr: str, value: object, limit: int = 40) -> str:
     if isinstance(value, str):
         if hidden:
             return "a string"
+        field = ptr.rsplit("/", 1)[-1]
+        if field == "object" or (field in IDENTIFYING_FIELDS and _RESOURCE_ROOT.get()):
+            shown = printable(value[:limit]) + ("…" if len(value) > limit else "")
+            return repr(shown)
         return f"a string of {len(value)} character{'s' if len(value) != 1 else ''}"
     if isinstance(value, int):
         if value.bit_length() > BIG_INT_BITS and not hidden:

@@ -1,42 +1,51 @@
-"""``stripe-schemas validate``: check payload files against the models and invariants.
+"""``stripe-schemas validate``: check stored payloads, streamed one record at a time.
 
-Each PATH is a file or a directory (searched recursively for ``*.json``,
-``*.jsonl`` and ``*.ndjson``); ``-`` reads standard input. A file holds one
-object, a JSON array of objects, or JSON Lines. Every issue is one printable
-line naming the file, the line and the JSON pointer (control characters and
-lone surrogates escaped); a bad file, line or array element is reported and
-the run goes on. Exit status: 0 no error, 1 an error in some payload (invalid
-JSON included), 2 bad usage, an unusable ``--schema``, an unreadable path or a
-directory without payload files (one line on standard error, no traceback).
+Each PATH is a file, a directory (searched recursively for ``*.json``, ``*.jsonl``
+and ``*.ndjson``, compressed ones too) or ``-`` for standard input. A file holds
+one JSON document, a JSON array, JSON Lines, or documents one after another;
+gzip, bzip2 and xz are recognised by their first bytes. List objects and events
+are checked as envelopes, with every object inside them.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
+import re
 import sys
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
-import attrs
-
-from ..issues import INPUT_LIMIT, Issue, printable
-
-SUFFIXES = (".json", ".jsonl", ".ndjson")
-LINE_SUFFIXES = (".jsonl", ".ndjson")
+from ..io._json import MAX_BYTES
+from ..io._reader import Stop
+from ..io._sources import Problem, Skipped, Source, expand
+from ..issues import Issue, printable
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
 EXIT_BAD_INPUT = 2
 
+EXIT_CODES = """\
+exit status:
+  0    every record is valid (warnings and notices allowed)
+  1    a record has an error, or could not be read
+  2    bad usage, a path that cannot be read, a directory without payload
+       files, or a --schema document that does not load
+  130  interrupted
+  141  the output was closed early (e.g. piped into `head`)
+"""
+
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser(
         "validate",
-        help="validate payload files",
-        description="Validate Stripe payloads: schema conformance plus Stripe Identity invariants.",
+        help="validate stored or received payloads",
+        description="Validate Stripe payloads (schema conformance plus the Stripe Identity "
+        "invariants), streaming any dump one record at a time.",
+        epilog=EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("paths", nargs="+", metavar="PATH", help="file, directory or - (stdin)")
     parser.add_argument(
@@ -48,77 +57,180 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.add_argument(
         "--model", help="schema key or resource id (default: each payload's object tag)"
     )
-    parser.add_argument("--format", choices=("text", "json"), default="text", dest="fmt")
+    parser.add_argument(
+        "--format",
+        choices=("text", "json", "ndjson"),
+        default="text",
+        dest="fmt",
+        help="text: one line per issue; json: one document; ndjson: one issue per line, streamed",
+    )
     parser.add_argument(
         "--schema",
         metavar="FILE",
         help="JSON Schema document to validate against (default: the committed one)",
     )
+    parser.add_argument(
+        "--max-record-size",
+        type=_size,
+        default=MAX_BYTES,
+        metavar="SIZE",
+        help="largest record read, e.g. 64MiB, 500k (default 64MiB); a larger one is unreadable",
+    )
+    parser.add_argument(
+        "--jobs",
+        type=_positive,
+        default=1,
+        metavar="N",
+        help="validate with N processes (same output, same order)",
+    )
+    parser.add_argument(
+        "--engine",
+        choices=("local", "dask"),
+        default="local",
+        help="local: this machine (--jobs); dask: partitions on a Dask cluster",
+    )
+    parser.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="with --engine dask: the scheduler to use (default: a new local cluster)",
+    )
+    parser.add_argument(
+        "--quiet", action="store_true", help="no progress display, no per-file summaries"
+    )
     parser.set_defaults(handler=run)
 
 
-@attrs.define
-class _Totals:
-    objects: int = 0
-    valid: int = 0
-    errors: int = 0
-    warnings: int = 0
-    notices: int = 0
-    unreadable: int = 0
+_UNITS = {"": 1, "b": 1, "k": 1000, "kb": 1000, "kib": 1024, "m": 1000**2, "mb": 1000**2}
+_UNITS |= {"mib": 1024**2, "g": 1000**3, "gb": 1000**3, "gib": 1024**3}
 
-    def line(self) -> str:
-        return (
-            f"{self.objects} objects, {self.valid} valid, {self.errors} errors, "
-            f"{self.warnings} warnings, {self.notices} notices"
-            + (f", {self.unreadable} unreadable paths" if self.unreadable else "")
-        )
+
+def _size(text: str) -> int:
+    match = re.fullmatch(r"\s*(\d+)\s*([a-zA-Z]*)\s*", text)
+    unit = match.group(2).lower() if match else ""
+    if match is None or unit not in _UNITS or int(match.group(1)) <= 0:
+        raise argparse.ArgumentTypeError(f"not a size: {text!r} (examples: 64MiB, 500k, 1048576)")
+    return int(match.group(1)) * _UNITS[unit]
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"not a positive number: {text!r}")
+    return int(text)
 
 
 def run(args: argparse.Namespace) -> int:
     from ..validation import SchemaDocumentError
+    from ..validation._stream import Settings
 
+    if args.scheduler and args.engine != "dask":
+        _error("stripe-schemas validate: --scheduler needs --engine dask")
+        return EXIT_BAD_INPUT
     try:
-        validator = _load_validator(args.schema)
-    except (OSError, ValueError, ImportError, RecursionError) as exc:
+        settings = _settings(args, Settings)
+    except (OSError, ValueError, RecursionError) as exc:
         where = f"{args.schema}: " if args.schema else ""
         _error(f"stripe-schemas: error: {where}cannot load the schema: {_reason(exc)}")
         return EXIT_BAD_INPUT
-    key = validator.resolve(args.model) if args.model is not None else None
-    if args.model is not None and key is None:
-        _error(f"stripe-schemas validate: unknown model {args.model!r}")
-        return EXIT_BAD_INPUT
-    out = _Output(sys.stdout, args.fmt)
-    totals = _Totals()
+    out = _writer(args.fmt, sys.stdout)
+    progress = _progress(args)
     try:
-        if key is not None:
-            validator.compiled(key)
-        for source in _sources(args.paths, totals):
-            data = _read(source, totals)
-            if data is None:
-                continue
-            lines = source.lower().endswith(LINE_SUFFIXES)
-            _check_file(source, data, lines, validator, args, totals, out)
+        events = _engine(args, settings, progress)
+        code = _report(events, out, quiet=args.quiet, progress=progress)
     except SchemaDocumentError as exc:
-        out.finish(totals)
         where = f"{args.schema}: " if args.schema else ""
         _error(f"stripe-schemas: error: {where}cannot use the schema: {_reason(exc)}")
         return EXIT_BAD_INPUT
-    out.finish(totals)
-    if totals.unreadable:
+    except _EngineError as exc:
+        _error(f"stripe-schemas validate: {exc}")
         return EXIT_BAD_INPUT
-    return EXIT_PROBLEMS if totals.errors else EXIT_OK
+    finally:
+        if progress is not None:
+            progress.close()
+    return code
 
 
-def _load_validator(schema: str | None) -> Any:
-    """The validator of ``--schema`` (checked and compiled up front), else the default one."""
-    from ..validation import Validator, default_validator
+def _settings(args: argparse.Namespace, settings: Any) -> Any:
+    """The run's :class:`Settings`; a ``--schema`` document is checked and compiled first."""
+    from ..io._json import decode
+    from ..validation import SchemaDocumentError, Validator
 
-    if not schema:
-        return default_validator()
-    document = json.loads(Path(schema).read_bytes().decode("utf-8-sig"))
-    validator = Validator(document)
-    validator.check()
-    return validator
+    document = None
+    if args.schema:
+        decoded = decode(Path(args.schema).read_bytes(), max_bytes=1 << 30)
+        if not decoded.readable or decoded.issues:
+            raise ValueError(decoded.issues[0].message)
+        document = decoded.value
+        Validator(document).check()
+    found = settings(document, args.model, args.mode, args.max_record_size)
+    if args.model is not None and found.validator().resolve(args.model) is None:
+        raise SchemaDocumentError(f"unknown model {args.model!r}")
+    return found
+
+
+class _EngineError(Exception):
+    """The chosen engine cannot run (a missing extra, an unreachable scheduler)."""
+
+
+def _engine(args: argparse.Namespace, settings: Any, progress: _Progress | None) -> Iterator[Any]:
+    inputs = expand(args.paths)
+    advance = progress.advance if progress is not None else None
+    if args.engine == "dask":
+        try:
+            from .. import dask as dask_engine
+        except ImportError as exc:
+            raise _EngineError(
+                f"the dask engine needs the dask extra ({exc.name} is missing): "
+                "pip install 'stripe-schemas[dask]'"
+            ) from None
+        try:
+            return dask_engine.run(inputs, settings, scheduler=args.scheduler, jobs=args.jobs)
+        except dask_engine.SchedulerError as exc:
+            raise _EngineError(str(exc)) from None
+    if args.jobs > 1:
+        from ..validation._parallel import run_jobs
+
+        return run_jobs(inputs, settings, args.jobs, advance=advance)
+    from ..validation._stream import run_local
+
+    return run_local(inputs, settings, advance=advance)
+
+
+def _report(
+    events: Iterator[Any], out: _Writer, *, quiet: bool, progress: _Progress | None = None
+) -> int:
+    """Write every event; the exit status."""
+    from ..validation._stream import Finished, Found, Tally
+
+    total = Tally()
+    files = 0
+    bad_paths = 0
+    skipped = 0
+    for event in events:
+        if isinstance(event, Found):
+            out.found(event.source, event.item)
+        elif isinstance(event, Finished):
+            files += 1
+            total.add(event.tally)
+            if progress is not None:
+                progress.file_done(event.tally.records)
+            out.finished(event.source, event.tally, event.error, quiet=quiet)
+        elif isinstance(event, Problem):
+            bad_paths += 1
+            _error(f"stripe-schemas validate: {event.path}: {event.message}")
+        elif isinstance(event, Skipped):
+            skipped += event.count
+            _error(
+                f"stripe-schemas validate: {event.directory}: skipped {event.count} file(s) "
+                "whose names are not .json, .jsonl or .ndjson (or those compressed)"
+            )
+    out.close(total, files=files, bad_paths=bad_paths, skipped=skipped)
+    if bad_paths:
+        return EXIT_BAD_INPUT
+    failed = total.invalid or total.unreadable or total.stopped
+    return EXIT_PROBLEMS if failed else EXIT_OK
+
+
+# --- output -------------------------------------------------------------------------
 
 
 def _error(message: str) -> None:
@@ -127,7 +239,7 @@ def _error(message: str) -> None:
 
 
 def _write(stream: TextIO, text: str) -> None:
-    """Write text that is printable; if the stream's encoding cannot hold it, escape the rest."""
+    """Write printable text; if the stream's encoding cannot hold it, escape the rest."""
     try:
         stream.write(text)
     except UnicodeEncodeError:
@@ -144,136 +256,202 @@ def _reason(exc: BaseException) -> str:
     return text.splitlines()[0][:200] if text else type(exc).__name__
 
 
-def _sources(paths: list[str], totals: _Totals) -> Iterator[str]:
-    for raw in paths:
-        if raw == "-":
-            yield raw
-            continue
-        path = Path(raw)
-        if path.is_dir():
-            found: list[str] = []
-            for root, dirs, files in os.walk(path):
-                dirs.sort()
-                found.extend(
-                    os.path.join(root, name)
-                    for name in sorted(files)
-                    if name.lower().endswith(SUFFIXES)
-                )
-            if not found:
-                totals.unreadable += 1
-                _error(f"stripe-schemas validate: no payload files found under {raw}")
-            yield from found
-        elif path.exists():
-            yield raw
-        else:
-            totals.unreadable += 1
-            _error(f"stripe-schemas validate: {raw}: no such file or directory")
-
-
-def _read(source: str, totals: _Totals) -> bytes | None:
+def _utf8(text: str) -> str:
+    """``text`` as valid UTF-8 (a lone surrogate becomes its ``\\udcxx`` escape as text)."""
     try:
-        if source == "-":
-            return sys.stdin.buffer.read()
-        return Path(source).read_bytes()
-    except OSError as exc:
-        totals.unreadable += 1
-        _error(f"stripe-schemas validate: {source}: {_reason(exc)}")
-        return None
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return text
 
 
-def _check_file(
-    source: str,
-    data: bytes,
-    lines: bool,
-    validator: Any,
-    args: argparse.Namespace,
-    totals: _Totals,
-    out: _Output,
-) -> None:
-    from ..io._records import NOTHING, iter_records, merge
-    from ..validation import Report, SchemaDocumentError
-
-    name = "<stdin>" if source == "-" else source
-    for record in iter_records(data, lines=lines or (source == "-" and _looks_like_lines(data))):
-        totals.objects += 1
-        issues: list[Issue] = list(record.issues)
-        model = None
-        if record.value is not NOTHING:
-            try:
-                report = validator.validate(record.value, args.model, mode=args.mode)
-            except SchemaDocumentError:
-                raise
-            except Exception as exc:  # defensive: one record must never stop the run
-                message = f"this record could not be checked ({type(exc).__name__})"
-                report = Report((Issue("", INPUT_LIMIT, "error", message),))
-            issues = merge([*issues, *report.issues])
-            model = report.model
-        errors = sum(i.severity == "error" for i in issues)
-        totals.errors += errors
-        totals.warnings += sum(i.severity == "warning" for i in issues)
-        totals.notices += sum(i.severity == "notice" for i in issues)
-        if not errors:
-            totals.valid += 1
-        if issues:
-            where = record.lines() if record.value is not NOTHING else {}
-            out.record(name, record.line, model, not errors, issues, where)
+def summary_line(tally: Any) -> str:
+    """``N records: V valid, I invalid, U unreadable (E errors, W warnings, N notices)``."""
+    line = (
+        f"{tally.records} records: {tally.valid} valid, {tally.invalid} invalid, "
+        f"{tally.unreadable} unreadable ({tally.errors} errors, {tally.warnings} warnings, "
+        f"{tally.notices} notices)"
+    )
+    if tally.stopped:
+        line += f"; stopped early in {tally.stopped} input(s)"
+        if tally.unchecked:
+            line += f", {tally.unchecked} bytes not checked"
+    return line
 
 
-def _looks_like_lines(data: bytes) -> bool:
-    head = data.lstrip()[:1]
-    return head == b"{" and b"\n{" in data.strip()
-
-
-def _line_of(path: str, where: dict[str, int], default: int) -> int:
-    """The line of the value at ``path``, else of its nearest ancestor that is present."""
-    while True:
-        if path in where:
-            return where[path]
-        if not path:
-            return default
-        path = path.rsplit("/", 1)[0]
-
-
-class _Output:
-    """Writes issue lines (text) or one JSON document, streaming."""
-
-    def __init__(self, stream: TextIO, fmt: str) -> None:
+class _Writer:
+    def __init__(self, stream: TextIO) -> None:
         self.stream = stream
-        self.fmt = fmt
-        self.first = True
-        if fmt == "json":
-            stream.write('{"results": [')
 
-    def record(
-        self,
-        name: str,
-        line: int,
-        model: str | None,
-        ok: bool,
-        issues: list[Issue],
-        where: dict[str, int],
-    ) -> None:
-        if self.fmt == "text":
-            shown = printable(name)
-            for issue in issues:
-                at = _line_of(issue.path, where, line)
-                _write(self.stream, f"{shown}:{at}: {issue}\n")
+    def found(self, source: Source, item: Any) -> None:
+        raise NotImplementedError
+
+    def finished(self, source: Source, tally: Any, error: str | None, *, quiet: bool) -> None:
+        raise NotImplementedError
+
+    def close(self, total: Any, *, files: int, bad_paths: int, skipped: int) -> None:
+        raise NotImplementedError
+
+
+def _issue_dict(issue: Issue, line: int) -> dict[str, Any]:
+    return {
+        "path": _utf8(issue.path),
+        "code": issue.code,
+        "severity": issue.severity,
+        "message": _utf8(issue.message),
+        "line": line,
+    }
+
+
+def _totals(total: Any, files: int, bad_paths: int, skipped: int) -> dict[str, Any]:
+    return {
+        **total.to_dict(),
+        "files": files,
+        "unreadable_paths": bad_paths,
+        "skipped_files": skipped,
+    }
+
+
+class _Text(_Writer):
+    """One line per issue: ``file:line: /pointer: severity[code] message``."""
+
+    def __init__(self, stream: TextIO) -> None:
+        super().__init__(stream)
+        self.per_file: list[str] = []
+
+    def found(self, source: Source, item: Any) -> None:
+        name = printable(source.name)
+        if isinstance(item, Stop):
+            _write(self.stream, f"{name}:{item.line}: {item.issue}\n")
             return
-        entry = {
-            "file": name,
-            "line": line,
-            "model": model,
-            "ok": ok,
-            "issues": [
-                {**issue.to_dict(), "line": _line_of(issue.path, where, line)} for issue in issues
-            ],
-        }
+        lines = "".join(f"{name}:{line}: {issue}\n" for issue, line in item.issues)
+        _write(self.stream, lines)
+
+    def finished(self, source: Source, tally: Any, error: str | None, *, quiet: bool) -> None:
+        name = printable(source.name)
+        if error is not None:
+            _write(self.stream, f"{name}: error: {printable(error)}\n")
+        if not quiet:
+            self.per_file.append(f"{name}: {summary_line(tally)}")
+
+    def close(self, total: Any, *, files: int, bad_paths: int, skipped: int) -> None:
+        lines = self.per_file if files > 1 else []
+        last = f"total: {summary_line(total)}" if files > 1 else summary_line(total)
+        if bad_paths:
+            last += f"; {bad_paths} path(s) could not be read"
+        if skipped:
+            last += f"; {skipped} file(s) skipped by name"
+        _write(self.stream, "".join(line + "\n" for line in [*lines, last]))
+
+
+class _Json(_Writer):
+    """One JSON document, ``{"results": [...], "files": [...], "summary": {...}}``, streamed."""
+
+    def __init__(self, stream: TextIO) -> None:
+        super().__init__(stream)
+        self.first = True
+        self.files: list[dict[str, Any]] = []
+        stream.write('{"results": [')
+
+    def found(self, source: Source, item: Any) -> None:
+        if isinstance(item, Stop):
+            entry: dict[str, Any] = {
+                "file": _utf8(source.name),
+                "line": item.line,
+                "model": None,
+                "status": "stopped",
+                "unchecked_bytes": item.unchecked,
+                "issues": [_issue_dict(item.issue, item.line)],
+            }
+        else:
+            entry = {
+                "file": _utf8(source.name),
+                "line": item.line,
+                "model": item.model,
+                "status": item.status,
+                "ok": item.status == "valid",
+                "issues": [_issue_dict(issue, line) for issue, line in item.issues],
+            }
         self.stream.write(("" if self.first else ",") + "\n" + json.dumps(entry))
         self.first = False
 
-    def finish(self, totals: _Totals) -> None:
-        if self.fmt == "text":
-            _write(self.stream, totals.line() + "\n")
+    def finished(self, source: Source, tally: Any, error: str | None, *, quiet: bool) -> None:
+        self.files.append({"file": _utf8(source.name), **tally.to_dict(), "error": error})
+
+    def close(self, total: Any, *, files: int, bad_paths: int, skipped: int) -> None:
+        tail = {"files": self.files, "summary": _totals(total, files, bad_paths, skipped)}
+        self.stream.write("\n], " + json.dumps(tail)[1:] + "\n")
+
+
+class _Ndjson(_Writer):
+    """One JSON object per line: each issue (``"kind": "issue"``), each file, the summary."""
+
+    def _line(self, entry: dict[str, Any]) -> None:
+        self.stream.write(json.dumps(entry) + "\n")
+
+    def found(self, source: Source, item: Any) -> None:
+        name = _utf8(source.name)
+        if isinstance(item, Stop):
+            entry = {"kind": "issue", "file": name, "record_line": item.line, "model": None}
+            self._line({**entry, "status": "stopped", **_issue_dict(item.issue, item.line)})
             return
-        summary = attrs.asdict(totals)
-        self.stream.write("\n], " + json.dumps({"summary": summary})[1:] + "\n")
+        head = {"kind": "issue", "file": name, "record_line": item.line, "model": item.model}
+        for issue, line in item.issues:
+            self._line({**head, "status": item.status, **_issue_dict(issue, line)})
+
+    def finished(self, source: Source, tally: Any, error: str | None, *, quiet: bool) -> None:
+        self._line({"kind": "file", "file": _utf8(source.name), **tally.to_dict(), "error": error})
+
+    def close(self, total: Any, *, files: int, bad_paths: int, skipped: int) -> None:
+        self._line({"kind": "summary", **_totals(total, files, bad_paths, skipped)})
+
+
+def _writer(fmt: str, stream: TextIO) -> _Writer:
+    writers: dict[str, Callable[[TextIO], _Writer]] = {
+        "text": _Text,
+        "json": _Json,
+        "ndjson": _Ndjson,
+    }
+    return writers[fmt](stream)
+
+
+# --- progress -----------------------------------------------------------------------
+
+
+class _Progress:
+    """Bytes read, records and records per second, on standard error (tqdm)."""
+
+    def __init__(self, bar: Any) -> None:
+        self.bar = bar
+        self.done = 0  # records of the inputs already finished
+        self.started = time.monotonic()
+        self.shown = 0.0
+
+    def advance(self, nbytes: int, records: int) -> None:
+        """``nbytes`` more were read; the current input has given ``records`` so far."""
+        self.bar.update(nbytes)
+        now = time.monotonic()
+        if now - self.shown >= 0.5:
+            self.shown = now
+            count = self.done + records
+            rate = count / max(now - self.started, 1e-9)
+            self.bar.set_postfix_str(f"{count} records, {rate:,.0f} records/s", refresh=False)
+
+    def file_done(self, records: int) -> None:
+        self.done += records
+
+    def close(self) -> None:
+        self.bar.close()
+
+
+def _progress(args: argparse.Namespace) -> _Progress | None:
+    """A progress display when standard error is a terminal and the output is not (an issue
+    line would tear it); ``--quiet`` turns it off."""
+    if args.quiet or not sys.stderr.isatty() or sys.stdout.isatty():
+        return None
+    try:
+        from tqdm import tqdm
+    except ImportError:  # the display is optional: tqdm comes with the validation extra
+        return None
+    bar = tqdm(unit="B", unit_scale=True, unit_divisor=1024, file=sys.stderr, mininterval=0.5)
+    return _Progress(bar)

@@ -47,7 +47,7 @@ from typing import Any, TypeVar, overload
 import cattrs
 
 from ..io import _json
-from ..issues import Issue, PayloadError
+from ..issues import Issue, PayloadError, resource_root
 from ._detail import BAD, NOTICE_SINK, Walk
 from ._fast import FAST_ERRORS, fast_compiler
 from ._plan import (
@@ -131,16 +131,18 @@ def _entry(target: Any, mode: Mode) -> _Entry:
         node = _target_node(target)
         fast = fast_compiler(mode).function(node)
     name = target_name(target)
+    is_resource = getattr(target, "__stripe_resource__", None) is not None
 
     def detailed(obj: Any) -> Any:
         walk = Walk(mode)
-        try:
-            if node is None:
-                result = walk.model(class_plan(target), obj, (), try_fast=False)
-            else:
-                result = walk.value(node, obj, ())
-        except RecursionError:
-            result = walk.too_deep(())
+        with resource_root(is_resource):
+            try:
+                if node is None:
+                    result = walk.model(class_plan(target), obj, (), try_fast=False)
+                else:
+                    result = walk.value(node, obj, ())
+            except RecursionError:
+                result = walk.too_deep(())
         if result is BAD or walk.has_errors:
             raise PayloadError(walk.issues, model=name)
         if walk.issues:

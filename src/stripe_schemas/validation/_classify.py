@@ -17,7 +17,6 @@ from ..issues import (
     MISSING_REQUIRED,
     NULL_NOT_ALLOWED,
     SCHEMA_VIOLATION,
-    SENSITIVE_KEYS,
     TYPE_MISMATCH,
     UNKNOWN_ENUM_VALUE,
     UNKNOWN_FIELD,
@@ -27,7 +26,6 @@ from ..issues import (
     describe_value,
     join_pointer,
     pointer,
-    type_name,
 )
 from ._report import Mode
 from ._schema import Fault, Tokens
@@ -189,11 +187,8 @@ def describe(ptr: str, value: object) -> str:
 
 
 def _describe_at(tokens: Tokens, value: object) -> str:
-    """:func:`describe` for a value given by its pointer tokens (no pointer parsing)."""
-    if SENSITIVE_KEYS.isdisjoint(tokens):
-        return describe("", value)
-    kind = type_name(value)
-    return ("an " if kind[0] in "aeiou" else "a ") + kind
+    """:func:`describe` for a value given by its pointer tokens."""
+    return describe(_pointer(tokens), value)
 
 
 def _or_list(names: Iterable[Any]) -> str:

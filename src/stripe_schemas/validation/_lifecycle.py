@@ -20,11 +20,13 @@ snapshot's status, ``/3/data/object/status`` the same inside an event.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from ..io import _records as _input
-from ..issues import TYPE_MISMATCH, Issue
+from ..io import _json
+from ..io._reader import Record, Stop, read_text
+from ..issues import INVALID_JSON, TYPE_MISMATCH, Issue
 from ._classify import describe
 from ._invariants import SESSION, Rule
 from ._report import MODES, Mode, Report
@@ -99,10 +101,16 @@ def validate_history(
     session_id: str | None = None
     for index, item in enumerate(sequence):
         base = f"/{index}"
-        if isinstance(item, (str, bytes, bytearray)):
-            parsed = _input.parse_one(item if isinstance(item, str) else bytes(item))
-            issues.extend(_prefixed(base, parsed.issues))
-            item = parsed.value
+        if isinstance(item, Stop):  # the reader gave up on the rest of the text
+            issues.append(item.issue)
+            continue
+        if isinstance(item, Record):  # an element of JSON text: decoded by the reader
+            issues.extend(_prefixed(base, item.decoded.issues))
+            item = item.decoded.value
+        elif isinstance(item, (str, bytes, bytearray)):
+            decoded = _json.decode(item)
+            issues.extend(_prefixed(base, decoded.issues))
+            item = decoded.value
         session, base = _session_of(item, base, issues)
         if session is None:
             continue  # keep the last known status: a move across a bad item is still checked
@@ -127,21 +135,33 @@ def validate_history(
 
 
 def _items(items: object, issues: list[Issue]) -> Iterable[Any]:
-    """The items of a history: a list (or other iterable) of items, or JSON text of an array.
+    """The items of a history: a list (or other iterable) of items, or JSON text of them.
 
-    Anything else (``None``, a number, an object, text that is not an array) is one
-    ``type_mismatch`` error at the root and an empty history.
+    Text is read by the streaming reader: a JSON array (element by element), or JSON
+    Lines / documents one after another. Anything else (``None``, a number, an
+    object, text holding one document that is not an array) is one ``type_mismatch``
+    error at the root and an empty history.
     """
     if isinstance(items, (str, bytes, bytearray, memoryview)):
-        parsed = _input.parse_one(items if isinstance(items, str) else bytes(items))
-        issues.extend(parsed.issues)
-        if isinstance(parsed.value, list) or parsed.value is _input.NOTHING:
-            return parsed.value if isinstance(parsed.value, list) else ()
-        items = parsed.value
+        records = read_text(items)
+        head = bytes(items).lstrip()[:1] if isinstance(items, memoryview) else items.lstrip()[:1]
+        first = next(records, None)
+        if first is None:
+            issues.append(Issue("", INVALID_JSON, "error", "not valid JSON: no JSON value"))
+            return ()
+        if head in ("[", b"["):
+            return itertools.chain((first,), records)
+        second = next(records, None)
+        if second is not None:
+            return itertools.chain((first, second), records)
+        if isinstance(first, Stop) or not first.decoded.readable:
+            issues.extend((first.issue,) if isinstance(first, Stop) else first.decoded.issues)
+            return ()
+        items = first.decoded.value
     elif isinstance(items, Iterable) and not isinstance(items, Mapping):
         return items
     got = describe("", items)
-    message = f"expected a list of sessions or events (or JSON text of one), got {got}"
+    message = f"expected a list of sessions or events (or JSON text of them), got {got}"
     issues.append(Issue("", TYPE_MISMATCH, "error", message))
     return ()
 
@@ -149,7 +169,7 @@ def _items(items: object, issues: list[Issue]) -> Iterable[Any]:
 def _session_of(item: Any, base: str, issues: list[Issue]) -> tuple[dict[str, Any] | None, str]:
     """The session inside an item (itself, or an event's ``data.object``), checking the event."""
     if not isinstance(item, dict):
-        if item is not _input.NOTHING:
+        if item is not _json.NOTHING:
             message = "expected a verification session or an event, got a non-object"
             issues.append(Issue(base, INVALID_EVENT, "error", message))
         return None, base

@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 import attrs
 
-from ..issues import Issue
+from ..issues import INPUT_LIMIT, INVALID_JSON, Issue
 
 Mode = Literal["strict", "lenient"]
 MODES: tuple[Mode, ...] = ("strict", "lenient")
@@ -75,3 +75,30 @@ class Report:
             f"warnings={len(self.warnings)}, notices={len(self.notices)}, "
             f"codes={self.codes()!r})"
         )
+
+
+#: Codes of problems with the input itself (not with what it says).
+INPUT_CODES = frozenset({INVALID_JSON, INPUT_LIMIT})
+
+
+def merge_issues(issues: Iterable[Issue]) -> list[Issue]:
+    """The issues in order without repeats: one per (path, code), one input problem per path.
+
+    A value that is an input problem (``invalid_json`` / ``input_limit``) when decoded
+    from text is flagged again when the decoded value is vetted; the first (the
+    decoder's, with its line) is kept.
+    """
+    seen: set[tuple[str, str]] = set()
+    input_paths: set[str] = set()
+    out: list[Issue] = []
+    for issue in issues:
+        key = (issue.path, issue.code)
+        if key in seen:
+            continue
+        if issue.code in INPUT_CODES:
+            if issue.path in input_paths:
+                continue
+            input_paths.add(issue.path)
+        seen.add(key)
+        out.append(issue)
+    return out

@@ -1,0 +1,227 @@
+"""Validating a stream of records: what the ``validate`` command, its ``--jobs`` workers and
+the Dask workers share.
+
+:func:`check_items` validates every record the reader gives and counts it in a
+:class:`Tally`; only records with issues (and the reader's stops) come out, each
+issue placed on its line. Records read = valid + invalid + unreadable, always.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, BinaryIO, Literal, NamedTuple
+
+import attrs
+
+from ..io._json import MAX_BYTES
+from ..io._locate import locate
+from ..io._reader import Item, Reader, Record, Stop
+from ..io._sources import Problem, Skipped, Source, open_source
+from ..issues import Issue
+from ._report import Mode
+from ._validator import Validator, default_validator
+
+Status = Literal["valid", "invalid", "unreadable"]
+
+
+class Outcome(NamedTuple):
+    """A record with issues (records without any are only counted)."""
+
+    line: int
+    offset: int
+    model: str | None
+    status: Status
+    #: Each issue with the line of the value it is about.
+    issues: tuple[tuple[Issue, int], ...]
+
+
+@attrs.define
+class Tally:
+    """Counts for one stream, or added up over many."""
+
+    records: int = 0
+    valid: int = 0
+    invalid: int = 0
+    unreadable: int = 0
+    errors: int = 0
+    warnings: int = 0
+    notices: int = 0
+    #: Bytes the reader gave up on (``stopped`` counts streams it stopped, size unknown or not).
+    unchecked: int = 0
+    stopped: int = 0
+
+    def add(self, other: Tally) -> None:
+        for field in attrs.fields(Tally):
+            setattr(self, field.name, getattr(self, field.name) + getattr(other, field.name))
+
+    def count(self, outcome: Outcome) -> None:
+        for issue, _ in outcome.issues:
+            if issue.severity == "error":
+                self.errors += 1
+            elif issue.severity == "warning":
+                self.warnings += 1
+            else:
+                self.notices += 1
+
+    def count_stop(self, stop: Stop) -> None:
+        self.stopped += 1
+        self.unchecked += stop.unchecked or 0
+
+    def to_dict(self) -> dict[str, int]:
+        return attrs.asdict(self)
+
+
+def check_items(
+    items: Iterable[Item],
+    validator: Validator,
+    tally: Tally,
+    *,
+    model: Any = None,
+    mode: Mode = "strict",
+) -> Iterator[Outcome | Stop]:
+    """Validate each record; count everything in ``tally``; yield what has issues, in order."""
+    validate = validator.validate
+    for item in items:
+        if type(item) is Stop:
+            tally.count_stop(item)
+            yield item
+            continue
+        assert type(item) is Record
+        tally.records += 1
+        decoded = item.decoded
+        if not decoded.issues:
+            report = validate(decoded.value, model, mode=mode)
+            if not report.issues:
+                tally.valid += 1
+                continue
+            issues, key = report.issues, report.model
+        elif decoded.readable:
+            report = validator.validate_decoded(decoded, model, mode=mode)
+            issues, key = report.issues, report.model
+        else:
+            issues, key = decoded.issues, None
+        if not decoded.readable:
+            status: Status = "unreadable"
+            tally.unreadable += 1
+        elif any(issue.severity == "error" for issue in issues):
+            status = "invalid"
+            tally.invalid += 1
+        else:
+            status = "valid"
+            tally.valid += 1
+        outcome = Outcome(item.line, item.offset, key, status, _placed(item, issues))
+        tally.count(outcome)
+        yield outcome
+
+
+def _placed(record: Record, issues: tuple[Issue, ...]) -> tuple[tuple[Issue, int], ...]:
+    """Each issue with its line: the line of the value at its pointer (or of the nearest
+    ancestor that is there), for records over several lines; else the record's line."""
+    if not record.text:
+        return tuple((issue, record.line) for issue in issues)
+    lines = locate(record.text.decode("utf-8", "replace"), 0, record.line).lines
+    return tuple((issue, _line_of(issue.path, lines, record.line)) for issue in issues)
+
+
+def _line_of(path: str, lines: dict[str, int], default: int) -> int:
+    while True:
+        if path in lines:
+            return lines[path]
+        if not path:
+            return default
+        path = path.rsplit("/", 1)[0]
+
+
+# --- whole inputs -------------------------------------------------------------------
+
+
+class Found(NamedTuple):
+    """A record with issues (or a stop) in one input."""
+
+    source: Source
+    item: Outcome | Stop
+
+
+class Finished(NamedTuple):
+    """One input read to its end: its counts, and the error that ended it early, if any."""
+
+    source: Source
+    tally: Tally
+    error: str | None = None
+
+
+Event = Found | Finished | Problem | Skipped
+
+
+@attrs.frozen
+class Settings:
+    """What every engine needs to validate records the same way (picklable, for workers)."""
+
+    #: The ``--schema`` document, or None for the committed one.
+    document: dict[str, Any] | None = None
+    model: str | None = None
+    mode: Mode = "strict"
+    max_record_bytes: int = MAX_BYTES
+
+    def validator(self) -> Validator:
+        return Validator(self.document) if self.document is not None else default_validator()
+
+
+#: A progress callback: bytes just read, records of the current input so far.
+Advance = Callable[[int, int], object]
+
+
+class Counting:
+    """A binary stream that reports each read (bytes, and the records counted so far)."""
+
+    def __init__(self, stream: BinaryIO, advance: Advance, tally: Tally) -> None:
+        self.stream = stream
+        self.advance = advance
+        self.tally = tally
+
+    def read(self, size: int = -1) -> bytes:
+        data = self.stream.read(size)
+        self.advance(len(data), self.tally.records)
+        return data
+
+
+def run_local(
+    inputs: Iterable[Source | Problem | Skipped],
+    settings: Settings,
+    *,
+    advance: Advance | None = None,
+) -> Iterator[Event]:
+    """Validate every input in this process, one record at a time."""
+    validator = settings.validator()
+    for source in inputs:
+        if not isinstance(source, Source):
+            yield source
+            continue
+        try:
+            opened = open_source(source)
+        except OSError as exc:
+            yield Problem(source.path, exc.strerror or type(exc).__name__)
+            continue
+        tally = Tally()
+        try:
+            stream: Any = opened.stream
+            if advance is not None:
+                stream = Counting(stream, advance, tally)
+            reader = Reader(stream, max_record_bytes=settings.max_record_bytes, size=opened.size)
+            for item in check_items(
+                reader, validator, tally, model=settings.model, mode=settings.mode
+            ):
+                yield Found(source, item)
+            yield finish(source, tally, opened.error)
+        except OSError as exc:  # a read error midway (an unplugged disk, a dead pipe)
+            yield finish(source, tally, f"read error: {exc.strerror or type(exc).__name__}")
+        finally:
+            opened.close()
+
+
+def finish(source: Source, tally: Tally, error: object) -> Finished:
+    """The :class:`Finished` of an input; a stream error counts as a stop."""
+    if error is None:
+        return Finished(source, tally)
+    tally.stopped += 1
+    return Finished(source, tally, str(error))
