@@ -347,17 +347,6 @@ def test_a_pretty_array_resumes_at_the_next_element_line() -> None:
     assert records[1].decoded.issues[0].message.endswith("(line 4 column 7)")
 
 
-def test_an_array_that_cannot_be_resynchronised_says_what_was_not_checked() -> None:
-    """When no element start follows a broken element, the reader stops and says so."""
-    text = '[{"a": 1}, {"x": [1, {"y": 2}, junk junk'
-    items = list(read_text(text))
-    assert [type(i).__name__ for i in items] == ["Record", "Record", "Stop"]
-    assert items[1].decoded.value is NOTHING
-    assert items[2].issue.message == (
-        f"stopped reading at line 1: the remaining {len(text) - 11} bytes of the stream were not checked"
-    )
-
-
 # --- 9. clearer messages ----------------------------------------------------------------
 
 

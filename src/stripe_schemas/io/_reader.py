@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Generator, Iterator
+from collections.abc import Callable, Generator, Iterator
 from typing import BinaryIO, Final, NamedTuple
 
 import attrs
@@ -106,6 +106,19 @@ class Stop(NamedTuple):
 
 
 Item = Record | Stop
+
+
+class _Resume(NamedTuple):
+    """Where reading goes on after damage: the damaged text ends at ``cut``, the next record
+    starts at ``resume``; ``ended``: past the end of the array."""
+
+    cut: int
+    resume: int
+    ended: bool
+
+
+#: Bytes a window of the skipping look overlaps the next one by (a match may straddle them).
+_OVERLAP: Final = 4096
 
 
 def _unreadable(line: int, offset: int, reason: str, code: str = INVALID_JSON) -> Record:
@@ -283,8 +296,8 @@ class Reader:
             while True:
                 newline = buf.find(b"\n", pos)
                 if newline < 0:
-                    if self.eof:
-                        return
+                    if self.eof or len(buf) - pos > limit or (pos < len(buf) and buf[pos] != 123):
+                        return  # the end, a line longer than a record may be, or not an object
                     self.pos = pos
                     self._line_pos, self._line = pos, line
                     self._compact()
@@ -350,10 +363,13 @@ class Reader:
             yield self._broken(start, len(self.buf))
             self.pos = len(self.buf)
             return
-        line = self._line_at(start)
-        reason = f"no end of the record within {self.limit} bytes (the record size limit)"
-        yield _unreadable(line, self.base + start, reason, INPUT_LIMIT)
-        yield from self._skip_to_document(start, line)
+        found = yield from self._oversized(start, self._next_document)
+        if found is not None:
+            self.pos = found.resume
+
+    def _next_document(self, start: int, cap: int) -> _Resume | None:
+        found = self._find(_LINE_OPENER, start, cap)
+        return _Resume(found, found + 1, False) if found >= 0 else None
 
     def _broken(self, start: int, end: int) -> Record:
         """The unreadable record of ``buf[start:end]``, with the front end's reason."""
@@ -365,23 +381,32 @@ class Reader:
             decoded = Decoded(NOTHING, (issue,))
         return Record(self._line_at(start), self.base + start, Decoded(NOTHING, decoded.issues))
 
-    def _skip_to_document(self, start: int, line: int) -> Iterator[Item]:
-        """After a record over the limit: skip to the next line that may start one, or stop."""
+    def _oversized(
+        self, start: int, find_next: Callable[[int, int], _Resume | None]
+    ) -> Generator[Item, None, _Resume | None]:
+        """A record that does not end within the size limit: one unreadable record, then a
+        look for the next place a record may start, one window at a time (memory stays
+        bounded), at most :data:`SKIP_FACTOR` times the limit further; else a stop."""
+        line = self._line_at(start)
+        offset = self.base + start
+        reason = f"no end of the record within {self.limit} bytes (the record size limit)"
+        yield _unreadable(line, offset, reason, INPUT_LIMIT)
         self.pos = start + 1
         budget = self.limit * SKIP_FACTOR
         while True:
-            found = _LINE_OPENER.search(self.buf, self.pos)
+            window = self.pos + min(CHUNK, budget)
+            found = find_next(self.pos, window)
             if found is not None:
-                self.pos = found.start() + 1
-                return
-            budget -= len(self.buf) - self.pos
-            self.pos = len(self.buf)
-            self._compact()
+                return found
+            if self.eof and len(self.buf) <= window:
+                self.pos = len(self.buf)
+                return None
+            budget -= window - self.pos
             if budget <= 0:
-                yield self._stop(line, self.base + start)
-                return
-            if not self._fill():
-                return
+                yield self._stop(line, offset)
+                return None
+            self.pos = max(self.pos, window - _OVERLAP)
+            self._compact()
 
     # -- values ----------------------------------------------------------------------
 
@@ -510,60 +535,61 @@ class Reader:
 
         The generator's return value says whether the array ended (or reading stopped).
         """
-        line = self._line_at(start)
         cap = start + self.limit + 1
-        if indent is not None:
-            element = element_start(indent)
-            closing = re.compile(rb"\n" + re.escape(outer) + rb"\]")
-            next_element, end_of_array = (self._find(p, start + 1, cap) for p in (element, closing))
-            if self.cut and self.eof and len(self.buf) < cap and next_element < 0:
-                next_element = len(self.buf)  # a block ends where the next element starts
-            stops = [f for f in (next_element, end_of_array) if f >= 0]
-            if stops:
-                stop = min(stops)
-                cut = stop
-                while cut > start + 1 and self.buf[cut - 1] in b" \t\r\n,":
-                    cut -= 1
-                yield self._broken(start, cut)
-                if stop == next_element:
-                    self.pos = min(stop + 1, len(self.buf))
-                    return False
-                self.pos = stop + 1 + len(outer) + 1
-                return True
-        else:
-            resume = self._compact_resync(start, cap)
-            if resume is not None:
-                yield self._broken(start, resume[0])
-                self.pos = resume[1]
-                return False
-            closing_at = self._find(_ARRAY_END, start + 1, cap)
-            if closing_at >= 0:  # the damaged element was the last one
-                yield self._broken(start, closing_at)
-                self.pos = closing_at + 1
-                return True
-        yield _unreadable(line, self.base + start, "cannot find the end of this array element")
-        yield self._stop(line, self.base + start)
-        return True
+        finder = self._pretty_finder(indent, outer) if indent is not None else self._compact_next
+        found = finder(start + 1, cap)
+        if found is None and self.eof and len(self.buf) < cap:
+            # the damage runs to the end of the stream, or of a block cut at an element
+            found = _Resume(len(self.buf), len(self.buf), not self.cut)
+        if found is not None:
+            cut = found.cut
+            while cut > start + 1 and self.buf[cut - 1] in b" \t\r\n,":
+                cut -= 1
+            yield self._broken(start, cut)
+            self.pos = found.resume
+            return found.ended
+        resumed = yield from self._oversized(start, finder)
+        if resumed is None:
+            return True
+        self.pos = resumed.resume
+        return resumed.ended
 
-    def _compact_resync(self, start: int, cap: int) -> tuple[int, int] | None:
-        """In a single-line array: (end of the damaged element, start of the next good one).
+    def _pretty_finder(self, indent: bytes, outer: bytes) -> Callable[[int, int], _Resume | None]:
+        """Where a pretty-printed array goes on after damage: the next element's line, or the
+        array's closing line."""
+        element = element_start(indent)
+        closing = re.compile(rb"\n" + re.escape(outer) + rb"\]")
 
-        A candidate must decode and be followed by ``,`` and another element that decodes,
-        or by the array's end; a list of objects inside the damaged element rarely passes.
+        def find(start: int, cap: int) -> _Resume | None:
+            next_element, end_of_array = (self._find(p, start, cap) for p in (element, closing))
+            if next_element >= 0 and (end_of_array < 0 or next_element < end_of_array):
+                return _Resume(next_element, next_element + 1, False)
+            if end_of_array >= 0:
+                return _Resume(end_of_array, end_of_array + 1 + len(outer) + 1, True)
+            return None
+
+        return find
+
+    def _compact_next(self, start: int, cap: int) -> _Resume | None:
+        """Where a single-line array goes on after damage: the next ``,`` followed by an element
+        that is plausible (see :meth:`_plausible_element`), or the array's end.
+
+        A list of objects inside the damaged element rarely passes.
         """
-        at = start + 1
+        closing = self._find(_ARRAY_END, start, cap)
+        at = start
         for _ in range(MAX_CANDIDATES):
             comma = self._find(_COMPACT_ELEMENT, at, cap)
-            if comma < 0:
-                return None
+            if comma < 0 or (0 <= closing < comma):
+                break
             match = _COMPACT_ELEMENT.match(self.buf, comma)
             candidate = match.end() if match is not None else comma + 1
-            if self._plausible_element(candidate, cap, lookahead=1):
-                return comma, candidate
+            if self._plausible_element(candidate, lookahead=1):
+                return _Resume(comma, candidate, False)
             at = comma + 1
-        return None
+        return _Resume(closing, closing + 1, True) if closing >= 0 else None
 
-    def _plausible_element(self, start: int, cap: int, lookahead: int) -> bool:
+    def _plausible_element(self, start: int, lookahead: int) -> bool:
         """Whether an array element that decodes starts at ``start`` and is followed by what
         may follow one (``lookahead`` more such elements, or the end of the array)."""
         found = self._element(start, None)
@@ -578,7 +604,7 @@ class Reader:
         if self.buf[self.pos] != ord(",") or lookahead == 0:
             return self.buf[self.pos] == ord(",")
         self.pos += 1
-        return self._skip_ws() and self._plausible_element(self.pos, cap, lookahead - 1)
+        return self._skip_ws() and self._plausible_element(self.pos, lookahead - 1)
 
 
 def read_records(
