@@ -135,7 +135,10 @@ def test_a_record_over_the_limit_is_unreadable_and_the_next_is_read() -> None:
     """The size limit is per record: an oversized record is one input_limit, then reading goes on."""
     big = json.dumps({**ROWS[0], "metadata": {"k": "v" * 5000}}).encode()
     small = json.dumps(ROWS[1]).encode()
-    for data in (small + b"\n" + big + b"\n" + small, b"[" + small + b"," + big + b"," + small + b"]"):
+    for data in (
+        small + b"\n" + big + b"\n" + small,
+        b"[" + small + b"," + big + b"," + small + b"]",
+    ):
         found = items(data, max_record_bytes=2000)
         values = [r.decoded.value for r in found if isinstance(r, Record)]
         assert values == [ROWS[1], NOTHING, ROWS[1]], data[:1]
