@@ -68,7 +68,7 @@ def test_body_is_never_parsed_before_the_signature_passes() -> None:
     """A refused delivery never reaches the JSON parser or the converters."""
     data, header = deliver(session_event())
     with (
-        mock.patch("stripe_schemas.webhooks._json.loads", side_effect=AssertionError) as parse,
+        mock.patch("stripe_schemas.webhooks.load_json", side_effect=AssertionError) as parse,
         mock.patch("stripe_schemas.webhooks.structure", side_effect=AssertionError) as convert,
     ):
         for args in [(data + b" ", header, TEST_SECRET), (data, header, "whsec_other")]:
