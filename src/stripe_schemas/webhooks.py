@@ -163,13 +163,15 @@ def verify_header(
         what = "text that cannot be encoded" if isinstance(payload, str) else "bytes that are not"
         raise _refuse("bad_encoding", f"the webhook body is {what} UTF-8")
     if sig_header is not None and not isinstance(sig_header, str):
-        raise TypeError(f"the Stripe-Signature header must be a str, not {type(sig_header)}")
+        raise TypeError(
+            f"the Stripe-Signature header must be a str, not {type(sig_header).__name__}"
+        )
     if not sig_header:
         raise _refuse("no_header", "no Stripe-Signature header value was given")
     if secret is not None and not isinstance(secret, str):
         raise TypeError(f"the webhook secret must be a str, not {type(secret).__name__}")
     if secret is None or not secret.strip(_BLANK):
-        raise _refuse("bad_secret", "the webhook secret is empty")
+        raise _refuse("bad_secret", "the webhook secret is missing, empty or only whitespace")
     parsed = _parse_header(sig_header)
     if isinstance(parsed, str):
         raise _refuse("bad_header", parsed)

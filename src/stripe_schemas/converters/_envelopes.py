@@ -87,6 +87,8 @@ class _PreviousAttributes:
 
     def detailed(self, walk: Walk, instance: Any, path: Path) -> None:
         fields = class_plan(type(instance)).by_wire
+        if "previous_attributes" not in fields or "object" not in fields:
+            return  # a spec whose event data lacks one of them: nothing to compare
         previous = getattr(instance, fields["previous_attributes"].name)
         subject = getattr(instance, fields["object"].name)
         if previous is UNSET or previous is None or not is_model(type(subject)):
