@@ -305,3 +305,16 @@ def test_event_errors_never_show_session_secrets() -> None:
         shown = "\n".join([str(caught.value), repr(caught.value)])
         assert "CANARY" not in shown
         assert [i.path for i in caught.value.issues] == [path]
+
+
+def test_benchmark_checks_both_libraries_read_the_same_event() -> None:
+    """bench_webhooks' agreement check passes on its deliveries and fails on a wrong event."""
+    from bench import bench_webhooks
+
+    data, header = deliver(session_event("verified"))
+    fns = bench_webhooks._implementations(data, header)
+    bench_webhooks._agree(fns)
+    other, other_header = deliver(session_event("requires_input"))
+    fns[bench_webhooks.OURS] = lambda: construct_event(other, other_header, TEST_SECRET)
+    with pytest.raises(AssertionError):
+        bench_webhooks._agree(fns)
