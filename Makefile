@@ -24,8 +24,8 @@ test: $(STAMP) lint typecheck
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check src codegen tests bench
-	$(BIN)/ruff format --check src codegen tests bench generated
+	$(BIN)/ruff check src codegen tests bench examples
+	$(BIN)/ruff format --check src codegen tests bench generated examples
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

@@ -14,6 +14,7 @@ from typing import Any
 from . import naming
 from ._dcg import ParsedModel, parse_models
 from .errors import SpecError, SpecProblem
+from .events import type_event_data
 from .ir import (
     AliasDef,
     ClassDef,
@@ -248,6 +249,7 @@ def build_model_set(spec: LoadedSpec, roots: Sequence[str] | None) -> ModelSet:
         enums=tuple(sorted(builder.enums.values(), key=lambda e: (e.module, e.name))),
         schema_keys=keys,
     )
+    model_set = type_event_data(model_set)  # events: data.object typed by its object tag
     problems = builder.problems + _check_names(model_set)
     if problems:
         raise SpecError(problems)

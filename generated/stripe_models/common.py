@@ -6,15 +6,18 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeAlias
 
 import attrs
 
 from stripe_schemas import UNSET, UnsetType, meta
 
+from . import identity
+
 __all__ = [
     "Address",
     "NotificationEventData",
+    "NotificationEventDataObject",
     "NotificationEventRequest",
 ]
 
@@ -52,7 +55,7 @@ class NotificationEventData:
 
     __stripe_schema__: ClassVar[str] = "notification_event_data"
     __stripe_resource__: ClassVar[str | None] = None
-    object: dict[str, Any] = attrs.field(metadata=meta("object", required=True))
+    object: NotificationEventDataObject = attrs.field(metadata=meta("object", required=True))
     previous_attributes: dict[str, Any] | UnsetType = attrs.field(
         default=UNSET, metadata=meta("previous_attributes")
     )
@@ -72,3 +75,8 @@ class NotificationEventRequest:
         default=UNSET, metadata=meta("idempotency_key", nullable=True, max_length=5000)
     )
     _extra: Mapping[str, Any] = attrs.field(factory=dict, alias="_extra", repr=False, hash=False)
+
+
+NotificationEventDataObject: TypeAlias = (
+    "identity.VerificationReport | identity.VerificationSession | dict[str, Any]"
+)

@@ -6,6 +6,7 @@ from ._meta import FieldInfo, field_info, meta, spec_fields
 from ._types import Expandable, expandable_id, is_expanded
 from ._unset import UNSET, UnsetType
 from .converters import (
+    ListObject,
     StripeConverter,
     configure_converter,
     dumps,
@@ -22,6 +23,7 @@ __all__ = [
     "Expandable",
     "FieldInfo",
     "Issue",
+    "ListObject",
     "PayloadError",
     "Severity",
     "StripeConverter",

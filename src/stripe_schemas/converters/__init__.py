@@ -49,6 +49,7 @@ import cattrs
 from ..io import _json
 from ..issues import Issue, PayloadError, resource_root
 from ._detail import BAD, NOTICE_SINK, Walk
+from ._envelopes import ListObject
 from ._fast import FAST_ERRORS, fast_compiler
 from ._plan import (
     MODES,
@@ -62,6 +63,7 @@ from ._plan import (
     UnionNode,
     class_plan,
     is_model,
+    is_model_target,
     is_model_union,
     type_node,
     unsupported,
@@ -69,6 +71,7 @@ from ._plan import (
 from ._unstructure import UNSTRUCTURE
 
 __all__ = [
+    "ListObject",
     "Mode",
     "StripeConverter",
     "configure_converter",
@@ -124,7 +127,7 @@ def target_name(target: Any) -> str:
 
 def _entry(target: Any, mode: Mode) -> _Entry:
     """The (fast, detailed) structure functions of a generated class or any supported type."""
-    if is_model(target):
+    if is_model_target(target):
         node: Node | None = None
         fast = fast_compiler(mode).function(target)
     else:
@@ -261,7 +264,7 @@ def configure_converter(converter: cattrs.BaseConverter, *, mode: Mode = "strict
 
         return hook
 
-    converter.register_structure_hook_factory(is_model, structure_factory)
+    converter.register_structure_hook_factory(is_model_target, structure_factory)
     converter.register_structure_hook_factory(is_model_union, structure_factory)
     converter.register_structure_hook_factory(is_model_container, structure_factory)
     converter.register_unstructure_hook_factory(is_model, UNSTRUCTURE.function)

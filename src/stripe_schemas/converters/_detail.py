@@ -22,6 +22,7 @@ from ..issues import (
     TYPE_MISMATCH,
     UNKNOWN_ENUM_VALUE,
     UNKNOWN_FIELD,
+    UNKNOWN_MODEL,
     WRONG_OBJECT_TAG,
     Issue,
     Severity,
@@ -62,7 +63,7 @@ _MISSING = object()
 #: Union branches named in a message, at most (the innermost ones).
 _MAX_LABELS = 4
 #: The fast function of each class, per mode (tried before walking a subtree in detail).
-_FAST_FUNCTIONS: dict[Mode, dict[type, Callable[[Any], Any]]] = {"strict": {}, "lenient": {}}
+_FAST_FUNCTIONS: dict[Mode, dict[Any, Callable[[Any], Any]]] = {"strict": {}, "lenient": {}}
 #: A location in the payload as reference tokens; turned into a JSON pointer only for an issue.
 Path = tuple[str | int, ...]
 _SCALAR_TYPES: dict[str, tuple[type, ...]] = {
@@ -179,15 +180,15 @@ class Walk:
 
     def _model(self, plan: ClassPlan, value: Any, path: Path, try_fast: bool) -> Any:
         if try_fast:  # a valid subtree costs no more than on the fast path
-            fast = self._fast.get(plan.cls)
+            fast = self._fast.get(plan.target)
             if fast is None:
-                fast = self._fast[plan.cls] = fast_compiler(self.mode).function(plan.cls)
+                fast = self._fast[plan.target] = fast_compiler(self.mode).function(plan.target)
             try:
                 return fast(value)
             except FAST_ERRORS:
                 pass
         if type(value) is not dict:
-            return self._mismatch(ModelNode(plan.cls), value, path)
+            return self._mismatch(ModelNode(plan.target), value, path)
         values: dict[str, Any] = {}
         extra: dict[str, Any] = {}
         bad = False
@@ -221,7 +222,13 @@ class Walk:
                 bad = True
         if bad:
             return BAD
-        return build(plan, values, _extras(value, extra))
+        result = build(plan, values, _extras(value, extra))
+        if plan.post_check is not None:
+            before = len(self.issues)
+            plan.post_check.detailed(self, result, path)
+            if any(issue.severity == "error" for issue in self.issues[before:]):
+                return BAD
+        return result
 
     def union(self, node: UnionNode, value: Any, path: Path) -> Any:
         if any(isinstance(m, AnyNode) for m in node.members):
@@ -278,10 +285,13 @@ class Walk:
         trials = [(c, self.branch(labels[c])) for c in (fitting or candidates)]
         results = [(walk, walk.model(class_plan(c), value, path)) for c, walk in trials]
         chosen = _choose(results, self.mode)
-        if chosen is None and spec.map is not None:
+        if chosen is None and spec.map is not None and not by_tag:
+            # A tag that names a class here must be that class: only other objects are maps.
             walk = self.branch(f"{what} as a map")
             results.append((walk, walk.value(spec.map, value, path)))
             chosen = _choose(results[-1:], self.mode)
+            if chosen is not None and spec.tagged:
+                self.add(path, UNKNOWN_MODEL, _kept_as_map(path, tag), severity="notice")
         if chosen is not None:
             walk, result = chosen
             self.issues.extend(walk.issues)
@@ -290,6 +300,17 @@ class Walk:
         for walk, _ in results[:1] if by_tag else results:
             self.issues.extend(walk.issues)
         return BAD
+
+
+def _kept_as_map(path: Path, tag: Any) -> str:
+    """The notice for an object an open union has no class for (the tag shown by type only)."""
+    if tag is _MISSING:
+        what = "has no 'object' tag"
+    elif type(tag) is str:
+        what = f"has an 'object' tag ({describe((*path, 'object'), tag)}) no model here is for"
+    else:
+        what = f"has an 'object' tag that is {describe((*path, 'object'), tag)}"
+    return f"the object {what}; kept as a plain mapping"
 
 
 def _choose(results: list[tuple[Walk, Any]], mode: Mode) -> tuple[Walk, Any] | None:

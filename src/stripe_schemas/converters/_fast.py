@@ -36,6 +36,7 @@ from ._plan import (
     collect_extras,
     copy_json,
     dict_dispatch,
+    is_model_target,
 )
 
 
@@ -108,12 +109,14 @@ class FastCompiler(CompileCache):
 
     # -- public -----------------------------------------------------------------
 
-    def function(self, target: type | Node) -> Callable[[Any], Any]:
-        """The fast function of a class or of a top-level node (compiled on first use)."""
-        if isinstance(target, type):
-            cls = target
-            return self.build(lambda: self.model_name(cls))
-        node = target
+    def function(self, target: Any) -> Callable[[Any], Any]:
+        """The fast function of a class (``ListObject[T]`` too) or of a top-level node.
+
+        Compiled on first use.
+        """
+        if is_model_target(target):
+            return self.build(lambda: self.model_name(target))
+        node: Node = target
         return self.build(lambda: self._node_function(node))
 
     def compile_model(self, cls: type) -> None:
@@ -193,10 +196,12 @@ class FastCompiler(CompileCache):
             if extra is not None:
                 src.add(indent, f"{o}._extra = {extra}")
             src.add(indent, f"{o}.__class__ = {src.const(plan.cls)}")
-            return o
-        if extra is not None:
-            kwargs.append(f"_extra={extra}")
-        src.add(indent, f"{o} = {src.const(plan.cls)}({', '.join(kwargs)})")
+        else:
+            if extra is not None:
+                kwargs.append(f"_extra={extra}")
+            src.add(indent, f"{o} = {src.const(plan.cls)}({', '.join(kwargs)})")
+        if plan.post_check is not None:
+            src.add(indent, f"{src.const(plan.post_check.fast(self.mode))}({o})")
         return o
 
     def _inline(self, src: _Source, cls: type) -> bool:
@@ -404,8 +409,10 @@ class FastCompiler(CompileCache):
                 except FastFail:
                     if map_name is None:
                         raise
-            if map_name is not None:
+            if map_name is not None and not tagged:
                 return ns[map_name](value)
+            # An open union (tagged classes and a map): an object no class here is tagged for
+            # is kept as a map with a notice, which only the detailed path records.
             raise FastFail
 
         return dispatch

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import types
 import typing
-from collections.abc import Iterator, Mapping
-from typing import Any, Literal, TypeAlias, Union
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any, Literal, Protocol, TypeAlias, TypeVar, Union
 
 import attrs
 
@@ -27,6 +27,10 @@ EXTRA_ATTR = "_extra"
 @attrs.frozen
 class AnyNode:
     """A free-form JSON value: passed through untouched."""
+
+    #: An unbound type parameter (``ListObject`` without ``[T]``): the value may be a model
+    #: instance, so unstructuring looks at its type instead of copying it as JSON.
+    generic: bool = False
 
 
 @attrs.frozen
@@ -110,6 +114,21 @@ class FieldPlan:
     node: Node
 
 
+class PostCheck(Protocol):
+    """A check that runs on a class's instance once it is built (see :data:`POST_CHECKS`)."""
+
+    def fast(self, mode: Mode) -> Callable[[Any], None]:
+        """``instance -> None`` for the fast path: raises the fast path's failure on any issue."""
+
+    def detailed(self, walk: Any, instance: Any, path: tuple[str | int, ...]) -> None:
+        """Record the instance's issues on the detailed walk (``path`` is the instance's)."""
+
+
+#: Checks that run after a class is built, by ``__stripe_schema__`` (filled by ``_envelopes``:
+#: an event's ``previous_attributes`` against the model of its ``object``).
+POST_CHECKS: dict[str, PostCheck] = {}
+
+
 @attrs.frozen(eq=False)
 class ClassPlan:
     """Everything the converters need about one generated class."""
@@ -125,6 +144,9 @@ class ClassPlan:
     #: A plain class with the same slots: instances are filled through it (plain attribute
     #: stores, which CPython specialises) and then given their real class. None: use setters.
     sibling: type | None
+    #: What the plan is for: ``cls``, or a parameterised generic class (``ListObject[T]``).
+    target: Any = attrs.field(default=attrs.Factory(lambda self: self.cls, takes_self=True))
+    post_check: PostCheck | None = None
     by_wire: Mapping[str, FieldPlan] = attrs.field(init=False)
     required_keys: frozenset[str] = attrs.field(init=False)
 
@@ -151,6 +173,16 @@ def is_model(tp: object) -> bool:
     return isinstance(tp, type) and attrs.has(tp) and hasattr(tp, "__stripe_schema__")
 
 
+def is_generic_model(tp: object) -> bool:
+    """Whether ``tp`` is a generic model class with its parameters (``ListObject[Customer]``)."""
+    return is_model(typing.get_origin(tp)) and bool(typing.get_args(tp))
+
+
+def is_model_target(tp: object) -> bool:
+    """Whether ``tp`` structures through a class plan: a model class or a parameterised one."""
+    return is_model(tp) or is_generic_model(tp)
+
+
 def is_model_union(tp: object) -> bool:
     """Whether ``tp`` is a union whose branches are generated classes (and maybe ``str``/None)."""
     if typing.get_origin(tp) not in (Union, types.UnionType):
@@ -161,20 +193,52 @@ def is_model_union(tp: object) -> bool:
     )
 
 
-_PLANS: dict[type, ClassPlan] = {}
+_PLANS: dict[Any, ClassPlan] = {}
 
 
-def class_plan(cls: type) -> ClassPlan:
-    """The (cached) plan of a generated class."""
-    plan = _PLANS.get(cls)
+def class_plan(target: Any) -> ClassPlan:
+    """The (cached) plan of a generated class or a parameterised generic model class."""
+    plan = _PLANS.get(target)
     if plan is None:
-        plan = _build_class_plan(cls)
-        _PLANS[cls] = plan
+        plan = _build_class_plan(target)
+        _PLANS[target] = plan
     return plan
 
 
-def _build_class_plan(cls: type) -> ClassPlan:
+def _bind(hint: Any, bound: Mapping[Any, Any]) -> Any:
+    """A type hint with the class's type parameters replaced by their arguments."""
+    if isinstance(hint, TypeVar):
+        return bound.get(hint, hint)
+    params = getattr(hint, "__parameters__", ())
+    if params:
+        return hint[tuple(bound.get(p, p) for p in params)]
+    return hint
+
+
+def _generic_hints(target: Any) -> tuple[type, dict[str, Any], Mapping[Any, Any]]:
+    """(class, type hints with parameters bound, parameter → argument) of a plan target.
+
+    A generic class without arguments has each parameter bound to an unstructured value.
+    """
+    cls = typing.get_origin(target) or target
     hints = typing.get_type_hints(cls)
+    params: tuple[Any, ...] = getattr(cls, "__parameters__", ())
+    if not params:
+        return cls, hints, {}
+    args = typing.get_args(target) or tuple(_UNBOUND for _ in params)
+    bound = dict(zip(params, args, strict=True))
+    return cls, {name: _bind(hint, bound) for name, hint in hints.items()}, bound
+
+
+class _Unbound:
+    """The argument of a type parameter nobody gave (a free-form value of any type)."""
+
+
+_UNBOUND: Any = _Unbound
+
+
+def _build_class_plan(target: Any) -> ClassPlan:
+    cls, hints, _ = _generic_hints(target)
     fields = []
     names = set()
     for attribute in attrs.fields(cls):
@@ -211,6 +275,8 @@ def _build_class_plan(cls: type) -> ClassPlan:
         has_extra=EXTRA_ATTR in names,
         setters=(setters := _setters(cls)),
         sibling=_sibling(cls) if setters is not None else None,
+        target=target,
+        post_check=POST_CHECKS.get(getattr(cls, "__stripe_schema__", "")),
     )
 
 
@@ -260,6 +326,8 @@ def type_node(tp: Any, *, bypass: bool = False) -> tuple[Node, bool]:
     """Translate an annotation into a node, and say whether ``null`` is accepted at this level."""
     if tp is Any:
         return AnyNode(), True
+    if tp is _UNBOUND:
+        return AnyNode(generic=True), True
     origin = typing.get_origin(tp)
     if origin in (Union, types.UnionType):
         args = [a for a in typing.get_args(tp) if a is not UnsetType]
@@ -289,7 +357,7 @@ def type_node(tp: Any, *, bypass: bool = False) -> tuple[Node, bool]:
         return MapNode(_nested(value, bypass)), False
     if tp in _SCALARS:
         return ScalarNode(tp.__name__), False
-    if is_model(tp):
+    if is_model_target(tp):
         return ModelNode(tp), False
     raise TypeError(unsupported(tp))
 

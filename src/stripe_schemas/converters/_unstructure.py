@@ -124,7 +124,7 @@ class UnstructureCompiler(CompileCache):
         if _plain(node):
             return []
         if isinstance(node, AnyNode):  # free-form JSON: a copy, so the instance keeps its own
-            return [f"{pad}{var} = CJ({var})"]
+            return [f"{pad}{var} = {'value' if node.generic else 'CJ'}({var})"]
         if nullable or isinstance(node, NullableNode):
             inner = node.inner if isinstance(node, NullableNode) else node
             body = self._emit(inner, False, var, indent + 1)
@@ -155,12 +155,12 @@ class UnstructureCompiler(CompileCache):
         if isinstance(node, ModelNode):
             return f"{self.model_name(node.cls)}({var})"
         if isinstance(node, AnyNode):
-            return f"CJ({var})"
+            return f"{'value' if node.generic else 'CJ'}({var})"
         return f"value({var})"
 
     def _class_ref(self, cls: type) -> str:
         ref = f"C_{self.model_name(cls)}"
-        self.ns[ref] = cls
+        self.ns[ref] = class_plan(cls).cls  # the runtime class (of ``ListObject[T]`` too)
         return ref
 
 

@@ -1,0 +1,333 @@
+"""Webhooks: verify a delivery's ``Stripe-Signature`` header, then parse a typed event.
+
+::
+
+    event = construct_event(body, request.headers.get("Stripe-Signature"), secret)
+    if isinstance(event.data.object, VerificationSession):
+        ...
+
+Verification (:func:`verify_header`) makes the same accept/reject decision as the
+official ``stripe`` package's ``WebhookSignature.verify_header`` on every input (a
+differential test checks it): HMAC-SHA256 with the secret over ``"{t}.{body}"``,
+any one of the header's ``v1`` signatures may match (Stripe signs with the old and
+the new secret while one is being rolled), each comparison takes constant time,
+and a timestamp older than ``tolerance`` seconds is refused. Only after that is the
+body parsed (:func:`parse_event`): as an ``Event`` of the generated package whose
+``data.object`` is the model its ``object`` tag names, lenient by default (an
+endpoint receives the API version of its account, often newer than the models).
+
+Every refusal is a :class:`SignatureVerificationError` with a stable ``reason``
+(see :data:`REASONS`) and a one-line message that never contains the secret, a
+signature, the header or the body. A body that passes verification but is not a
+JSON event is a :class:`~stripe_schemas.PayloadError`.
+"""
+
+from __future__ import annotations
+
+import hmac
+import time
+from collections.abc import Mapping
+from typing import Any, Final, Literal, TypeVar, overload
+
+from stripe_models.core import Event
+
+from .converters import Mode, structure, target_name
+from .converters._plan import MODES
+from .io import _json
+from .issues import Issue, PayloadError
+from .validation._lifecycle import event_status_issues
+
+__all__ = [
+    "DEFAULT_TOLERANCE",
+    "REASONS",
+    "Reason",
+    "SignatureVerificationError",
+    "construct_event",
+    "load_json",
+    "parse_event",
+    "signature_header",
+    "verify_header",
+]
+
+E = TypeVar("E")
+
+#: Seconds a signed timestamp stays acceptable (Stripe's default too).
+DEFAULT_TOLERANCE: Final = 300
+#: The signature scheme Stripe signs with (``v0`` entries are test-mode leftovers, never checked).
+SCHEME: Final = "v1"
+
+Reason = Literal[
+    "bad_encoding", "no_header", "bad_secret", "bad_header", "no_signature", "mismatch", "too_old"
+]
+
+#: Every reason a delivery is refused, in the order the checks run.
+REASONS: Final[Mapping[Reason, str]] = {
+    "bad_encoding": "the body is bytes that are not UTF-8, or text that cannot be encoded as UTF-8",
+    "no_header": "the Stripe-Signature header is missing or empty",
+    "bad_secret": "the secret is empty, only whitespace, or not encodable as UTF-8",
+    "bad_header": (
+        "the header has no t= item, its timestamp is not an integer, a t or v1 item has "
+        "no '=', or a v1 signature before the matching one is not ASCII"
+    ),
+    "no_signature": "the header has no v1 signature (for example, only v0)",
+    "mismatch": "no v1 signature matches the body signed with the secret",
+    "too_old": "the timestamp is older than the tolerance allows",
+}
+
+#: The characters the official library strips before calling a secret empty.
+_BLANK = " \t\r\n\f\v"
+
+
+class SignatureVerificationError(ValueError):
+    """A webhook delivery failed verification; ``reason`` says which check (see ``REASONS``).
+
+    The message is one line and never holds the secret, a signature, the header or the
+    body; nothing from the input is chained to the exception either.
+    """
+
+    def __init__(self, reason: Reason, message: str) -> None:
+        super().__init__(message)
+        self.reason: Reason = reason
+        self.message = message
+
+    def __repr__(self) -> str:
+        return f"SignatureVerificationError(reason={self.reason!r})"
+
+
+def _refuse(reason: Reason, message: str) -> SignatureVerificationError:
+    return SignatureVerificationError(reason, message)
+
+
+def _body_bytes(payload: bytes | bytearray | str) -> bytes | None:
+    """The body as the UTF-8 bytes Stripe signed; None if it is not UTF-8 (or not encodable)."""
+    if isinstance(payload, str):
+        try:
+            return payload.encode("utf-8")
+        except UnicodeEncodeError:
+            return None
+    if isinstance(payload, (bytes, bytearray)):
+        data = bytes(payload)
+        if not data.isascii():
+            try:
+                data.decode("utf-8")
+            except UnicodeDecodeError:
+                return None
+        return data
+    raise TypeError(f"the webhook body must be bytes or str, not {type(payload).__name__}")
+
+
+def _parse_header(header: str) -> tuple[int, list[str]] | str:
+    """(timestamp, v1 signatures) of a ``Stripe-Signature`` header, or why it is malformed.
+
+    Read as the official library reads it: comma-separated ``key=value`` items (a key
+    is compared as it is, spaces included), the first ``t`` item's value is the
+    timestamp (Python ``int`` syntax), every ``v1`` item's value is a signature, and a
+    value ends at a second ``=``.
+    """
+    items = [item.split("=", 2) for item in header.split(",")]
+    stamps = [item for item in items if item[0] == "t"]
+    if not stamps:
+        return "the Stripe-Signature header has no t= timestamp"
+    if any(len(item) < 2 for item in stamps):
+        return "the Stripe-Signature header has a 't' item without '='"
+    try:
+        timestamp = int(stamps[0][1])
+    except ValueError:
+        timestamp = None
+    if timestamp is None:
+        return "the Stripe-Signature header's t= timestamp is not an integer"
+    signatures = [item for item in items if item[0] == SCHEME]
+    if any(len(item) < 2 for item in signatures):
+        return f"the Stripe-Signature header has a '{SCHEME}' item without '='"
+    return timestamp, [item[1] for item in signatures]
+
+
+def verify_header(
+    payload: bytes | bytearray | str,
+    sig_header: str | None,
+    secret: str | None,
+    *,
+    tolerance: int | None = DEFAULT_TOLERANCE,
+) -> int:
+    """Check a delivery's ``Stripe-Signature`` header; return its (verified) timestamp.
+
+    ``payload`` is the raw request body exactly as received (bytes, or the text it
+    decodes to); ``secret`` is the endpoint's signing secret (``whsec_…``). A
+    ``tolerance`` of 0 or None turns the age check off; a timestamp in the future is
+    accepted, as by the official library. Raises :class:`SignatureVerificationError`;
+    a ``payload`` that is neither bytes nor str, or a header or secret of another
+    type, is a TypeError.
+    """
+    body = _body_bytes(payload)
+    if body is None:
+        what = "text that cannot be encoded" if isinstance(payload, str) else "bytes that are not"
+        raise _refuse("bad_encoding", f"the webhook body is {what} UTF-8")
+    if sig_header is not None and not isinstance(sig_header, str):
+        raise TypeError(
+            f"the Stripe-Signature header must be a str, not {type(sig_header).__name__}"
+        )
+    if not sig_header:
+        raise _refuse("no_header", "no Stripe-Signature header value was given")
+    if secret is not None and not isinstance(secret, str):
+        raise TypeError(f"the webhook secret must be a str, not {type(secret).__name__}")
+    if secret is None or not secret.strip(_BLANK):
+        raise _refuse("bad_secret", "the webhook secret is missing, empty or only whitespace")
+    parsed = _parse_header(sig_header)
+    if isinstance(parsed, str):
+        raise _refuse("bad_header", parsed)
+    timestamp, signatures = parsed
+    if not signatures:
+        raise _refuse("no_signature", f"the Stripe-Signature header has no {SCHEME} signature")
+    try:
+        key = secret.encode("utf-8")
+    except UnicodeEncodeError:
+        key = None
+    if key is None:
+        raise _refuse("bad_secret", "the webhook secret cannot be encoded as UTF-8")
+    expected = hmac.digest(key, b"%d." % timestamp + body, "sha256").hex()
+    for signature in signatures:
+        if not signature.isascii():  # the official library fails here (compare_digest)
+            raise _refuse("bad_header", f"a {SCHEME} signature in the header is not ASCII")
+        if hmac.compare_digest(expected, signature):
+            break
+    else:
+        count = len(signatures)
+        many = (
+            f"none of the {count} {SCHEME} signatures matches"
+            if count > 1
+            else "the signature does not match"
+        )
+        raise _refuse("mismatch", f"{many} the body signed with this secret")
+    if tolerance and timestamp < time.time() - tolerance:
+        age = int(time.time()) - timestamp
+        raise _refuse("too_old", f"the signature is {age} s old, over the {tolerance} s tolerance")
+    return timestamp
+
+
+def signature_header(
+    payload: bytes | bytearray | str, secret: str, *, timestamp: int | None = None
+) -> str:
+    """A ``Stripe-Signature`` header value for a body, as Stripe would send it (for tests).
+
+    ``timestamp`` defaults to now.
+    """
+    body = _body_bytes(payload)
+    if body is None:
+        raise ValueError("the webhook body is not UTF-8")
+    stamp = int(time.time()) if timestamp is None else timestamp
+    digest = hmac.digest(secret.encode("utf-8"), b"%d." % stamp + body, "sha256")
+    return f"t={stamp},{SCHEME}={digest.hex()}"
+
+
+# -- typed events ----------------------------------------------------------------------------
+
+
+@overload
+def construct_event(
+    payload: bytes | bytearray | str,
+    sig_header: str | None,
+    secret: str | None,
+    *,
+    tolerance: int | None = ...,
+    mode: Mode = ...,
+    notices: list[Issue] | None = ...,
+    event_class: None = ...,
+) -> Event: ...
+@overload
+def construct_event(
+    payload: bytes | bytearray | str,
+    sig_header: str | None,
+    secret: str | None,
+    *,
+    tolerance: int | None = ...,
+    mode: Mode = ...,
+    notices: list[Issue] | None = ...,
+    event_class: type[E],
+) -> E: ...
+def construct_event(
+    payload: bytes | bytearray | str,
+    sig_header: str | None,
+    secret: str | None,
+    *,
+    tolerance: int | None = DEFAULT_TOLERANCE,
+    mode: Mode = "lenient",
+    notices: list[Issue] | None = None,
+    event_class: Any = None,
+) -> Any:
+    """Verify a webhook delivery (:func:`verify_header`), then parse it (:func:`parse_event`).
+
+    Raises :class:`SignatureVerificationError` before the body is read at all, or
+    :class:`~stripe_schemas.PayloadError` for a verified body that is not a valid event.
+    """
+    _check_options(mode, event_class)
+    verify_header(payload, sig_header, secret, tolerance=tolerance)
+    return parse_event(payload, mode=mode, notices=notices, event_class=event_class)
+
+
+@overload
+def parse_event(
+    payload: bytes | bytearray | str,
+    *,
+    mode: Mode = ...,
+    notices: list[Issue] | None = ...,
+    event_class: None = ...,
+) -> Event: ...
+@overload
+def parse_event(
+    payload: bytes | bytearray | str,
+    *,
+    mode: Mode = ...,
+    notices: list[Issue] | None = ...,
+    event_class: type[E],
+) -> E: ...
+def parse_event(
+    payload: bytes | bytearray | str,
+    *,
+    mode: Mode = "lenient",
+    notices: list[Issue] | None = None,
+    event_class: Any = None,
+) -> Any:
+    """A typed event from JSON that is already verified, or comes from a trusted source.
+
+    This does **not** check a signature: use :func:`construct_event` for deliveries.
+    ``event_class`` is the ``Event`` class of a generated package (default:
+    ``stripe_models.core.Event``, the identity closure; pass the one of a package
+    generated with ``--all`` to type every resource). ``event.data.object`` is the
+    model its ``object`` tag names, or a plain mapping (with an ``unknown_model``
+    notice) when the package has none; ``data.previous_attributes`` is checked
+    against the same model. An ``identity.verification_session.*`` event must agree
+    with its session's status (the ``event_status_mismatch`` rule of
+    ``validate_history``). ``mode`` is lenient by default: an endpoint receives
+    events in its account's API version, often newer than the models. Raises
+    :class:`~stripe_schemas.PayloadError` listing every problem, with pointers from
+    the event's root (``/data/object/status``); notices go to ``notices``.
+    """
+    cls = _check_options(mode, event_class)
+    value = load_json(payload, target_name(cls))
+    event = structure(value, cls, mode=mode, notices=notices)
+    problems = event_status_issues(value)
+    if problems:
+        raise PayloadError(problems, model=target_name(cls))
+    return event
+
+
+def load_json(payload: bytes | bytearray | str, name: str = "event") -> Any:
+    """The body's JSON value (plain dicts and lists), for a body whose signature has passed.
+
+    The one place this module decodes a body: RFC 8259 UTF-8 JSON only, else a
+    :class:`~stripe_schemas.PayloadError` (``invalid_json``, ``input_limit``).
+    """
+    return _json.loads(payload, name)
+
+
+def _check_options(mode: object, event_class: Any) -> Any:
+    """The event class to use (TypeError/ValueError for options that cannot work)."""
+    if mode not in MODES:
+        raise ValueError(f"mode must be 'strict' or 'lenient', not {mode!r}")
+    if event_class is None:
+        return Event
+    if getattr(event_class, "__stripe_resource__", None) != "event":
+        raise TypeError(
+            f"event_class must be the Event class of a generated package, not {event_class!r}"
+        )
+    return event_class

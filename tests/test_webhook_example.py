@@ -1,0 +1,118 @@
+"""The README's webhook endpoint (examples/webhook_endpoint.py) runs and answers as documented."""
+
+from __future__ import annotations
+
+import os
+import re
+import select
+import subprocess
+import sys
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bench.events import TEST_SECRET, body, event, session_event
+from stripe_schemas.webhooks import signature_header
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "examples" / "webhook_endpoint.py"
+MARKER = "<!-- examples/webhook_endpoint.py -->"
+
+
+def test_readme_shows_the_example_verbatim() -> None:
+    """The code block after the README's marker is exactly the example file."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    found = re.search(re.escape(MARKER) + r"\n```python\n(.*?)```\n", readme, re.DOTALL)
+    assert found is not None, "the README lost its webhook endpoint example"
+    assert found.group(1) == EXAMPLE.read_text(encoding="utf-8")
+
+
+def _line(process: subprocess.Popen[bytes], timeout: float = 20.0) -> str:
+    """The next line the endpoint prints (fails instead of hanging)."""
+    assert process.stdout is not None
+    ready, _, _ = select.select([process.stdout], [], [], timeout)
+    assert ready, "the example endpoint printed nothing"
+    return process.stdout.readline().decode().rstrip("\n")
+
+
+@pytest.fixture(scope="module")
+def endpoint() -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """The example, started on 127.0.0.1 with a free port; stopped afterwards."""
+    env = {**os.environ, "STRIPE_WEBHOOK_SECRET": TEST_SECRET, "PYTHONUNBUFFERED": "1"}
+    process = subprocess.Popen(
+        [sys.executable, str(EXAMPLE), "0"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        cwd=ROOT,
+    )
+    try:
+        first = _line(process)
+        assert first.startswith("listening on http://127.0.0.1:")
+        yield first.removeprefix("listening on ").rstrip("/"), process
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        if process.stdout is not None:
+            process.stdout.close()
+
+
+def post(url: str, data: bytes, header: str | None) -> tuple[int, str]:
+    request = urllib.request.Request(url + "/webhook", data=data, method="POST")
+    if header is not None:
+        request.add_header("Stripe-Signature", header)
+    try:
+        with urllib.request.urlopen(request, timeout=20) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+
+
+def test_a_signed_session_event_is_handled(endpoint: tuple[str, subprocess.Popen[bytes]]) -> None:
+    """A correctly signed delivery gets 200 and reaches the handler as a VerificationSession."""
+    url, process = endpoint
+    data = body(session_event("verified"))
+    assert post(url, data, signature_header(data, TEST_SECRET)) == (200, "ok")
+    session = session_event("verified")["data"]["object"]
+    assert _line(process) == f"identity.verification_session.verified {session['id']} verified"
+
+
+@pytest.mark.parametrize(
+    ("change", "answer"),
+    [
+        ("tampered", (400, "signature refused: mismatch")),
+        ("other secret", (400, "signature refused: mismatch")),
+        ("no header", (400, "signature refused: no_header")),
+        ("not an event", (400, "not a valid event")),
+    ],
+)
+def test_bad_deliveries_are_refused(
+    endpoint: tuple[str, subprocess.Popen[bytes]], change: str, answer: tuple[int, str]
+) -> None:
+    """Refused deliveries get 400 with the reason; nothing reaches the handler."""
+    url, _ = endpoint
+    data = body(session_event("verified"))
+    header: str | None = signature_header(data, TEST_SECRET)
+    if change == "tampered":
+        data = data.replace(b"verified", b"canceled")
+    elif change == "other secret":
+        header = signature_header(data, "whsec_not_this_endpoint")
+    elif change == "no header":
+        header = None
+    else:
+        data = b'{"object": "customer"}'
+        header = signature_header(data, TEST_SECRET)
+    assert post(url, data, header) == answer
+
+
+def test_other_events_are_acknowledged(endpoint: tuple[str, subprocess.Popen[bytes]]) -> None:
+    """An event about an object without a model is verified, acknowledged and not handled."""
+    url, process = endpoint
+    data = body(event("customer.created", {"id": "cus_1", "object": "customer"}))
+    assert post(url, data, signature_header(data, TEST_SECRET)) == (200, "ok")
+    session_data = body(session_event("processing"))
+    assert post(url, session_data, signature_header(session_data, TEST_SECRET))[0] == 200
+    assert _line(process).startswith("identity.verification_session.processing ")
