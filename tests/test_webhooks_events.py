@@ -88,7 +88,7 @@ NOT_EVENTS: list[tuple[str, bytes, str | type[BaseException], str]] = [
     ("an empty object", b"{}", "accepts", "missing_required"),
     ("another resource", b'{"object":"customer","id":"cus_1"}', "accepts", "wrong_object_tag"),
     ("a v2 thin event", b'{"object":"v2.core.event"}', ValueError, "wrong_object_tag"),
-    ("an event after a BOM", BOM + body(session_event()), "accepts", "invalid_json"),
+    ("an event after a BOM", BOM + body(session_event()), "accepts", ""),
     ("NaN in an event", body(session_event())[:-2] + b',"x":NaN}', "accepts", "invalid_json"),
     ("UTF-16 JSON", "{}".encode("utf-16-le"), "accepts", "invalid_json"),
 ]
@@ -103,9 +103,10 @@ def test_verified_bodies_that_are_not_events(
     """Both libraries verify the signature; the body is then judged as an event.
 
     stripe's Webhook.construct_event builds an untyped Event from any JSON object
-    (``{}`` included) and reads JSON leniently (a BOM, NaN, UTF-16); we accept only
-    an RFC 8259 UTF-8 JSON event, and say why not with a PayloadError, never a
-    SignatureVerificationError.
+    (``{}`` included) and reads JSON leniently (NaN, UTF-16); we accept only an RFC
+    8259 UTF-8 JSON event (a leading byte order mark is ignored, as RFC 8259 allows),
+    and say why not with a PayloadError, never a SignatureVerificationError. ``code``
+    "" marks a body both accept.
     """
     header = signature_header(data, TEST_SECRET)
     assert stripe.WebhookSignature.verify_header(data, header, TEST_SECRET, 300)
@@ -115,6 +116,9 @@ def test_verified_bodies_that_are_not_events(
         assert isinstance(theirs, type)
         with pytest.raises(theirs):
             stripe.Webhook.construct_event(data, header, TEST_SECRET)
+    if not code:
+        assert construct_event(data, header, TEST_SECRET).type.startswith("identity.")
+        return
     with pytest.raises(PayloadError) as caught:
         construct_event(data, header, TEST_SECRET)
     assert code in {i.code for i in caught.value.issues}

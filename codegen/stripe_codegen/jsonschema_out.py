@@ -23,9 +23,10 @@ The output is plain data with deterministic content; dump it with
 
 from __future__ import annotations
 
-import urllib.parse
 from collections.abc import Iterable, Mapping
 from typing import Any
+
+from stripe_schemas.validation._schema import def_pointer
 
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 COMPONENT_PREFIX = "#/components/schemas/"
@@ -63,9 +64,8 @@ class TranslationError(ValueError):
 
 
 def def_ref(key: str) -> str:
-    """The ``$ref`` of a schema key inside the output document."""
-    token = key.replace("~", "~0").replace("/", "~1")
-    return "#/$defs/" + urllib.parse.quote(token, safe="!$&'()*+,;=:@-._~")
+    """The ``$ref`` of a schema key inside the output document (the validator's own)."""
+    return def_pointer(key)
 
 
 def _rewrite_ref(ref: str, keys: frozenset[str], missing: set[str]) -> str:

@@ -288,10 +288,21 @@ def run(
     partition_size: int = DEFAULT_PARTITION_SIZE,
 ) -> Iterator[Event]:
     """The ``--engine dask`` events: a client of ``scheduler`` (or of a new local cluster with
-    ``jobs`` workers when more than one) for the duration of the run."""
+    ``jobs`` workers when more than one), closed when the events are consumed.
+
+    Raises :class:`SchedulerError` at once when the scheduler cannot be reached.
+    """
     client, cluster = _client(scheduler, jobs if jobs > 1 else None)
+    return _closing(
+        iter_events(inputs, settings, client=client, partition_size=partition_size),
+        client,
+        cluster,
+    )
+
+
+def _closing(events: Iterator[Event], client: Any, cluster: Any) -> Iterator[Event]:
     try:
-        yield from iter_events(inputs, settings, client=client, partition_size=partition_size)
+        yield from events
     finally:
         client.close()
         if cluster is not None:

@@ -19,7 +19,6 @@ Only this module imports hypothesis; ``import stripe_schemas`` does not need it.
 from __future__ import annotations
 
 import copy
-import urllib.parse
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
@@ -27,7 +26,7 @@ import hypothesis.strategies as st
 
 from ._model_strategies import payloads, with_unknown_fields
 from .converters import structure
-from .validation._schema import load_default_document
+from .validation._schema import def_key, load_default_document
 
 __all__ = [
     "from_schema",
@@ -84,8 +83,10 @@ class _Builder:
         self.overrides = dict(overrides)
 
     def ref(self, ref: str) -> str:
-        token = urllib.parse.unquote(ref.removeprefix("#/$defs/"))
-        return token.replace("~1", "/").replace("~0", "~")
+        key = def_key(ref)
+        if key is None:
+            raise ValueError(f"not a reference to a $defs entry: {ref!r}")
+        return key
 
     def build(self, node: Any, path: PropertyPath, depth: int) -> st.SearchStrategy[Any]:
         if path in self.overrides:

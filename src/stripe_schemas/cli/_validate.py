@@ -176,7 +176,7 @@ def _engine(args: argparse.Namespace, settings: Any, progress: _Progress | None)
     advance = progress.advance if progress is not None else None
     if args.engine == "dask":
         try:
-            from .. import dask as dask_engine
+            import stripe_schemas.dask as dask_engine
         except ImportError as exc:
             raise _EngineError(
                 f"the dask engine needs the dask extra ({exc.name} is missing): "

@@ -17,12 +17,16 @@ An object whose tag names no model in the document is kept as it is, with an
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Final
 
+from .._meta import spec_fields
+from ..converters._envelopes import ListObject
+from ..converters._plan import EnumNode, ListNode, Node, ScalarNode, class_plan
 from ..issues import UNKNOWN_MODEL, Issue, join_pointer
 from ._classify import describe
 from ._report import Mode, Report, merge_issues
+from ._schema import def_key, def_pointer
 
 if TYPE_CHECKING:
     from ._validator import Validator
@@ -33,29 +37,98 @@ EVENT: Final = "event"
 #: Schema keys of partial objects (every field optional) start with this.
 PARTIAL_PREFIX: Final = "partial:"
 
-#: A Stripe list object, the envelope of every list response: the four fields that
-#: every list response schema of the spec declares. ``data``'s elements are checked
-#: one by one, each as the model its tag names.
-LIST_SCHEMA: Final[dict[str, Any]] = {
-    "type": "object",
-    "required": ["data", "has_more", "object", "url"],
-    "properties": {
-        "data": {"type": "array"},
-        "has_more": {"type": "boolean"},
-        "object": {"type": "string", "enum": [LIST]},
-        "url": {"type": "string", "maxLength": 5000},
-    },
-    "x-resourceId": LIST,
-}
+
+def _list_schema() -> dict[str, Any]:
+    """The JSON Schema of a list object's envelope, read off :class:`ListObject` (the one
+    definition of it): its fields, their types, ``maxLength`` and the ``object`` tag.
+    ``data``'s elements are checked one by one, each as the model its tag names."""
+    infos = {attribute.name: info for attribute, info in spec_fields(ListObject)}
+    properties: dict[str, Any] = {}
+    for field in class_plan(ListObject).fields:
+        properties[field.wire] = _field_schema(field.node)
+        if infos[field.name].max_length is not None:
+            properties[field.wire]["maxLength"] = infos[field.name].max_length
+    required = [f.wire for f in class_plan(ListObject).fields if f.required]
+    return {"type": "object", "required": sorted(required), "properties": properties}
+
+
+def _field_schema(node: Node) -> dict[str, Any]:
+    if isinstance(node, EnumNode):
+        return {"type": "string", "enum": list(node.values)}
+    if isinstance(node, ListNode):
+        return {"type": "array"}
+    if isinstance(node, ScalarNode):
+        return {
+            "type": {"str": "string", "int": "integer", "float": "number", "bool": "boolean"}[
+                node.kind
+            ]
+        }
+    raise TypeError(f"ListObject has a field the list envelope cannot describe: {node!r}")
+
+
+LIST_SCHEMA: Final[dict[str, Any]] = _list_schema()
 #: Definitions every document gets beside its own (a document's own ``list`` wins).
 ENVELOPE_DEFS: Final[dict[str, Any]] = {LIST: LIST_SCHEMA}
 
 
-def partial_def(schema: Any) -> Any:
-    """The schema of a partial object: ``schema`` with no field required."""
+def partial_defs(defs: Mapping[str, Any], key: str) -> dict[str, Any]:
+    """The partial schemas (keys ``partial:<key>``) that ``partial:<key>`` needs, for the
+    ``previous_attributes`` of an event: every field optional, ``null`` allowed for each
+    (the field had no value before), objects inside partial too (by ``$ref``), arrays
+    and scalars whole. The rules of the converters' check of the same attributes
+    (:mod:`stripe_schemas.converters._envelopes`); a property test holds the two together.
+    """
+    out: dict[str, Any] = {}
+    todo = [key]
+    while todo:
+        name = todo.pop()
+        if PARTIAL_PREFIX + name in out or name not in defs:
+            continue
+        refs: list[str] = []
+        out[PARTIAL_PREFIX + name] = _partial(defs[name], refs)
+        todo.extend(refs)
+    return out
+
+
+_NULL: Final = {"type": "null"}
+
+
+def _partial(schema: Any, refs: list[str]) -> Any:
+    """A schema's partial form (see :func:`partial_defs`); ``refs`` collects the keys it needs."""
     if not isinstance(schema, dict):
         return schema
-    return {key: value for key, value in schema.items() if key != "required"}
+    ref = schema.get("$ref")
+    if isinstance(ref, str):
+        name = def_key(ref)
+        if name is None:
+            return schema
+        refs.append(name)
+        return {**schema, "$ref": def_pointer(PARTIAL_PREFIX + name)}
+    out = {k: v for k, v in schema.items() if k != "required"}
+    properties = schema.get("properties")
+    if isinstance(properties, dict):
+        out["properties"] = {
+            name: {"anyOf": [_partial_value(sub, refs), _NULL]} for name, sub in properties.items()
+        }
+    extra = schema.get("additionalProperties")
+    if isinstance(extra, dict):
+        out["additionalProperties"] = {"anyOf": [_partial_value(extra, refs), _NULL]}
+    for keyword in ("anyOf", "oneOf"):
+        branches = schema.get(keyword)
+        if isinstance(branches, list):
+            out[keyword] = [_partial_value(branch, refs) for branch in branches]
+    return out
+
+
+def _partial_value(schema: Any, refs: list[str]) -> Any:
+    """Objects partial, anything else (arrays, scalars) whole."""
+    if not isinstance(schema, dict) or schema.get("type") == "array":
+        return schema
+    if "$ref" in schema or "properties" in schema or "anyOf" in schema or "oneOf" in schema:
+        return _partial(schema, refs)
+    if isinstance(schema.get("additionalProperties"), dict):
+        return _partial(schema, refs)
+    return schema
 
 
 def _under(base: str, issues: Iterable[Issue]) -> list[Issue]:

@@ -30,7 +30,7 @@ from typing import Any
 
 import attrs
 
-from ..issues import type_name
+from ..issues import escape_token, split_pointer, type_name
 
 Tokens = tuple[str | int, ...]
 
@@ -45,10 +45,22 @@ def load_default_document() -> dict[str, Any]:
     return document
 
 
+_DEFS = "#/$defs/"
+#: Characters a URI fragment may hold as they are (RFC 3986), besides letters and digits.
+_FRAGMENT_SAFE = "!$&'()*+,;=:@-._~"
+
+
 def def_pointer(key: str) -> str:
-    """``#/$defs/<key>`` with the key escaped as a JSON pointer token."""
-    token = key.replace("~", "~0").replace("/", "~1")
-    return "#/$defs/" + urllib.parse.quote(token, safe="!$&'()*+,;=:@-._~")
+    """``#/$defs/<key>``: the key escaped as a JSON pointer token, then as a URI fragment."""
+    return _DEFS + urllib.parse.quote(escape_token(key), safe=_FRAGMENT_SAFE)
+
+
+def def_key(ref: str) -> str | None:
+    """The ``$defs`` key a local ``$ref`` names (the inverse of :func:`def_pointer`)."""
+    if not ref.startswith(_DEFS):
+        return None
+    tokens = split_pointer("/" + urllib.parse.unquote(ref[len(_DEFS) :]))
+    return tokens[0] if len(tokens) == 1 else None
 
 
 def _strict(node: Any) -> Any:

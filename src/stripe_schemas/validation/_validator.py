@@ -22,7 +22,7 @@ from ..issues import (
 )
 from ._classify import classify, describe
 from ._clean import RESIDUAL_FIELD, RESIDUALS, clean_schema
-from ._envelopes import ENVELOPE_DEFS, EVENT, LIST, PARTIAL_PREFIX, check_envelope, partial_def
+from ._envelopes import ENVELOPE_DEFS, EVENT, LIST, PARTIAL_PREFIX, check_envelope, partial_defs
 from ._invariants import Checker, checker_for, to_issues
 from ._report import INPUT_CODES, MODES, Mode, Report, merge_issues
 from ._schema import SchemaChecker, lenient_defs, load_default_document, strict_defs
@@ -100,9 +100,6 @@ class Validator:
         #: Resource id → schema key, as the document lists them.
         self.resources: dict[str, str] = dict(resources) if isinstance(resources, dict) else {}
         self._defs: dict[str, Any] = {**ENVELOPE_DEFS, **defs}
-        for key in set(self.resources.values()):
-            if isinstance(key, str) and key in defs:
-                self._defs[PARTIAL_PREFIX + key] = partial_def(defs[key])
         self._resource_keys = frozenset(k for k in self.resources.values() if isinstance(k, str))
         #: ``object`` tag → the schema keys that carry it, the most required fields first
         #: (``customer`` before ``deleted_customer``: a deleted object lacks the live one's).
@@ -197,6 +194,8 @@ class Validator:
         return found
 
     def _compile(self, key: str) -> _Compiled:
+        if key.startswith(PARTIAL_PREFIX) and key not in self._defs:
+            self._add_defs(partial_defs(self._defs, key.removeprefix(PARTIAL_PREFIX)))
         if self._strict is None:
             self._strict = strict_defs(self._defs)
         try:
@@ -212,6 +211,14 @@ class Validator:
                 f"the schema of {key!r} does not compile: {_reason(exc)}"
             ) from exc
         return _Compiled(key, checker, checker_for(key))
+
+    def _add_defs(self, new: dict[str, Any]) -> None:
+        """More definitions (partial schemas), in the document and in its variants."""
+        self._defs.update(new)
+        if self._strict is not None:
+            self._strict.update(strict_defs(new))
+        if self._lenient is not None:
+            self._lenient.update(lenient_defs(new))
 
     def _lenient_variant(self) -> dict[str, Any]:
         if self._lenient is None:
