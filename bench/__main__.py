@@ -10,6 +10,7 @@ SUITES = {
     "convert": "bench.bench_convert",
     "validate": "bench.bench_validate",
     "webhooks": "bench.bench_webhooks",
+    "stream": "bench.bench_stream",
 }
 
 

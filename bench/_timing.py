@@ -66,3 +66,42 @@ def table(title: str, rows: Sequence[tuple[str, float]], baseline: str) -> str:
     for name, seconds in rows:
         lines.append(f"| {name} | {fmt_time(seconds)} | {seconds / base:.2f}× |")  # noqa: RUF001 - the multiplication sign is meant
     return "\n".join(lines)
+
+
+def interleaved(
+    fns: dict[str, Callable[[], Any]], *, rounds: int = 15, min_time: float = 0.02
+) -> dict[str, float]:
+    """Median seconds per call of each function, measured round-robin in the same rounds.
+
+    Each round times every function in turn (the order rotates), so a burst of load on
+    a shared machine hits all of them alike and the ratios stay meaningful.
+    """
+    numbers: dict[str, int] = {}
+    for name, fn in fns.items():
+        fn()  # warm up
+        number = 1
+        while True:
+            start = time.perf_counter()
+            for _ in range(number):
+                fn()
+            if time.perf_counter() - start >= min_time:
+                break
+            number *= 2
+        numbers[name] = number
+    samples: dict[str, list[float]] = {name: [] for name in fns}
+    names = list(fns)
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        for round_ in range(rounds):
+            shift = round_ % len(names)
+            for name in names[shift:] + names[:shift]:
+                fn, number = fns[name], numbers[name]
+                start = time.perf_counter()
+                for _ in range(number):
+                    fn()
+                samples[name].append((time.perf_counter() - start) / number)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+    return {name: statistics.median(values) for name, values in samples.items()}

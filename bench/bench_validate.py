@@ -14,18 +14,15 @@ report, jsonschema and jsonschema-rs list ``iter_errors``, pydantic lists
 
 from __future__ import annotations
 
-import gc
 import importlib
-import statistics
 import sys
 import tempfile
-import time
 import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from bench._timing import fmt_time
+from bench._timing import fmt_time, interleaved
 from bench.payloads import PAYLOADS, invalid_payload
 
 X = "\u00d7"  # the multiplication sign of ratios (kept out of literals for ruff's RUF001)
@@ -127,45 +124,6 @@ def _pydantic() -> tuple[Check, Check]:
         return []
 
     return is_valid, errors
-
-
-def interleaved(
-    fns: dict[str, Callable[[], Any]], *, rounds: int = 15, min_time: float = 0.02
-) -> dict[str, float]:
-    """Median seconds per call of each function, measured round-robin in the same rounds.
-
-    Each round times every function in turn (the order rotates), so a burst of load on
-    a shared machine hits all of them alike and the ratios stay meaningful.
-    """
-    numbers: dict[str, int] = {}
-    for name, fn in fns.items():
-        fn()  # warm up
-        number = 1
-        while True:
-            start = time.perf_counter()
-            for _ in range(number):
-                fn()
-            if time.perf_counter() - start >= min_time:
-                break
-            number *= 2
-        numbers[name] = number
-    samples: dict[str, list[float]] = {name: [] for name in fns}
-    names = list(fns)
-    gc_was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        for round_ in range(rounds):
-            shift = round_ % len(names)
-            for name in names[shift:] + names[:shift]:
-                fn, number = fns[name], numbers[name]
-                start = time.perf_counter()
-                for _ in range(number):
-                    fn()
-                samples[name].append((time.perf_counter() - start) / number)
-    finally:
-        if gc_was_enabled:
-            gc.enable()
-    return {name: statistics.median(values) for name, values in samples.items()}
 
 
 def _competitors(strict: dict[str, Any]) -> dict[str, tuple[Check, Check] | str]:

@@ -2,7 +2,7 @@
 
 Every implementation gets the same bytes and ``Stripe-Signature`` header (an
 ``identity.verification_session.*`` event, laid out as Stripe delivers it) and is
-timed round-robin in the same rounds (``interleaved`` from the validation bench).
+timed round-robin in the same rounds (``bench._timing.interleaved``).
 
 * ``stripe_schemas.webhooks.construct_event``: checks the signature, then parses
   the JSON (orjson when installed), structures it into the generated ``Event`` with
@@ -21,8 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from bench._timing import fmt_time
-from bench.bench_validate import interleaved
+from bench._timing import fmt_time, interleaved
 from bench.events import TEST_SECRET, body, session_event
 
 X = "\u00d7"  # the multiplication sign (kept out of literals for ruff's RUF001)

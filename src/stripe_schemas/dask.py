@@ -69,8 +69,6 @@ class Partition(NamedTuple):
 class PartitionResult(NamedTuple):
     tally: Tally
     found: list[Outcome | Stop]
-    #: Newlines in the bytes the partition read (to number the next partition's lines).
-    newlines: int
     error: str | None
 
 
@@ -143,13 +141,26 @@ def _validator_for(settings: Settings) -> Validator:
     return _cached[1]
 
 
-def check_partition(partition: Partition, settings: Settings) -> PartitionResult:
-    """On a worker: validate the records that start in one partition (lines count from 1)."""
+def count_newlines(partition: Partition) -> int:
+    """On a worker: the newlines in a partition's nominal byte range (to number lines)."""
+    with open(partition.path, "rb") as file:
+        stream = _Range(file, partition.start, partition.end)
+        count = 0
+        while data := stream.read(CHUNK):
+            count += data.count(b"\n")
+        return count
+
+
+def check_partition(partition: Partition, settings: Settings, line: int = 1) -> PartitionResult:
+    """On a worker: validate the records that start in one partition.
+
+    ``line`` is the line at the partition's nominal start (the driver adds up the
+    newlines before it), so lines, offsets and messages are those of the whole file.
+    """
     validator = _validator_for(settings)
     tally = Tally()
-    source = Source(partition.path)
     if partition.whole:
-        opened = open_source(source)
+        opened = open_source(Source(partition.path))
         try:
             reader = Reader(
                 opened.stream, max_record_bytes=settings.max_record_bytes, size=opened.size
@@ -157,22 +168,24 @@ def check_partition(partition: Partition, settings: Settings) -> PartitionResult
             found = list(
                 check_items(reader, validator, tally, model=settings.model, mode=settings.mode)
             )
-            return PartitionResult(tally, found, 0, _error(opened.error))
+            return PartitionResult(tally, found, _error(opened.error))
         finally:
             opened.close()
     with open(partition.path, "rb") as file:
         size = os.fstat(file.fileno()).st_size
         start = _record_start_after(file, partition.start, partition.layout)
         if start is None or (partition.end is not None and start >= partition.end):
-            return PartitionResult(tally, [], 0, None)  # no record starts in this range
+            return PartitionResult(tally, [], None)  # no record starts in this range
         end = None
         if partition.end is not None and partition.end < size:
             end = _record_start_after(file, partition.end, partition.layout)
-        counted = _Counted(_Range(file, start, end))
+        file.seek(partition.start)
+        line += file.read(start - partition.start).count(b"\n")
         reader = Reader(
-            counted,  # type: ignore[arg-type]
+            _Range(file, start, end),  # type: ignore[arg-type]
             max_record_bytes=settings.max_record_bytes,
             size=size,
+            line=line,
             offset=start,
             inside_array=partition.layout.inside_array() if start > 0 else None,
             cut=end is not None,
@@ -180,32 +193,11 @@ def check_partition(partition: Partition, settings: Settings) -> PartitionResult
         found = list(
             check_items(reader, validator, tally, model=settings.model, mode=settings.mode)
         )
-        return PartitionResult(tally, found, counted.newlines, None)
+        return PartitionResult(tally, found, None)
 
 
 def _error(error: object) -> str | None:
     return None if error is None else str(error)
-
-
-class _Counted:
-    """A stream that counts the newlines read through it."""
-
-    def __init__(self, stream: Any) -> None:
-        self.stream = stream
-        self.newlines = 0
-
-    def read(self, size: int = -1) -> bytes:
-        data: bytes = self.stream.read(size)
-        self.newlines += data.count(b"\n")
-        return data
-
-
-def _shifted(item: Outcome | Stop, lines: int) -> Outcome | Stop:
-    """An item read by a partition, with its lines counted from the start of the file."""
-    if isinstance(item, Stop):
-        return item._replace(line=item.line + lines)
-    issues = tuple((issue, line + lines) for issue, line in item.issues)
-    return item._replace(line=item.line + lines, issues=issues)
 
 
 def _client(scheduler: str | None, workers: int | None) -> tuple[Any, Any]:
@@ -257,22 +249,23 @@ def _one(
     client: Any, source: Source, parts: list[Partition], settings: Any, window: int
 ) -> Iterator[Event]:
     tally = Tally()
+    lines = [1]
+    if len(parts) > 1:  # number lines across partitions: the newlines before each one
+        for count in client.gather(client.map(count_newlines, parts[:-1], pure=False)):
+            lines.append(lines[-1] + count)
     pending: deque[Any] = deque()
-    queue = deque(parts)
-    lines = 0
+    queue = deque(zip(parts, lines, strict=True))
     error = None
     while queue or pending:
         while queue and len(pending) < window:
-            pending.append(client.submit(check_partition, queue.popleft(), settings, pure=False))
+            part, line = queue.popleft()
+            pending.append(client.submit(check_partition, part, settings, line, pure=False))
         result: PartitionResult = pending.popleft().result()
         tally.add(result.tally)
         error = error or result.error
-        stopped = False
         for item in result.found:
-            yield Found(source, _shifted(item, lines))
-            stopped = stopped or isinstance(item, Stop)
-        lines += result.newlines
-        if stopped:  # as the local reader, stop the input here
+            yield Found(source, item)
+        if any(isinstance(item, Stop) for item in result.found):  # as the local reader
             for future in pending:
                 future.cancel()
             break

@@ -39,7 +39,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Callable, Generator, Iterator
-from typing import BinaryIO, Final, NamedTuple
+from typing import Any, BinaryIO, Final, NamedTuple
 
 import attrs
 
@@ -90,9 +90,20 @@ class Record(NamedTuple):
     line: int
     #: Byte offset of the record's first character in the stream.
     offset: int
-    decoded: Decoded
+    #: The decoded value, or :data:`~._json.NOTHING` when the record could not be read.
+    value: Any
+    #: What decoding found (a replaced value's pointer, or why the record is unreadable).
+    issues: tuple[Issue, ...] = ()
     #: The record's text when it spans several lines (to place its issues by line), else ``b""``.
     text: bytes = b""
+
+    @property
+    def decoded(self) -> Decoded:
+        return Decoded(self.value, self.issues)
+
+    @property
+    def readable(self) -> bool:
+        return self.value is not NOTHING
 
 
 class Stop(NamedTuple):
@@ -124,7 +135,7 @@ _OVERLAP: Final = 4096
 def _unreadable(line: int, offset: int, reason: str, code: str = INVALID_JSON) -> Record:
     what = "JSON beyond a limit" if code == INPUT_LIMIT else "not valid JSON"
     issue = Issue("", code, "error", f"{what}: {reason}")
-    return Record(line, offset, Decoded(NOTHING, (issue,)))
+    return Record(line, offset, NOTHING, (issue,))
 
 
 @attrs.frozen
@@ -244,7 +255,7 @@ class Reader:
         text = b""
         if self.buf.find(b"\n", start, end) >= 0:
             text = bytes(self.buf[start:end])
-        return Record(self._line_at(start), self.base + start, decoded, text)
+        return Record(self._line_at(start), self.base + start, decoded.value, decoded.issues, text)
 
     def _stop(self, line: int, offset: int) -> Stop:
         self.stopped = True
@@ -291,7 +302,7 @@ class Reader:
         of the stream); the general path takes that line.
         """
         buf, limit, loads = self.buf, self.limit, fast_loads
-        pos, line = self.pos, self._line_at(self.pos)
+        pos, line, base = self.pos, self._line_at(self.pos), self.base
         try:
             while True:
                 newline = buf.find(b"\n", pos)
@@ -301,7 +312,7 @@ class Reader:
                     self.pos = pos
                     self._line_pos, self._line = pos, line
                     self._compact()
-                    pos = self.pos
+                    pos, base = self.pos, self.base
                     if not self._fill():
                         return
                     continue
@@ -312,7 +323,7 @@ class Reader:
                     value = loads(buf[pos:end])
                 except FAST_ERROR:
                     return
-                yield Record(line, self.base + pos, Decoded(value))
+                yield Record(line, base + pos, value)
                 pos = newline + 1
                 line += 1
                 while pos < len(buf) and buf[pos] == 10:  # blank lines
@@ -379,7 +390,7 @@ class Reader:
                 "", INVALID_JSON, "error", "not valid JSON: unexpected text after a value"
             )
             decoded = Decoded(NOTHING, (issue,))
-        return Record(self._line_at(start), self.base + start, Decoded(NOTHING, decoded.issues))
+        return Record(self._line_at(start), self.base + start, NOTHING, decoded.issues)
 
     def _oversized(
         self, start: int, find_next: Callable[[int, int], _Resume | None]

@@ -13,7 +13,7 @@ from typing import Any, BinaryIO, Literal, NamedTuple
 
 import attrs
 
-from ..io._json import MAX_BYTES
+from ..io._json import MAX_BYTES, NOTHING
 from ..io._locate import locate
 from ..io._reader import Item, Reader, Record, Stop
 from ..io._sources import Problem, Skipped, Source, open_source
@@ -81,26 +81,36 @@ def check_items(
 ) -> Iterator[Outcome | Stop]:
     """Validate each record; count everything in ``tally``; yield what has issues, in order."""
     validate = validator.validate
+    counted = valid = 0  # counted here, added to the tally in batches (a hot loop)
     for item in items:
-        if type(item) is Stop:
+        if type(item) is not Record:
+            assert type(item) is Stop
+            tally.records += counted
+            tally.valid += valid
+            counted = valid = 0
             tally.count_stop(item)
             yield item
             continue
-        assert type(item) is Record
-        tally.records += 1
-        decoded = item.decoded
-        if not decoded.issues:
-            report = validate(decoded.value, model, mode=mode)
+        counted += 1
+        if not item.issues:
+            report = validate(item.value, model, mode=mode)
             if not report.issues:
-                tally.valid += 1
+                valid += 1
+                if counted >= 4096:
+                    tally.records += counted
+                    tally.valid += valid
+                    counted = valid = 0
                 continue
             issues, key = report.issues, report.model
-        elif decoded.readable:
-            report = validator.validate_decoded(decoded, model, mode=mode)
+        elif item.value is not NOTHING:
+            report = validator.validate_decoded(item.decoded, model, mode=mode)
             issues, key = report.issues, report.model
         else:
-            issues, key = decoded.issues, None
-        if not decoded.readable:
+            issues, key = item.issues, None
+        tally.records += counted
+        tally.valid += valid
+        counted = valid = 0
+        if item.value is NOTHING:
             status: Status = "unreadable"
             tally.unreadable += 1
         elif any(issue.severity == "error" for issue in issues):
@@ -112,6 +122,8 @@ def check_items(
         outcome = Outcome(item.line, item.offset, key, status, _placed(item, issues))
         tally.count(outcome)
         yield outcome
+    tally.records += counted
+    tally.valid += valid
 
 
 def _placed(record: Record, issues: tuple[Issue, ...]) -> tuple[tuple[Issue, int], ...]:

@@ -31,7 +31,7 @@ from ._schema import SchemaChecker, lenient_defs, load_default_document, strict_
 class _Compiled:
     """Everything needed to validate one schema key, built once."""
 
-    __slots__ = ("checker", "invariants", "is_clean", "key", "ok_report", "residual")
+    __slots__ = ("checker", "fast", "invariants", "is_clean", "key", "ok_report", "residual")
 
     def __init__(self, key: str, checker: SchemaChecker, invariants: Checker | None) -> None:
         self.key = key
@@ -42,22 +42,35 @@ class _Compiled:
         #: The one invariant JSON Schema cannot say, when an expanded report is present.
         self.residual: Callable[[dict[str, Any]], bool] | None = RESIDUALS.get(key)
         self.ok_report = Report((), key)
+        #: The fast path (see :func:`_fast_path`).
+        self.fast: Callable[[dict[str, Any]], Report | None] = _fast_path(
+            self.is_clean, self.residual, self.ok_report
+        )
 
-    def fast(self, payload: dict[str, Any]) -> Report | None:
-        """The shared ``ok`` report when the payload passes the fast path, else None.
 
-        jsonschema-rs raises ValueError for Python values JSON cannot hold (a key that
-        is not a string); the detailed path reports those.
-        """
+def _fast_path(
+    is_clean: Callable[[Any], bool],
+    residual: Callable[[dict[str, Any]], bool] | None,
+    ok_report: Report,
+) -> Callable[[dict[str, Any]], Report | None]:
+    """The fast path of one model: the shared ``ok`` report when a payload passes the compiled
+    check (and the residual invariant, when an expanded report is there), else None.
+
+    jsonschema-rs raises ValueError for Python values JSON cannot hold (a key that is
+    not a string); the detailed path reports those.
+    """
+
+    def fast(payload: dict[str, Any]) -> Report | None:
         try:
-            if not self.is_clean(payload):
+            if not is_clean(payload):
                 return None
         except ValueError:
             return None
-        residual = self.residual
         if residual is not None and type(payload.get(RESIDUAL_FIELD)) is dict and residual(payload):
             return None
-        return self.ok_report
+        return ok_report
+
+    return fast
 
 
 class SchemaDocumentError(ValueError):
