@@ -40,7 +40,7 @@ def test_cache_gives_the_same_document(tmp_path: Path, monkeypatch: pytest.Monke
     monkeypatch.setenv("STRIPE_SCHEMAS_CACHE", str(tmp_path / "cache"))
     first = load_spec(path)
     entries = list((tmp_path / "cache").iterdir())
-    assert [e.name for e in entries] == [f"{fresh.sha256}.marshal"]
+    assert [e.name for e in entries] == [f"{fresh.sha256}.{loader.CACHE_FORMAT}.marshal"]
     second = load_spec(path)
     assert fresh.document == first.document == second.document
     assert 200 in second.document["paths"]["/x"]["get"]["responses"]
