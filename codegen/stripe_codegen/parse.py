@@ -111,6 +111,7 @@ class _Builder:
                     name=naming.member_name(owner, [p for p in path if p not in ("item",)]),
                     module=module,
                     values=values,
+                    bypass_validation=bool(schema.get("x-stripeBypassValidation")),
                 )
             return EnumRef(pointer)
         kind = schema.get("type")

@@ -1,0 +1,912 @@
+"""Semantic diff of two specs: what changed for code that uses the models, and does it break it.
+
+Response side: both specs are read into the intermediate model (:mod:`.ir`) for the same
+roots, so the diff sees exactly what the generator sees (field states, types, enums,
+formats, ``maxLength``, expansion targets, ``x-stripeBypassValidation``) and nothing else:
+descriptions, titles, key order and ``info`` are not changes. Request side: the query and
+form-body parameters of the operations that return a root (every operation with
+``--all``), read from ``paths`` by the separate part at the end of this module.
+
+Every change has a kind, a level (``breaking``, ``warning``, ``compatible``), a side
+(``response`` or ``request``), a JSON pointer into the spec (into NEW, or into OLD for
+something removed) and a one-line message for the consumer. :data:`KINDS` is the
+classification table the README shows.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Any, Literal
+
+import attrs
+
+from stripe_schemas.issues import join_pointer, pointer, split_pointer
+
+from .errors import SpecError, SpecProblem
+from .ir import (
+    AliasDef,
+    ClassDef,
+    EnumDef,
+    EnumRef,
+    EnumValue,
+    ExpandableOf,
+    FieldDef,
+    ListOf,
+    MapOf,
+    ModelRef,
+    ModelSet,
+    Primitive,
+    TypeExpr,
+    UnionOf,
+)
+from .loader import LoadedSpec
+from .parse import build_model_set
+from .select import REF_PREFIX, schema_pointer
+from .slicing import HTTP_METHODS, SLICED_FROM_KEY, _returns_root
+
+Level = Literal["breaking", "warning", "compatible"]
+Side = Literal["response", "request"]
+#: Levels from the least to the most severe (``--fail-on`` compares by this order).
+LEVELS: tuple[Level, ...] = ("compatible", "warning", "breaking")
+
+#: kind → (side, level rule). The level is fixed unless the rule names what decides it.
+KINDS: Mapping[str, tuple[Side, str]] = {
+    "schema_added": ("response", "compatible"),
+    "schema_removed": ("response", "breaking"),
+    "field_added": ("response", "compatible"),
+    "field_removed": ("response", "breaking"),
+    "type_changed": ("response", "breaking"),
+    "format_added": ("response", "compatible"),
+    "format_changed": ("response", "warning"),
+    "format_removed": ("response", "warning"),
+    "made_optional": ("response", "breaking"),
+    "made_required": ("response", "compatible"),
+    "nullable_added": ("response", "breaking"),
+    "nullable_removed": ("response", "compatible"),
+    "enum_values_added": ("response", "warning; compatible with x-stripeBypassValidation"),
+    "enum_values_removed": ("response", "compatible"),
+    "bypass_added": ("response", "warning"),
+    "bypass_removed": ("response", "compatible"),
+    "max_length_changed": ("response", "compatible"),
+    "expansion_changed": ("response", "breaking"),
+    "branch_added": ("response", "breaking"),
+    "branch_removed": ("response", "compatible"),
+    "operation_added": ("request", "compatible"),
+    "operation_removed": ("request", "breaking"),
+    "parameter_added": ("request", "compatible; breaking when required"),
+    "parameter_removed": ("request", "breaking"),
+    "parameter_made_required": ("request", "breaking"),
+    "parameter_made_optional": ("request", "compatible"),
+    "parameter_type_changed": ("request", "breaking; compatible when only widened"),
+    "parameter_enum_values_added": ("request", "compatible"),
+    "parameter_enum_values_removed": ("request", "breaking"),
+}
+
+
+@attrs.frozen
+class Change:
+    """One change between two specs, classified for the consumer of the models."""
+
+    pointer: str
+    kind: str
+    level: Level
+    side: Side
+    message: str
+
+    def to_json(self) -> dict[str, str]:
+        return {
+            "pointer": self.pointer,
+            "kind": self.kind,
+            "level": self.level,
+            "side": self.side,
+            "message": self.message,
+        }
+
+
+@attrs.frozen
+class SpecDiff:
+    """The changes from OLD to NEW (sorted by pointer), and which specs they are."""
+
+    old: LoadedSpec
+    new: LoadedSpec
+    changes: tuple[Change, ...]
+    #: Things the user should know about the comparison itself (scope narrowed by a slice).
+    notes: tuple[str, ...] = ()
+
+    def count(self, level: Level) -> int:
+        return sum(1 for change in self.changes if change.level == level)
+
+    def reaches(self, level: Level) -> bool:
+        """Whether any change is at ``level`` or above."""
+        floor = LEVELS.index(level)
+        return any(LEVELS.index(change.level) >= floor for change in self.changes)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "old": {"api_version": self.old.api_version, "sha256": self.old.sha256},
+            "new": {"api_version": self.new.api_version, "sha256": self.new.sha256},
+            "changes": [change.to_json() for change in self.changes],
+        }
+
+    def summary(self) -> str:
+        counts = ", ".join(f"{self.count(level)} {level}" for level in reversed(LEVELS))
+        total = len(self.changes)
+        return f"{total} change{'' if total == 1 else 's'}: {counts}"
+
+    def lines(self, limit: int | None = None) -> list[str]:
+        """One line per change (most severe first), then the summary line."""
+        ranked = sorted(self.changes, key=lambda c: -LEVELS.index(c.level))
+        shown = ranked if limit is None else ranked[:limit]
+        out = [f"{c.level:<10}  {c.pointer}  {c.kind}: {c.message}" for c in shown]
+        if len(shown) < len(ranked):
+            out.append(f"… and {len(ranked) - len(shown)} more (stripe-schemas diff lists all)")
+        out.append(self.summary())
+        return out
+
+
+# --- the comparison ----------------------------------------------------------------------
+
+
+@attrs.frozen
+class Prepared:
+    """One side of a comparison: the spec, its intermediate model and its operations."""
+
+    spec: LoadedSpec
+    model_set: ModelSet
+    operations: Mapping[tuple[str, str], Operation]
+
+
+def diff_specs(
+    old: LoadedSpec,
+    new: LoadedSpec,
+    roots: Sequence[str] | None,
+    *,
+    new_model_set: ModelSet | None = None,
+) -> SpecDiff:
+    """Compare the closure of ``roots`` (every schema and operation with ``None``).
+
+    ``new_model_set`` is NEW's intermediate model when the caller has built it already for
+    exactly these roots (the generator has). A root in neither spec is a :class:`SpecError`.
+    """
+    scope = _Scope.of(old, new, roots)
+    asked = None if roots is None else tuple(dict.fromkeys(roots))
+    old_side = _prepare(old, scope, None)
+    new_side = _prepare(new, scope, new_model_set if scope.roots == asked else None)
+    differ = _Differ(old_side, new_side)
+    differ.compare()
+    changes = sorted(differ.changes.values(), key=lambda c: (c.pointer, c.kind))
+    return SpecDiff(old=old, new=new, changes=tuple(changes), notes=scope.notes)
+
+
+def _sliced_from(spec: LoadedSpec) -> dict[str, Any] | None:
+    info = spec.document.get("info")
+    record = info.get(SLICED_FROM_KEY) if isinstance(info, dict) else None
+    return record if isinstance(record, dict) else None
+
+
+@attrs.frozen
+class _Scope:
+    """What both sides are compared on: the roots, and which operations count."""
+
+    roots: tuple[str, ...] | None
+    #: Path prefixes every compared operation must have (from slices that record them).
+    prefixes: tuple[tuple[str, ...], ...]
+    #: Roots whose operations count (a slice without prefixes kept only its own roots').
+    operation_roots: frozenset[str] | None
+    notes: tuple[str, ...]
+
+    @classmethod
+    def of(cls, old: LoadedSpec, new: LoadedSpec, roots: Sequence[str] | None) -> _Scope:
+        notes: list[str] = []
+        kept = None if roots is None else list(dict.fromkeys(roots))
+        if kept is not None:
+            missing = [r for r in kept if r not in old.schemas and r not in new.schemas]
+            if missing:
+                raise SpecError(
+                    [
+                        SpecProblem(new.source, schema_pointer(r), f"unknown root schema {r!r}")
+                        for r in missing
+                    ]
+                )
+        prefixes: list[tuple[str, ...]] = []
+        operation_roots: set[str] | None = None
+        for label, spec in (("OLD", old), ("NEW", new)):
+            record = _sliced_from(spec)
+            if record is None:
+                continue
+            if kept is not None:
+                absent = [r for r in kept if r not in spec.schemas]
+                for root in absent:
+                    notes.append(f"{label} is a slice without {root!r}; left out of the comparison")
+                kept = [r for r in kept if r not in absent]
+            elif roots is None:
+                notes.append(f"{label} is a slice: --all compares it with everything in the other")
+            recorded = record.get("path_prefixes")
+            if isinstance(recorded, list):
+                prefixes.append(tuple(str(p) for p in recorded))
+            elif isinstance(record.get("roots"), list):
+                own = {str(r) for r in record["roots"]}
+                operation_roots = own if operation_roots is None else operation_roots & own
+        return cls(
+            roots=None if kept is None else tuple(kept),
+            prefixes=tuple(prefixes),
+            operation_roots=None if operation_roots is None else frozenset(operation_roots),
+            notes=tuple(notes),
+        )
+
+    def covers(self, path: str, operation: Any) -> bool:
+        if not all(path.startswith(group) for group in self.prefixes):
+            return False
+        if self.roots is None:
+            return True
+        roots = set(self.roots)
+        if self.operation_roots is not None:
+            roots &= self.operation_roots
+        return _returns_root(operation, {REF_PREFIX + r for r in roots})
+
+
+def _prepare(spec: LoadedSpec, scope: _Scope, model_set: ModelSet | None) -> Prepared:
+    if model_set is None:
+        present = None if scope.roots is None else [r for r in scope.roots if r in spec.schemas]
+        if present == []:
+            model_set = ModelSet(spec.api_version, spec.sha256, spec.source, (), (), (), ())
+        else:
+            model_set = build_model_set(spec, present)
+    return Prepared(spec, model_set, read_operations(spec.document, scope.covers))
+
+
+def _subject(ptr: str) -> str:
+    """A readable name for a pointer: ``account.settings.branding``, ``x.tags[]``."""
+    tokens = split_pointer(ptr)
+    if tokens[:2] == ["components", "schemas"] and len(tokens) > 2:
+        name, rest = tokens[2], tokens[3:]
+        index = 0
+        while index < len(rest):
+            token = rest[index]
+            if token == "properties" and index + 1 < len(rest):
+                name += "." + rest[index + 1]
+                index += 2
+                continue
+            if token == "items":
+                name += "[]"
+            elif token in ("anyOf", "oneOf", "allOf"):
+                index += 1
+            index += 1
+        return name
+    return ptr
+
+
+def _quote(values: Iterable[EnumValue]) -> str:
+    shown = [json.dumps(v) for v in sorted(values, key=lambda v: (type(v).__name__, str(v)))]
+    if len(shown) > 8:
+        return ", ".join(shown[:8]) + f", … ({len(shown)} values)"
+    return ", ".join(shown)
+
+
+def _is_component(ptr: str) -> bool:
+    return ptr.count("/") == 3
+
+
+_PRIMITIVE_WORDS = {
+    "str": "a string",
+    "int": "an integer",
+    "float": "a number",
+    "bool": "a boolean",
+    "Any": "any JSON value",
+    "None": "null",
+}
+
+
+def _members(type_: TypeExpr) -> list[TypeExpr]:
+    if isinstance(type_, UnionOf):
+        return [m for member in type_.members for m in _members(member)]
+    return [type_]
+
+
+def _signature(type_: TypeExpr) -> str:
+    """What an ``anyOf`` branch is, for matching branches across specs (order does not count)."""
+    match type_:
+        case Primitive(name=name):
+            return "null" if name == "None" else name
+        case ModelRef(pointer=ptr):
+            return "object:" + ptr if _is_component(ptr) else "object:inline"
+        case EnumRef():
+            return "enum"
+        case ListOf():
+            return "list"
+        case MapOf():
+            return "map"
+        case ExpandableOf():
+            return "expandable"
+    return "union"  # pragma: no cover - unions are flattened by _members
+
+
+class _Differ:
+    def __init__(self, old: Prepared, new: Prepared) -> None:
+        self.old = old
+        self.new = new
+        self.old_items = _items(old.model_set)
+        self.new_items = _items(new.model_set)
+        self.old_enums = {e.pointer: e for e in old.model_set.enums}
+        self.new_enums = {e.pointer: e for e in new.model_set.enums}
+        self.changes: dict[tuple[str, str], Change] = {}
+        self._compared: set[tuple[str, str]] = set()
+
+    def add(self, ptr: str, kind: str, message: str, level: Level | None = None) -> None:
+        side, rule = KINDS[kind]
+        fixed = rule.split(";")[0]
+        chosen: Level = level if level is not None else fixed  # type: ignore[assignment]
+        self.changes.setdefault((ptr, kind), Change(ptr, kind, chosen, side, message))
+
+    # -- types in words ----------------------------------------------------------------
+    def describe(self, type_: TypeExpr, enums: Mapping[str, EnumDef]) -> str:
+        match type_:
+            case Primitive(name=name):
+                return _PRIMITIVE_WORDS[name]
+            case ModelRef(pointer=ptr):
+                return f"a `{_subject(ptr)}` object"
+            case EnumRef(pointer=ptr):
+                found = enums.get(ptr)
+                count = len(found.values) if found is not None else 0
+                return f"one of {count} values"
+            case ListOf(item=item):
+                return f"a list of ({self.describe(item, enums)})"
+            case MapOf(value=value):
+                return f"a map of ({self.describe(value, enums)})"
+            case UnionOf(members=members):
+                return " or ".join(self.describe(m, enums) for m in members)
+            case ExpandableOf(targets=targets):
+                names = ", ".join(f"`{_subject(t.pointer)}`" for t in targets)
+                return f"an expandable ID of {names}"
+        raise AssertionError(type_)  # pragma: no cover
+
+    # -- schemas -----------------------------------------------------------------------
+    def compare(self) -> None:
+        old_keys = set(self.old.model_set.schema_keys)
+        new_keys = set(self.new.model_set.schema_keys)
+        for key in sorted(old_keys - new_keys):
+            self.add(
+                schema_pointer(key),
+                "schema_removed",
+                f"`{key}` is gone: models and code that use it break",
+            )
+        for key in sorted(new_keys - old_keys):
+            self.add(schema_pointer(key), "schema_added", f"`{key}` is new")
+        for key in sorted(old_keys & new_keys):
+            ptr = schema_pointer(key)
+            self.compare_items(self.old_items.get(ptr), self.new_items.get(ptr), ptr)
+        self.compare_operations()
+
+    def compare_items(
+        self, old: ClassDef | AliasDef | None, new: ClassDef | AliasDef | None, ptr: str
+    ) -> None:
+        if isinstance(old, ClassDef) and isinstance(new, ClassDef):
+            self.compare_classes(old, new)
+        elif isinstance(old, AliasDef) and isinstance(new, AliasDef):
+            self.compare_types(old.type, new.type, ptr, _subject(ptr), bypass=False)
+        elif old is not None and new is not None:
+            before = "an object schema" if isinstance(old, ClassDef) else "a union or alias"
+            after = "an object schema" if isinstance(new, ClassDef) else "a union or alias"
+            message = f"`{_subject(ptr)}` changed from {before} to {after}: its model changes"
+            self.add(ptr, "type_changed", message)
+
+    def compare_classes(self, old: ClassDef, new: ClassDef) -> None:
+        if (old.pointer, new.pointer) in self._compared:
+            return
+        self._compared.add((old.pointer, new.pointer))
+        before = {f.wire_name: f for f in old.fields}
+        after = {f.wire_name: f for f in new.fields}
+        for wire in before:
+            if wire not in after:
+                ptr = join_pointer(join_pointer(old.pointer, "properties"), wire)
+                message = f"`{_subject(ptr)}` was removed: code that reads it breaks"
+                self.add(ptr, "field_removed", message)
+        for wire, field in after.items():
+            ptr = join_pointer(join_pointer(new.pointer, "properties"), wire)
+            if wire not in before:
+                message = (
+                    f"`{_subject(ptr)}` is a new field: models generated before it see an "
+                    "unknown field (kept in lenient mode, an error in strict mode)"
+                )
+                self.add(ptr, "field_added", message)
+            else:
+                self.compare_fields(before[wire], field, ptr)
+
+    def compare_fields(self, old: FieldDef, new: FieldDef, ptr: str) -> None:
+        name = f"`{_subject(ptr)}`"
+        if old.required and not new.required:
+            message = f"{name} may now be absent (was required): code that reads it breaks"
+            self.add(ptr, "made_optional", message)
+        elif new.required and not old.required:
+            self.add(ptr, "made_required", f"{name} is now always present (was optional)")
+        if new.nullable and not old.nullable:
+            message = f"{name} may now be null: code that expects a value breaks"
+            self.add(ptr, "nullable_added", message)
+        elif old.nullable and not new.nullable:
+            self.add(ptr, "nullable_removed", f"{name} is never null any more")
+        self.compare_format(old.format, new.format, ptr, name)
+        self.compare_max_length(old.max_length, new.max_length, ptr, name)
+        self.compare_bypass(old.bypass_validation, new.bypass_validation, ptr, name)
+        self.compare_types(old.type, new.type, ptr, _subject(ptr), bypass=new.bypass_validation)
+
+    def compare_format(self, old: str | None, new: str | None, ptr: str, name: str) -> None:
+        if old == new:
+            return
+        if old is None:
+            message = f"{name} now has format `{new}` (its JSON type is unchanged)"
+            self.add(ptr, "format_added", message)
+        elif new is None:
+            message = (
+                f"{name} lost format `{old}`: same JSON type, but no longer promised to be one"
+            )
+            self.add(ptr, "format_removed", message)
+        else:
+            message = (
+                f"{name} changed format from `{old}` to `{new}`: same JSON type, "
+                "but the value means something else"
+            )
+            self.add(ptr, "format_changed", message)
+
+    def compare_max_length(self, old: int | None, new: int | None, ptr: str, name: str) -> None:
+        if old == new:
+            return
+        if old is None:
+            what = f"now limited to {new} characters"
+        elif new is None:
+            what = f"no longer limited (was {old} characters)"
+        else:
+            what = f"maxLength {'raised' if new > old else 'lowered'} from {old} to {new}"
+        self.add(ptr, "max_length_changed", f"{name}: {what}")
+
+    def compare_bypass(self, old: bool, new: bool, ptr: str, name: str) -> None:
+        if new and not old:
+            message = (
+                f"{name} may now carry values outside its enum (x-stripeBypassValidation): "
+                "exhaustive matches on the old values break"
+            )
+            self.add(ptr, "bypass_added", message)
+        elif old and not new:
+            message = f"{name} now takes only its listed values (x-stripeBypassValidation removed)"
+            self.add(ptr, "bypass_removed", message)
+
+    # -- types -------------------------------------------------------------------------
+    def compare_types(
+        self, old: TypeExpr, new: TypeExpr, ptr: str, subject: str, *, bypass: bool
+    ) -> None:
+        old_members, new_members = _members(old), _members(new)
+        if len(old_members) == 1 and len(new_members) == 1:
+            self.compare_single(old_members[0], new_members[0], ptr, subject, bypass=bypass)
+            return
+        before = {_signature(m): m for m in reversed(old_members)}
+        after = {_signature(m): m for m in reversed(new_members)}
+        if not set(before) & set(after):
+            self.type_changed(old, new, ptr, subject)
+            return
+        name = f"`{subject}`"
+        for sig, member in before.items():
+            if sig in after:
+                self.compare_single(member, after[sig], ptr, subject, bypass=bypass)
+            elif sig == "null":
+                self.add(ptr, "nullable_removed", f"{name} is never null any more")
+            else:
+                words = self.describe(member, self.old_enums)
+                self.add(ptr, "branch_removed", f"{name} is no longer {words}")
+        for sig, member in after.items():
+            if sig in before:
+                continue
+            if sig == "null":
+                message = f"{name} may now be null: code that expects a value breaks"
+                self.add(ptr, "nullable_added", message)
+            else:
+                words = self.describe(member, self.new_enums)
+                message = (
+                    f"{name} may now also be {words}: code that handles only the old shapes breaks"
+                )
+                self.add(ptr, "branch_added", message)
+
+    def type_changed(self, old: TypeExpr, new: TypeExpr, ptr: str, subject: str) -> None:
+        message = (
+            f"`{subject}` changed type from {self.describe(old, self.old_enums)} to "
+            f"{self.describe(new, self.new_enums)}: code that reads it breaks"
+        )
+        self.add(ptr, "type_changed", message)
+
+    def compare_single(
+        self, old: TypeExpr, new: TypeExpr, ptr: str, subject: str, *, bypass: bool
+    ) -> None:
+        match old, new:
+            case EnumRef(), EnumRef():
+                self.compare_enums(self.old_enums[old.pointer], self.new_enums[new.pointer], bypass)
+            case ModelRef(), ModelRef():
+                if old.pointer == new.pointer and _is_component(old.pointer):
+                    return  # the component itself is compared at its own pointer
+                if not _is_component(old.pointer) and not _is_component(new.pointer):
+                    self.compare_items(
+                        self.old_items.get(old.pointer), self.new_items.get(new.pointer), ptr
+                    )
+                    return
+                self.type_changed(old, new, ptr, subject)
+            case ListOf(), ListOf():
+                self.compare_types(old.item, new.item, ptr, subject + "[]", bypass=bypass)
+            case MapOf(), MapOf():
+                self.compare_types(old.value, new.value, ptr, subject + "{}", bypass=bypass)
+            case ExpandableOf(), ExpandableOf():
+                before = {_subject(t.pointer) for t in old.targets}
+                after = {_subject(t.pointer) for t in new.targets}
+                if before != after:
+                    message = (
+                        f"`{subject}` expands to {', '.join(sorted(after)) or 'nothing'} "
+                        f"instead of {', '.join(sorted(before)) or 'nothing'}: code that reads "
+                        "the expanded object breaks"
+                    )
+                    self.add(ptr, "expansion_changed", message)
+            case Primitive(), Primitive():
+                if old.name != new.name:
+                    self.type_changed(old, new, ptr, subject)
+            case _:
+                self.type_changed(old, new, ptr, subject)
+
+    def compare_enums(self, old: EnumDef, new: EnumDef, field_bypass: bool) -> None:
+        ptr = new.pointer
+        name = f"`{_subject(ptr)}`"
+        self.compare_bypass(old.bypass_validation, new.bypass_validation, ptr, name)
+        added = [v for v in new.values if v not in old.values]
+        removed = [v for v in old.values if v not in new.values]
+        if added:
+            if new.bypass_validation or field_bypass:
+                message = (
+                    f"{name} has new values {_quote(added)} (marked x-stripeBypassValidation: "
+                    "models accept unknown values there already)"
+                )
+                self.add(ptr, "enum_values_added", message, "compatible")
+            else:
+                message = (
+                    f"{name} has new values {_quote(added)}: strict validation and exhaustive "
+                    "matches on the old models fail on them, although Stripe calls it compatible"
+                )
+                self.add(ptr, "enum_values_added", message, "warning")
+        if removed:
+            self.add(ptr, "enum_values_removed", f"{name} no longer takes {_quote(removed)}")
+
+    # -- operations (request side) -----------------------------------------------------
+    def compare_operations(self) -> None:
+        before, after = self.old.operations, self.new.operations
+        for key, operation in before.items():
+            if key not in after:
+                message = f"{operation.label} was removed: calls to it fail"
+                self.add(operation.pointer, "operation_removed", message)
+        for key, operation in after.items():
+            if key not in before:
+                self.add(operation.pointer, "operation_added", f"{operation.label} is new")
+            else:
+                self.compare_parameters(before[key], operation)
+
+    def compare_parameters(self, old: Operation, new: Operation) -> None:
+        label = new.label
+        removed = [p for k, p in old.params.items() if k not in new.params]
+        added = [p for k, p in new.params.items() if k not in old.params]
+        removed_names = {(p.location, p.name) for p in removed}
+        added_names = {(p.location, p.name) for p in added}
+        for param in removed:
+            if _parent(param) not in removed_names:
+                message = f"{label}: parameter {param.title} was removed: requests sending it fail"
+                self.add(param.pointer, "parameter_removed", message)
+        for param in added:
+            if _parent(param) in added_names:
+                continue
+            if param.required:
+                message = f"{label}: new required parameter {param.title}: requests without it fail"
+                self.add(param.pointer, "parameter_added", message, "breaking")
+            else:
+                self.add(param.pointer, "parameter_added", f"{label}: new parameter {param.title}")
+        for key, param in new.params.items():
+            if key in old.params:
+                self.compare_parameter(old.params[key], param, label)
+
+    def compare_parameter(self, old: Param, new: Param, label: str) -> None:
+        ptr, name = new.pointer, f"{label}: parameter {new.title}"
+        if new.required and not old.required:
+            message = f"{name} is now required: requests without it fail"
+            self.add(ptr, "parameter_made_required", message)
+        elif old.required and not new.required:
+            self.add(ptr, "parameter_made_optional", f"{name} is now optional")
+        delta = _Delta()
+        delta.compare(old.accepts, new.accepts, "")
+        if delta.lost:
+            message = f"{name} no longer takes {', '.join(delta.lost)}: requests sending it fail"
+            if delta.gained:
+                message += f" (it now takes {', '.join(delta.gained)})"
+            self.add(ptr, "parameter_type_changed", message, "breaking")
+        elif delta.gained:
+            message = f"{name} now also takes {', '.join(delta.gained)}"
+            self.add(ptr, "parameter_type_changed", message, "compatible")
+        if delta.enum_removed:
+            message = (
+                f"{name} no longer takes {_quote(delta.enum_removed)}: requests sending it fail"
+            )
+            self.add(ptr, "parameter_enum_values_removed", message)
+        if delta.enum_added:
+            self.add(
+                ptr,
+                "parameter_enum_values_added",
+                f"{name} takes new values {_quote(delta.enum_added)}",
+            )
+
+
+def _items(model_set: ModelSet) -> dict[str, ClassDef | AliasDef]:
+    found: dict[str, ClassDef | AliasDef] = {c.pointer: c for c in model_set.classes}
+    found.update((a.pointer, a) for a in model_set.aliases)
+    return found
+
+
+# --- request parameters, read from `paths` --------------------------------------------------
+#
+# The intermediate model has no operations yet. Until the generator models request
+# parameters, this part reads what the diff needs straight from each operation: its query
+# parameters and its form body's properties, nested ones named as Stripe's form encoding
+# names them (``options[document][allowed_types]``), each with `required`, the JSON types
+# it accepts and its enum values.
+
+#: A parameter's accepted values: JSON type → the enum values allowed (``None``: any value
+#: of that type); ``"array"`` maps to what its items accept. ``"any"`` accepts everything.
+Accepts = Mapping[str, Any]
+
+_JSON_TYPES = {str: "string", bool: "boolean", int: "integer", float: "number", type(None): "null"}
+_MAX_PARAM_DEPTH = 16
+
+
+@attrs.frozen
+class Param:
+    """One request parameter (nested ones too) of an operation."""
+
+    location: Literal["query", "body"]
+    #: As sent: ``created[gt]``, ``options[document][allowed_types]``, ``items[][price]``.
+    name: str
+    pointer: str
+    required: bool
+    accepts: Accepts = attrs.field(eq=False)
+
+    @property
+    def title(self) -> str:
+        return f"`{self.name}`" + (" (query)" if self.location == "query" else "")
+
+
+@attrs.frozen
+class Operation:
+    """An operation with its parameters, keyed by (location, name)."""
+
+    path: str
+    method: str
+    operation_id: str | None
+    pointer: str
+    params: Mapping[tuple[str, str], Param] = attrs.field(eq=False)
+
+    @property
+    def label(self) -> str:
+        named = f" ({self.operation_id})" if self.operation_id else ""
+        return f"{self.method.upper()} {self.path}{named}"
+
+
+def _parent(param: Param) -> tuple[str, str]:
+    name = param.name.removesuffix("[]")
+    if name.endswith("]") and "[" in name:
+        name = name[: name.rindex("[")].removesuffix("[]")
+    return param.location, name
+
+
+def read_operations(
+    document: Mapping[str, Any], covers: Callable[[str, Any], bool] | None = None
+) -> dict[tuple[str, str], Operation]:
+    """Every operation ``covers(path, operation)`` accepts (all when None), by (path, method)."""
+    paths = document.get("paths")
+    found: dict[tuple[str, str], Operation] = {}
+    if not isinstance(paths, dict):
+        return found
+    for path, item in paths.items():
+        if not isinstance(path, str) or not isinstance(item, dict):
+            continue
+        found_shared = item.get("parameters")
+        shared: list[Any] = found_shared if isinstance(found_shared, list) else []
+        for method in HTTP_METHODS:
+            operation = item.get(method)
+            if not isinstance(operation, dict) or (
+                covers is not None and not covers(path, operation)
+            ):
+                continue
+            reader = _ParamReader(document)
+            base = pointer(["paths", path])
+            for index, raw in enumerate(shared):
+                reader.query(raw, f"{base}/parameters/{index}")
+            own = operation.get("parameters")
+            for index, raw in enumerate(own if isinstance(own, list) else []):
+                reader.query(raw, f"{base}/{method}/parameters/{index}")
+            reader.body(operation.get("requestBody"), f"{base}/{method}/requestBody")
+            op_id = operation.get("operationId")
+            found[(path, method)] = Operation(
+                path=path,
+                method=method,
+                operation_id=op_id if isinstance(op_id, str) else None,
+                pointer=f"{base}/{method}",
+                params=reader.params,
+            )
+    return found
+
+
+class _ParamReader:
+    def __init__(self, document: Mapping[str, Any]) -> None:
+        self.document = document
+        self.params: dict[tuple[str, str], Param] = {}
+
+    def resolve(self, node: Any, ptr: str, seen: frozenset[str]) -> tuple[Any, str, frozenset[str]]:
+        """Follow local ``$ref``s to the schema and its pointer (a cycle or a dangling or
+        non-local reference ends as an empty schema)."""
+        while isinstance(node, dict) and isinstance(node.get("$ref"), str):
+            ref = node["$ref"]
+            if ref in seen or not ref.startswith("#/"):
+                return {}, ptr, seen
+            seen = seen | {ref}
+            ptr = ref[1:]
+            target: Any = self.document
+            for token in split_pointer(ptr):
+                target = target.get(token) if isinstance(target, dict) else None
+            node = target
+        return node, ptr, seen
+
+    def query(self, raw: Any, ptr: str) -> None:
+        param, ptr, seen = self.resolve(raw, ptr, frozenset())
+        if not isinstance(param, dict) or param.get("in") != "query":
+            return
+        name = param.get("name")
+        if isinstance(name, str):
+            required = param.get("required") is True
+            self.add("query", name, param.get("schema"), ptr, ptr + "/schema", required, seen, 0)
+
+    def body(self, raw: Any, ptr: str) -> None:
+        body, ptr, seen = self.resolve(raw, ptr, frozenset())
+        content = body.get("content") if isinstance(body, dict) else None
+        if not isinstance(content, dict) or not content:
+            return
+        media = "application/x-www-form-urlencoded"
+        if media not in content:
+            media = next(iter(content))
+        entry = content[media]
+        schema = entry.get("schema") if isinstance(entry, dict) else None
+        schema_ptr = pointer([*split_pointer(ptr), "content", media, "schema"])
+        self.properties("body", "", schema, schema_ptr, seen, 0)
+
+    def properties(
+        self,
+        location: Literal["query", "body"],
+        prefix: str,
+        schema: Any,
+        ptr: str,
+        seen: frozenset[str],
+        depth: int,
+    ) -> None:
+        """The properties of an object schema (and of its object branches) as parameters."""
+        for branch_ptr, branch, branch_seen in self.object_branches(schema, ptr, seen):
+            listed = branch.get("required")
+            required: list[Any] = listed if isinstance(listed, list) else []
+            for prop, sub in branch["properties"].items():
+                name = f"{prefix}[{prop}]" if prefix else str(prop)
+                sub_ptr = join_pointer(join_pointer(branch_ptr, "properties"), prop)
+                self.add(
+                    location, name, sub, sub_ptr, sub_ptr, prop in required, branch_seen, depth
+                )
+
+    def object_branches(
+        self, schema: Any, ptr: str, seen: frozenset[str]
+    ) -> Iterator[tuple[str, dict[str, Any], frozenset[str]]]:
+        schema, ptr, seen = self.resolve(schema, ptr, seen)
+        if not isinstance(schema, dict):
+            return
+        if isinstance(schema.get("properties"), dict):
+            yield ptr, schema, seen
+        for keyword in ("anyOf", "oneOf", "allOf"):
+            branches = schema.get(keyword)
+            for index, branch in enumerate(branches if isinstance(branches, list) else []):
+                yield from self.object_branches(branch, f"{ptr}/{keyword}/{index}", seen)
+
+    def add(
+        self,
+        location: Literal["query", "body"],
+        name: str,
+        schema: Any,
+        ptr: str,
+        schema_ptr: str,
+        required: bool,
+        seen: frozenset[str],
+        depth: int,
+    ) -> None:
+        """One parameter (at ``ptr``), then the ones nested in its schema (at ``schema_ptr``)."""
+        if (location, name) in self.params or depth > _MAX_PARAM_DEPTH:
+            return
+        accepts = _accepts(self, schema, schema_ptr, seen)
+        self.params[(location, name)] = Param(location, name, ptr, required, accepts)
+        self.properties(location, name, schema, schema_ptr, seen, depth + 1)
+        resolved, resolved_ptr, item_seen = self.resolve(schema, schema_ptr, seen)
+        items = resolved.get("items") if isinstance(resolved, dict) else None
+        if items is not None:
+            items_ptr = resolved_ptr + "/items"
+            self.properties(location, name + "[]", items, items_ptr, item_seen, depth + 1)
+
+
+def _accepts(reader: _ParamReader, schema: Any, ptr: str, seen: frozenset[str]) -> dict[str, Any]:
+    schema, ptr, seen = reader.resolve(schema, ptr, seen)
+    if not isinstance(schema, dict):
+        return {"any": None}
+    found: dict[str, Any] = {}
+    branches = [b for k in ("anyOf", "oneOf", "allOf") for b in schema.get(k) or ()]
+    for branch in branches:
+        _merge(found, _accepts(reader, branch, ptr, seen))
+    if isinstance(schema.get("enum"), list):
+        for value in schema["enum"]:
+            kind = _JSON_TYPES.get(type(value), "any")
+            _merge(found, {kind: frozenset([value])})
+    elif isinstance(schema.get("type"), str):
+        kind = schema["type"]
+        if kind == "array":
+            _merge(found, {"array": _accepts(reader, schema.get("items"), ptr, seen)})
+        else:
+            _merge(found, {kind: None})
+    elif not branches:
+        found["any"] = None
+    if schema.get("nullable") is True:
+        _merge(found, {"null": None})
+    return found
+
+
+def _merge(into: dict[str, Any], more: Mapping[str, Any]) -> None:
+    for kind, detail in more.items():
+        if kind not in into:
+            into[kind] = detail
+        elif kind == "array":
+            merged = dict(into[kind])
+            _merge(merged, detail)
+            into[kind] = merged
+        elif into[kind] is None or detail is None:
+            into[kind] = None
+        else:
+            into[kind] = into[kind] | detail
+
+
+class _Delta:
+    """How what a parameter accepts changed: types lost and gained, enum values removed/added."""
+
+    def __init__(self) -> None:
+        self.lost: list[str] = []
+        self.gained: list[str] = []
+        self.enum_removed: list[EnumValue] = []
+        self.enum_added: list[EnumValue] = []
+
+    @staticmethod
+    def covered(kind: str, accepts: Accepts) -> bool:
+        return kind in accepts or "any" in accepts or (kind == "integer" and "number" in accepts)
+
+    def compare(self, old: Accepts, new: Accepts, within: str) -> None:
+        for kind, detail in old.items():
+            if kind in new and kind != "any":
+                self.compare_kind(kind, detail, new[kind], within)
+            elif not self.covered(kind, new):
+                self.lost.append(_kind_words(kind, within))
+        for kind in new:
+            if kind not in old and not self.covered(kind, old):
+                self.gained.append(_kind_words(kind, within))
+
+    def compare_kind(self, kind: str, old: Any, new: Any, within: str) -> None:
+        if kind == "array":
+            self.compare(old, new, within + "lists of ")
+        elif kind == "object":
+            return
+        elif old is None and new is not None:
+            self.lost.append(f"{within}any {kind} outside {_quote(new)}")
+        elif old is not None and new is None:
+            self.gained.append(f"{within}any {kind}")
+        elif old is not None and new is not None:
+            self.enum_removed += sorted(old - new, key=str)
+            self.enum_added += sorted(new - old, key=str)
+
+
+def _kind_words(kind: str, within: str) -> str:
+    return within + ("any value" if kind == "any" else f"{kind}s" if within else kind)
