@@ -425,10 +425,12 @@ class _Differ:
             self.add(ptr, "nullable_added", message)
         elif old.nullable and not new.nullable:
             self.add(ptr, "nullable_removed", f"{name} is never null any more")
+        self.compare_types(old.type, new.type, ptr, _subject(ptr), bypass=new.bypass_validation)
+        if (ptr, "type_changed") in self.changes:
+            return  # its format, maxLength and enum marker went with the old type
         self.compare_format(old.format, new.format, ptr, name)
         self.compare_max_length(old.max_length, new.max_length, ptr, name)
         self.compare_bypass(old.bypass_validation, new.bypass_validation, ptr, name)
-        self.compare_types(old.type, new.type, ptr, _subject(ptr), bypass=new.bypass_validation)
 
     def compare_format(self, old: str | None, new: str | None, ptr: str, name: str) -> None:
         if old == new:
@@ -526,6 +528,14 @@ class _Differ:
                         self.old_items.get(old.pointer), self.new_items.get(new.pointer), ptr
                     )
                     return
+                if self.same_shape(old.pointer, new.pointer, set()):
+                    message = (
+                        f"`{subject}` is now a `{_subject(new.pointer)}` object instead of a "
+                        f"`{_subject(old.pointer)}` one: the same fields on the wire, but code "
+                        "that names the old model class breaks"
+                    )
+                    self.add(ptr, "type_changed", message)
+                    return
                 self.type_changed(old, new, ptr, subject)
             case ListOf(), ListOf():
                 self.compare_types(old.item, new.item, ptr, subject + "[]", bypass=bypass)
@@ -546,6 +556,52 @@ class _Differ:
                     self.type_changed(old, new, ptr, subject)
             case _:
                 self.type_changed(old, new, ptr, subject)
+
+    def same_shape(self, old_ptr: str, new_ptr: str, assumed: set[tuple[str, str]]) -> bool:
+        """Whether two schemas describe the same JSON (field by field, recursively)."""
+        if (old_ptr, new_ptr) in assumed:
+            return True
+        assumed.add((old_ptr, new_ptr))
+        old, new = self.old_items.get(old_ptr), self.new_items.get(new_ptr)
+        if isinstance(old, ClassDef) and isinstance(new, ClassDef):
+            if [f.wire_name for f in old.fields] != [f.wire_name for f in new.fields]:
+                return False
+            untyped = Primitive("Any")
+            return all(
+                attrs.evolve(a, type=untyped) == attrs.evolve(b, type=untyped)
+                and self.same_type(a.type, b.type, assumed)
+                for a, b in zip(old.fields, new.fields, strict=True)
+            )
+        if isinstance(old, AliasDef) and isinstance(new, AliasDef):
+            return self.same_type(old.type, new.type, assumed)
+        return False
+
+    def same_type(self, old: TypeExpr, new: TypeExpr, assumed: set[tuple[str, str]]) -> bool:
+        match old, new:
+            case ModelRef(), ModelRef():
+                return self.same_shape(old.pointer, new.pointer, assumed)
+            case EnumRef(), EnumRef():
+                before, after = self.old_enums[old.pointer], self.new_enums[new.pointer]
+                return (before.values, before.bypass_validation) == (
+                    after.values,
+                    after.bypass_validation,
+                )
+            case ListOf(), ListOf():
+                return self.same_type(old.item, new.item, assumed)
+            case MapOf(), MapOf():
+                return self.same_type(old.value, new.value, assumed)
+            case UnionOf(), UnionOf():
+                return len(old.members) == len(new.members) and all(
+                    self.same_type(a, b, assumed)
+                    for a, b in zip(old.members, new.members, strict=True)
+                )
+            case ExpandableOf(), ExpandableOf():
+                return [_subject(t.pointer) for t in old.targets] == [
+                    _subject(t.pointer) for t in new.targets
+                ]
+            case Primitive(), Primitive():
+                return old == new
+        return False
 
     def compare_enums(self, old: EnumDef, new: EnumDef, field_bypass: bool) -> None:
         ptr = new.pointer
@@ -689,10 +745,12 @@ class Operation:
 
 
 def _parent(param: Param) -> tuple[str, str]:
-    name = param.name.removesuffix("[]")
-    if name.endswith("]") and "[" in name:
-        name = name[: name.rindex("[")].removesuffix("[]")
-    return param.location, name
+    """The parameter this one is nested in (``options[document]`` for
+    ``options[document][allowed_types]``, ``items`` for ``items[][price]``); ``""`` at the top."""
+    name = param.name
+    if not name.endswith("]"):
+        return param.location, ""
+    return param.location, name[: name.rindex("[")].removesuffix("[]")
 
 
 def read_operations(
@@ -889,10 +947,10 @@ class _Delta:
             if kind in new and kind != "any":
                 self.compare_kind(kind, detail, new[kind], within)
             elif not self.covered(kind, new):
-                self.lost.append(_kind_words(kind, within))
-        for kind in new:
+                self.lost.append(_kind_words(kind, detail, within))
+        for kind, detail in new.items():
             if kind not in old and not self.covered(kind, old):
-                self.gained.append(_kind_words(kind, within))
+                self.gained.append(_kind_words(kind, detail, within))
 
     def compare_kind(self, kind: str, old: Any, new: Any, within: str) -> None:
         if kind == "array":
@@ -908,5 +966,10 @@ class _Delta:
             self.enum_added += sorted(new - old, key=str)
 
 
-def _kind_words(kind: str, within: str) -> str:
-    return within + ("any value" if kind == "any" else f"{kind}s" if within else kind)
+def _kind_words(kind: str, detail: Any, within: str) -> str:
+    """``a string``, ``lists of integers``, ``the string ""``, ``any value``."""
+    if kind == "any":
+        return within + "any value"
+    if isinstance(detail, frozenset):
+        return f"{within}the {kind} {_quote(detail)}"
+    return within + (f"{kind}s" if within else f"a{'n' if kind[0] in 'aeiou' else ''} {kind}")

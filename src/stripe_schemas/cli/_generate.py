@@ -51,7 +51,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.set_defaults(handler=run)
 
 
-def _report(problems: Iterable[object]) -> int:
+def report_problems(problems: Iterable[object]) -> int:
     """Print one line per spec problem and return the bad-input exit code."""
     for problem in problems:
         print(f"stripe-schemas: error: {problem}", file=sys.stderr)
@@ -80,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         result = generate(args.spec, roots, package=args.package)
     except SpecError as exc:
-        return _report(exc.problems)
+        return report_problems(exc.problems)
     out = Path(args.out)
     if args.check:
         diff = stale_files(result, out)
@@ -96,7 +96,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         changed = write(result, out)
     except SpecError as exc:
-        return _report(exc.problems)
+        return report_problems(exc.problems)
     except OSError as exc:
         print(f"stripe-schemas: error: cannot write to {out}: {exc.strerror}", file=sys.stderr)
         return 2
