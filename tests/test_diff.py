@@ -389,7 +389,11 @@ S = "/components/schemas/"
 #: 2023-09-12 changed only prose inside the closure).
 REAL_PAIRS: dict[tuple[str, str], set[tuple[str, str, str]]] = {
     (REAL_SPECS[0], REAL_SPECS[1]): {
-        ("nullable_added", "breaking", S + "identity.verification_session/properties/client_secret"),
+        (
+            "nullable_added",
+            "breaking",
+            S + "identity.verification_session/properties/client_secret",
+        ),
         ("format_added", "compatible", S + "identity.verification_report/properties/created"),
         ("bypass_added", "warning", S + "gelato_session_last_error/properties/code"),
     },
@@ -440,7 +444,7 @@ def _raw_differences(old: Any, new: Any, ptr: str = "") -> set[str]:
             return set() if sorted(map(repr, old)) == sorted(map(repr, new)) else {ptr}
         if len(old) != len(new):
             return {ptr}
-        pairs = enumerate(zip(old, new))
+        pairs = enumerate(zip(old, new, strict=True))
         return {p for i, (a, b) in pairs for p in _raw_differences(a, b, f"{ptr}/{i}")}
     return set() if old == new else {ptr}
 
