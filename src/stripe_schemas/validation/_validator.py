@@ -6,6 +6,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+from .._package import check_document, validator_for
 from ..io import _records as _input
 from ..issues import (
     INPUT_LIMIT,
@@ -95,6 +96,7 @@ class Validator:
             if model in self._defs:
                 return model
             return self.resources.get(model)
+        check_document(model, self.document)  # a model of another spec's package is an error
         key = getattr(model, "__stripe_schema__", None)
         if isinstance(key, str) and key in self._defs:
             return key
@@ -351,4 +353,6 @@ def validate(payload: Any, model: object = None, *, mode: Mode = "strict") -> Re
         except Exception:
             pass
     validator = _default if _default is not None else default_validator()
+    if model is not None and not isinstance(model, str):  # a class: its own package's schema
+        validator = validator_for(model, validator)
     return validator._validate_slow(payload, model, mode)
