@@ -546,3 +546,14 @@ def test_bad_spec_is_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
 def test_levels_are_ordered() -> None:
     """--fail-on compares levels in this order."""
     assert LEVELS == ("compatible", "warning", "breaking")
+
+
+def test_readme_table_is_the_classification() -> None:
+    """The README's classification table has exactly the kinds, sides and levels of KINDS."""
+    text = (ROOT / "README.md").read_text()
+    rows = {}
+    for line in text.splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if len(cells) == 4 and cells[0].startswith("`") and cells[1] in ("response", "request"):
+            rows[cells[0].strip("`")] = (cells[1], cells[2])
+    assert rows == dict(KINDS)

@@ -220,7 +220,7 @@ class _Scope:
                 for root in absent:
                     notes.append(f"{label} is a slice without {root!r}; left out of the comparison")
                 kept = [r for r in kept if r not in absent]
-            elif roots is None:
+            elif isinstance(record.get("roots"), list):
                 notes.append(f"{label} is a slice: --all compares it with everything in the other")
             recorded = record.get("path_prefixes")
             if isinstance(recorded, list):
