@@ -113,6 +113,20 @@ def test_edited_generated_file_needs_force(
     assert "# my note" not in shop.read_text()
 
 
+def test_identical_unlisted_files_are_adopted(widgets: tuple[Path, Path]) -> None:
+    """A package without a manifest whose files already hold exactly the generated text (an
+    older generation, a merge) is adopted; one file that differs still stops everything."""
+    spec, out = widgets
+    package = out / "widgets"
+    (package / MANIFEST).unlink()
+    assert write(generate(spec, None, package="widgets"), out) == [f"widgets/{MANIFEST}"]
+    (package / MANIFEST).unlink()
+    (package / "common.py").write_text("# mine\n")
+    with pytest.raises(loader.SpecError, match=r"common\.py: not written by stripe-schemas"):
+        write(generate(spec, None, package="widgets"), out)
+    assert (package / "common.py").read_text() == "# mine\n"
+
+
 def test_foreign_file_in_the_way_is_refused(widgets: tuple[Path, Path]) -> None:
     """A file the generator never wrote, at a path it wants, is an error; nothing changes."""
     spec, out = widgets
@@ -361,7 +375,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 def server() -> Iterator[str]:
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
     httpd.daemon_threads = True
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread = threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{httpd.server_address[1]}"

@@ -6,7 +6,8 @@ are ever replaced or removed, and only while they still hold what was written: a
 file edited since is refused unless ``force``. Everything else in the directory (a
 hand-written module, a copy of a generated one with its header, ``__pycache__``) is
 carried over untouched, and an existing ``py.typed`` is always kept as it is (it may say
-``partial``). A header in a file proves nothing: anyone can copy it.
+``partial``). A header in a file proves nothing: anyone can copy it. An unlisted file that
+already holds exactly what would be written there is adopted (nothing of it can be lost).
 
 Writing is all or nothing: the new package is built in a temporary directory beside the
 target (files carried over by hard link, or copied where links fail) and swapped in with
@@ -75,10 +76,12 @@ def _problems(
     target: Path, files: Mapping[str, str], recorded: Mapping[str, str], force: bool
 ) -> list[SpecProblem]:
     problems = []
-    for rel in files:
+    for rel, text in files.items():
         path = target / rel
         if rel in (PY_TYPED, MANIFEST) or not (path.exists() or path.is_symlink()):
             continue
+        if _current(path) == text.encode():
+            continue  # already exactly what would be written: nothing of it can be lost
         if rel not in recorded:
             message = "not written by stripe-schemas (not in its manifest); not replaced"
             if not recorded:
