@@ -18,6 +18,7 @@ requirements:
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib.metadata
 import json
@@ -76,11 +77,17 @@ def dcg_pointer(reference_path: str) -> str:
     return "/".join(out)
 
 
+@functools.cache
+def _code_fingerprint() -> bytes:
+    """This module's source and the parser's version: what else the inventory depends on."""
+    version = importlib.metadata.version("datamodel-code-generator")
+    return Path(__file__).read_bytes() + version.encode()
+
+
 def _inventory_key(schemas: dict[str, Any]) -> str:
     """A cache key for the models of these schemas: their content, this module, the parser."""
     digest = hashlib.sha256(json.dumps(schemas, separators=(",", ":"), default=repr).encode())
-    digest.update(Path(__file__).read_bytes())
-    digest.update(importlib.metadata.version("datamodel-code-generator").encode())
+    digest.update(_code_fingerprint())
     return digest.hexdigest() + ".models"
 
 

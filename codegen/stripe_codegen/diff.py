@@ -538,10 +538,14 @@ class _Differ:
                 before = {_subject(t.pointer) for t in old.targets}
                 after = {_subject(t.pointer) for t in new.targets}
                 if before != after:
+                    parts = []
+                    if after - before:
+                        parts.append("now also to " + ", ".join(sorted(after - before)))
+                    if before - after:
+                        parts.append("no longer to " + ", ".join(sorted(before - after)))
                     message = (
-                        f"`{subject}` expands to {', '.join(sorted(after)) or 'nothing'} "
-                        f"instead of {', '.join(sorted(before)) or 'nothing'}: code that reads "
-                        "the expanded object breaks"
+                        f"`{subject}` expands {'; '.join(parts)}: code that reads the "
+                        "expanded object breaks"
                     )
                     self.add(ptr, "expansion_changed", message)
             case Primitive(), Primitive():
