@@ -365,6 +365,25 @@ def test_prose_titles_order_and_info_are_not_changes(pinned: LoadedSpec) -> None
 
 
 @pytest.mark.realdata
+def test_operation_identity(pinned: LoadedSpec) -> None:
+    """Renaming a path parameter changes no request; an operation whose response stops
+    returning a root is still there (not `operation_removed`)."""
+    cancel = "/v1/identity/verification_sessions/{session}/cancel"
+
+    def rename(e: Edit) -> None:
+        paths = e.document["paths"]
+        paths["/v1/identity/verification_sessions/{id}/cancel"] = paths.pop(cancel)
+
+    assert found(pinned, edited(pinned, rename)) == set()
+
+    def elsewhere(e: Edit) -> None:
+        response = e.path(cancel)["post"]["responses"]["200"]
+        response["content"]["application/json"]["schema"] = {"$ref": "#/components/schemas/account"}
+
+    assert found(pinned, edited(pinned, elsewhere)) == set()
+
+
+@pytest.mark.realdata
 def test_unknown_root_is_bad_usage(pinned: LoadedSpec, capsys: pytest.CaptureFixture[str]) -> None:
     """A --root in neither spec is exit 2 with one line; a root new in NEW is a schema_added."""
     code = main(["diff", str(PINNED_SPEC), str(PINNED_SPEC), "--root", "no.such_schema"])

@@ -10,7 +10,8 @@ JSON types it accepts and its enum values; then compares two such readings.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Iterator, Mapping
+import re
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from typing import Any, Literal
 
 import attrs
@@ -66,41 +67,63 @@ class Operation:
         return f"{self.method.upper()} {self.path}{named}"
 
 
-def read_operations(
-    document: Mapping[str, Any], covers: Callable[[str, Any], bool] | None = None
-) -> dict[tuple[str, str], Operation]:
-    """Every operation ``covers(path, operation)`` accepts (all when None), by (path, method)."""
+OperationKey = tuple[str, str]
+_PATH_PARAMETER = re.compile(r"\{[^}/]*\}")
+
+
+def operation_key(path: str, method: str) -> OperationKey:
+    """What identifies an operation across specs: its method and its path template, with
+    path parameters unnamed (renaming ``{id}`` to ``{intent}`` changes no request)."""
+    return _PATH_PARAMETER.sub("{}", path), method
+
+
+def _operations(document: Mapping[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
     paths = document.get("paths")
-    found: dict[tuple[str, str], Operation] = {}
-    if not isinstance(paths, dict):
-        return found
-    for path, item in paths.items():
-        if not isinstance(path, str) or not isinstance(item, dict):
+    for path, item in paths.items() if isinstance(paths, dict) else ():
+        if isinstance(path, str) and isinstance(item, dict):
+            for method in HTTP_METHODS:
+                if isinstance(item.get(method), dict):
+                    yield path, method, item[method]
+
+
+def covered_keys(
+    document: Mapping[str, Any], covers: Callable[[str, Any], bool] | None
+) -> set[OperationKey]:
+    """The operations ``covers(path, operation)`` accepts (all of them when None)."""
+    return {
+        operation_key(path, method)
+        for path, method, operation in _operations(document)
+        if covers is None or covers(path, operation)
+    }
+
+
+def read_operations(
+    document: Mapping[str, Any], keys: Collection[OperationKey] | None = None
+) -> dict[OperationKey, Operation]:
+    """The operations with these keys (every one when None) and their parameters."""
+    found: dict[OperationKey, Operation] = {}
+    paths: Mapping[str, Any] = document.get("paths") or {}
+    for path, method, operation in _operations(document):
+        key = operation_key(path, method)
+        if keys is not None and key not in keys:
             continue
-        found_shared = item.get("parameters")
-        shared: list[Any] = found_shared if isinstance(found_shared, list) else []
-        for method in HTTP_METHODS:
-            operation = item.get(method)
-            if not isinstance(operation, dict) or (
-                covers is not None and not covers(path, operation)
-            ):
-                continue
-            reader = _ParamReader(document)
-            base = pointer(["paths", path])
-            for index, raw in enumerate(shared):
-                reader.query(raw, f"{base}/parameters/{index}")
-            own = operation.get("parameters")
-            for index, raw in enumerate(own if isinstance(own, list) else []):
-                reader.query(raw, f"{base}/{method}/parameters/{index}")
-            reader.body(operation.get("requestBody"), f"{base}/{method}/requestBody")
-            op_id = operation.get("operationId")
-            found[(path, method)] = Operation(
-                path=path,
-                method=method,
-                operation_id=op_id if isinstance(op_id, str) else None,
-                pointer=f"{base}/{method}",
-                params=reader.params,
-            )
+        reader = _ParamReader(document)
+        base = pointer(["paths", path])
+        shared = paths[path].get("parameters")
+        for index, raw in enumerate(shared if isinstance(shared, list) else []):
+            reader.query(raw, f"{base}/parameters/{index}")
+        own = operation.get("parameters")
+        for index, raw in enumerate(own if isinstance(own, list) else []):
+            reader.query(raw, f"{base}/{method}/parameters/{index}")
+        reader.body(operation.get("requestBody"), f"{base}/{method}/requestBody")
+        op_id = operation.get("operationId")
+        found[key] = Operation(
+            path=path,
+            method=method,
+            operation_id=op_id if isinstance(op_id, str) else None,
+            pointer=f"{base}/{method}",
+            params=reader.params,
+        )
     return found
 
 
@@ -254,8 +277,8 @@ def quote(values: Iterable[EnumValue]) -> str:
 
 
 def compare_operations(
-    before: Mapping[tuple[str, str], Operation],
-    after: Mapping[tuple[str, str], Operation],
+    before: Mapping[OperationKey, Operation],
+    after: Mapping[OperationKey, Operation],
     add: Add,
 ) -> None:
     """Report operations added and removed, and the parameter changes of the others."""

@@ -23,7 +23,14 @@ import attrs
 
 from stripe_schemas.issues import join_pointer, split_pointer
 
-from ._operations import Operation, compare_operations, quote, read_operations
+from ._operations import (
+    Operation,
+    OperationKey,
+    compare_operations,
+    covered_keys,
+    quote,
+    read_operations,
+)
 from .errors import SpecError, SpecProblem
 from .ir import (
     AliasDef,
@@ -154,7 +161,7 @@ class Prepared:
 
     spec: LoadedSpec
     model_set: ModelSet
-    operations: Mapping[tuple[str, str], Operation]
+    operations: Mapping[OperationKey, Operation]
 
 
 def diff_specs(
@@ -171,8 +178,12 @@ def diff_specs(
     """
     scope = _Scope.of(old, new, roots)
     asked = None if roots is None else tuple(dict.fromkeys(roots))
-    old_side = _prepare(old, scope, None)
-    new_side = _prepare(new, scope, new_model_set if scope.roots == asked else None)
+    # An operation in scope on either side is compared on both (one whose response stops
+    # returning a root is still there, not removed).
+    operations = covered_keys(old.document, scope.covers) | covered_keys(new.document, scope.covers)
+    old_side = _prepare(old, scope, operations, None)
+    new_model_set = new_model_set if scope.roots == asked else None
+    new_side = _prepare(new, scope, operations, new_model_set)
     differ = _Differ(old_side, new_side)
     differ.compare()
     changes = sorted(differ.changes.values(), key=lambda c: (c.pointer, c.kind))
@@ -246,14 +257,16 @@ class _Scope:
         return _returns_root(operation, {REF_PREFIX + r for r in roots})
 
 
-def _prepare(spec: LoadedSpec, scope: _Scope, model_set: ModelSet | None) -> Prepared:
+def _prepare(
+    spec: LoadedSpec, scope: _Scope, operations: set[OperationKey], model_set: ModelSet | None
+) -> Prepared:
     if model_set is None:
         present = None if scope.roots is None else [r for r in scope.roots if r in spec.schemas]
         if present == []:
             model_set = ModelSet(spec.api_version, spec.sha256, spec.source, (), (), (), ())
         else:
             model_set = build_model_set(spec, present)
-    return Prepared(spec, model_set, read_operations(spec.document, scope.covers))
+    return Prepared(spec, model_set, read_operations(spec.document, operations))
 
 
 def _subject(ptr: str) -> str:
