@@ -1,4 +1,4 @@
-"""``python -m bench [generate|convert|validate|webhooks …]``: run the side-by-side benchmarks."""
+"""``python -m bench [generate|convert|validate|webhooks|stream|diff …]``: run the side-by-side benchmarks."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ SUITES = {
     "validate": "bench.bench_validate",
     "webhooks": "bench.bench_webhooks",
     "stream": "bench.bench_stream",
+    "diff": "bench.bench_diff",
 }
 
 

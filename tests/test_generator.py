@@ -215,15 +215,14 @@ def test_generate_check_reports_stale(tmp_path: Path, capsys: pytest.CaptureFixt
     """generate --check exits 0 when fresh, 1 with a readable diff when a file is stale."""
     out = tmp_path / "gen"
     spec = str(write_spec(tmp_path, widget_spec()))
-    assert main(["generate", "--spec", spec, "--root", "shop.widget", "--out", str(out)]) == 0
-    assert (
-        main(["generate", "--spec", spec, "--root", "shop.widget", "--out", str(out), "--check"])
-        == 0
-    )
-    module = out / "stripe_models" / "shop.py"
+    args = ["generate", "--spec", spec, "--root", "shop.widget", "--out", str(out)]
+    args += ["--package", "widgets_check"]
+    assert main(args) == 0
+    assert main([*args, "--check"]) == 0
+    module = out / "widgets_check" / "shop.py"
     module.write_text(module.read_text().replace("class Widget:", "class Gadget:"))
     capsys.readouterr()
-    code = main(["generate", "--spec", spec, "--root", "shop.widget", "--out", str(out), "--check"])
+    code = main([*args, "--check"])
     captured = capsys.readouterr()
     assert code == 1
     assert "-class Gadget:" in captured.out and "+class Widget:" in captured.out
@@ -292,7 +291,8 @@ def test_bad_input_one_line_exit_2(
     elif content is not None:
         path.write_text(content)
     scope = ["--root", "identity.verification_session"] if kind == "unknown root" else ["--all"]
-    code = main(["generate", "--spec", str(path), "--out", str(tmp_path / "out"), *scope])
+    out = ["--out", str(tmp_path / "out"), "--package", "bad_input"]
+    code = main(["generate", "--spec", str(path), *out, *scope])
     err = capsys.readouterr().err
     assert code == 2
     lines = err.strip().splitlines()
@@ -302,6 +302,9 @@ def test_bad_input_one_line_exit_2(
     assert not (tmp_path / "out").exists()
 
 
+PKG = ["--package", "broken_models"]
+
+
 def test_bad_input_in_a_real_process(tmp_path: Path) -> None:
     """The installed command prints no traceback for a broken spec (checked in a subprocess)."""
     path = tmp_path / "broken.yaml"
@@ -309,7 +312,7 @@ def test_bad_input_in_a_real_process(tmp_path: Path) -> None:
         "components: {schemas: {a: {$ref: '#/components/schemas/b'}}}\nopenapi: 3.0.0\n"
     )
     done = subprocess.run(
-        [sys.executable, "-m", "stripe_schemas", "generate", "--spec", str(path), "--all"],
+        [sys.executable, "-m", "stripe_schemas", "generate", "--spec", str(path), "--all", *PKG],
         capture_output=True,
         text=True,
         check=False,
@@ -404,11 +407,13 @@ def test_write_never_touches_hand_written_files(tmp_path: Path) -> None:
     package.mkdir(parents=True)
     (package / "handwritten.py").write_text("VALUE = 1\n")
     (package / "config.json").write_text("{}\n")
-    assert main(["generate", "--spec", str(spec), "--all", "--out", str(tmp_path / "out")]) == 0
+    args = ["generate", "--spec", str(spec), "--all", "--out", str(tmp_path / "out")]
+    args += ["--package", "stripe_models"]
+    assert main(args) == 0
     assert (package / "handwritten.py").read_text() == "VALUE = 1\n"
     assert (package / "config.json").exists()
     (package / "shop.py").write_text("# my own module\n")
-    assert main(["generate", "--spec", str(spec), "--all", "--out", str(tmp_path / "out")]) == 2
+    assert main(args) == 2
     assert (package / "shop.py").read_text() == "# my own module\n"
 
 

@@ -40,7 +40,7 @@ def test_cache_gives_the_same_document(tmp_path: Path, monkeypatch: pytest.Monke
     monkeypatch.setenv("STRIPE_SCHEMAS_CACHE", str(tmp_path / "cache"))
     first = load_spec(path)
     entries = list((tmp_path / "cache").iterdir())
-    assert [e.name for e in entries] == [f"{fresh.sha256}.marshal"]
+    assert [e.name for e in entries] == [f"{fresh.sha256}.{loader.CACHE_FORMAT}.marshal"]
     second = load_spec(path)
     assert fresh.document == first.document == second.document
     assert 200 in second.document["paths"]["/x"]["get"]["responses"]
@@ -76,3 +76,47 @@ def test_not_a_spec(tmp_path: Path) -> None:
     path.write_text('{"hello": 1}')
     with pytest.raises(SpecError, match="not an OpenAPI document"):
         load_spec(path)
+
+
+def test_model_inventory_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The parser's model inventory is cached by schema content: a hit equals a fresh parse,
+    a changed schema misses, and a damaged entry is parsed again."""
+    from stripe_codegen import _dcg
+
+    from _specs import widget_spec
+
+    schemas = widget_spec()["components"]["schemas"]
+    monkeypatch.setenv("STRIPE_SCHEMAS_CACHE", "off")
+    fresh = _dcg.parse_models(schemas, "w.yaml")
+    monkeypatch.setenv("STRIPE_SCHEMAS_CACHE", str(tmp_path / "cache"))
+    assert _dcg.parse_models(schemas, "w.yaml") == fresh
+    entries = list((tmp_path / "cache").iterdir())
+    assert len(entries) == 1 and entries[0].name.endswith(".models.v2.marshal")
+    assert _dcg.parse_models(schemas, "w.yaml") == fresh
+    schemas["shop.owner"]["required"] = ["id"]
+    changed = _dcg.parse_models(schemas, "w.yaml")
+    assert len(list((tmp_path / "cache").iterdir())) == 2
+    owner = changed["/components/schemas/shop.owner"]
+    assert dict(owner.fields) == {"id": True, "object": False, "address": False}
+    entries[0].write_bytes(b"\x00garbage")
+    schemas["shop.owner"]["required"] = ["id", "object"]
+    assert _dcg.parse_models(schemas, "w.yaml") == fresh
+
+
+def test_ordinary_yaml_anchors_still_load(tmp_path: Path) -> None:
+    """Anchors reused a few times (a shared schema) are fine; only explosive or recursive
+    ones are refused."""
+    path = tmp_path / "anchors.yaml"
+    path.write_text(
+        "openapi: 3.0.0\ncomponents:\n  schemas:\n"
+        "    a: &shared {type: object, properties: {x: {type: string}}}\n"
+        "    b: *shared\n    c: *shared\n"
+    )
+    spec = load_spec(path)
+    assert spec.schemas["b"] == spec.schemas["a"] == spec.schemas["c"]
+    assert loader.tree_problem(spec.document) is None
+    shared: list[object] = []
+    shared.append(shared)
+    assert loader.tree_problem({"x": shared}) == (
+        "a YAML anchor contains itself (the document is not a tree)"
+    )

@@ -75,6 +75,8 @@ class EnumDef:
     name: str
     module: str
     values: tuple[EnumValue, ...]
+    #: ``x-stripeBypassValidation`` on the enum schema itself (Stripe may send other values).
+    bypass_validation: bool = False
 
 
 @attrs.frozen

@@ -3,6 +3,13 @@
 YAML goes through PyYAML's C loader when it is available (a 4 MB spec loads in
 about a second instead of twenty). Every failure becomes a :class:`SpecError`
 naming the file and, where the parser knows it, the line.
+
+Input is bounded: a file or download over :data:`MAX_SPEC_BYTES` is refused
+after reading at most that much, a download that takes longer than
+:data:`DOWNLOAD_DEADLINE` seconds is stopped, and a parsed document must be a
+tree no deeper than :data:`MAX_DEPTH` levels whose YAML aliases do not expand it
+beyond :data:`ALIAS_EXPANSION_RATIO` times its size (a YAML anchor that contains
+itself, or an alias-expansion bomb, is one error, not a hang).
 """
 
 from __future__ import annotations
@@ -11,7 +18,10 @@ import hashlib
 import json
 import marshal
 import os
+import time
+import urllib.error
 import urllib.request
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -46,25 +56,138 @@ class LoadedSpec:
         return schemas if isinstance(schemas, dict) else {}
 
 
+#: The largest spec read, from a file or a URL (Stripe's biggest spec is about 7 MB).
+MAX_SPEC_BYTES = 64 * 1024 * 1024
+#: A download taking longer than this many seconds in total is stopped.
+DOWNLOAD_DEADLINE = 120.0
+#: Seconds one network read may wait for data.
+DOWNLOAD_TIMEOUT = 60.0
+_CHUNK = 1024 * 1024
+
+
+def _too_big(source: str) -> SpecError:
+    limit = MAX_SPEC_BYTES / (1024 * 1024)
+    return SpecError(SpecProblem(source, "", f"larger than {limit:g} MiB; not read"))
+
+
+def _download(source: str) -> bytes:
+    deadline = time.monotonic() + DOWNLOAD_DEADLINE
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        with urllib.request.urlopen(source, timeout=DOWNLOAD_TIMEOUT) as response:
+            declared = response.headers.get("Content-Length")
+            if declared is not None and declared.isdigit() and int(declared) > MAX_SPEC_BYTES:
+                raise _too_big(source)
+            while True:
+                chunk = response.read1(_CHUNK)
+                if not chunk:
+                    break
+                size += len(chunk)
+                if size > MAX_SPEC_BYTES:
+                    raise _too_big(source)
+                if time.monotonic() > deadline:
+                    message = f"download took longer than {DOWNLOAD_DEADLINE:g} s; stopped"
+                    raise SpecError(SpecProblem(source, "", message))
+                chunks.append(chunk)
+    except urllib.error.HTTPError as exc:
+        raise SpecError(SpecProblem(source, "", f"cannot download: HTTP {exc.code}")) from None
+    except OSError as exc:  # URLError, timeouts and resets are all OSErrors
+        reason = getattr(exc, "reason", None) or exc.strerror or exc
+        raise SpecError(SpecProblem(source, "", f"cannot download: {reason}")) from None
+    return b"".join(chunks)
+
+
 def _read_bytes(source: str) -> bytes:
     if source.startswith(("http://", "https://")):
-        try:
-            with urllib.request.urlopen(source, timeout=60) as response:
-                return bytes(response.read())
-        except OSError as exc:
-            raise SpecError(SpecProblem(source, "", f"cannot download: {exc}")) from None
+        return _download(source)
     try:
-        return Path(source).read_bytes()
+        with Path(source).open("rb") as file:
+            data = file.read(MAX_SPEC_BYTES + 1)
     except FileNotFoundError:
         raise SpecError(SpecProblem(source, "", "no such file")) from None
     except IsADirectoryError:
         raise SpecError(SpecProblem(source, "", "is a directory, not a spec file")) from None
     except OSError as exc:
         raise SpecError(SpecProblem(source, "", f"cannot read: {exc.strerror}")) from None
+    if len(data) > MAX_SPEC_BYTES:
+        raise _too_big(source)
+    return data
+
+
+#: Deepest nesting of mappings and lists accepted (Stripe's specs reach about 25).
+MAX_DEPTH = 200
+#: YAML aliases may make the document this many times larger than what the file spells out
+#: (beyond :data:`ALIAS_EXPANSION_FLOOR` nodes); more is an alias-expansion ("billion
+#: laughs") bomb. PyYAML shares one object per anchor, so the bomb is cheap to load and
+#: explodes only in code that walks the document as a tree: it is caught here instead.
+ALIAS_EXPANSION_RATIO = 10
+ALIAS_EXPANSION_FLOOR = 1_000_000
+_CONTAINERS = (dict, list, tuple)
+
+
+def _children(node: Any) -> Iterable[Any]:
+    return node.values() if isinstance(node, dict) else node
+
+
+def tree_problem(document: Any) -> str | None:
+    """Why ``document`` is not a usable tree (a cycle, too deep, aliases that explode), or None.
+
+    One pass over the distinct containers, without recursion: each container's expanded
+    size (what a tree walk would visit) is computed once and reused where it is shared.
+    """
+    if not isinstance(document, _CONTAINERS):
+        return None
+    expanded: dict[int, int] = {}
+    on_path: set[int] = {id(document)}
+    distinct = 1 + len(document)
+    # frames: [container, iterator over its children, expanded size so far]
+    stack: list[list[Any]] = [[document, iter(_children(document)), 1]]
+    while stack:
+        frame = stack[-1]
+        descended = False
+        for child in frame[1]:
+            if not isinstance(child, _CONTAINERS):
+                frame[2] += 1
+                continue
+            key = id(child)
+            if key in on_path:
+                return "a YAML anchor contains itself (the document is not a tree)"
+            known = expanded.get(key)
+            if known is not None:
+                frame[2] += known
+                continue
+            if len(stack) >= MAX_DEPTH:
+                return f"nested deeper than {MAX_DEPTH} levels"
+            on_path.add(key)
+            distinct += 1 + len(child)
+            stack.append([child, iter(_children(child)), 1])
+            descended = True
+            break
+        if descended:
+            continue
+        stack.pop()
+        on_path.discard(id(frame[0]))
+        expanded[id(frame[0])] = frame[2]
+        if stack:
+            stack[-1][2] += frame[2]
+    total = expanded[id(document)]
+    if total > max(ALIAS_EXPANSION_FLOOR, ALIAS_EXPANSION_RATIO * distinct):
+        return f"YAML aliases expand {distinct} nodes to {total}; refusing an alias-expansion bomb"
+    return None
 
 
 def parse_document(data: bytes, source: str) -> Any:
-    """Parse JSON or YAML bytes; the format is chosen by the first non-blank character."""
+    """Parse JSON or YAML bytes (the format is chosen by the first non-blank character) into a
+    tree; :class:`SpecError` for anything else (see :func:`tree_problem`)."""
+    document = _parse(data, source)
+    problem = tree_problem(document)
+    if problem is not None:
+        raise SpecError(SpecProblem(source, "", problem))
+    return document
+
+
+def _parse(data: bytes, source: str) -> Any:
     text_start = data.lstrip()[:1]
     if text_start in (b"{", b"["):
         try:
@@ -75,10 +198,14 @@ def parse_document(data: bytes, source: str) -> Any:
             raise SpecError(
                 SpecProblem(source, "", f"invalid JSON: {exc.msg} (column {exc.colno})", exc.lineno)
             ) from None
+        except RecursionError:
+            raise SpecError(SpecProblem(source, "", "nested too deeply to parse")) from None
     import yaml
 
     try:
         return yaml.load(data, Loader=_YamlLoader)
+    except RecursionError:
+        raise SpecError(SpecProblem(source, "", "nested too deeply to parse")) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
@@ -92,10 +219,14 @@ def parse_document(data: bytes, source: str) -> Any:
 #: YAML specs larger than this are cached, parsed, by content hash (a 4 MB spec takes
 #: about 2 s to parse even with the C loader, and well under 0.1 s to read from the cache).
 CACHE_MIN_BYTES = 256 * 1024
+#: Part of every cache entry's name; bumped when what an entry promises changes (v2: checked
+#: by :func:`tree_problem`).
+CACHE_FORMAT = "v2"
 
 
 def cache_dir() -> Path | None:
-    """Where parsed specs are cached; ``STRIPE_SCHEMAS_CACHE=off`` disables the cache."""
+    """Where parsed specs (and the parser's model inventories) are cached;
+    ``STRIPE_SCHEMAS_CACHE=off`` disables the cache."""
     configured = os.environ.get("STRIPE_SCHEMAS_CACHE")
     if configured is not None:
         return None if configured.lower() in ("", "0", "off", "no") else Path(configured)
@@ -103,25 +234,43 @@ def cache_dir() -> Path | None:
     return Path(base) / "stripe-schemas" / "specs"
 
 
-def _parse_cached(data: bytes, name: str, digest: str) -> Any:
-    """Parse through the cache. marshal keeps YAML's exact types (int keys, no coercion to
-    JSON) and, unlike pickle, cannot run code when read; a bad entry is just re-parsed."""
+def cache_read(name: str) -> Any:
+    """A value stored by :func:`cache_write`, or None (no cache, no entry, a bad entry)."""
     where = cache_dir()
-    if where is None or len(data) < CACHE_MIN_BYTES or data.lstrip()[:1] in (b"{", b"["):
-        return parse_document(data, name)
-    entry = where / f"{digest}.marshal"
+    if where is None:
+        return None
     try:
-        return marshal.loads(entry.read_bytes())
+        return marshal.loads((where / f"{name}.{CACHE_FORMAT}.marshal").read_bytes())
     except (OSError, EOFError, ValueError, TypeError):
-        pass
-    document = parse_document(data, name)
+        return None
+
+
+def cache_write(name: str, value: Any) -> None:
+    """Store plain data (what marshal holds) under ``name``; a cache that cannot be written
+    (read-only home, a value marshal cannot hold) is skipped silently."""
+    where = cache_dir()
+    if where is None:
+        return
+    entry = where / f"{name}.{CACHE_FORMAT}.marshal"
     try:
         where.mkdir(parents=True, exist_ok=True)
         scratch = entry.with_suffix(f".{os.getpid()}.tmp")
-        scratch.write_bytes(marshal.dumps(document))
+        scratch.write_bytes(marshal.dumps(value))
         scratch.replace(entry)
-    except (OSError, ValueError):  # read-only home, or a value marshal cannot hold
+    except (OSError, ValueError):
         pass
+
+
+def _parse_cached(data: bytes, name: str, digest: str) -> Any:
+    """Parse through the cache. marshal keeps YAML's exact types (int keys, no coercion to
+    JSON) and, unlike pickle, cannot run code when read; a bad entry is just re-parsed.
+    Only documents that passed :func:`tree_problem` are written, so a hit is not re-checked."""
+    if len(data) < CACHE_MIN_BYTES or data.lstrip()[:1] in (b"{", b"["):
+        return parse_document(data, name)
+    document = cache_read(digest)
+    if document is None:
+        document = parse_document(data, name)
+        cache_write(digest, document)
     return document
 
 

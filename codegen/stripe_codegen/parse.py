@@ -112,6 +112,7 @@ class _Builder:
                     name=naming.member_name(owner, [p for p in path if p not in ("item",)]),
                     module=module,
                     values=values,
+                    bypass_validation=bool(schema.get("x-stripeBypassValidation")),
                 )
             return EnumRef(pointer)
         kind = schema.get("type")
@@ -229,8 +230,14 @@ def _check_names(model_set: ModelSet) -> list[SpecProblem]:
     ]
 
 
-def build_model_set(spec: LoadedSpec, roots: Sequence[str] | None) -> ModelSet:
-    """Select, parse and name: the whole front half of the generator."""
+def build_model_set(
+    spec: LoadedSpec, roots: Sequence[str] | None, *, typed_events: bool = True
+) -> ModelSet:
+    """Select, parse and name: the whole front half of the generator.
+
+    ``typed_events``: type an event's ``data.object`` by its tag (:mod:`.events`); the
+    diff compares what the spec says, so it leaves that out.
+    """
     keys = select_schemas(spec, roots)
     models = parse_models({k: spec.schemas[k] for k in keys}, spec.source)
     builder = _Builder(spec, models)
@@ -249,7 +256,8 @@ def build_model_set(spec: LoadedSpec, roots: Sequence[str] | None) -> ModelSet:
         enums=tuple(sorted(builder.enums.values(), key=lambda e: (e.module, e.name))),
         schema_keys=keys,
     )
-    model_set = type_event_data(model_set)  # events: data.object typed by its object tag
+    if typed_events:  # events: data.object typed by its object tag (not a fact of the spec)
+        model_set = type_event_data(model_set)
     problems = builder.problems + _check_names(model_set)
     if problems:
         raise SpecError(problems)

@@ -120,6 +120,61 @@ def select_schemas(spec: LoadedSpec, roots: Sequence[str] | None) -> tuple[str, 
                 problems.append(SpecProblem(spec.source, where, f"$ref to nothing: {target!r}"))
             elif name not in seen:
                 todo.append(name)
+    if not problems:
+        problems = [SpecProblem(spec.source, w, m) for w, m in alias_cycles(schemas, seen)]
     if problems:
         raise SpecError(sorted(problems, key=lambda p: p.pointer or ""))
     return tuple(sorted(seen))
+
+
+def _alias_refs(schema: Any, pointer: str) -> Iterator[tuple[str, str]]:
+    """``(pointer of the $ref, target key)`` for the references that *are* the schema: its own
+    ``$ref`` and those of its ``anyOf``/``oneOf``/``allOf`` branches, not those under
+    ``properties``, ``items`` or ``additionalProperties`` (which give it a shape)."""
+    if not isinstance(schema, dict):
+        return
+    ref = schema.get("$ref")
+    if isinstance(ref, str) and ref.startswith(REF_PREFIX):
+        yield pointer + "/$ref", ref.removeprefix(REF_PREFIX)
+    for keyword in _SUBSCHEMA_LISTS:
+        for index, branch in enumerate(schema.get(keyword) or ()):
+            yield from _alias_refs(branch, f"{pointer}/{keyword}/{index}")
+
+
+def alias_cycles(schemas: dict[str, Any], keys: set[str]) -> Iterator[tuple[str, str]]:
+    """``(pointer, message)`` for each cycle of schemas that are only references to each other
+    (``a → b → a``): no schema on it ever says what the value looks like."""
+    edges = {key: list(_alias_refs(schemas[key], schema_pointer(key))) for key in sorted(keys)}
+    done: set[str] = set()
+    for start in edges:
+        if start in done:
+            continue
+        path: list[str] = []
+        where: list[str] = []
+        on_path: dict[str, int] = {}
+        stack = [(start, iter(edges[start]))]
+        on_path[start] = 0
+        path.append(start)
+        while stack:
+            key, pending = stack[-1]
+            step = next(pending, None)
+            if step is None:
+                stack.pop()
+                done.add(key)
+                del on_path[path.pop()]
+                if where:
+                    where.pop()
+                continue
+            ref_pointer, target = step
+            if target in on_path:
+                cycle = [*path[on_path[target] :], target]
+                first = [*where, ref_pointer][on_path[target]]
+                yield (
+                    first,
+                    "$ref cycle " + " → ".join(cycle) + ": the schemas only refer to each other",
+                )
+            elif target in edges and target not in done:
+                on_path[target] = len(path)
+                path.append(target)
+                where.append(ref_pointer)
+                stack.append((target, iter(edges[target])))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ._meta import FieldInfo, field_info, meta, spec_fields
+from ._package import MixedVersionsError
 from ._types import Expandable, expandable_id, is_expanded
 from ._unset import UNSET, UnsetType
 from .converters import (
@@ -24,6 +25,7 @@ __all__ = [
     "FieldInfo",
     "Issue",
     "ListObject",
+    "MixedVersionsError",
     "PayloadError",
     "Severity",
     "StripeConverter",

@@ -25,8 +25,9 @@ from typing import Any, TypeVar
 import hypothesis.strategies as st
 
 from ._model_strategies import payloads, with_unknown_fields
+from ._package import schema_for
 from .converters import structure
-from .validation._schema import def_key, load_default_document
+from .validation._schema import def_key
 
 __all__ = [
     "from_schema",
@@ -177,18 +178,22 @@ def _has_ref(node: Any) -> bool:
 
 
 def from_schema(
-    key: str,
+    key: str | type[Any],
     *,
     document: Mapping[str, Any] | None = None,
     overrides: Mapping[PropertyPath, st.SearchStrategy[Any]] | None = None,
 ) -> st.SearchStrategy[dict[str, Any]]:
     """Payloads valid against the strict variant of schema ``key`` (or a resource id).
 
+    ``key`` may be a generated class: its own package's schema document is used (giving
+    a ``document`` of another spec raises ``MixedVersionsError``). A name without a
+    ``document`` uses the bundled ``stripe_models`` document.
+
     ``overrides`` replaces the strategy of a field, addressed by its property names
     from the root (``("id",)``, ``("last_verification_report", "verification_session")``),
     whichever ``anyOf`` branch or array it sits in.
     """
-    doc = document if document is not None else load_default_document()
+    key, doc = schema_for(key, document)
     resources = doc.get("x-resources", {})
     name = resources.get(key, key) if isinstance(resources, Mapping) else key
     builder = _Builder(doc, overrides or {})

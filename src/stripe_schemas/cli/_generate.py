@@ -1,21 +1,32 @@
 """``stripe-schemas generate``: regenerate the attrs models from a spec.
 
 Without options it regenerates the committed ``generated/`` from the bundled
-``spec/stripe-identity.yaml`` (roots: the Identity verification session).
-``--check`` writes nothing: it exits 1 with a diff when the output is stale.
+``spec/stripe-identity.yaml`` (roots: the Identity verification session and the event).
+Before writing it says what changed since the spec the package was generated from
+(the semantic diff, :mod:`stripe_codegen.diff`) and whether that breaks code using it.
+``--check`` writes nothing: it exits 1 with a file diff when the output is stale.
+
+The package is called ``stripe_models`` only where that is the installed
+``stripe_models`` itself (this repository's ``generated/``); anywhere else ``--package``
+is required, so a generated package never shadows the installed one.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import sys
 import time
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 DEFAULT_SPEC = "spec/stripe-identity.yaml"
 DEFAULT_ROOTS = ("identity.verification_session", "event")
 DEFAULT_OUT = "generated"
+DEFAULT_PACKAGE = "stripe_models"
+#: Changes listed before "… and N more" in the regeneration summary.
+SUMMARY_LINES = 40
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -41,68 +52,130 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "--out", default=DEFAULT_OUT, help=f"output directory (default {DEFAULT_OUT})"
     )
     parser.add_argument(
-        "--package", default="stripe_models", help="package name (default stripe_models)"
+        "--package",
+        default=None,
+        help=f"package name; required unless OUT/{DEFAULT_PACKAGE} is the installed "
+        f"{DEFAULT_PACKAGE} itself (a package of that name elsewhere would shadow it)",
     )
     parser.add_argument(
         "--check",
         action="store_true",
-        help="write nothing; exit 1 with a diff if the output is stale",
+        help="write nothing; exit 1 with a diff if the output is stale, and say whether "
+        "the spec change is breaking",
+    )
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="replace or remove generated files even if they were edited since "
+        "(files the generator did not write are never touched)",
     )
     parser.set_defaults(handler=run)
 
 
-def _report(problems: Iterable[object]) -> int:
+def report_problems(problems: Iterable[object]) -> int:
     """Print one line per spec problem and return the bad-input exit code."""
     for problem in problems:
         print(f"stripe-schemas: error: {problem}", file=sys.stderr)
     return 2
 
 
+def _fail(message: str) -> int:
+    print(f"stripe-schemas: error: {message}", file=sys.stderr)
+    return 2
+
+
+def installed_models_dir() -> Path | None:
+    """Where the installed ``stripe_models`` package lives (without importing it)."""
+    found = importlib.util.find_spec(DEFAULT_PACKAGE)
+    locations = list(found.submodule_search_locations or []) if found is not None else []
+    return Path(locations[0]).resolve() if locations else None
+
+
+def choose_package(package: str | None, out: Path) -> str | None:
+    """The package name to generate, or None (after a message) when it would shadow."""
+    if package is not None:
+        if not package.isidentifier():
+            _fail(f"--package {package!r} is not a Python name")
+            return None
+        return package
+    installed = installed_models_dir()
+    if installed is None or (out / DEFAULT_PACKAGE).resolve() == installed:
+        return DEFAULT_PACKAGE
+    _fail(
+        f"{out / DEFAULT_PACKAGE} would shadow the installed {DEFAULT_PACKAGE} ({installed}); "
+        "name the package with --package"
+    )
+    return None
+
+
 def run(args: argparse.Namespace) -> int:
     try:
         from stripe_codegen import SpecError
-        from stripe_codegen.generate import generate, stale_files, write
+        from stripe_codegen.generate import generate, previous_spec, stale_files, write
     except ImportError as exc:
-        print(
-            f"stripe-schemas: error: the generator needs extra packages ({exc.name}); "
-            "install stripe-schemas[codegen]",
-            file=sys.stderr,
+        return _fail(
+            f"the generator needs extra packages ({exc.name}); install stripe-schemas[codegen]"
         )
-        return 2
-    if not args.package.isidentifier():
-        print(
-            f"stripe-schemas: error: --package {args.package!r} is not a Python name",
-            file=sys.stderr,
-        )
+    out = Path(args.out)
+    package = choose_package(args.package, out)
+    if package is None:
         return 2
     roots = None if args.all else (args.roots or list(DEFAULT_ROOTS))
     started = time.perf_counter()
     try:
-        result = generate(args.spec, roots, package=args.package)
+        result = generate(args.spec, roots, package=package)
+        previous, why_not = previous_spec(out / package)
+        breaking = _print_changes(result, previous, why_not, out / package)
     except SpecError as exc:
-        return _report(exc.problems)
-    out = Path(args.out)
+        return report_problems(exc.problems)
     if args.check:
-        diff = stale_files(result, out)
+        try:
+            diff = stale_files(result, out)
+        except SpecError as exc:
+            return report_problems(exc.problems)
         if diff:
             sys.stdout.writelines(diff)
+            verdict = "breaking" if breaking else "not breaking"
             print(
-                f"stripe-schemas: {out}/{args.package} is stale; run `stripe-schemas generate`",
+                f"stripe-schemas: {out}/{package} is stale (the spec change is {verdict}); "
+                "run `stripe-schemas generate`",
                 file=sys.stderr,
             )
             return 1
-        print(f"{out}/{args.package} is up to date ({result.summary()})")
+        print(f"{out}/{package} is up to date ({result.summary()})")
         return 0
     try:
-        changed = write(result, out)
+        changed = write(result, out, force=args.force)
     except SpecError as exc:
-        return _report(exc.problems)
+        return report_problems(exc.problems)
     except OSError as exc:
-        print(f"stripe-schemas: error: cannot write to {out}: {exc.strerror}", file=sys.stderr)
-        return 2
+        return _fail(f"cannot write to {out}: {exc.strerror or exc}")
     elapsed = time.perf_counter() - started
     print(f"generated {result.summary()} in {elapsed:.2f} s")
-    print(f"wrote {len(result.files)} files to {out}/{args.package} ({len(changed)} changed)")
+    print(f"wrote {len(result.files)} files to {out}/{package} ({len(changed)} changed)")
     for rel in changed:
         print(f"  {rel}")
     return 0
+
+
+def _print_changes(result: Any, previous: Any, why_not: str, where: Path) -> bool:
+    """Print what changed since the spec the package came from; True if it is breaking."""
+    from stripe_codegen.diff import diff_specs
+
+    if previous is None:
+        print(f"{why_not}: no change summary")
+        return False
+    new = result.spec
+    if previous.sha256 == new.sha256:
+        print(f"spec unchanged since {where} was generated (sha256 {new.sha256[:12]}…)")
+        return False
+    changes = diff_specs(previous, new, result.roots, new_model_set=result.model_set)
+    print(
+        f"changes since {where} was generated: API {previous.api_version} "
+        f"(sha256 {previous.sha256[:12]}…) → API {new.api_version} (sha256 {new.sha256[:12]}…)"
+    )
+    for note in changes.notes:
+        print(f"  note: {note}")
+    for line in changes.lines(limit=SUMMARY_LINES):
+        print(f"  {line}")
+    return changes.reaches("breaking")

@@ -11,6 +11,7 @@ import threading
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from .._package import check_document, validator_for
 from ..io import _json
 from ..io._vet import check_value
 from ..issues import (
@@ -146,6 +147,7 @@ class Validator:
             if model in self._defs and not model.startswith(PARTIAL_PREFIX):
                 return model
             return self.resources.get(model)
+        check_document(model, self.document)  # a model of another spec's package is an error
         key = getattr(model, "__stripe_schema__", None)
         if isinstance(key, str) and key in self._defs:
             return key
@@ -417,4 +419,7 @@ def validate(payload: Any, model: object = None, *, mode: Mode = "strict") -> Re
     ``lenient`` mode they are notices. Bad input of any kind yields a report, never
     an exception.
     """
-    return (_default or default_validator()).validate(payload, model, mode=mode)
+    validator = _default or default_validator()
+    if model is not None and not isinstance(model, str):  # a class: its own package's schema
+        validator = validator_for(model, validator)
+    return validator.validate(payload, model, mode=mode)

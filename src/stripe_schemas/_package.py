@@ -1,0 +1,144 @@
+"""Which generated package a model class comes from, and that package's own schema document.
+
+Every generated package (``stripe_models``, or one written by ``stripe-schemas generate
+--package NAME``) records the spec it came from (``SPEC_SHA256``, ``API_VERSION``) and
+ships the JSON Schema document of that spec (``schemas.json``). A model must be
+validated, and payloads for it drawn, against its own package's document: the bundled
+2023-08-16 document does not describe a model generated from another spec. Using a
+model with a document of another spec is a :class:`MixedVersionsError`.
+
+Identity is the spec digest: two packages generated from the same spec bytes agree.
+A document without ``x-spec-sha256`` (one built by hand) is not checked.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.resources
+import json
+import sys
+import threading
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+if TYPE_CHECKING:
+    from .validation._validator import Validator
+
+
+class MixedVersionsError(ValueError):
+    """A model from one generated package used with the schema document of another spec,
+    or a package whose ``schemas.json`` is not from the spec its models came from."""
+
+
+@attrs.frozen
+class ModelPackage:
+    """A generated package, as its ``__init__`` records it."""
+
+    name: str
+    api_version: str
+    spec_sha256: str
+
+    def describe(self) -> str:
+        return f"{self.name} (API {self.api_version}, spec sha256 {self.spec_sha256[:12]}…)"
+
+
+def package_of(model: object) -> ModelPackage | None:
+    """The generated package ``model`` (a generated class) belongs to; None for anything else."""
+    if not isinstance(model, type) or not isinstance(
+        getattr(model, "__stripe_schema__", None), str
+    ):
+        return None
+    return _package_of_class(model)
+
+
+@functools.cache
+def _package_of_class(model: type) -> ModelPackage | None:
+    # Generated modules sit directly in the package: ``<package>.<namespace>``.
+    name = model.__module__.rpartition(".")[0]
+    package = sys.modules.get(name)
+    sha = getattr(package, "SPEC_SHA256", None)
+    api = getattr(package, "API_VERSION", None)
+    if not isinstance(sha, str) or not isinstance(api, str):
+        return None
+    return ModelPackage(name, api, sha)
+
+
+_documents: dict[ModelPackage, dict[str, Any]] = {}
+_validators: dict[ModelPackage, Validator] = {}
+_lock = threading.Lock()
+
+
+def document_of(package: ModelPackage) -> dict[str, Any]:
+    """The package's own ``schemas.json`` (read once), checked to be from the same spec."""
+    found = _documents.get(package)
+    if found is not None:
+        return found
+    try:
+        text = importlib.resources.files(package.name).joinpath("schemas.json").read_text("utf-8")
+        document = json.loads(text)
+    except (OSError, ValueError) as exc:
+        raise MixedVersionsError(
+            f"{package.name} has no readable schemas.json ({exc}); regenerate the package"
+        ) from None
+    recorded = document.get("x-spec-sha256") if isinstance(document, dict) else None
+    if recorded != package.spec_sha256:
+        raise MixedVersionsError(
+            f"{package.name}/schemas.json is from another spec (sha256 {str(recorded)[:12]}…) "
+            f"than the models of {package.describe()}; regenerate the package"
+        )
+    with _lock:
+        return _documents.setdefault(package, document)
+
+
+def check_document(model: object, document: Mapping[str, Any]) -> None:
+    """Raise :class:`MixedVersionsError` when ``model`` is a generated class from another
+    spec than ``document`` (a document that records no spec digest is not checked)."""
+    package = package_of(model)
+    recorded = document.get("x-spec-sha256")
+    if package is None or not isinstance(recorded, str) or recorded == package.spec_sha256:
+        return
+    name = getattr(model, "__qualname__", repr(model))
+    raise MixedVersionsError(
+        f"{name} comes from {package.describe()}, but this schema document is from API "
+        f"{document.get('x-api-version')} (spec sha256 {recorded[:12]}…); use the document "
+        f"of {package.name} (validate(payload, {name}) and from_schema({name}) pick it)"
+    )
+
+
+def validator_for(model: object, default: Validator) -> Validator:
+    """The validator of ``model``'s own package: ``default`` when that is its document (or
+    ``model`` is not a generated class), else one built once from the package's document."""
+    package = package_of(model)
+    if package is None or default.document.get("x-spec-sha256") == package.spec_sha256:
+        return default
+    found = _validators.get(package)
+    if found is None:
+        found = type(default)(document_of(package))
+        with _lock:
+            found = _validators.setdefault(package, found)
+    return found
+
+
+def schema_for(
+    model: str | type[Any], document: Mapping[str, Any] | None
+) -> tuple[str, Mapping[str, Any]]:
+    """(schema key or resource id, document) for ``model``: a generated class brings its own
+    package's document (and may not be given another spec's); a name uses ``document`` or,
+    without one, the bundled ``stripe_models`` document."""
+    if isinstance(model, str):
+        if document is None:
+            from .validation._schema import load_default_document
+
+            document = load_default_document()
+        return model, document
+    package = package_of(model)
+    if package is None:
+        raise TypeError(f"{model!r} is not a generated model class (no __stripe_schema__)")
+    if document is None:
+        document = document_of(package)
+    else:
+        check_document(model, document)
+    key: str = model.__stripe_schema__
+    return key, document
