@@ -84,6 +84,19 @@ class Decoded(NamedTuple):
 #: ``JSONDecodeError`` is :data:`FAST_ERROR`. Whatever it refuses goes to :func:`decode`.
 fast_loads: Any = _orjson.loads if _orjson is not None else None
 FAST_ERROR: type[Exception] = _orjson.JSONDecodeError if _orjson is not None else ValueError
+#: What :func:`fast_decode` returns for input the valid path refuses.
+REFUSED: Final[Any] = object()
+
+
+def fast_decode(data: bytes | bytearray | memoryview | str, max_bytes: int = MAX_BYTES) -> Any:
+    """The valid path of the front end: the decoded value, or :data:`REFUSED`, in which case
+    :func:`decode` says why (or reads it, where orjson is not installed)."""
+    if fast_loads is not None and len(data) <= max_bytes:
+        try:
+            return fast_loads(data)
+        except FAST_ERROR:
+            pass
+    return REFUSED
 
 
 def _invalid(reason: str, code: str = INVALID_JSON, path: str = "") -> Issue:
@@ -128,11 +141,9 @@ def decode(
     input starts in its file (messages count from there).
     """
     check_input_type(data, "decode()")
-    if fast_loads is not None and len(data) <= max_bytes:
-        try:
-            return Decoded(fast_loads(data))
-        except FAST_ERROR:
-            pass
+    value = fast_decode(data, max_bytes)
+    if value is not REFUSED:
+        return Decoded(value)
     return _explain(data, max_bytes, line, column)
 
 

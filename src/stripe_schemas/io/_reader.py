@@ -44,7 +44,16 @@ from typing import Any, BinaryIO, Final, NamedTuple
 import attrs
 
 from ..issues import INPUT_LIMIT, INVALID_JSON, Issue
-from ._json import FAST_ERROR, MAX_BYTES, NOTHING, Decoded, decode, fast_loads, utf16_reason
+from ._json import (
+    MAX_BYTES,
+    NOTHING,
+    REFUSED,
+    Decoded,
+    decode,
+    fast_decode,
+    fast_loads,
+    utf16_reason,
+)
 
 #: Bytes read from the stream at a time.
 CHUNK: Final = 1 << 20
@@ -301,7 +310,7 @@ class Reader:
         Returns at the first line that is not a whole object on its own (or at the end
         of the stream); the general path takes that line.
         """
-        buf, limit, loads = self.buf, self.limit, fast_loads
+        buf, limit, decode_line = self.buf, self.limit, fast_decode
         pos, line, base = self.pos, self._line_at(self.pos), self.base
         try:
             while True:
@@ -317,11 +326,10 @@ class Reader:
                         return
                     continue
                 end = newline - 1 if buf[newline - 1] == 13 else newline
-                if end - pos > limit or buf[pos] != 123 or buf[end - 1] != 125:
+                if buf[pos] != 123 or buf[end - 1] != 125:
                     return
-                try:
-                    value = loads(buf[pos:end])
-                except FAST_ERROR:
+                value = decode_line(buf[pos:end], limit)
+                if value is REFUSED:
                     return
                 yield Record(line, base + pos, value)
                 pos = newline + 1

@@ -248,7 +248,12 @@ class Validator:
         The fast path: a ``dict`` whose ``object`` tag names one model and which passes
         that model's compiled check (schema and invariants) gets the shared ``ok`` report.
         """
-        if model is None and type(payload) is dict:
+        kind = type(payload)
+        if kind is bytes or kind is str:  # the front end's valid path, then the same fast path
+            value = _json.fast_decode(payload)
+            if value is not _json.REFUSED:
+                payload, kind = value, type(value)
+        if model is None and kind is dict:
             tag = payload.get("object")
             if type(tag) is str:
                 compiled = self._fast.get(tag)
