@@ -251,8 +251,9 @@ class Validator:
         kind = type(payload)
         if kind is bytes or kind is str:  # the front end's valid path, then the same fast path
             value = _json.fast_decode(payload)
-            if value is not _json.REFUSED:
-                payload, kind = value, type(value)
+            if value is _json.REFUSED or type(value) is not dict:
+                return self._validate(payload, model, mode)
+            payload, kind = value, dict
         if model is None and kind is dict:
             tag = payload.get("object")
             if type(tag) is str:
