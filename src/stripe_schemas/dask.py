@@ -228,7 +228,7 @@ def iter_events(
     partition_size: int = DEFAULT_PARTITION_SIZE,
 ) -> Iterator[Event]:
     """The events of validating ``inputs`` on the cluster behind ``client``, in input order."""
-    remote_settings = client.scatter(settings, broadcast=True)
+    remote_settings = client.scatter(settings, broadcast=True, hash=False)
     window = max(2, 2 * len(client.scheduler_info().get("workers", {}) or [1]))
     for source in inputs:
         if not isinstance(source, Source):

@@ -25,7 +25,6 @@ UNKNOWN_FIELD = "unknown_field"
 UNKNOWN_ENUM_VALUE = "unknown_enum_value"
 MAX_LENGTH = "max_length"
 INVALID_FORMAT = "invalid_format"
-NO_UNION_BRANCH = "no_union_branch"
 WRONG_OBJECT_TAG = "wrong_object_tag"
 INVALID_JSON = "invalid_json"
 UNKNOWN_MODEL = "unknown_model"
@@ -58,6 +57,11 @@ def split_pointer(ptr: str) -> list[str]:
     if not ptr:
         return []
     return [t.replace("~1", "/").replace("~0", "~") for t in ptr.split("/")[1:]]
+
+
+def is_under(path: str, base: str) -> bool:
+    """Whether the pointer ``path`` is ``base`` or below it."""
+    return path == base or path.startswith(base + "/")
 
 
 def is_sensitive(ptr: str) -> bool:

@@ -47,7 +47,8 @@ from typing import Any, TypeVar, overload
 import cattrs
 
 from ..io import _json
-from ..issues import Issue, PayloadError, resource_root
+from ..io._vet import check_value
+from ..issues import Issue, PayloadError, is_under, resource_root
 from ._detail import BAD, NOTICE_SINK, Walk
 from ._envelopes import ListObject
 from ._fast import FAST_ERRORS, fast_compiler
@@ -138,6 +139,9 @@ def _entry(target: Any, mode: Mode) -> _Entry:
 
     def detailed(obj: Any) -> Any:
         walk = Walk(mode)
+        vetted = check_value(obj)  # what JSON cannot hold: the policy validation applies too
+        if vetted:
+            obj = vetted.pruned
         with resource_root(is_resource):
             try:
                 if node is None:
@@ -146,6 +150,10 @@ def _entry(target: Any, mode: Mode) -> _Entry:
                     result = walk.value(node, obj, ())
             except RecursionError:
                 result = walk.too_deep(())
+        if vetted:
+            masked = vetted.masked
+            kept = [i for i in walk.issues if not any(is_under(i.path, m) for m in masked)]
+            walk.issues = [*vetted.issues, *kept]
         if result is BAD or walk.has_errors:
             raise PayloadError(walk.issues, model=name)
         if walk.issues:
@@ -224,7 +232,7 @@ class StripeConverter(cattrs.Converter):
 
     def loads(self, data: bytes | str, cl: type[T], *, notices: list[Issue] | None = None) -> T:
         """Parse JSON and structure it into ``cl``."""
-        return self.structure_noting(_json.loads(data, _name(cl)), cl, notices)
+        return self.structure_noting(_json.loads(data, target_name(cl)), cl, notices)
 
     def dumps(self, obj: Any, unstructure_as: Any = None) -> bytes:
         """Unstructure ``obj`` and serialise it to compact JSON bytes."""
@@ -279,13 +287,6 @@ def make_converter(mode: Mode = "strict", **kwargs: Any) -> StripeConverter:
 
 
 # -- module-level API ----------------------------------------------------------------------
-
-
-def _name(cl: Any) -> str:
-    try:
-        return target_name(cl)
-    except Exception:
-        return type(cl).__name__
 
 
 @overload
@@ -343,7 +344,7 @@ def loads(
         _ENTRIES[mode][cl]
     except (KeyError, TypeError):
         _entry_for(cl, mode)
-    return structure(_json.loads(data, _name(cl)), cl, mode=mode, notices=notices)
+    return structure(_json.loads(data, target_name(cl)), cl, mode=mode, notices=notices)
 
 
 _UNSTRUCTURE_FNS: dict[type, Callable[[Any], Any]] = {}

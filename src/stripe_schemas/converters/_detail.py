@@ -16,8 +16,8 @@ from typing import Any
 from .._unset import UNSET
 from ..issues import (
     INPUT_LIMIT,
+    MAX_LENGTH,
     MISSING_REQUIRED,
-    NO_UNION_BRANCH,
     NULL_NOT_ALLOWED,
     TYPE_MISMATCH,
     UNKNOWN_ENUM_VALUE,
@@ -66,12 +66,33 @@ _MAX_LABELS = 4
 _FAST_FUNCTIONS: dict[Mode, dict[Any, Callable[[Any], Any]]] = {"strict": {}, "lenient": {}}
 #: A location in the payload as reference tokens; turned into a JSON pointer only for an issue.
 Path = tuple[str | int, ...]
-_SCALAR_TYPES: dict[str, tuple[type, ...]] = {
-    "str": (str,),
-    "int": (int,),
-    "float": (float, int),
-    "bool": (bool,),
-}
+
+
+def scalar_kind(value: Any) -> str | None:
+    """The JSON kind of a scalar built in Python (subclasses included; the vet has removed
+    NaN and non-JSON values): ``str``, ``bool``, ``int``, ``float`` or None."""
+    if isinstance(value, str):
+        return "str"
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, int):
+        return "int"
+    if isinstance(value, float):
+        return "float"
+    return None
+
+
+def _scalar(node: ScalarNode, value: Any) -> Any:
+    """The value a scalar node takes, or BAD: an integer-valued float is an integer (JSON and
+    JSON Schema do not tell 1.0 from 1), and an integer is a number."""
+    kind = scalar_kind(value)
+    if kind == node.kind:
+        return value
+    if node.kind == "float" and kind == "int":
+        return value
+    if node.kind == "int" and kind == "float" and value.is_integer():
+        return int(value)
+    return BAD
 
 
 class Walk:
@@ -104,9 +125,16 @@ class Walk:
 
     def value(self, node: Node, value: Any, path: Path) -> Any:
         if type(node) is ScalarNode:
-            if type(value) in _SCALAR_TYPES[node.kind]:
-                return value
-            return self._mismatch(node, value, path)
+            result = _scalar(node, value)
+            if result is BAD:
+                return self._mismatch(node, value, path)
+            if node.max_length is not None and len(result) > node.max_length:
+                message = (
+                    f"string of {len(result)} characters is longer than maxLength {node.max_length}"
+                )
+                self.add(path, MAX_LENGTH, message)
+                return BAD
+            return result
         if type(node) is EnumNode:
             return self.enum(node, value, path)
         if type(node) is ModelNode:
@@ -114,12 +142,12 @@ class Walk:
         if type(node) is NullableNode:
             return None if value is None else self.value(node.inner, value, path)
         if type(node) is ListNode:
-            if type(value) is not list:
+            if not isinstance(value, (list, tuple)):
                 return self._mismatch(node, value, path)
             items = [self.value(node.item, x, (*path, i)) for i, x in enumerate(value)]
             return BAD if any(x is BAD for x in items) else items
         if type(node) is MapNode:
-            if type(value) is not dict:
+            if not isinstance(value, dict):
                 return self._mismatch(node, value, path)
             out = {k: self.value(node.value, x, (*path, k)) for k, x in value.items()}
             return BAD if any(x is BAD for x in out.values()) else out
@@ -149,12 +177,13 @@ class Walk:
         return BAD
 
     def enum(self, node: EnumNode, value: Any, path: Path) -> Any:
-        if type(value) is str and node.all_str and value in node.values:
+        kind = scalar_kind(value)
+        if kind == "str" and node.all_str and value in node.values:
             return value
         for known in node.values:
-            if type(value) is type(known) and value == known:
+            if kind == scalar_kind(known) and value == known:
                 return value
-        if type(value) is not str or not (node.all_str or node.bypass):
+        if kind != "str" or not (node.all_str or node.bypass):
             return self._mismatch(node, value, path)
         if node.bypass:
             return value
@@ -187,7 +216,7 @@ class Walk:
                 return fast(value)
             except FAST_ERRORS:
                 pass
-        if type(value) is not dict:
+        if not isinstance(value, dict):
             return self._mismatch(ModelNode(plan.target), value, path)
         values: dict[str, Any] = {}
         extra: dict[str, Any] = {}
@@ -200,8 +229,13 @@ class Walk:
                 if item is None and field.nullable:
                     values[field.name] = None
                     continue
-                if type(node) is ScalarNode and type(item) in _SCALAR_TYPES[node.kind]:
-                    values[field.name] = item
+                if (
+                    type(node) is ScalarNode
+                    and type(item) is str
+                    and node.kind == "str"
+                    and (node.max_length is None or len(item) <= node.max_length)
+                ):
+                    values[field.name] = item  # the common case, without a call
                     continue
             where = (*path, key)
             if field is None:
@@ -233,10 +267,10 @@ class Walk:
     def union(self, node: UnionNode, value: Any, path: Path) -> Any:
         if any(isinstance(m, AnyNode) for m in node.members):
             return self.any(node, value, path)
-        kind = type(value)
-        if kind is dict and (node.models or any(isinstance(m, MapNode) for m in node.members)):
+        kind = _json_kind(value)
+        if kind == "object" and (node.models or any(isinstance(m, MapNode) for m in node.members)):
             return self.union_object(node, value, path)
-        if kind is str:
+        if kind == "str":
             strs = [m for m in node.members if isinstance(m, (ScalarNode, EnumNode))]
             if any(isinstance(m, ScalarNode) and m.kind == "str" for m in strs) or any(
                 isinstance(m, EnumNode) and m.bypass for m in strs
@@ -248,13 +282,15 @@ class Walk:
         for member in node.members:
             if _json_kind_matches(member, kind):
                 return self.value(member, value, path)
+        # No branch takes a value of this JSON type: the code validation gives (type_mismatch,
+        # or null_not_allowed), the message naming what the field takes.
+        what = "expandable field" if node.is_expandable else "union"
         if value is None:
-            self.add(path, NULL_NOT_ALLOWED, f"null is not allowed; expected {describe_node(node)}")
+            message = f"{what}: null is not allowed; expected {describe_node(node)}"
+            self.add(path, NULL_NOT_ALLOWED, message)
         else:
-            what = "expandable field" if node.is_expandable else "union"
             got = describe(path, value)
-            message = f"{what}: expected {describe_node(node)}, got {got}"
-            self.add(path, NO_UNION_BRANCH, message)
+            self.add(path, TYPE_MISMATCH, f"{what}: expected {describe_node(node)}, got {got}")
         return BAD
 
     def union_object(self, node: UnionNode, value: dict[str, Any], path: Path) -> Any:
@@ -336,13 +372,28 @@ def describe(path: Path, value: Any) -> str:
     return describe_value(pointer(path), value)
 
 
-def _json_kind_matches(node: Node, kind: type) -> bool:
+def _json_kind(value: Any) -> str | None:
+    """``object``, ``array``, a scalar kind (:func:`scalar_kind`) or None (null)."""
+    if isinstance(value, dict):
+        return "object"
+    if isinstance(value, (list, tuple)):
+        return "array"
+    return scalar_kind(value)
+
+
+def _json_kind_matches(node: Node, kind: str | None) -> bool:
     if isinstance(node, ScalarNode):
-        return kind in _SCALAR_TYPES[node.kind]
+        return (
+            kind == node.kind
+            or (node.kind == "float" and kind == "int")
+            or (node.kind == "int" and kind == "float")
+        )
     if isinstance(node, EnumNode):
-        return any(type(v) is kind for v in node.values) or (node.bypass and kind is str)
+        return any(scalar_kind(v) == kind for v in node.values) or (node.bypass and kind == "str")
     if isinstance(node, ListNode):
-        return kind is list
+        return kind == "array"
+    if isinstance(node, (MapNode, ModelNode)):
+        return kind == "object"
     return False
 
 

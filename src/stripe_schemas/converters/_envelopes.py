@@ -31,10 +31,10 @@ from .._meta import meta
 from .._unset import UNSET
 from ..issues import UNKNOWN_FIELD
 from ._detail import Path, Walk
-from ._fast import FastFail
 from ._plan import (
     POST_CHECKS,
     ClassPlan,
+    FastFail,
     MapNode,
     Mode,
     ModelNode,

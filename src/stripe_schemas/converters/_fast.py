@@ -7,7 +7,7 @@ without ``__init__``: a subclass with a plain ``__setattr__`` is filled with
 ordinary attribute stores, then switched to the real class (the generated
 classes have no validators or converters, so ``__init__`` adds only cost). It
 raises :class:`FastFail` on the first problem and never collects issues: the
-caller then runs the detailed walk in ``_structure_detail``, which is the
+caller then runs the detailed walk in ``_detail``, which is the
 reference for what is valid and reports every problem with its path.
 """
 
@@ -24,6 +24,7 @@ from ._plan import (
     ClassPlan,
     DictDispatch,
     EnumNode,
+    FastFail,
     ListNode,
     MapNode,
     Mode,
@@ -39,13 +40,12 @@ from ._plan import (
     is_model_target,
 )
 
-
-class FastFail(Exception):
-    """The fast path gave up; the detailed path decides and explains."""
-
-
-#: What a failing fast function may raise (missing key, unhashable tag, too deep, …).
-FAST_ERRORS = (FastFail, KeyError, TypeError, RecursionError)
+#: What a fast function raises when it gives up: :class:`FastFail` (anything it does not
+#: accept), or RecursionError (nesting deeper than the stack allows). Any other exception is
+#: a bug and goes through.
+FAST_ERRORS = (FastFail, RecursionError)
+#: Scalar types whose values may be looked up in a set of typed enum members.
+_HASHABLE = (str, int, float, bool)
 
 _MISSING = object()
 #: Nested classes are written in place up to this depth and this many fields per function.
@@ -170,7 +170,9 @@ class FastCompiler(CompileCache):
         for field in plan.fields:
             key = repr(field.wire)
             if field.required:
-                src.add(indent, f"{v} = {d}[{key}]")
+                src.add(indent, f"{v} = {d}.get({key}, U)")
+                src.add(indent, f"if {v} is U:")
+                src.add(indent + 1, "raise F")
                 self._emit_value(src, field.node, field.nullable, v, indent)
             else:
                 src.add(indent, f"{v} = {d}.get({key}, U)")
@@ -235,6 +237,8 @@ class FastCompiler(CompileCache):
         if isinstance(node, ScalarNode):
             if node.kind == "float":
                 src.add(indent, f"if type({var}) is not float and type({var}) is not int:")
+            elif node.max_length is not None:
+                src.add(indent, f"if type({var}) is not str or len({var}) > {node.max_length}:")
             else:
                 src.add(indent, f"if type({var}) is not {node.kind}:")
             src.add(indent + 1, "raise F")
@@ -273,12 +277,13 @@ class FastCompiler(CompileCache):
                 src.add(indent, f"if type({var}) is not str:")
             else:
                 values = src.const(frozenset(node.values))
-                src.add(indent, f"if {var} not in {values}:")
+                src.add(indent, f"if type({var}) is not str or {var} not in {values}:")
         else:
             typed = src.const(frozenset((type(v), v) for v in node.values))
-            test = f"(type({var}), {var}) not in {typed}"
+            hashable = src.const(_HASHABLE)
+            test = f"type({var}) not in {hashable} or (type({var}), {var}) not in {typed}"
             if node.bypass:
-                test = f"type({var}) is not str and {test}"
+                test = f"type({var}) is not str and ({test})"
             src.add(indent, f"if {test}:")
         src.add(indent + 1, "raise F")
 
@@ -288,7 +293,13 @@ class FastCompiler(CompileCache):
         """Check every item of the list (or value of the map) in ``var``, and copy it."""
         x = src.temp("x")
         if _checks_only(item):
-            src.add(indent, f"for {x} in {var if is_list else var + '.values()'}:")
+            if is_list:
+                src.add(indent, f"for {x} in {var}:")
+            else:  # a map's keys are strings, as JSON's are
+                k = src.temp("k")
+                src.add(indent, f"for {k}, {x} in {var}.items():")
+                src.add(indent + 1, f"if type({k}) is not str:")
+                src.add(indent + 2, "raise F")
             self._emit(src, item, x, indent + 1)
             src.add(indent, f"{var} = {var}.copy()")
             return
@@ -302,6 +313,8 @@ class FastCompiler(CompileCache):
             k = src.temp("k")
             src.add(indent, f"{out} = {{}}")
             src.add(indent, f"for {k}, {x} in {var}.items():")
+            src.add(indent + 1, f"if type({k}) is not str:")
+            src.add(indent + 2, "raise F")
             self._emit(src, item, x, indent + 1)
             src.add(indent + 1, f"{out}[{k}] = {x}")
         src.add(indent, f"{var} = {out}")
@@ -400,7 +413,8 @@ class FastCompiler(CompileCache):
             raise FastFail
 
         def dispatch(value: Any) -> Any:
-            candidates = tagged.get(value.get("object", _MISSING))
+            tag = value.get("object", _MISSING)
+            candidates = tagged.get(tag) if type(tag) is str else None
             if candidates is not None:
                 return first(candidates, value)
             if untagged:

@@ -9,6 +9,7 @@ from the same plans, so they agree on what a payload means.
 
 from __future__ import annotations
 
+import math
 import types
 import typing
 from collections.abc import Callable, Iterator, Mapping
@@ -35,10 +36,18 @@ class AnyNode:
 
 @attrs.frozen
 class ScalarNode:
-    """A JSON string, integer, number or boolean (``format`` only refines the message)."""
+    """A JSON string, integer, number or boolean (``format`` only refines the message).
+
+    ``max_length``: the spec's ``maxLength`` of a string.
+    """
 
     kind: Literal["str", "int", "float", "bool"]
     format: str | None = None
+    max_length: int | None = None
+
+
+class FastFail(Exception):
+    """The fast path gave up; the detailed path decides and explains."""
 
 
 @attrs.frozen
@@ -252,6 +261,8 @@ def _build_class_plan(target: Any) -> ClassPlan:
             raise TypeError(f"{cls.__name__}.{attribute.name}: {error}") from None
         if isinstance(node, ScalarNode) and info.format is not None:
             node = ScalarNode(node.kind, info.format)
+        if info.max_length is not None:
+            node = with_max_length(node, info.max_length)
         if info.wire_name == "object" and isinstance(node, EnumNode):
             node = EnumNode(node.values, bypass=False, tag=True)
         fields.append(
@@ -374,10 +385,10 @@ def unsupported(tp: object) -> str:
     if isinstance(tp, type) and attrs.has(tp):
         what = f"{tp.__name__} is an attrs class, but not one the generator wrote"
         return f"{what} (no __stripe_schema__); use a cattrs Converter for it ({supported})"
-    try:
-        shown = repr(tp)
-    except Exception:
-        shown = f"a {type(tp).__name__}"
+    # Types and typing constructs have their own reprs; any other object (a wrong argument)
+    # is named by its type only, so a user's object is never asked for its repr.
+    is_type_like = isinstance(tp, type) or typing.get_origin(tp) is not None or tp is Any
+    shown = repr(tp) if is_type_like else f"a {type(tp).__name__}"
     if tp in (list, dict):
         return f"{shown} needs its item type: list[...] or dict[str, ...]"
     if typing.get_origin(tp) is dict:
@@ -385,6 +396,22 @@ def unsupported(tp: object) -> str:
     if not isinstance(tp, type) and typing.get_origin(tp) is None and tp is not Any:
         return f"{shown[:80]} is not a type ({supported})"
     return f"stripe_schemas converters do not support the annotation {shown[:80]} ({supported})"
+
+
+def with_max_length(node: Node, limit: int) -> Node:
+    """``node`` with ``maxLength`` on its strings (a field's limit holds for its strings in
+    lists, maps and unions too: the generator reads it wherever the spec puts it)."""
+    if isinstance(node, ScalarNode):
+        return attrs.evolve(node, max_length=limit) if node.kind == "str" else node
+    if isinstance(node, NullableNode):
+        return NullableNode(with_max_length(node.inner, limit))
+    if isinstance(node, ListNode):
+        return ListNode(with_max_length(node.item, limit))
+    if isinstance(node, MapNode):
+        return MapNode(with_max_length(node.value, limit))
+    if isinstance(node, UnionNode):
+        return UnionNode(tuple(with_max_length(m, limit) for m in node.members))
+    return node
 
 
 def _nested(tp: Any, bypass: bool) -> Node:
@@ -510,19 +537,35 @@ def copy_json(value: Any) -> Any:
 
     Unknown fields and free-form (``Any``) values go through it on the way in and
     out, so neither the input payload nor an unstructured result shares mutable
-    state with a (frozen) instance.
+    state with a (frozen) instance. A tuple becomes a list; a value JSON cannot hold
+    (a set, ``NaN``, a key that is not a string) raises :class:`FastFail`, for the
+    detailed path to report.
     """
-    if isinstance(value, dict):
+    kind = type(value)
+    if kind is dict:
         try:
-            return {key: copy_json(item) for key, item in value.items()}
+            out = {}
+            for key, item in value.items():
+                if type(key) is not str:
+                    raise FastFail
+                out[key] = copy_json(item)
+            return out
         except RecursionError:
             return _copy_deep(value)
-    if isinstance(value, list):
+    if kind is list or kind is tuple:
         try:
             return [copy_json(item) for item in value]
         except RecursionError:
             return _copy_deep(value)
-    return value
+    if kind is str or kind is int or kind is bool or value is None:
+        return value
+    if kind is float:
+        if value - value != 0.0:  # NaN or an infinity
+            raise FastFail
+        return value
+    if isinstance(value, (dict, list, tuple, str, int, float)):
+        return _copy_deep(value)  # subclasses: the careful copy
+    raise FastFail
 
 
 #: Values nested deeper than this are not copied (a cycle in a Python-built value ends here).
@@ -530,7 +573,8 @@ COPY_DEPTH_LIMIT = 100_000
 
 
 def _copy_deep(value: Any) -> Any:
-    """:func:`copy_json` without recursion, for values nested deeper than the stack allows."""
+    """:func:`copy_json` without recursion (values nested deeper than the stack allows, and
+    subclasses of the JSON types); raises :class:`FastFail` where :func:`copy_json` would."""
     root: list[Any] = [None]
     stack: list[tuple[Any, Any, Any, int]] = [(value, root, 0, 0)]
     while stack:
@@ -540,12 +584,19 @@ def _copy_deep(value: Any) -> Any:
         copied: Any
         if isinstance(item, dict):
             parent[slot] = copied = dict(item)
-            stack.extend((v, copied, k, depth + 1) for k, v in item.items())
-        elif isinstance(item, list):
+            for key, sub in item.items():
+                if not isinstance(key, str):
+                    raise FastFail
+                stack.append((sub, copied, key, depth + 1))
+        elif isinstance(item, (list, tuple)):
             parent[slot] = copied = list(item)
             stack.extend((v, copied, i, depth + 1) for i, v in enumerate(item))
-        else:
+        elif isinstance(item, float) and not math.isfinite(item):
+            raise FastFail
+        elif item is None or isinstance(item, (str, int, float)):
             parent[slot] = item
+        else:
+            raise FastFail
     return root[0]
 
 
@@ -558,6 +609,6 @@ def collect_extras(payload: dict[str, Any], known: frozenset[str], count: int) -
     """
     extra = Extras({key: copy_json(value) for key, value in payload.items() if key not in known})
     if len(extra) != count:
-        raise TypeError("a known key holds UNSET")
+        raise FastFail  # a known key holds UNSET (absent for the fast path): details decide
     extra.order = tuple(payload)
     return extra

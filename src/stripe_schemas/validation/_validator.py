@@ -13,12 +13,13 @@ from typing import Any
 
 from .._package import check_document, validator_for
 from ..io import _json
-from ..io._vet import check_value
+from ..io._vet import check_value, shallow
 from ..issues import (
     TYPE_MISMATCH,
     UNKNOWN_MODEL,
     WRONG_OBJECT_TAG,
     Issue,
+    is_under,
     resource_root,
 )
 from ._classify import classify, describe
@@ -342,7 +343,7 @@ class Validator:
             masked.extend(vetted.masked)
         with resource_root(self.is_resource(compiled.key)):
             found = self.schema_issues(compiled, payload, mode, pruned=bool(vetted or masked))
-            issues.extend(i for i in found if not any(_under(i.path, m) for m in masked))
+            issues.extend(i for i in found if not any(is_under(i.path, m) for m in masked))
             wrong_tag = any(i.code == WRONG_OBJECT_TAG and i.path == "/object" for i in issues)
             if compiled.invariants is not None and not wrong_tag:
                 issues.extend(to_issues(compiled.invariants(payload), mode))
@@ -392,11 +393,7 @@ class Validator:
                     return classify(checker.fast_faults(payload), mode)
             except ValueError:  # a Python value jsonschema-rs refuses: the reference engine decides
                 pass
-        return classify(checker.reference_faults(payload), mode)
-
-
-def _under(path: str, base: str) -> bool:
-    return path == base or path.startswith(base + "/")
+        return classify(checker.reference_faults(shallow(payload)), mode)
 
 
 _default: Validator | None = None
