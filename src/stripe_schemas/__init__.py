@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ._meta import FieldInfo, field_info, meta, spec_fields
 from ._package import MixedVersionsError
-from ._types import Expandable, expandable_id, is_expanded
+from ._types import Expandable, HasId, UnknownEnumValue, expandable_id, is_expanded
 from ._unset import UNSET, UnsetType
 from .converters import (
     ListObject,
@@ -23,12 +23,14 @@ __all__ = [
     "UNSET",
     "Expandable",
     "FieldInfo",
+    "HasId",
     "Issue",
     "ListObject",
     "MixedVersionsError",
     "PayloadError",
     "Severity",
     "StripeConverter",
+    "UnknownEnumValue",
     "UnsetType",
     "configure_converter",
     "dumps",

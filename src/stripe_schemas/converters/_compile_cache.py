@@ -8,9 +8,26 @@ so the next call fails the same way instead of finding a name without a function
 
 from __future__ import annotations
 
+import itertools
+import linecache
 import threading
 from collections.abc import Callable
 from typing import Any
+
+_serial = itertools.count()
+
+
+def run_source(source: str, label: str, namespace: dict[str, Any]) -> None:
+    """Compile and run generated source in ``namespace``, its text registered with
+    ``linecache`` (as attrs does), so tracebacks, debuggers and ``inspect.getsource`` show it.
+
+    Each piece of source gets its own file name, ``<stripe_schemas LABEL #N>``.
+    """
+    filename = f"<stripe_schemas {label} #{next(_serial)}>"
+    code = compile(source, filename, "exec")
+    lines = source.splitlines(keepends=True)
+    linecache.cache[filename] = (len(source), None, lines, filename)
+    exec(code, namespace)
 
 
 class CompileCache:

@@ -29,6 +29,7 @@ from ..issues import (
     describe_value,
     pointer,
 )
+from ._compile_cache import run_source
 from ._fast import FAST_ERRORS, fast_compiler
 from ._plan import (
     NO_EXTRA,
@@ -431,9 +432,6 @@ def _make_builder(plan: ClassPlan) -> Callable[[dict[str, Any], Any], Any]:
             args.append("_extra=extra")
         lines.append(f"    return cls({', '.join(args)})")
     namespace: dict[str, Any] = {"U": UNSET, "cls": plan.cls, "sibling": plan.sibling}
-    exec(
-        compile("\n".join(lines) + "\n", f"<stripe_schemas build {plan.cls.__name__}>", "exec"),
-        namespace,
-    )
+    run_source("\n".join(lines) + "\n", f"build {plan.cls.__name__}", namespace)
     builder: Callable[[dict[str, Any], Any], Any] = namespace["build"]
     return builder

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .._unset import UNSET
-from ._compile_cache import CompileCache
+from ._compile_cache import CompileCache, run_source
 from ._plan import (
     NO_EXTRA,
     AnyNode,
@@ -143,7 +143,7 @@ class FastCompiler(CompileCache):
         if src.consts:
             head += "    (" + "".join(f"c{i}, " for i in range(len(src.consts))) + ") = consts\n"
         code = head + "\n".join(src.lines) + f"\n    return {name}\n"
-        exec(compile(code, f"<stripe_schemas fast {self.mode} {name}>", "exec"), self.ns)
+        run_source(code, f"fast {self.mode} {name}", self.ns)
         self.ns[name] = self.ns.pop("_make")(tuple(src.consts))
 
     # -- classes ----------------------------------------------------------------

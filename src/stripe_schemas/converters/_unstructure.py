@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from .._unset import UNSET
-from ._compile_cache import CompileCache
+from ._compile_cache import CompileCache, run_source
 from ._plan import (
     NO_EXTRA,
     AnyNode,
@@ -115,8 +115,7 @@ class UnstructureCompiler(CompileCache):
                 "        return merge_extras(d, e)",
             ]
         lines.append("    return d")
-        code = compile("\n".join(lines) + "\n", f"<stripe_schemas unstructure {name}>", "exec")
-        exec(code, self.ns)
+        run_source("\n".join(lines) + "\n", f"unstructure {name}", self.ns)
 
     def _emit(self, node: Node, nullable: bool, var: str, indent: int) -> list[str]:
         """Lines that turn ``var`` into its JSON form (in place)."""
