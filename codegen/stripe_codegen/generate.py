@@ -14,9 +14,10 @@ from pathlib import Path
 import attrs
 
 from .errors import SpecError, SpecProblem
-from .ir import ModelSet
+from .ir import ModelSet, ParamSet
 from .jsonschema_out import to_json_schema
 from .loader import LoadedSpec, load_spec
+from .params_render import params_files
 from .parse import build_model_set
 from .render import GENERATOR, format_sources, render_sources
 
@@ -32,6 +33,8 @@ class Generated:
     files: dict[str, str]
     model_set: ModelSet
     package: str
+    #: The request parameter classes (``<package>/params/``).
+    param_set: ParamSet | None = None
 
     @property
     def class_count(self) -> int:
@@ -63,10 +66,15 @@ def generate(
     """Run the whole pipeline on a spec; ``roots=None`` generates every component schema."""
     spec = load_spec(source)
     model_set = build_model_set(spec, roots)
-    files = format_sources(render_sources(model_set, package))
+    keys = None if roots is None else model_set.schema_keys
+    param_set, param_sources, param_other = params_files(spec, keys, package)
+    files = format_sources({**render_sources(model_set, package), **param_sources})
     files[f"{package}/py.typed"] = ""
     files[f"{package}/schemas.json"] = schema_document(spec, model_set)
-    return Generated(files=dict(sorted(files.items())), model_set=model_set, package=package)
+    files.update(param_other)
+    return Generated(
+        files=dict(sorted(files.items())), model_set=model_set, package=package, param_set=param_set
+    )
 
 
 def _is_ours(path: Path) -> bool:
@@ -87,7 +95,7 @@ def _owned(out_dir: Path, package: str) -> set[str]:
         return set()
     return {
         path.relative_to(out_dir).as_posix()
-        for path in root.iterdir()
+        for path in root.rglob("*")  # the package and its params/ subpackage
         if path.is_file() and path.suffix in OWNED_SUFFIXES and _is_ours(path)
     }
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ._clear import CLEAR, Clear
 from ._meta import FieldInfo, field_info, meta, spec_fields
 from ._types import Expandable, expandable_id, is_expanded
 from ._unset import UNSET, UnsetType
@@ -18,7 +19,9 @@ from .converters import (
 from .issues import Issue, PayloadError, Severity
 
 __all__ = [
+    "CLEAR",
     "UNSET",
+    "Clear",
     "Expandable",
     "FieldInfo",
     "Issue",
