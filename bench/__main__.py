@@ -1,4 +1,4 @@
-"""``python -m bench [generate|convert|validate …]``: run the side-by-side benchmarks."""
+"""``python -m bench [generate|convert|validate|forms …]``: run the side-by-side benchmarks."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ SUITES = {
     "generate": "bench.bench_generate",
     "convert": "bench.bench_convert",
     "validate": "bench.bench_validate",
+    "forms": "bench.bench_forms",
 }
 
 

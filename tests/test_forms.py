@@ -229,3 +229,13 @@ def test_lone_surrogates_fail_like_the_official_encoder() -> None:
         encode({"a": "\ud800"})
     with pytest.raises(UnicodeEncodeError):
         official({"a": "\ud800"})
+
+
+@given(st.text(st.characters(codec="utf-8")))
+def test_quoting_is_quote_plus(text: str) -> None:
+    """The fast percent-encoding is exactly ``quote_plus(text, safe="")``."""
+    from urllib.parse import quote_plus
+
+    from stripe_schemas.forms import _quote
+
+    assert _quote(text) == quote_plus(text, "")

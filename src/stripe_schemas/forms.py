@@ -23,26 +23,34 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Mapping
-from typing import Any
-from urllib.parse import quote_plus
+from typing import Any, Union
 
 from .converters import unstructure
 from .converters._plan import is_model
-from .issues import join_pointer
+from .issues import pointer
 
 __all__ = ["encode"]
 
 #: Text that ``quote_plus`` leaves as it is (RFC 3986 unreserved characters).
 _UNRESERVED = re.compile(r"[A-Za-z0-9_.~-]*").fullmatch
+_SAFE_BYTES = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.~-")
+#: What ``quote_plus`` writes for each byte of UTF-8: itself, ``+`` for a space, else ``%XX``.
+_BYTE_TEXT = [chr(b) if b in _SAFE_BYTES else "+" if b == 0x20 else f"%{b:02X}" for b in range(256)]
+#: The same for ASCII text, as a ``str.translate`` table.
+_ASCII_TABLE = {b: _BYTE_TEXT[b] for b in range(128)}
 #: Percent-encoded keys, by key (they repeat from request to request); bounded.
 _KEYS: dict[str, str] = {}
 _KEY_CACHE_SIZE = 4096
 
 
 def _quote(text: str) -> str:
-    """``urllib.parse.quote_plus(text, safe="")`` (what ``urlencode`` applies), faster for
-    the common all-unreserved text."""
-    return text if _UNRESERVED(text) else quote_plus(text, "")
+    """Exactly ``urllib.parse.quote_plus(text, safe="")`` (what ``urlencode`` applies), with
+    fast paths (text that needs nothing; ASCII text through one translation table)."""
+    if _UNRESERVED(text):
+        return text
+    if text.isascii():
+        return text.translate(_ASCII_TABLE)
+    return "".join(map(_BYTE_TEXT.__getitem__, text.encode("utf-8")))
 
 
 def _key(key: str) -> str:
@@ -61,22 +69,36 @@ def encode(params: object) -> str:
     ``UNSET``, in the class's order), a mapping (in its own order; parameter
     instances may be nested in it), or ``None`` (no parameters: ``""``).
     """
-    if params is None:
-        return ""
-    if is_model(type(params)):
-        params = unstructure(params)
-    if not isinstance(params, Mapping):
-        raise TypeError(
-            "form parameters are a mapping or a parameter class instance, "
-            f"not a {type(params).__name__}"
-        )
+    if type(params) is not dict:
+        if params is None:
+            return ""
+        if is_model(type(params)):
+            params = unstructure(params)
+        elif not isinstance(params, Mapping):
+            raise TypeError(
+                "form parameters are a mapping or a parameter class instance, "
+                f"not a {type(params).__name__}"
+            )
     out: list[str] = []
-    _mapping(params.items(), None, "", out)
+    _mapping(params.items(), None, None, out)  # type: ignore[attr-defined]
     return "&".join(out)
 
 
+#: Where a value sits, as a chain ``(parent, token)`` (turned into a JSON pointer only for an
+#: error message, so encoding builds no pointer strings).
+_Where = Union[tuple["_Where", Union[str, int]], None]  # noqa: UP007 (a recursive alias)
+
+
+def _pointer(where: _Where) -> str:
+    tokens: list[str | int] = []
+    while where is not None:
+        where, token = where
+        tokens.append(token)
+    return pointer(reversed(tokens)) or "/"
+
+
 def _mapping(
-    items: Iterable[tuple[Any, Any]], prefix: str | None, where: str, out: list[str]
+    items: Iterable[tuple[Any, Any]], prefix: str | None, where: _Where, out: list[str]
 ) -> None:
     """The pairs of an object's items (what ``_api_encode`` does with a dict)."""
     for name, value in items:
@@ -86,48 +108,56 @@ def _mapping(
             key = f"{prefix}[{name}]"
         else:
             raise TypeError(
-                f"a key of type {type(name).__name__} at {where or '/'}: form keys are strings"
+                f"a key of type {type(name).__name__} at {_pointer(where)}: form keys are strings"
             )
-        if value is None:
-            continue
         kind = type(value)
         if kind is str:
             out.append(f"{_key(key)}={_quote(value)}")
+        elif value is None:
+            continue
         elif kind is bool:
             out.append(f"{_key(key)}={'true' if value else 'false'}")
         elif kind is int:
             out.append(f"{_key(key)}={value}")
-        elif isinstance(value, (list, tuple)):
-            _list(value, key, join_pointer(where, name), out)
+        elif kind is dict:
+            _mapping(value.items(), key, (where, name), out)
+        elif kind is list or kind is tuple:
+            _list(value, key, (where, name), out)
         elif isinstance(value, Mapping):
-            _mapping(value.items(), key, join_pointer(where, name), out)
+            _mapping(value.items(), key, (where, name), out)
         elif is_model(kind):  # a parameter class instance inside a mapping
-            _mapping(unstructure(value).items(), key, join_pointer(where, name), out)
+            _mapping(unstructure(value).items(), key, (where, name), out)
+        elif isinstance(value, (list, tuple)):
+            _list(value, key, (where, name), out)
         else:
-            out.append(f"{_key(key)}={_scalar(value, join_pointer(where, name))}")
+            out.append(f"{_key(key)}={_scalar(value, (where, name))}")
 
 
-def _list(values: list[Any] | tuple[Any, ...], key: str, where: str, out: list[str]) -> None:
+def _list(values: list[Any] | tuple[Any, ...], key: str, where: _Where, out: list[str]) -> None:
     """The pairs of a list: ``key[0]=…``; its objects and lists are encoded like objects."""
     for index, item in enumerate(values):
         item_key = f"{key}[{index}]"
-        if isinstance(item, Mapping) or is_model(type(item)):
-            items = unstructure(item) if is_model(type(item)) else item
-            _mapping(items.items(), item_key, join_pointer(where, index), out)
-        elif isinstance(item, (list, tuple)):
-            _mapping(enumerate(item), item_key, join_pointer(where, index), out)
+        kind = type(item)
+        if kind is str:
+            out.append(f"{_key(item_key)}={_quote(item)}")
+        elif kind is dict or isinstance(item, Mapping):
+            _mapping(item.items(), item_key, (where, index), out)
+        elif kind is list or kind is tuple or isinstance(item, (list, tuple)):
+            _mapping(enumerate(item), item_key, (where, index), out)
+        elif is_model(kind):
+            _mapping(unstructure(item).items(), item_key, (where, index), out)
         elif item is None:
             raise ValueError(
-                f"null at {join_pointer(where, index)}: a list item has no form encoding for "
+                f"null at {_pointer((where, index))}: a list item has no form encoding for "
                 "null (the official encoder sends the text 'None')"
             )
-        elif type(item) is bool:  # not lower-cased here by the official encoder: True, False
+        elif kind is bool:  # not lower-cased here by the official encoder: True, False
             out.append(f"{_key(item_key)}={item}")
         else:
-            out.append(f"{_key(item_key)}={_scalar(item, join_pointer(where, index))}")
+            out.append(f"{_key(item_key)}={_scalar(item, (where, index))}")
 
 
-def _scalar(value: object, where: str) -> str:
+def _scalar(value: object, where: _Where) -> str:
     """The text of a string, integer or finite number (``str()``, as ``urlencode`` writes it)."""
     if isinstance(value, str):
         return _quote(str(value))
@@ -137,10 +167,10 @@ def _scalar(value: object, where: str) -> str:
         return _quote(str(value))
     if isinstance(value, float):
         if not math.isfinite(value):
-            raise ValueError(f"a non-finite number at {where} has no form encoding")
+            raise ValueError(f"a non-finite number at {_pointer(where)} has no form encoding")
         return _quote(str(value))
     hint = " (pass a unix time, an integer)" if hasattr(value, "timetuple") else ""
     raise TypeError(
-        f"a {type(value).__name__} at {where or '/'} has no form encoding: parameters "
+        f"a {type(value).__name__} at {_pointer(where)} has no form encoding: parameters "
         f"are strings, integers, finite numbers, booleans, lists and objects{hint}"
     )
