@@ -553,3 +553,16 @@ def test_async_client(templates: list[dict[str, Any]]) -> None:
         fake.stop()
     assert sleeps == [0.375, 0.75] and fake.applied["create"] == 2
     assert ids == sorted(fake.sessions, reverse=True) and fake.errors == []
+
+
+def test_readme_example_runs(stripe: Harness, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The README's end-to-end example runs as written (against the stand-in)."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### End to end", 1)[1]
+    code = section.split("```python\n", 1)[1].split("```", 1)[0]
+    assert "with Client() as stripe:" in code
+    monkeypatch.setenv("STRIPE_API_KEY", KEY)
+    namespace: dict[str, Any] = {}
+    exec(code.replace("Client()", f"Client(base_url={stripe.url!r})"), namespace)
+    assert namespace["same"] == namespace["session"]
+    assert [r.method for r in stripe.fake.seen] == ["POST", "GET", "GET"]
