@@ -46,6 +46,11 @@ class Generated:
             f"{self.class_count} classes, {len(ms.aliases)} union aliases, {len(ms.enums)} enum "
             f"aliases from {len(ms.schema_keys)} schemas in {len(ms.modules())} modules "
             f"({', '.join(ms.modules())}); API version {ms.api_version}"
+            + (
+                f"; parameters of {len(self.param_set.operations)} operations"
+                if self.param_set
+                else ""
+            )
         )
 
 
