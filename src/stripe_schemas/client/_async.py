@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from typing import Any, TypeVar
 
@@ -23,13 +22,12 @@ from ..converters import Mode
 from ._core import (
     DEFAULT_BASE_URL,
     DEFAULT_TIMEOUT,
-    RETRYABLE_TRANSPORT_ERRORS,
     ApiKey,
     Jitter,
     Page,
     Prepared,
+    Retrying,
     RetryPolicy,
-    connection_error,
     default_jitter,
     parse,
     prepare,
@@ -37,7 +35,6 @@ from ._core import (
 from ._paging import next_page_params
 
 T = TypeVar("T")
-log = logging.getLogger("stripe_schemas.client")
 
 Params = Mapping[str, Any]
 
@@ -70,11 +67,11 @@ class AsyncClient:
         self._key = ApiKey.resolve(api_key)
         self.base_url = base_url.rstrip("/")
         self.retry = RetryPolicy(max_retries=max_retries)
+        self._retrying = Retrying(self.retry, jitter, self._key)
         self.mode: Mode = mode
         self._own_http = http_client is None
         self._http = http_client if http_client is not None else httpx.AsyncClient(timeout=timeout)
         self._sleep = sleep
-        self._jitter = jitter
         self.verification_sessions = AsyncVerificationSessions(self)
 
     def __repr__(self) -> str:
@@ -103,47 +100,13 @@ class AsyncClient:
                 response = await self._http.request(
                     prepared.method, url, content=prepared.body, headers=headers
                 )
-            except RETRYABLE_TRANSPORT_ERRORS as exc:
-                if attempt > self.retry.max_retries:
-                    raise connection_error(exc, attempt, self._key) from exc
-                wait = self.retry.delay(attempt, self._jitter())
-                log.info(
-                    "%s %s: %s; retry %d in %.2f s",
-                    prepared.method,
-                    prepared.operation,
-                    type(exc).__name__,
-                    attempt,
-                    wait,
-                )
-                await self._sleep(wait)
-                continue
             except httpx.TransportError as exc:
-                raise connection_error(exc, attempt, self._key) from exc
-            request_id = response.headers.get("request-id")
-            if attempt <= self.retry.max_retries and self.retry.should_retry(
-                response.status_code, response.headers
-            ):
-                wait = self.retry.delay(attempt, self._jitter(), response.headers)
-                log.info(
-                    "%s %s: HTTP %d (request %s); retry %d in %.2f s",
-                    prepared.method,
-                    prepared.operation,
-                    response.status_code,
-                    request_id,
-                    attempt,
-                    wait,
-                )
-                await self._sleep(wait)
+                await self._sleep(self._retrying.after_failure(prepared, attempt, exc))
                 continue
-            log.debug(
-                "%s %s: HTTP %d (request %s, attempt %d)",
-                prepared.method,
-                prepared.operation,
-                response.status_code,
-                request_id,
-                attempt,
-            )
-            return response
+            wait = self._retrying.after_response(prepared, attempt, response)
+            if wait is None:
+                return response
+            await self._sleep(wait)
 
     async def _call(
         self,

@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import importlib.metadata
+import logging
 import os
 import random
 import re
@@ -202,12 +203,71 @@ class RetryPolicy:
         return wait
 
 
-#: The source of jitter (tests may replace it on a client).
 def default_jitter() -> float:
+    """The source of jitter: a uniform random number in [0, 1) (tests pass their own)."""
     return random.random()
 
 
 Jitter = Callable[[], float]
+log = logging.getLogger("stripe_schemas.client")
+
+
+@attrs.frozen
+class Retrying:
+    """The decisions of the send loop both clients run: retry (after how long) or stop.
+
+    Logs each retry (method, path template, status or failure, Request-Id, wait), never
+    a header or a parameter.
+    """
+
+    policy: RetryPolicy
+    jitter: Jitter
+    key: ApiKey
+
+    def after_failure(self, prepared: Prepared, attempt: int, exc: httpx.TransportError) -> float:
+        """Seconds to wait after a transport failure, or raise :class:`APIConnectionError`."""
+        if not isinstance(exc, RETRYABLE_TRANSPORT_ERRORS) or attempt > self.policy.max_retries:
+            raise connection_error(exc, attempt, self.key) from exc
+        wait = self.policy.delay(attempt, self.jitter())
+        log.info(
+            "%s %s: %s; retry %d in %.2f s",
+            prepared.method,
+            prepared.operation,
+            type(exc).__name__,
+            attempt,
+            wait,
+        )
+        return wait
+
+    def after_response(
+        self, prepared: Prepared, attempt: int, response: httpx.Response
+    ) -> float | None:
+        """Seconds to wait before trying again, or ``None``: this response is the answer."""
+        request = response.headers.get("request-id")
+        status = response.status_code
+        if attempt <= self.policy.max_retries and self.policy.should_retry(
+            status, response.headers
+        ):
+            wait = self.policy.delay(attempt, self.jitter(), response.headers)
+            log.info(
+                "%s %s: HTTP %d (request %s); retry %d in %.2f s",
+                prepared.method,
+                prepared.operation,
+                status,
+                request,
+                attempt,
+                wait,
+            )
+            return wait
+        log.debug(
+            "%s %s: HTTP %d (request %s, attempt %d)",
+            prepared.method,
+            prepared.operation,
+            status,
+            request,
+            attempt,
+        )
+        return None
 
 
 # -- responses -----------------------------------------------------------------------------
@@ -338,6 +398,7 @@ __all__ = [
     "Page",
     "Prepared",
     "RetryPolicy",
+    "Retrying",
     "StripeError",
     "connection_error",
     "default_jitter",
