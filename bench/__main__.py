@@ -1,4 +1,4 @@
-"""``python -m bench [generate|convert|validate|webhooks|stream|diff …]``: run the side-by-side benchmarks."""
+"""``python -m bench [generate|convert|validate|webhooks|stream|diff|forms …]``: run the side-by-side benchmarks."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ SUITES = {
     "webhooks": "bench.bench_webhooks",
     "stream": "bench.bench_stream",
     "diff": "bench.bench_diff",
+    "forms": "bench.bench_forms",
 }
 
 

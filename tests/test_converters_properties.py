@@ -112,6 +112,18 @@ def _outcome(fn: Any, payload: Any, errors: tuple[type[BaseException], ...]) -> 
         return False, None
 
 
+def _integral_floats(value: Any) -> bool:
+    """Whether a payload holds a float with no fractional part (the detailed path reads it as
+    an integer where one is expected; the fast path leaves it to the detailed one)."""
+    if isinstance(value, float):
+        return value.is_integer()
+    if isinstance(value, dict):
+        return any(_integral_floats(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_integral_floats(v) for v in value)
+    return False
+
+
 @pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("cls", CLASSES, ids=lambda c: c.__name__)
 @given(data=st.data())
@@ -131,8 +143,8 @@ def test_fast_path_agrees_with_the_detailed_path(
     slow_ok, slow_result = _outcome(detailed, payload, (PayloadError,))
     if fast_ok:
         assert slow_ok and fast_result == slow_result
-    if slow_ok and not fast_ok:  # only lenient notices may send valid payloads the slow way
-        assert mode == "lenient"
+    if slow_ok and not fast_ok:  # only lenient notices, or an integer written as a float
+        assert mode == "lenient" or _integral_floats(payload)
     if not slow_ok:
         with pytest.raises(PayloadError) as caught:
             structure(payload, cls, mode=mode)

@@ -20,10 +20,11 @@ from typing import Any
 
 import attrs
 
-from .ir import ModelSet
+from .ir import ModelSet, ParamSet
 from .jsonschema_out import to_json_schema
 from .loader import LoadedSpec, load_spec
 from .output import MANIFEST, manifest_text, read_manifest, stale, write_package
+from .params_render import params_files
 from .parse import build_model_set
 from .render import GENERATOR, format_sources, render_sources
 from .slicing import SLICED_FROM_KEY, slice_spec, strip_prose_keys
@@ -43,6 +44,8 @@ class Generated:
     spec: LoadedSpec = attrs.field(repr=False)
     #: The roots asked for (None: every schema).
     roots: tuple[str, ...] | None = None
+    #: The request parameter classes (``<package>/params/``).
+    param_set: ParamSet | None = None
 
     @property
     def class_count(self) -> int:
@@ -54,6 +57,11 @@ class Generated:
             f"{self.class_count} classes, {len(ms.aliases)} union aliases, {len(ms.enums)} enum "
             f"aliases from {len(ms.schema_keys)} schemas in {len(ms.modules())} modules "
             f"({', '.join(ms.modules())}); API version {ms.api_version}"
+            + (
+                f"; parameters of {len(self.param_set.operations)} operations"
+                if self.param_set
+                else ""
+            )
         )
 
 
@@ -109,9 +117,12 @@ def generate(
     """Run the whole pipeline on a spec; ``roots=None`` generates every component schema."""
     spec = load_spec(source)
     model_set = build_model_set(spec, roots)
-    files = format_sources(render_sources(model_set, package))
+    keys = None if roots is None else model_set.schema_keys
+    param_set, param_sources, param_other = params_files(spec, keys, package)
+    files = format_sources({**render_sources(model_set, package), **param_sources})
     files[f"{package}/py.typed"] = ""
     files[f"{package}/schemas.json"] = schema_document(spec, model_set)
+    files.update(param_other)
     files[f"{package}/{SOURCE_SPEC}"] = source_spec_text(spec, roots)
     inside = {rel.removeprefix(f"{package}/"): text for rel, text in files.items()}
     files[f"{package}/{MANIFEST}"] = manifest_text(inside, GENERATOR)
@@ -121,6 +132,7 @@ def generate(
         package=package,
         spec=spec,
         roots=None if roots is None else tuple(roots),
+        param_set=param_set,
     )
 
 

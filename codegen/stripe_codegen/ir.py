@@ -7,7 +7,7 @@ knows about source text, and nothing in the renderer knows about the spec.
 
 from __future__ import annotations
 
-from typing import Literal, Union
+from typing import Any, Literal, Union
 
 import attrs
 
@@ -64,7 +64,12 @@ class ExpandableOf:
     targets: tuple[ModelRef, ...]
 
 
-TypeExpr = Union[Primitive, ModelRef, EnumRef, ListOf, MapOf, UnionOf, ExpandableOf]  # noqa: UP007 (runtime alias on 3.10)
+@attrs.frozen
+class EmptyString:
+    """Stripe's empty string in a request parameter (``enum: [""]``): it unsets the stored value."""
+
+
+TypeExpr = Union[Primitive, ModelRef, EnumRef, ListOf, MapOf, UnionOf, ExpandableOf, EmptyString]  # noqa: UP007 (runtime alias on 3.10)
 
 
 @attrs.frozen
@@ -137,3 +142,43 @@ class ModelSet:
         names = {c.module for c in self.classes} | {a.module for a in self.aliases}
         names |= {e.module for e in self.enums}
         return tuple(sorted(names))
+
+
+# -- request parameters (``paths``; built by ``params.py``) ------------------------------------
+
+
+@attrs.frozen
+class OperationDef:
+    """One operation of ``paths`` whose parameters become a class."""
+
+    operation_id: str
+    #: Lower-case HTTP method (``get``, ``post``, ``delete``).
+    method: str
+    path: str
+    #: The parameters class (a :class:`ClassDef` in the same :class:`ParamSet`).
+    name: str
+    module: str
+    #: Names of the ``{…}`` parameters in ``path``, in order (arguments of a call, not fields).
+    path_params: tuple[str, ...]
+    #: The response is a list object (``has_more`` pagination with ``limit`` and cursors).
+    paginated: bool
+
+
+@attrs.frozen
+class ParamSet:
+    """The request-parameter classes of a spec's operations, in a deterministic order."""
+
+    api_version: str
+    spec_sha256: str
+    spec_name: str
+    operations: tuple[OperationDef, ...]
+    classes: tuple[ClassDef, ...]
+    enums: tuple[EnumDef, ...]
+    #: operationId → the OpenAPI object schema of all its parameters (query and body) together.
+    schemas: dict[str, Any] = attrs.field(eq=False)
+    #: Pointer of a nested class → (its operation's class, its form key: ``options[document]``).
+    labels: dict[str, tuple[str, str]] = attrs.field(eq=False, factory=dict)
+
+    def modules(self) -> tuple[str, ...]:
+        names = {o.module for o in self.operations} | {c.module for c in self.classes}
+        return tuple(sorted(names | {e.module for e in self.enums}))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ._clear import CLEAR, Clear
 from ._meta import FieldInfo, field_info, meta, spec_fields
 from ._package import MixedVersionsError
 from ._types import Expandable, HasId, UnknownEnumValue, expandable_id, is_expanded
@@ -20,7 +21,9 @@ from .converters import (
 from .issues import Issue, PayloadError, Severity
 
 __all__ = [
+    "CLEAR",
     "UNSET",
+    "Clear",
     "Expandable",
     "FieldInfo",
     "HasId",

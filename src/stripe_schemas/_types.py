@@ -38,10 +38,7 @@ def expandable_id(value: str | HasId | Mapping[str, Any]) -> str:
     """
     if isinstance(value, str):
         return value
-    if isinstance(value, Mapping):
-        ident = value.get("id")
-    else:
-        ident = getattr(value, "id", None)
+    ident = value.get("id") if isinstance(value, Mapping) else getattr(value, "id", None)
     if isinstance(ident, str):
         return ident
     raise TypeError(f"{type(value).__name__} is not an expandable value with an ID")

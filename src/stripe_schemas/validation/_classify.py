@@ -126,6 +126,10 @@ def _issues(fault: Fault, mode: Mode) -> list[_Located]:
         size = len(fault.instance) if isinstance(fault.instance, str) else 0
         message = f"string of {size} characters is longer than maxLength {fault.detail}"
         return [(tokens, Issue(ptr, MAX_LENGTH, "error", message))]
+    if keyword in ("minimum", "maximum"):  # e.g. a list's ``limit`` (1 to 100)
+        side = "less than the minimum" if keyword == "minimum" else "greater than the maximum"
+        message = f"{_describe_at(tokens, fault.instance)} is {side} {fault.detail}"
+        return [(tokens, Issue(ptr, SCHEMA_VIOLATION, "error", message))]
     if keyword == "pattern":
         message = f"string does not match the pattern {_short(fault.detail)}"
         return [(tokens, Issue(ptr, INVALID_FORMAT, "error", message))]

@@ -1,0 +1,61 @@
+"""A small Stripe client for the six Verification Session operations (needs ``[client]``).
+
+::
+
+    from stripe_schemas.client import Client
+    from stripe_models.params.identity import VerificationSessionCreateParams
+
+    with Client() as stripe:                                  # key from $STRIPE_API_KEY
+        session = stripe.verification_sessions.create(
+            VerificationSessionCreateParams(type="document", metadata={"order": "42"})
+        )
+        request_id(session)                                   # "req_…"
+        for each in stripe.verification_sessions.list_auto_paging({"status": "verified"}):
+            ...
+
+Parameters (generated classes or plain mappings) are checked against the spec
+before anything is sent (:class:`~stripe_schemas.PayloadError`), encoded exactly as
+the official ``stripe`` package does (:mod:`stripe_schemas.forms`), sent with an
+``Idempotency-Key`` on every POST, retried with backoff on connection failures,
+409, 429 and 5xx (honouring ``Stripe-Should-Retry``), and answered with typed
+models or a typed :class:`StripeError`. The API key never appears in a repr, a
+log line or an exception. :class:`AsyncClient` does the same with ``await``.
+"""
+
+from __future__ import annotations
+
+from ._async import AsyncClient, AsyncVerificationSessions
+from ._core import Page, RetryPolicy, request_id
+from ._errors import (
+    APIConnectionError,
+    APIError,
+    AuthenticationError,
+    CardError,
+    IdempotencyError,
+    InvalidRequestError,
+    InvalidResponseError,
+    PermissionDeniedError,
+    RateLimitError,
+    StripeError,
+)
+from ._sync import Client, VerificationSessions
+
+__all__ = [
+    "APIConnectionError",
+    "APIError",
+    "AsyncClient",
+    "AsyncVerificationSessions",
+    "AuthenticationError",
+    "CardError",
+    "Client",
+    "IdempotencyError",
+    "InvalidRequestError",
+    "InvalidResponseError",
+    "Page",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "RetryPolicy",
+    "StripeError",
+    "VerificationSessions",
+    "request_id",
+]

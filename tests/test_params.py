@@ -1,0 +1,407 @@
+"""Request parameter classes: generated from the operations, named stably, checked by the spec."""
+
+from __future__ import annotations
+
+import copy
+import importlib
+import json
+import typing
+from pathlib import Path
+from typing import Any
+
+import attrs
+import pytest
+import yaml
+
+import stripe_models.params
+from stripe_codegen.generate import generate
+from stripe_codegen.loader import LoadedSpec
+from stripe_codegen.params import PAGE_LIMIT, build_param_set, operation_name, singular
+from stripe_models.params import identity as params
+from stripe_schemas import CLEAR, UNSET, Clear, PayloadError, field_info
+from stripe_schemas.params import check, validator_for
+
+from _specs import widget_spec
+from conftest import ROOT
+
+IDENTITY = {
+    "GetIdentityVerificationSessions": ("GET", "", "VerificationSessionListParams"),
+    "PostIdentityVerificationSessions": ("POST", "", "VerificationSessionCreateParams"),
+    "GetIdentityVerificationSessionsSession": (
+        "GET",
+        "/{session}",
+        "VerificationSessionRetrieveParams",
+    ),
+    "PostIdentityVerificationSessionsSession": (
+        "POST",
+        "/{session}",
+        "VerificationSessionUpdateParams",
+    ),
+    "PostIdentityVerificationSessionsSessionCancel": (
+        "POST",
+        "/{session}/cancel",
+        "VerificationSessionCancelParams",
+    ),
+    "PostIdentityVerificationSessionsSessionRedact": (
+        "POST",
+        "/{session}/redact",
+        "VerificationSessionRedactParams",
+    ),
+}
+
+
+def test_one_class_per_identity_operation() -> None:
+    """The six operations of the bundled spec, each with a readable class in params.identity."""
+    base = "/v1/identity/verification_sessions"
+    expected = {
+        op: (method, base + tail, "identity", name) for op, (method, tail, name) in IDENTITY.items()
+    }
+    assert expected == stripe_models.params.OPERATIONS
+    for op, (method, path, _, name) in expected.items():
+        cls = stripe_models.params.model_for(op)
+        assert cls is getattr(params, name)
+        assert cls.__stripe_operation__ == (method, path)
+        assert cls.__stripe_schema__ == op
+
+
+def test_field_states_enums_and_clear() -> None:
+    """Required/absent states, enums, maxLength and Stripe's empty value are typed honestly."""
+    create = typing.get_type_hints(params.VerificationSessionCreateParams)
+    assert create["type"] == params.VerificationSessionCreateParamsType  # required: no UNSET
+    assert typing.get_args(create["type"]) == ("document", "id_number")
+    assert set(typing.get_args(create["metadata"])) == {dict[str, str], type(UNSET)}
+    options = typing.get_type_hints(params.VerificationSessionCreateParamsOptions)
+    assert set(typing.get_args(options["document"])) == {
+        params.VerificationSessionCreateParamsOptionsDocument,
+        Clear,
+        type(UNSET),
+    }
+    assert typing.get_args(Clear) == ("",) and CLEAR == ""
+    listing = typing.get_type_hints(params.VerificationSessionListParams)
+    assert set(typing.get_args(listing["created"])) == {
+        params.VerificationSessionListParamsCreated,
+        int,
+        type(UNSET),
+    }
+    assert typing.get_args(params.VerificationSessionListParamsStatus) == (
+        "canceled",
+        "processing",
+        "requires_input",
+        "verified",
+    )
+    fields = {a.name: field_info(a) for a in attrs.fields(params.VerificationSessionListParams)}
+    assert fields["starting_after"] is not None and fields["starting_after"].max_length == 5000
+    info = field_info(attrs.fields(params.VerificationSessionCreateParams).type)
+    assert info is not None and info.required and info.bypass_validation
+    for name in IDENTITY.values():
+        assert "expand" in attrs.fields_dict(getattr(params, name[2]))
+
+
+def _schema_of(cls: type, defs: dict[str, Any]) -> dict[str, Any]:
+    found: dict[str, Any] = defs[cls.__stripe_schema__]
+    return found
+
+
+def _class_agrees_with_schema(package: Any) -> int:
+    """Every operation class has exactly the properties and required names of its schema."""
+    document = json.loads(
+        importlib.resources.files(package.__name__).joinpath("schemas.json").read_text()
+    )
+    defs = document["$defs"]
+    assert set(defs) == set(package.OPERATIONS)
+    for op in package.OPERATIONS:
+        cls = package.model_for(op)
+        schema = _schema_of(cls, defs)
+        wire = {info.wire_name: info for _, info in _infos(cls)}
+        assert list(wire) == list(schema["properties"]), op
+        assert {w for w, i in wire.items() if i.required} == set(schema.get("required", ())), op
+        assert schema["additionalProperties"] is False
+    return len(package.OPERATIONS)
+
+
+def _infos(cls: type) -> list[tuple[str, Any]]:
+    out = []
+    for attribute in attrs.fields(cls):
+        info = field_info(attribute)
+        if info is not None:
+            out.append((attribute.name, info))
+    return out
+
+
+def test_classes_and_schemas_agree() -> None:
+    """The classes and the JSON Schema the runtime checks come from one walk of the spec."""
+    assert _class_agrees_with_schema(stripe_models.params) == 6
+
+
+def test_limit_bounds_only_on_paged_operations() -> None:
+    """The 1 to 100 ``limit`` (a fact in Stripe's prose) is added to list operations only."""
+    defs = validator_for(params.VerificationSessionListParams).document["$defs"]
+    limit = defs["GetIdentityVerificationSessions"]["properties"]["limit"]
+    assert (limit["minimum"], limit["maximum"]) == PAGE_LIMIT == (1, 100)
+    assert not any("limit" in d["properties"] for k, d in defs.items() if k.startswith("Post"))
+
+
+# -- checking before sending ---------------------------------------------------------------
+
+BAD: list[tuple[type, dict[str, Any], list[tuple[str, str]]]] = [
+    (
+        params.VerificationSessionCreateParams,
+        {"type": "document", "colour": "red"},
+        [("/colour", "unknown_field")],
+    ),
+    (params.VerificationSessionCreateParams, {}, [("/type", "missing_required")]),
+    (
+        params.VerificationSessionCreateParams,
+        {"type": "document", "metadata": {"a.b": 1}},
+        [("/metadata/a.b", "type_mismatch")],
+    ),
+    (
+        params.VerificationSessionCreateParams,
+        {"type": "document", "options": {"document": {"allowed_types": ["passport", "visa"]}}},
+        [("/options/document/allowed_types/1", "unknown_enum_value")],
+    ),
+    (
+        params.VerificationSessionCreateParams,
+        {"type": "document", "options": {"document": "x"}},
+        [("/options/document", "unknown_enum_value")],
+    ),
+    (params.VerificationSessionListParams, {"limit": 0}, [("/limit", "schema_violation")]),
+    (params.VerificationSessionListParams, {"limit": 101}, [("/limit", "schema_violation")]),
+    (params.VerificationSessionListParams, {"limit": True}, [("/limit", "type_mismatch")]),
+    (
+        params.VerificationSessionListParams,
+        {"status": "done", "starting_after": "v" * 5001},
+        [("/starting_after", "max_length"), ("/status", "unknown_enum_value")],
+    ),
+    (
+        params.VerificationSessionListParams,
+        {"created": {"gt": 1, "after": 2}},
+        [("/created/after", "unknown_field")],
+    ),
+    (
+        params.VerificationSessionRetrieveParams,
+        {"expand": "last_verification_report"},
+        [("/expand", "type_mismatch")],
+    ),
+]
+
+
+@pytest.mark.parametrize("cls,data,expected", BAD)
+def test_bad_parameters_raise_with_pointers(
+    cls: type, data: dict[str, Any], expected: list[tuple[str, str]]
+) -> None:
+    """Unknown parameters, bad values and ``limit`` outside 1 to 100: every one, by pointer."""
+    with pytest.raises(PayloadError) as caught:
+        check(data, cls)
+    assert sorted((i.path, i.code) for i in caught.value.issues) == expected
+    assert caught.value.model == cls.__name__
+
+
+@pytest.mark.parametrize("limit", [1, 10, 100])
+def test_good_parameters_pass(limit: int) -> None:
+    """Valid instances and mappings come back as the JSON object to send (UNSET left out)."""
+    listing = params.VerificationSessionListParams(
+        limit=limit, created=params.VerificationSessionListParamsCreated(gte=5), status="verified"
+    )
+    expected = {"created": {"gte": 5}, "limit": limit, "status": "verified"}
+    assert check(listing, params.VerificationSessionListParams) == expected
+    assert check(expected, params.VerificationSessionListParams) == expected
+    update = {"metadata": {"order.id": ""}, "options": {"document": CLEAR}, "type": "selfie"}
+    assert check(update, params.VerificationSessionUpdateParams) == update  # bypass enum
+    assert check(None, params.VerificationSessionCancelParams) == {}
+
+
+def test_check_refuses_other_classes() -> None:
+    """An instance of another parameter class, or a class that is not one, is a TypeError."""
+    cancel = params.VerificationSessionCancelParams()
+    with pytest.raises(TypeError):
+        check(cancel, params.VerificationSessionRedactParams)
+    from stripe_models.identity import VerificationSession
+
+    with pytest.raises(TypeError):
+        check({}, VerificationSession)
+
+
+# -- names ---------------------------------------------------------------------------------
+
+
+def _item(*methods: str, listing: bool = False) -> dict[str, Any]:
+    response = {"properties": {"object": {"enum": ["list"]}}} if listing else {"type": "object"}
+    op = {"responses": {"200": {"content": {"application/json": {"schema": response}}}}}
+    return {m: copy.deepcopy(op) for m in methods}
+
+
+@pytest.mark.parametrize(
+    "path,method,item,expected",
+    [
+        (
+            "/v1/identity/verification_sessions",
+            "get",
+            _item("get", "post", listing=True),
+            ("identity", "VerificationSessionListParams"),
+        ),
+        (
+            "/v1/identity/verification_sessions",
+            "post",
+            _item("get", "post", listing=True),
+            ("identity", "VerificationSessionCreateParams"),
+        ),
+        (
+            "/v1/identity/verification_sessions/{session}",
+            "delete",
+            _item("delete"),
+            ("identity", "VerificationSessionDeleteParams"),
+        ),
+        ("/v1/customers/search", "get", _item("get"), ("core", "CustomerSearchParams")),
+        ("/v1/tax/settings", "post", _item("get", "post"), ("tax", "SettingsUpdateParams")),
+        ("/v1/tax/settings", "get", _item("get", "post"), ("tax", "SettingsRetrieveParams")),
+        ("/v1/account_links", "post", _item("post"), ("core", "AccountLinkCreateParams")),
+        (
+            "/v1/payment_intents/{intent}/capture",
+            "post",
+            _item("post"),
+            ("core", "PaymentIntentCaptureParams"),
+        ),
+        (
+            "/v1/accounts/{account}/capabilities",
+            "get",
+            _item("get", listing=True),
+            ("core", "AccountCapabilityListParams"),
+        ),
+    ],
+)
+def test_operation_names(
+    path: str, method: str, item: dict[str, Any], expected: tuple[str, str]
+) -> None:
+    """Names come from the path's words, made singular where they name a collection."""
+    spaces = frozenset({"identity", "tax"})
+    assert operation_name(path, method, item, spaces) == expected
+
+
+@pytest.mark.parametrize(
+    "word,expected",
+    [
+        ("sessions", "session"),
+        ("capabilities", "capability"),
+        ("addresses", "address"),
+        ("boxes", "box"),
+        ("status", "status"),
+        ("balance", "balance"),
+        ("people", "people"),
+    ],
+)
+def test_singular(word: str, expected: str) -> None:
+    """English plural endings only; anything else is left alone."""
+    assert singular(word) == expected
+
+
+def _spec_with_paths(paths: dict[str, Any]) -> LoadedSpec:
+    document = widget_spec()
+    document["paths"] = paths
+    return LoadedSpec(document=document, source="widgets.yaml", sha256="0" * 64)
+
+
+def _widget_paths() -> dict[str, Any]:
+    body = {
+        "content": {
+            "application/x-www-form-urlencoded": {
+                "schema": {
+                    "type": "object",
+                    "properties": {"colour": {"type": "string", "enum": ["red", ""]}},
+                }
+            }
+        }
+    }
+    ok = {
+        "200": {
+            "content": {
+                "application/json": {"schema": {"$ref": "#/components/schemas/shop.widget"}}
+            }
+        }
+    }
+    return {
+        "/v1/shop/widgets": {
+            "post": {"operationId": "PostShopWidgets", "requestBody": body, "responses": ok}
+        },
+        "/v1/shop/widget": {"get": {"operationId": "GetShopWidget", "responses": ok}},
+        "/v1/shop/widgets/{widget}": {
+            "get": {
+                "operationId": "GetShopWidgetsWidget",
+                "responses": ok,
+                "parameters": [{"in": "path", "name": "widget", "schema": {"type": "string"}}],
+            },
+        },
+    }
+
+
+def test_clashing_names_fall_back_to_operation_ids_and_nothing_else_moves() -> None:
+    """Two operations that would share a name take their operationIds; adding an unrelated
+    operation renames nothing."""
+    paths = _widget_paths()
+    names = {
+        o.operation_id: o.name for o in build_param_set(_spec_with_paths(paths), None).operations
+    }
+    assert names == {
+        "PostShopWidgets": "WidgetCreateParams",
+        "GetShopWidget": "GetShopWidgetParams",
+        "GetShopWidgetsWidget": "GetShopWidgetsWidgetParams",
+    }
+    paths["/v1/shop/gadgets"] = {"get": {"operationId": "GetShopGadgets", "responses": {}}}
+    more = {
+        o.operation_id: o.name for o in build_param_set(_spec_with_paths(paths), None).operations
+    }
+    assert {k: more[k] for k in names} == names
+    colour = build_param_set(_spec_with_paths(paths), None)
+    enum = next(e for e in colour.enums if e.name == "WidgetCreateParamsColour")
+    assert enum.values == ("red",)  # the "" is Clear, not an enum member
+
+
+def test_widget_params_generate_and_import(tmp_path: Path) -> None:
+    """A small spec with operations generates a params package that imports and checks."""
+    spec = widget_spec()
+    spec["paths"] = _widget_paths()
+    path = tmp_path / "widgets.yaml"
+    path.write_text(yaml.safe_dump(spec, sort_keys=False))
+    result = generate(path, ["shop.widget"], package="widgets_models")
+    assert result.param_set is not None and len(result.param_set.operations) == 3
+    source = result.files["widgets_models/params/shop.py"]
+    assert "colour: WidgetCreateParamsColour | Clear | UnsetType" in source
+
+
+# -- the whole pinned spec -----------------------------------------------------------------
+
+
+@pytest.mark.realdata
+@pytest.mark.slow
+def test_every_operation_of_the_pinned_spec(all_models: Any) -> None:
+    """``--all``: every one of the 468 operations gets a class; classes and schemas agree;
+    names are unique, unnumbered, and the one clash (``/v1/account``) uses operationIds."""
+    param_set = all_models.__generated__.param_set
+    assert param_set is not None and len(param_set.operations) == 468
+    package = importlib.import_module("stripe_models_all.params")
+    assert _class_agrees_with_schema(package) == 468
+    names = {(o.module, o.name) for o in param_set.operations}
+    assert len(names) == 468
+    assert not any(name[-7].isdigit() for _, name in names)
+    by_id = {o.operation_id: o.name for o in param_set.operations}
+    assert by_id["GetAccount"] == "GetAccountParams"
+    assert by_id["GetAccountsAccount"] == "GetAccountsAccountParams"
+    assert by_id["PostPaymentIntentsIntentCapture"] == "PaymentIntentCaptureParams"
+    assert by_id["GetCustomersSearch"] == "CustomerSearchParams"
+    limits = {
+        (o.paginated, param_set.schemas[o.operation_id]["properties"]["limit"].get("maximum"))
+        for o in param_set.operations
+        if "limit" in param_set.schemas[o.operation_id]["properties"]
+    }
+    assert limits == {(True, 100)}  # a limit only on list and search operations, always 1-100
+
+
+def test_default_closure_of_the_bundled_spec_is_the_six() -> None:
+    """From the bundled spec, the default roots select exactly the six session operations."""
+    from stripe_codegen.loader import load_spec
+    from stripe_codegen.parse import build_model_set
+    from stripe_schemas.cli._generate import DEFAULT_ROOTS
+
+    spec = load_spec(ROOT / "spec" / "stripe-identity.yaml")
+    keys = build_model_set(spec, list(DEFAULT_ROOTS)).schema_keys
+    assert {o.operation_id for o in build_param_set(spec, keys).operations} == set(IDENTITY)
