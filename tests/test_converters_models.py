@@ -12,7 +12,7 @@ from typing import Any, ClassVar, Literal
 
 import attrs
 
-from stripe_schemas import UNSET, Expandable, UnsetType, meta
+from stripe_schemas import UNSET, Expandable, UnsetType
 
 
 @attrs.frozen(kw_only=True)
@@ -21,17 +21,13 @@ class Gadget:
 
     __stripe_schema__: ClassVar[str] = "gadget"
     __stripe_resource__: ClassVar[str | None] = "gadget"
-    counts: dict[str, int] | UnsetType = attrs.field(default=UNSET, metadata=meta("counts"))
-    grid: list[list[str]] | UnsetType = attrs.field(default=UNSET, metadata=meta("grid"))
-    id: str = attrs.field(metadata=meta("id", required=True))
-    object: Literal["gadget"] = attrs.field(
-        metadata=meta("object", required=True, enum=("gadget",))
-    )
-    owner: Expandable[Widget] | UnsetType | None = attrs.field(
-        default=UNSET, metadata=meta("owner", nullable=True, expansion=("widget",))
-    )
-    payload: Any = attrs.field(default=UNSET, metadata=meta("payload", nullable=True))
-    weight: float | UnsetType = attrs.field(default=UNSET, metadata=meta("weight"))
+    counts: dict[str, int] | UnsetType = attrs.field(default=UNSET)
+    grid: list[list[str]] | UnsetType = attrs.field(default=UNSET)
+    id: str
+    object: Literal["gadget"]
+    owner: Expandable[Widget] | UnsetType | None = attrs.field(default=UNSET)
+    payload: Any = attrs.field(default=UNSET)
+    weight: float | UnsetType = attrs.field(default=UNSET)
     _extra: Mapping[str, Any] = attrs.field(factory=dict, alias="_extra", repr=False)
 
 
@@ -41,14 +37,10 @@ class Widget:
 
     __stripe_schema__: ClassVar[str] = "widget"
     __stripe_resource__: ClassVar[str | None] = "widget"
-    id: str = attrs.field(metadata=meta("id", required=True))
-    object: Literal["widget"] = attrs.field(
-        metadata=meta("object", required=True, enum=("widget",))
-    )
-    parent: Expandable[Gadget] | UnsetType | None = attrs.field(
-        default=UNSET, metadata=meta("parent", nullable=True, expansion=("gadget",))
-    )
-    sizes: list[int] | UnsetType = attrs.field(default=UNSET, metadata=meta("sizes"))
+    id: str
+    object: Literal["widget"]
+    parent: Expandable[Gadget] | UnsetType | None = attrs.field(default=UNSET)
+    sizes: list[int] | UnsetType = attrs.field(default=UNSET)
     _extra: Mapping[str, Any] = attrs.field(factory=dict, alias="_extra", repr=False)
 
 
@@ -58,11 +50,9 @@ class DeletedWidget:
 
     __stripe_schema__: ClassVar[str] = "deleted_widget"
     __stripe_resource__: ClassVar[str | None] = "deleted_widget"
-    deleted: Literal[True] = attrs.field(metadata=meta("deleted", required=True))
-    id: str = attrs.field(metadata=meta("id", required=True))
-    object: Literal["widget"] = attrs.field(
-        metadata=meta("object", required=True, enum=("widget",))
-    )
+    deleted: Literal[True]
+    id: str
+    object: Literal["widget"]
     _extra: Mapping[str, Any] = attrs.field(factory=dict, alias="_extra", repr=False)
 
 
@@ -72,9 +62,7 @@ class OptionsA:
 
     __stripe_schema__: ClassVar[str] = "options_a"
     __stripe_resource__: ClassVar[str | None] = None
-    mode: Literal["fast", "slow"] | UnsetType = attrs.field(
-        default=UNSET, metadata=meta("mode", enum=("fast", "slow"))
-    )
+    mode: Literal["fast", "slow"] | UnsetType = attrs.field(default=UNSET)
     _extra: Mapping[str, Any] = attrs.field(factory=dict, alias="_extra", repr=False)
 
 
@@ -84,7 +72,7 @@ class OptionsB:
 
     __stripe_schema__: ClassVar[str] = "options_b"
     __stripe_resource__: ClassVar[str | None] = None
-    limit: int | UnsetType = attrs.field(default=UNSET, metadata=meta("limit"))
+    limit: int | UnsetType = attrs.field(default=UNSET)
     _extra: Mapping[str, Any] = attrs.field(factory=dict, alias="_extra", repr=False)
 
 
@@ -94,11 +82,7 @@ class Holder:
 
     __stripe_schema__: ClassVar[str] = "holder"
     __stripe_resource__: ClassVar[str | None] = None
-    choice: OptionsA | OptionsB | UnsetType = attrs.field(default=UNSET, metadata=meta("choice"))
-    who: Expandable[Widget | DeletedWidget] | UnsetType = attrs.field(
-        default=UNSET, metadata=meta("who", expansion=("widget", "deleted_widget"))
-    )
-    whos: list[Expandable[Widget | DeletedWidget]] | UnsetType = attrs.field(
-        default=UNSET, metadata=meta("whos")
-    )
+    choice: OptionsA | OptionsB | UnsetType = attrs.field(default=UNSET)
+    who: Expandable[Widget | DeletedWidget] | UnsetType = attrs.field(default=UNSET)
+    whos: list[Expandable[Widget | DeletedWidget]] | UnsetType = attrs.field(default=UNSET)
     _extra: Mapping[str, Any] = attrs.field(factory=dict, alias="_extra", repr=False)

@@ -29,7 +29,6 @@ from stripe_schemas import (
     extras,
     loads,
     make_converter,
-    meta,
     structure,
     unstructure,
 )
@@ -475,7 +474,7 @@ class Dated:
     """A hand-written model with a field type the converters do not support."""
 
     __stripe_schema__: ClassVar[str] = "dated"
-    when: datetime.date = attrs.field(metadata=meta("when", required=True))
+    when: datetime.date
     _extra: Any = attrs.field(factory=dict, alias="_extra", repr=False)
 
 
@@ -484,8 +483,8 @@ class HoldsDated:
     """A supported model whose field refers to the unsupported one."""
 
     __stripe_schema__: ClassVar[str] = "holds_dated"
-    id: str = attrs.field(metadata=meta("id", required=True))
-    dated: Dated | None = attrs.field(metadata=meta("dated", required=True, nullable=True))
+    id: str
+    dated: Dated | None
     _extra: Any = attrs.field(factory=dict, alias="_extra", repr=False)
 
 

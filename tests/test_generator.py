@@ -18,7 +18,7 @@ import yaml
 
 from stripe_codegen import SpecError
 from stripe_codegen.generate import Generated, generate, stale_files, write
-from stripe_schemas import UNSET, field_info
+from stripe_schemas import UNSET, field_info, spec_fields
 from stripe_schemas.cli import main
 from stripe_schemas.cli._generate import DEFAULT_ROOTS
 
@@ -134,14 +134,17 @@ def test_identity_field_states() -> None:
     fields = {a.name: a for a in attrs.fields(identity.VerificationSession)}
     assert fields["client_secret"].default is UNSET
     assert fields["created"].default is attrs.NOTHING
-    info = field_info(fields["last_verification_report"])
-    assert info is not None and info.expansion == ("identity.verification_report",)
-    created = field_info(fields["created"])
-    assert created is not None and created.format == "unix-time" and created.required
-    vtype_info = field_info(fields["type"])
-    assert vtype_info is not None and vtype_info.bypass_validation and vtype_info.nullable
+    session = identity.VerificationSession
+    info = field_info(session, "last_verification_report")
+    assert info.expansion == ("identity.verification_report",) and info.max_length == 5000
+    created = field_info(session, "created")
+    assert created.format == "unix-time" and created.required
+    vtype_info = field_info(session, "type")
+    assert vtype_info.bypass_validation and vtype_info.nullable and not vtype_info.required
     assert vtype_info.enum == ("document", "id_number")
-    assert field_info(fields["id"]).max_length == 5000  # type: ignore[union-attr]
+    assert field_info(session, "id").max_length == 5000
+    assert field_info(session, "metadata").max_length == 500  # the map's values'
+    assert not field_info(session, "status").bypass_validation
     assert attrs.has(identity.VerificationSession)
     assert "__slots__" in vars(identity.VerificationSession)
     assert identity.VerificationSession.__stripe_resource__ == "identity.verification_session"
@@ -151,7 +154,7 @@ def test_no_nonetype_enum_member(bundled: Generated) -> None:
     """Nullable enums are Literal aliases with None outside them (no broken NoneType member)."""
     text = bundled.files["stripe_models/identity.py"]
     assert "NoneType" not in text
-    assert "type: VerificationSessionType | None | UnsetType" in text
+    assert "type: VerificationSessionType | UnknownEnumValue | None | UnsetType" in text
 
 
 def test_keywords_and_builtins(tmp_path: Path) -> None:
@@ -161,18 +164,18 @@ def test_keywords_and_builtins(tmp_path: Path) -> None:
     write(result, tmp_path / "out")
     package = import_generated(tmp_path / "out", "widgets_kw")
     widget = package.model_for("shop.widget")
-    fields = {a.name: field_info(a) for a in attrs.fields(widget) if field_info(a)}
-    assert fields["from_"].wire_name == "from"  # type: ignore[union-attr]
-    assert fields["class_"].wire_name == "class"  # type: ignore[union-attr]
+    fields = {a.name: info for a, info in spec_fields(widget)}
+    assert fields["from_"].wire_name == "from"
+    assert fields["class_"].wire_name == "class"
     assert {"object", "type"} <= set(fields)
     text = result.files["widgets_kw/shop.py"]
     assert "owner: Expandable[Owner] | None | UnsetType" in text
-    assert "colour: WidgetColour | UnsetType" in text
+    assert "colour: WidgetColour | UnknownEnumValue | UnsetType" in text  # bypass: open
     assert "tags: list[WidgetTags] | UnsetType" in text
     assert "notes: dict[str, str] | UnsetType" in text
     assert "WidgetDeleted: TypeAlias = Literal[True]" in text  # a boolean, not the string "True"
     assert typing.get_args(typing.get_type_hints(widget)["deleted"])[0] == typing.Literal[True]
-    assert fields["deleted"].enum == (True,)  # type: ignore[union-attr]
+    assert fields["deleted"].enum == (True,)
     assert result.files["widgets_kw/common.py"].count("class Address") == 1
 
 

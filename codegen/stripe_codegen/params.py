@@ -65,6 +65,7 @@ from .ir import (
     UnionOf,
 )
 from .loader import LoadedSpec
+from .parse import string_max_length
 from .select import REF_PREFIX, iter_refs
 
 #: Stripe's page size bounds for list and search operations (stated in the API reference's
@@ -345,7 +346,7 @@ class _Builder:
         values: tuple[EnumValue, ...] | None = None
         if isinstance(enum_schema, Mapping) and isinstance(enum_schema.get("enum"), list):
             values = tuple(v for v in enum_schema["enum"] if v is not None and v != "")
-        max_length = prop.get("maxLength")
+        max_length = string_max_length(prop)
         fmt = prop.get("format")
         return FieldDef(
             wire_name=wire,
@@ -353,7 +354,7 @@ class _Builder:
             type=type_,
             required=required,
             nullable=bool(prop.get("nullable")),
-            max_length=max_length if type(max_length) is int else None,
+            max_length=max_length,
             format=fmt if isinstance(fmt, str) else None,
             enum=values or None,
             bypass_validation=bool(prop.get("x-stripeBypassValidation")),
@@ -446,7 +447,13 @@ class _Builder:
             return EmptyString() if empty else Primitive("None")
         if pointer not in self.enums:
             name = naming.member_name(owner, [p for p in path if p != "value"])
-            self.enums[pointer] = EnumDef(pointer=pointer, name=name, module=module, values=values)
+            self.enums[pointer] = EnumDef(
+                pointer=pointer,
+                name=name,
+                module=module,
+                values=values,
+                bypass_validation=bool(schema.get("x-stripeBypassValidation")),
+            )
         ref = EnumRef(pointer)
         return UnionOf((ref, EmptyString())) if empty else ref
 

@@ -18,7 +18,7 @@ from .ir import ClassDef, EmptyString, ModelSet, ParamSet, TypeExpr
 from .jsonschema_out import dumps, to_json_schema
 from .loader import LoadedSpec
 from .params import build_param_set
-from .render import _ENV, _field_view, _Names, header, literal, q
+from .render import _ENV, _field_view, _Names, header, literal, q, runtime_import
 
 #: The subpackage of the generated package that holds the parameter classes.
 SUBPACKAGE = "params"
@@ -78,16 +78,11 @@ def _class_view(
 
 def _imports(used: set[str]) -> list[str]:
     typing_names = sorted({"Any", "Literal", "TypeAlias"} & used | {"ClassVar"})
-    runtime = sorted(
-        {"UNSET", CLEAR, "UnsetType"} & used | {"meta"},
-        key=lambda n: (0 if n.isupper() else 1 if n[0].isupper() else 2, n),
-    )
     return [
         f"from typing import {', '.join(typing_names)}",
         "",
         "import attrs",
-        "",
-        f"from stripe_schemas import {', '.join(runtime)}",
+        *runtime_import(used),
     ]
 
 

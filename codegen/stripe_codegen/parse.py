@@ -42,6 +42,27 @@ _PRIMITIVES: dict[str, Primitive] = {
 }
 
 
+def string_max_length(schema: Any) -> int | None:
+    """The ``maxLength`` of a property's strings, wherever they are: the property itself, its
+    array items, its map values or its ``anyOf`` branches (``None`` when there is none, or
+    when two places disagree: the converters hold a field's strings to one limit)."""
+    found: set[int] = set()
+    todo = [schema]
+    while todo:
+        node = todo.pop()
+        if not isinstance(node, dict):
+            continue
+        limit = node.get("maxLength")
+        if type(limit) is int:
+            found.add(limit)
+        todo.extend(node.get(key) for key in ("items", "additionalProperties"))
+        for keyword in ("anyOf", "oneOf"):
+            branches = node.get(keyword)
+            if isinstance(branches, list):
+                todo.extend(branches)
+    return found.pop() if len(found) == 1 else None
+
+
 def _ref_pointer(ref: str) -> str:
     return schema_pointer(ref.removeprefix(REF_PREFIX))
 
@@ -148,14 +169,14 @@ class _Builder:
         expansion: tuple[str, ...] = ()
         if isinstance(type_, ExpandableOf):
             expansion = tuple(self.resource_id_of(t.pointer) for t in type_.targets)
-        max_length = prop.get("maxLength")
+        max_length = string_max_length(prop)
         return FieldDef(
             wire_name=wire,
             attr_name=naming.attr_name(wire),
             type=type_,
             required=required,
             nullable=bool(prop.get("nullable")),
-            max_length=max_length if isinstance(max_length, int) else None,
+            max_length=max_length,
             format=prop.get("format") if isinstance(prop.get("format"), str) else None,
             enum=enum_values,
             bypass_validation=bool(prop.get("x-stripeBypassValidation")),

@@ -85,7 +85,11 @@ class _Names:
                 imports.add("module:" + target_module)
                 return f"{target_module}.{name}"
             case EnumRef(pointer=pointer):
-                return self.enums[pointer].name
+                enum = self.enums[pointer]
+                if enum.bypass_validation:  # Stripe may send values the spec does not list
+                    imports.add("UnknownEnumValue")
+                    return f"{enum.name} | UnknownEnumValue"
+                return enum.name
             case ListOf(item=item):
                 return f"list[{self.annotation(item, module, imports)}]"
             case MapOf(value=value):
@@ -112,23 +116,21 @@ def _tuple(values: tuple[EnumValue, ...]) -> str:
     return "(" + ", ".join(literal(v) for v in values) + ")"
 
 
-def _meta_arguments(field: FieldDef) -> str:
-    args = [q(field.wire_name)]
-    if field.required:
-        args.append("required=True")
-    if field.nullable:
-        args.append("nullable=True")
+def _meta_arguments(field: FieldDef) -> str | None:
+    """``meta(...)`` with what the annotation, the default and the name cannot say (or None).
+
+    Required, nullable, enum values, ``x-stripeBypassValidation`` and expansion targets are
+    in the annotation and the default; only a JSON key that is not the attribute's name,
+    ``maxLength`` and ``format`` are written here.
+    """
+    args = []
+    if field.wire_name != field.attr_name:
+        args.append(f"wire={q(field.wire_name)}")
     if field.max_length is not None:
         args.append(f"max_length={field.max_length}")
     if field.format is not None:
         args.append(f"format={q(field.format)}")
-    if field.enum is not None:
-        args.append(f"enum={_tuple(field.enum)}")
-    if field.bypass_validation:
-        args.append("bypass_validation=True")
-    if field.expansion:
-        args.append(f"expansion={_tuple(field.expansion)}")
-    return f"meta({', '.join(args)})"
+    return f"meta({', '.join(args)})" if args else None
 
 
 def _field_view(field: FieldDef, names: _Names, module: str, imports: set[str]) -> dict[str, str]:
@@ -137,10 +139,13 @@ def _field_view(field: FieldDef, names: _Names, module: str, imports: set[str]) 
         annotation += " | None"
     arguments = []
     if not field.required:
-        imports.add("UNSET")
+        imports |= {"UNSET", "UnsetType"}
         annotation += " | UnsetType"
         arguments.append("default=UNSET")
-    arguments.append("metadata=" + _meta_arguments(field))
+    metadata = _meta_arguments(field)
+    if metadata is not None:
+        imports.add("meta")
+        arguments.append("metadata=" + metadata)
     return {"name": field.attr_name, "annotation": annotation, "arguments": ", ".join(arguments)}
 
 
@@ -160,19 +165,27 @@ def _class_view(cls: ClassDef, names: _Names, imports: set[str]) -> dict[str, An
     }
 
 
+#: The names a generated module may import from the runtime (``stripe_schemas``).
+RUNTIME_NAMES = frozenset({"Clear", "Expandable", "UNSET", "UnknownEnumValue", "UnsetType", "meta"})
+
+
+def runtime_import(used: set[str]) -> list[str]:
+    """``from stripe_schemas import …`` with the runtime names a module uses (isort's order),
+    after a blank line; nothing when it uses none."""
+    names = sorted(
+        RUNTIME_NAMES & used, key=lambda n: (0 if n.isupper() else 1 if n[0].isupper() else 2, n)
+    )
+    return ["", f"from stripe_schemas import {', '.join(names)}"] if names else []
+
+
 def _imports(used: set[str], module: str) -> list[str]:
     typing_names = sorted({"ClassVar", "Literal", "TypeAlias", "Any"} & used | {"Any", "ClassVar"})
-    runtime = sorted(
-        {"Expandable", "UNSET"} & used | {"UnsetType", "meta"},
-        key=lambda n: (0 if n.isupper() else 1 if n[0].isupper() else 2, n),
-    )
     lines = [
         "from collections.abc import Mapping",
         f"from typing import {', '.join(typing_names)}",
         "",
         "import attrs",
-        "",
-        f"from stripe_schemas import {', '.join(runtime)}",
+        *runtime_import(used),
     ]
     siblings = sorted(name.removeprefix("module:") for name in used if name.startswith("module:"))
     if siblings:
@@ -220,6 +233,18 @@ def render_package_init(model_set: ModelSet, package: str) -> str:
         for item in items
         if not item.schema_key.startswith("/")
     ]
+    places = {item.pointer: (item.module, item.name) for item in items}
+    unions = []
+    for alias in model_set.aliases:
+        if alias.schema_key.startswith("/"):
+            continue  # not a component schema (the typed event data): not looked up by key
+        members = alias.type.members if isinstance(alias.type, UnionOf) else (alias.type,)
+        if not all(isinstance(m, ModelRef) for m in members):
+            raise SpecError(  # every union component of the Stripe spec is one of objects
+                SpecProblem(model_set.spec_name, alias.pointer, "a union of other than objects")
+            )
+        refs = [places[m.pointer] for m in members if isinstance(m, ModelRef)]
+        unions.append((q(alias.schema_key), [(q(module), q(name)) for module, name in refs]))
     return _ENV.get_template("package_init.py.jinja2").render(
         header=header(model_set),
         package=package,
@@ -229,6 +254,7 @@ def render_package_init(model_set: ModelSet, package: str) -> str:
         modules=[q(m) for m in model_set.modules()],
         resources=sorted(resources),
         schemas=sorted(schemas),
+        unions=sorted(unions),
     )
 
 

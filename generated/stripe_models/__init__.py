@@ -9,29 +9,42 @@ one up by resource id or schema key with :func:`model_for`.
 
 from __future__ import annotations
 
+import functools
 import importlib
-from typing import Any, Final
+import operator
+import types
+from typing import Any, Final, cast
 
-__all__ = ["API_VERSION", "MODULES", "RESOURCES", "SCHEMAS", "SPEC_SHA256", "model_for"]
+__all__ = [
+    "API_VERSION",
+    "MODULES",
+    "RESOURCES",
+    "SCHEMAS",
+    "SPEC_SHA256",
+    "UNIONS",
+    "model_for",
+]
 
 #: The Stripe API version of the spec these models were generated from.
 API_VERSION: Final = "2023-08-16"
 #: sha256 of the spec file's bytes.
 SPEC_SHA256: Final = "fe56420e8a8fea2e0eb30685b914c1596069dbb458d2da720fac69fed6d8a5ba"
+#: The modules of this package, one per Stripe namespace.
 MODULES: Final = (
     "common",
     "core",
     "identity",
 )
 
-#: Resource id (the payload's ``object`` tag) → (module, class name).
+#: Resource id (a payload's ``object`` tag) → (module, class name); :func:`model_for` gives
+#: the class.
 RESOURCES: Final[dict[str, tuple[str, str]]] = {
     "event": ("core", "Event"),
     "identity.verification_report": ("identity", "VerificationReport"),
     "identity.verification_session": ("identity", "VerificationSession"),
 }
 
-#: Component schema key → (module, class or alias name).
+#: Component schema key → (module, class or union alias name).
 SCHEMAS: Final[dict[str, tuple[str, str]]] = {
     "address": ("common", "Address"),
     "event": ("core", "Event"),
@@ -67,14 +80,22 @@ SCHEMAS: Final[dict[str, tuple[str, str]]] = {
     "verification_session_redaction": ("identity", "VerificationSessionRedaction"),
 }
 
+#: Component schema key of a union alias → (module, class name) of each of its members.
+UNIONS: Final[dict[str, tuple[tuple[str, str], ...]]] = {}
 
-def model_for(name: str) -> Any:
-    """Return the class for a resource id (``identity.verification_session``) or schema key."""
+
+def _class(where: tuple[str, str]) -> type[Any]:
+    cls: type[Any] = getattr(importlib.import_module(f"{__name__}.{where[0]}"), where[1])
+    return cls
+
+
+def model_for(name: str) -> type[Any] | types.UnionType:
+    """The class of a resource id (``identity.verification_session``) or a schema key; for a
+    union alias's schema key, the union of its classes (the form ``structure`` takes)."""
+    members = UNIONS.get(name)
+    if members is not None:
+        return cast(types.UnionType, functools.reduce(operator.or_, map(_class, members)))
     where = RESOURCES.get(name) or SCHEMAS.get(name)
     if where is None:
         raise KeyError(f"no generated model for {name!r}")
-    module = importlib.import_module(f"{__name__}.{where[0]}")
-    value = getattr(module, where[1])
-    if isinstance(value, str):  # a union alias, quoted in its module: evaluate it there
-        value = eval(value, vars(module))  # noqa: S307 - a type expression we generated
-    return value
+    return _class(where)

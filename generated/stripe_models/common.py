@@ -28,24 +28,12 @@ class Address:
 
     __stripe_schema__: ClassVar[str] = "address"
     __stripe_resource__: ClassVar[str | None] = None
-    city: str | None | UnsetType = attrs.field(
-        default=UNSET, metadata=meta("city", nullable=True, max_length=5000)
-    )
-    country: str | None | UnsetType = attrs.field(
-        default=UNSET, metadata=meta("country", nullable=True, max_length=5000)
-    )
-    line1: str | None | UnsetType = attrs.field(
-        default=UNSET, metadata=meta("line1", nullable=True, max_length=5000)
-    )
-    line2: str | None | UnsetType = attrs.field(
-        default=UNSET, metadata=meta("line2", nullable=True, max_length=5000)
-    )
-    postal_code: str | None | UnsetType = attrs.field(
-        default=UNSET, metadata=meta("postal_code", nullable=True, max_length=5000)
-    )
-    state: str | None | UnsetType = attrs.field(
-        default=UNSET, metadata=meta("state", nullable=True, max_length=5000)
-    )
+    city: str | None | UnsetType = attrs.field(default=UNSET, metadata=meta(max_length=5000))
+    country: str | None | UnsetType = attrs.field(default=UNSET, metadata=meta(max_length=5000))
+    line1: str | None | UnsetType = attrs.field(default=UNSET, metadata=meta(max_length=5000))
+    line2: str | None | UnsetType = attrs.field(default=UNSET, metadata=meta(max_length=5000))
+    postal_code: str | None | UnsetType = attrs.field(default=UNSET, metadata=meta(max_length=5000))
+    state: str | None | UnsetType = attrs.field(default=UNSET, metadata=meta(max_length=5000))
     _extra: Mapping[str, Any] = attrs.field(factory=dict, alias="_extra", repr=False, hash=False)
 
 
@@ -55,10 +43,8 @@ class NotificationEventData:
 
     __stripe_schema__: ClassVar[str] = "notification_event_data"
     __stripe_resource__: ClassVar[str | None] = None
-    object: NotificationEventDataObject = attrs.field(metadata=meta("object", required=True))
-    previous_attributes: dict[str, Any] | UnsetType = attrs.field(
-        default=UNSET, metadata=meta("previous_attributes")
-    )
+    object: NotificationEventDataObject
+    previous_attributes: dict[str, Any] | UnsetType = attrs.field(default=UNSET)
     _extra: Mapping[str, Any] = attrs.field(factory=dict, alias="_extra", repr=False, hash=False)
 
 
@@ -68,11 +54,9 @@ class NotificationEventRequest:
 
     __stripe_schema__: ClassVar[str] = "notification_event_request"
     __stripe_resource__: ClassVar[str | None] = None
-    id: str | None | UnsetType = attrs.field(
-        default=UNSET, metadata=meta("id", nullable=True, max_length=5000)
-    )
+    id: str | None | UnsetType = attrs.field(default=UNSET, metadata=meta(max_length=5000))
     idempotency_key: str | None | UnsetType = attrs.field(
-        default=UNSET, metadata=meta("idempotency_key", nullable=True, max_length=5000)
+        default=UNSET, metadata=meta(max_length=5000)
     )
     _extra: Mapping[str, Any] = attrs.field(factory=dict, alias="_extra", repr=False, hash=False)
 

@@ -28,18 +28,14 @@ class Event:
 
     __stripe_schema__: ClassVar[str] = "event"
     __stripe_resource__: ClassVar[str | None] = "event"
-    account: str | UnsetType = attrs.field(default=UNSET, metadata=meta("account", max_length=5000))
-    api_version: str | None | UnsetType = attrs.field(
-        default=UNSET, metadata=meta("api_version", nullable=True, max_length=5000)
-    )
-    created: int = attrs.field(metadata=meta("created", required=True, format="unix-time"))
-    data: common.NotificationEventData = attrs.field(metadata=meta("data", required=True))
-    id: str = attrs.field(metadata=meta("id", required=True, max_length=5000))
-    livemode: bool = attrs.field(metadata=meta("livemode", required=True))
-    object: EventObject = attrs.field(metadata=meta("object", required=True, enum=("event",)))
-    pending_webhooks: int = attrs.field(metadata=meta("pending_webhooks", required=True))
-    request: common.NotificationEventRequest | None | UnsetType = attrs.field(
-        default=UNSET, metadata=meta("request", nullable=True)
-    )
-    type: str = attrs.field(metadata=meta("type", required=True, max_length=5000))
+    account: str | UnsetType = attrs.field(default=UNSET, metadata=meta(max_length=5000))
+    api_version: str | None | UnsetType = attrs.field(default=UNSET, metadata=meta(max_length=5000))
+    created: int = attrs.field(metadata=meta(format="unix-time"))
+    data: common.NotificationEventData
+    id: str = attrs.field(metadata=meta(max_length=5000))
+    livemode: bool
+    object: EventObject
+    pending_webhooks: int
+    request: common.NotificationEventRequest | None | UnsetType = attrs.field(default=UNSET)
+    type: str = attrs.field(metadata=meta(max_length=5000))
     _extra: Mapping[str, Any] = attrs.field(factory=dict, alias="_extra", repr=False, hash=False)

@@ -10,7 +10,7 @@ from typing import Any, ClassVar, Literal, TypeAlias
 
 import attrs
 
-from stripe_schemas import UNSET, Expandable, UnsetType, meta
+from stripe_schemas import UNSET, Expandable, UnknownEnumValue, UnsetType, meta
 
 from . import common
 
@@ -131,11 +131,9 @@ class GelatoDataDocumentReportDateOfBirth:
 
     __stripe_schema__: ClassVar[str] = "gelato_data_document_report_date_of_birth"
     __stripe_resource__: ClassVar[str | None] = None
-    day: int | None | UnsetType = attrs.field(default=UNSET, metadata=meta("day", nullable=True))
-    month: int | None | UnsetType = attrs.field(
-        default=UNSET, metadata=meta("month", nullable=True)
-    )
-    year: int | None | UnsetType = attrs.field(default=UNSET, metadata=meta("year", nullable=True))
+    day: int | None | UnsetType = attrs.field(default=UNSET)
+    month: int | None | UnsetType = attrs.field(default=UNSET)
+    year: int | None | UnsetType = attrs.field(default=UNSET)
     _extra: Mapping[str, Any] = attrs.field(factory=dict, alias="_extra", repr=False, hash=False)
 
 
@@ -145,11 +143,9 @@ class GelatoDataDocumentReportExpirationDate:
 
     __stripe_schema__: ClassVar[str] = "gelato_data_document_report_expiration_date"
     __stripe_resource__: ClassVar[str | None] = None
-    day: int | None | UnsetType = attrs.field(default=UNSET, metadata=meta("day", nullable=True))
-    month: int | None | UnsetType = attrs.field(
-        default=UNSET, metadata=meta("month", nullable=True)
-    )
-    year: int | None | UnsetType = attrs.field(default=UNSET, metadata=meta("year", nullable=True))
+    day: int | None | UnsetType = attrs.field(default=UNSET)
+    month: int | None | UnsetType = attrs.field(default=UNSET)
+    year: int | None | UnsetType = attrs.field(default=UNSET)
     _extra: Mapping[str, Any] = attrs.field(factory=dict, alias="_extra", repr=False, hash=False)
 
 
@@ -159,11 +155,9 @@ class GelatoDataDocumentReportIssuedDate:
 
     __stripe_schema__: ClassVar[str] = "gelato_data_document_report_issued_date"
     __stripe_resource__: ClassVar[str | None] = None
-    day: int | None | UnsetType = attrs.field(default=UNSET, metadata=meta("day", nullable=True))
-    month: int | None | UnsetType = attrs.field(
-        default=UNSET, metadata=meta("month", nullable=True)
-    )
-    year: int | None | UnsetType = attrs.field(default=UNSET, metadata=meta("year", nullable=True))
+    day: int | None | UnsetType = attrs.field(default=UNSET)
+    month: int | None | UnsetType = attrs.field(default=UNSET)
+    year: int | None | UnsetType = attrs.field(default=UNSET)
     _extra: Mapping[str, Any] = attrs.field(factory=dict, alias="_extra", repr=False, hash=False)
 
 
@@ -173,11 +167,9 @@ class GelatoDataIdNumberReportDate:
 
     __stripe_schema__: ClassVar[str] = "gelato_data_id_number_report_date"
     __stripe_resource__: ClassVar[str | None] = None
-    day: int | None | UnsetType = attrs.field(default=UNSET, metadata=meta("day", nullable=True))
-    month: int | None | UnsetType = attrs.field(
-        default=UNSET, metadata=meta("month", nullable=True)
-    )
-    year: int | None | UnsetType = attrs.field(default=UNSET, metadata=meta("year", nullable=True))
+    day: int | None | UnsetType = attrs.field(default=UNSET)
+    month: int | None | UnsetType = attrs.field(default=UNSET)
+    year: int | None | UnsetType = attrs.field(default=UNSET)
     _extra: Mapping[str, Any] = attrs.field(factory=dict, alias="_extra", repr=False, hash=False)
 
 
@@ -187,11 +179,9 @@ class GelatoDataVerifiedOutputsDate:
 
     __stripe_schema__: ClassVar[str] = "gelato_data_verified_outputs_date"
     __stripe_resource__: ClassVar[str | None] = None
-    day: int | None | UnsetType = attrs.field(default=UNSET, metadata=meta("day", nullable=True))
-    month: int | None | UnsetType = attrs.field(
-        default=UNSET, metadata=meta("month", nullable=True)
-    )
-    year: int | None | UnsetType = attrs.field(default=UNSET, metadata=meta("year", nullable=True))
+    day: int | None | UnsetType = attrs.field(default=UNSET)
+    month: int | None | UnsetType = attrs.field(default=UNSET)
+    year: int | None | UnsetType = attrs.field(default=UNSET)
     _extra: Mapping[str, Any] = attrs.field(factory=dict, alias="_extra", repr=False, hash=False)
 
 
@@ -201,45 +191,22 @@ class GelatoDocumentReport:
 
     __stripe_schema__: ClassVar[str] = "gelato_document_report"
     __stripe_resource__: ClassVar[str | None] = None
-    address: common.Address | None | UnsetType = attrs.field(
-        default=UNSET, metadata=meta("address", nullable=True)
-    )
-    dob: GelatoDataDocumentReportDateOfBirth | None | UnsetType = attrs.field(
-        default=UNSET, metadata=meta("dob", nullable=True)
-    )
-    error: GelatoDocumentReportError | None | UnsetType = attrs.field(
-        default=UNSET, metadata=meta("error", nullable=True)
-    )
+    address: common.Address | None | UnsetType = attrs.field(default=UNSET)
+    dob: GelatoDataDocumentReportDateOfBirth | None | UnsetType = attrs.field(default=UNSET)
+    error: GelatoDocumentReportError | None | UnsetType = attrs.field(default=UNSET)
     expiration_date: GelatoDataDocumentReportExpirationDate | None | UnsetType = attrs.field(
-        default=UNSET, metadata=meta("expiration_date", nullable=True)
+        default=UNSET
     )
-    files: list[str] | None | UnsetType = attrs.field(
-        default=UNSET, metadata=meta("files", nullable=True)
-    )
-    first_name: str | None | UnsetType = attrs.field(
-        default=UNSET, metadata=meta("first_name", nullable=True, max_length=5000)
-    )
-    issued_date: GelatoDataDocumentReportIssuedDate | None | UnsetType = attrs.field(
-        default=UNSET, metadata=meta("issued_date", nullable=True)
-    )
+    files: list[str] | None | UnsetType = attrs.field(default=UNSET, metadata=meta(max_length=5000))
+    first_name: str | None | UnsetType = attrs.field(default=UNSET, metadata=meta(max_length=5000))
+    issued_date: GelatoDataDocumentReportIssuedDate | None | UnsetType = attrs.field(default=UNSET)
     issuing_country: str | None | UnsetType = attrs.field(
-        default=UNSET, metadata=meta("issuing_country", nullable=True, max_length=5000)
+        default=UNSET, metadata=meta(max_length=5000)
     )
-    last_name: str | None | UnsetType = attrs.field(
-        default=UNSET, metadata=meta("last_name", nullable=True, max_length=5000)
-    )
-    number: str | None | UnsetType = attrs.field(
-        default=UNSET, metadata=meta("number", nullable=True, max_length=5000)
-    )
-    status: GelatoDocumentReportStatus = attrs.field(
-        metadata=meta(
-            "status", required=True, enum=("unverified", "verified"), bypass_validation=True
-        )
-    )
-    type: GelatoDocumentReportType | None | UnsetType = attrs.field(
-        default=UNSET,
-        metadata=meta("type", nullable=True, enum=("driving_license", "id_card", "passport")),
-    )
+    last_name: str | None | UnsetType = attrs.field(default=UNSET, metadata=meta(max_length=5000))
+    number: str | None | UnsetType = attrs.field(default=UNSET, metadata=meta(max_length=5000))
+    status: GelatoDocumentReportStatus | UnknownEnumValue
+    type: GelatoDocumentReportType | None | UnsetType = attrs.field(default=UNSET)
     _extra: Mapping[str, Any] = attrs.field(factory=dict, alias="_extra", repr=False, hash=False)
 
 
@@ -249,18 +216,10 @@ class GelatoDocumentReportError:
 
     __stripe_schema__: ClassVar[str] = "gelato_document_report_error"
     __stripe_resource__: ClassVar[str | None] = None
-    code: GelatoDocumentReportErrorCode | None | UnsetType = attrs.field(
-        default=UNSET,
-        metadata=meta(
-            "code",
-            nullable=True,
-            enum=("document_expired", "document_type_not_supported", "document_unverified_other"),
-            bypass_validation=True,
-        ),
+    code: GelatoDocumentReportErrorCode | UnknownEnumValue | None | UnsetType = attrs.field(
+        default=UNSET
     )
-    reason: str | None | UnsetType = attrs.field(
-        default=UNSET, metadata=meta("reason", nullable=True, max_length=5000)
-    )
+    reason: str | None | UnsetType = attrs.field(default=UNSET, metadata=meta(max_length=5000))
     _extra: Mapping[str, Any] = attrs.field(factory=dict, alias="_extra", repr=False, hash=False)
 
 
@@ -270,30 +229,13 @@ class GelatoIdNumberReport:
 
     __stripe_schema__: ClassVar[str] = "gelato_id_number_report"
     __stripe_resource__: ClassVar[str | None] = None
-    dob: GelatoDataIdNumberReportDate | None | UnsetType = attrs.field(
-        default=UNSET, metadata=meta("dob", nullable=True)
-    )
-    error: GelatoIdNumberReportError | None | UnsetType = attrs.field(
-        default=UNSET, metadata=meta("error", nullable=True)
-    )
-    first_name: str | None | UnsetType = attrs.field(
-        default=UNSET, metadata=meta("first_name", nullable=True, max_length=5000)
-    )
-    id_number: str | None | UnsetType = attrs.field(
-        default=UNSET, metadata=meta("id_number", nullable=True, max_length=5000)
-    )
-    id_number_type: GelatoIdNumberReportIdNumberType | None | UnsetType = attrs.field(
-        default=UNSET,
-        metadata=meta("id_number_type", nullable=True, enum=("br_cpf", "sg_nric", "us_ssn")),
-    )
-    last_name: str | None | UnsetType = attrs.field(
-        default=UNSET, metadata=meta("last_name", nullable=True, max_length=5000)
-    )
-    status: GelatoIdNumberReportStatus = attrs.field(
-        metadata=meta(
-            "status", required=True, enum=("unverified", "verified"), bypass_validation=True
-        )
-    )
+    dob: GelatoDataIdNumberReportDate | None | UnsetType = attrs.field(default=UNSET)
+    error: GelatoIdNumberReportError | None | UnsetType = attrs.field(default=UNSET)
+    first_name: str | None | UnsetType = attrs.field(default=UNSET, metadata=meta(max_length=5000))
+    id_number: str | None | UnsetType = attrs.field(default=UNSET, metadata=meta(max_length=5000))
+    id_number_type: GelatoIdNumberReportIdNumberType | None | UnsetType = attrs.field(default=UNSET)
+    last_name: str | None | UnsetType = attrs.field(default=UNSET, metadata=meta(max_length=5000))
+    status: GelatoIdNumberReportStatus | UnknownEnumValue
     _extra: Mapping[str, Any] = attrs.field(factory=dict, alias="_extra", repr=False, hash=False)
 
 
@@ -303,21 +245,8 @@ class GelatoIdNumberReportError:
 
     __stripe_schema__: ClassVar[str] = "gelato_id_number_report_error"
     __stripe_resource__: ClassVar[str | None] = None
-    code: GelatoIdNumberReportErrorCode | None | UnsetType = attrs.field(
-        default=UNSET,
-        metadata=meta(
-            "code",
-            nullable=True,
-            enum=(
-                "id_number_insufficient_document_data",
-                "id_number_mismatch",
-                "id_number_unverified_other",
-            ),
-        ),
-    )
-    reason: str | None | UnsetType = attrs.field(
-        default=UNSET, metadata=meta("reason", nullable=True, max_length=5000)
-    )
+    code: GelatoIdNumberReportErrorCode | None | UnsetType = attrs.field(default=UNSET)
+    reason: str | None | UnsetType = attrs.field(default=UNSET, metadata=meta(max_length=5000))
     _extra: Mapping[str, Any] = attrs.field(factory=dict, alias="_extra", repr=False, hash=False)
 
 
@@ -328,18 +257,11 @@ class GelatoReportDocumentOptions:
     __stripe_schema__: ClassVar[str] = "gelato_report_document_options"
     __stripe_resource__: ClassVar[str | None] = None
     allowed_types: list[GelatoReportDocumentOptionsAllowedTypes] | UnsetType = attrs.field(
-        default=UNSET,
-        metadata=meta("allowed_types", enum=("driving_license", "id_card", "passport")),
+        default=UNSET
     )
-    require_id_number: bool | UnsetType = attrs.field(
-        default=UNSET, metadata=meta("require_id_number")
-    )
-    require_live_capture: bool | UnsetType = attrs.field(
-        default=UNSET, metadata=meta("require_live_capture")
-    )
-    require_matching_selfie: bool | UnsetType = attrs.field(
-        default=UNSET, metadata=meta("require_matching_selfie")
-    )
+    require_id_number: bool | UnsetType = attrs.field(default=UNSET)
+    require_live_capture: bool | UnsetType = attrs.field(default=UNSET)
+    require_matching_selfie: bool | UnsetType = attrs.field(default=UNSET)
     _extra: Mapping[str, Any] = attrs.field(factory=dict, alias="_extra", repr=False, hash=False)
 
 
@@ -358,20 +280,10 @@ class GelatoSelfieReport:
 
     __stripe_schema__: ClassVar[str] = "gelato_selfie_report"
     __stripe_resource__: ClassVar[str | None] = None
-    document: str | None | UnsetType = attrs.field(
-        default=UNSET, metadata=meta("document", nullable=True, max_length=5000)
-    )
-    error: GelatoSelfieReportError | None | UnsetType = attrs.field(
-        default=UNSET, metadata=meta("error", nullable=True)
-    )
-    selfie: str | None | UnsetType = attrs.field(
-        default=UNSET, metadata=meta("selfie", nullable=True, max_length=5000)
-    )
-    status: GelatoSelfieReportStatus = attrs.field(
-        metadata=meta(
-            "status", required=True, enum=("unverified", "verified"), bypass_validation=True
-        )
-    )
+    document: str | None | UnsetType = attrs.field(default=UNSET, metadata=meta(max_length=5000))
+    error: GelatoSelfieReportError | None | UnsetType = attrs.field(default=UNSET)
+    selfie: str | None | UnsetType = attrs.field(default=UNSET, metadata=meta(max_length=5000))
+    status: GelatoSelfieReportStatus | UnknownEnumValue
     _extra: Mapping[str, Any] = attrs.field(factory=dict, alias="_extra", repr=False, hash=False)
 
 
@@ -381,22 +293,8 @@ class GelatoSelfieReportError:
 
     __stripe_schema__: ClassVar[str] = "gelato_selfie_report_error"
     __stripe_resource__: ClassVar[str | None] = None
-    code: GelatoSelfieReportErrorCode | None | UnsetType = attrs.field(
-        default=UNSET,
-        metadata=meta(
-            "code",
-            nullable=True,
-            enum=(
-                "selfie_document_missing_photo",
-                "selfie_face_mismatch",
-                "selfie_manipulated",
-                "selfie_unverified_other",
-            ),
-        ),
-    )
-    reason: str | None | UnsetType = attrs.field(
-        default=UNSET, metadata=meta("reason", nullable=True, max_length=5000)
-    )
+    code: GelatoSelfieReportErrorCode | None | UnsetType = attrs.field(default=UNSET)
+    reason: str | None | UnsetType = attrs.field(default=UNSET, metadata=meta(max_length=5000))
     _extra: Mapping[str, Any] = attrs.field(factory=dict, alias="_extra", repr=False, hash=False)
 
 
@@ -407,18 +305,11 @@ class GelatoSessionDocumentOptions:
     __stripe_schema__: ClassVar[str] = "gelato_session_document_options"
     __stripe_resource__: ClassVar[str | None] = None
     allowed_types: list[GelatoSessionDocumentOptionsAllowedTypes] | UnsetType = attrs.field(
-        default=UNSET,
-        metadata=meta("allowed_types", enum=("driving_license", "id_card", "passport")),
+        default=UNSET
     )
-    require_id_number: bool | UnsetType = attrs.field(
-        default=UNSET, metadata=meta("require_id_number")
-    )
-    require_live_capture: bool | UnsetType = attrs.field(
-        default=UNSET, metadata=meta("require_live_capture")
-    )
-    require_matching_selfie: bool | UnsetType = attrs.field(
-        default=UNSET, metadata=meta("require_matching_selfie")
-    )
+    require_id_number: bool | UnsetType = attrs.field(default=UNSET)
+    require_live_capture: bool | UnsetType = attrs.field(default=UNSET)
+    require_matching_selfie: bool | UnsetType = attrs.field(default=UNSET)
     _extra: Mapping[str, Any] = attrs.field(factory=dict, alias="_extra", repr=False, hash=False)
 
 
@@ -437,34 +328,10 @@ class GelatoSessionLastError:
 
     __stripe_schema__: ClassVar[str] = "gelato_session_last_error"
     __stripe_resource__: ClassVar[str | None] = None
-    code: GelatoSessionLastErrorCode | None | UnsetType = attrs.field(
-        default=UNSET,
-        metadata=meta(
-            "code",
-            nullable=True,
-            enum=(
-                "abandoned",
-                "consent_declined",
-                "country_not_supported",
-                "device_not_supported",
-                "document_expired",
-                "document_type_not_supported",
-                "document_unverified_other",
-                "id_number_insufficient_document_data",
-                "id_number_mismatch",
-                "id_number_unverified_other",
-                "selfie_document_missing_photo",
-                "selfie_face_mismatch",
-                "selfie_manipulated",
-                "selfie_unverified_other",
-                "under_supported_age",
-            ),
-            bypass_validation=True,
-        ),
+    code: GelatoSessionLastErrorCode | UnknownEnumValue | None | UnsetType = attrs.field(
+        default=UNSET
     )
-    reason: str | None | UnsetType = attrs.field(
-        default=UNSET, metadata=meta("reason", nullable=True, max_length=5000)
-    )
+    reason: str | None | UnsetType = attrs.field(default=UNSET, metadata=meta(max_length=5000))
     _extra: Mapping[str, Any] = attrs.field(factory=dict, alias="_extra", repr=False, hash=False)
 
 
@@ -474,12 +341,8 @@ class GelatoVerificationReportOptions:
 
     __stripe_schema__: ClassVar[str] = "gelato_verification_report_options"
     __stripe_resource__: ClassVar[str | None] = None
-    document: GelatoReportDocumentOptions | UnsetType = attrs.field(
-        default=UNSET, metadata=meta("document")
-    )
-    id_number: GelatoReportIdNumberOptions | UnsetType = attrs.field(
-        default=UNSET, metadata=meta("id_number")
-    )
+    document: GelatoReportDocumentOptions | UnsetType = attrs.field(default=UNSET)
+    id_number: GelatoReportIdNumberOptions | UnsetType = attrs.field(default=UNSET)
     _extra: Mapping[str, Any] = attrs.field(factory=dict, alias="_extra", repr=False, hash=False)
 
 
@@ -489,12 +352,8 @@ class GelatoVerificationSessionOptions:
 
     __stripe_schema__: ClassVar[str] = "gelato_verification_session_options"
     __stripe_resource__: ClassVar[str | None] = None
-    document: GelatoSessionDocumentOptions | UnsetType = attrs.field(
-        default=UNSET, metadata=meta("document")
-    )
-    id_number: GelatoSessionIdNumberOptions | UnsetType = attrs.field(
-        default=UNSET, metadata=meta("id_number")
-    )
+    document: GelatoSessionDocumentOptions | UnsetType = attrs.field(default=UNSET)
+    id_number: GelatoSessionIdNumberOptions | UnsetType = attrs.field(default=UNSET)
     _extra: Mapping[str, Any] = attrs.field(factory=dict, alias="_extra", repr=False, hash=False)
 
 
@@ -504,25 +363,14 @@ class GelatoVerifiedOutputs:
 
     __stripe_schema__: ClassVar[str] = "gelato_verified_outputs"
     __stripe_resource__: ClassVar[str | None] = None
-    address: common.Address | None | UnsetType = attrs.field(
-        default=UNSET, metadata=meta("address", nullable=True)
-    )
-    dob: GelatoDataVerifiedOutputsDate | None | UnsetType = attrs.field(
-        default=UNSET, metadata=meta("dob", nullable=True)
-    )
-    first_name: str | None | UnsetType = attrs.field(
-        default=UNSET, metadata=meta("first_name", nullable=True, max_length=5000)
-    )
-    id_number: str | None | UnsetType = attrs.field(
-        default=UNSET, metadata=meta("id_number", nullable=True, max_length=5000)
-    )
+    address: common.Address | None | UnsetType = attrs.field(default=UNSET)
+    dob: GelatoDataVerifiedOutputsDate | None | UnsetType = attrs.field(default=UNSET)
+    first_name: str | None | UnsetType = attrs.field(default=UNSET, metadata=meta(max_length=5000))
+    id_number: str | None | UnsetType = attrs.field(default=UNSET, metadata=meta(max_length=5000))
     id_number_type: GelatoVerifiedOutputsIdNumberType | None | UnsetType = attrs.field(
-        default=UNSET,
-        metadata=meta("id_number_type", nullable=True, enum=("br_cpf", "sg_nric", "us_ssn")),
+        default=UNSET
     )
-    last_name: str | None | UnsetType = attrs.field(
-        default=UNSET, metadata=meta("last_name", nullable=True, max_length=5000)
-    )
+    last_name: str | None | UnsetType = attrs.field(default=UNSET, metadata=meta(max_length=5000))
     _extra: Mapping[str, Any] = attrs.field(factory=dict, alias="_extra", repr=False, hash=False)
 
 
@@ -532,27 +380,17 @@ class VerificationReport:
 
     __stripe_schema__: ClassVar[str] = "identity.verification_report"
     __stripe_resource__: ClassVar[str | None] = "identity.verification_report"
-    created: int = attrs.field(metadata=meta("created", required=True, format="unix-time"))
-    document: GelatoDocumentReport | UnsetType = attrs.field(
-        default=UNSET, metadata=meta("document")
-    )
-    id: str = attrs.field(metadata=meta("id", required=True, max_length=5000))
-    id_number: GelatoIdNumberReport | UnsetType = attrs.field(
-        default=UNSET, metadata=meta("id_number")
-    )
-    livemode: bool = attrs.field(metadata=meta("livemode", required=True))
-    object: VerificationReportObject = attrs.field(
-        metadata=meta("object", required=True, enum=("identity.verification_report",))
-    )
-    options: GelatoVerificationReportOptions | UnsetType = attrs.field(
-        default=UNSET, metadata=meta("options")
-    )
-    selfie: GelatoSelfieReport | UnsetType = attrs.field(default=UNSET, metadata=meta("selfie"))
-    type: VerificationReportType | UnsetType = attrs.field(
-        default=UNSET, metadata=meta("type", enum=("document", "id_number"), bypass_validation=True)
-    )
+    created: int = attrs.field(metadata=meta(format="unix-time"))
+    document: GelatoDocumentReport | UnsetType = attrs.field(default=UNSET)
+    id: str = attrs.field(metadata=meta(max_length=5000))
+    id_number: GelatoIdNumberReport | UnsetType = attrs.field(default=UNSET)
+    livemode: bool
+    object: VerificationReportObject
+    options: GelatoVerificationReportOptions | UnsetType = attrs.field(default=UNSET)
+    selfie: GelatoSelfieReport | UnsetType = attrs.field(default=UNSET)
+    type: VerificationReportType | UnknownEnumValue | UnsetType = attrs.field(default=UNSET)
     verification_session: str | None | UnsetType = attrs.field(
-        default=UNSET, metadata=meta("verification_session", nullable=True, max_length=5000)
+        default=UNSET, metadata=meta(max_length=5000)
     )
     _extra: Mapping[str, Any] = attrs.field(factory=dict, alias="_extra", repr=False, hash=False)
 
@@ -564,47 +402,23 @@ class VerificationSession:
     __stripe_schema__: ClassVar[str] = "identity.verification_session"
     __stripe_resource__: ClassVar[str | None] = "identity.verification_session"
     client_secret: str | None | UnsetType = attrs.field(
-        default=UNSET, metadata=meta("client_secret", nullable=True, max_length=5000)
+        default=UNSET, metadata=meta(max_length=5000)
     )
-    created: int = attrs.field(metadata=meta("created", required=True, format="unix-time"))
-    id: str = attrs.field(metadata=meta("id", required=True, max_length=5000))
-    last_error: GelatoSessionLastError | None | UnsetType = attrs.field(
-        default=UNSET, metadata=meta("last_error", nullable=True)
-    )
+    created: int = attrs.field(metadata=meta(format="unix-time"))
+    id: str = attrs.field(metadata=meta(max_length=5000))
+    last_error: GelatoSessionLastError | None | UnsetType = attrs.field(default=UNSET)
     last_verification_report: Expandable[VerificationReport] | None | UnsetType = attrs.field(
-        default=UNSET,
-        metadata=meta(
-            "last_verification_report", nullable=True, expansion=("identity.verification_report",)
-        ),
+        default=UNSET, metadata=meta(max_length=5000)
     )
-    livemode: bool = attrs.field(metadata=meta("livemode", required=True))
-    metadata: dict[str, str] = attrs.field(metadata=meta("metadata", required=True))
-    object: VerificationSessionObject = attrs.field(
-        metadata=meta("object", required=True, enum=("identity.verification_session",))
-    )
-    options: GelatoVerificationSessionOptions | None | UnsetType = attrs.field(
-        default=UNSET, metadata=meta("options", nullable=True)
-    )
-    redaction: VerificationSessionRedaction | None | UnsetType = attrs.field(
-        default=UNSET, metadata=meta("redaction", nullable=True)
-    )
-    status: VerificationSessionStatus = attrs.field(
-        metadata=meta(
-            "status", required=True, enum=("canceled", "processing", "requires_input", "verified")
-        )
-    )
-    type: VerificationSessionType | None | UnsetType = attrs.field(
-        default=UNSET,
-        metadata=meta(
-            "type", nullable=True, enum=("document", "id_number"), bypass_validation=True
-        ),
-    )
-    url: str | None | UnsetType = attrs.field(
-        default=UNSET, metadata=meta("url", nullable=True, max_length=5000)
-    )
-    verified_outputs: GelatoVerifiedOutputs | None | UnsetType = attrs.field(
-        default=UNSET, metadata=meta("verified_outputs", nullable=True)
-    )
+    livemode: bool
+    metadata: dict[str, str] = attrs.field(metadata=meta(max_length=500))
+    object: VerificationSessionObject
+    options: GelatoVerificationSessionOptions | None | UnsetType = attrs.field(default=UNSET)
+    redaction: VerificationSessionRedaction | None | UnsetType = attrs.field(default=UNSET)
+    status: VerificationSessionStatus
+    type: VerificationSessionType | UnknownEnumValue | None | UnsetType = attrs.field(default=UNSET)
+    url: str | None | UnsetType = attrs.field(default=UNSET, metadata=meta(max_length=5000))
+    verified_outputs: GelatoVerifiedOutputs | None | UnsetType = attrs.field(default=UNSET)
     _extra: Mapping[str, Any] = attrs.field(factory=dict, alias="_extra", repr=False, hash=False)
 
 
@@ -614,7 +428,5 @@ class VerificationSessionRedaction:
 
     __stripe_schema__: ClassVar[str] = "verification_session_redaction"
     __stripe_resource__: ClassVar[str | None] = None
-    status: VerificationSessionRedactionStatus = attrs.field(
-        metadata=meta("status", required=True, enum=("processing", "redacted"))
-    )
+    status: VerificationSessionRedactionStatus
     _extra: Mapping[str, Any] = attrs.field(factory=dict, alias="_extra", repr=False, hash=False)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ._clear import CLEAR, Clear
-from ._meta import FieldInfo, field_info, meta, spec_fields
+from ._meta import FieldInfo, meta
 from ._package import MixedVersionsError
 from ._types import Expandable, HasId, UnknownEnumValue, expandable_id, is_expanded
 from ._unset import UNSET, UnsetType
@@ -18,6 +18,7 @@ from .converters import (
     structure,
     unstructure,
 )
+from .converters._plan import field_info, spec_fields
 from .issues import Issue, PayloadError, Severity
 
 __all__ = [

@@ -57,9 +57,10 @@ OPERATIONS: Final[dict[str, tuple[str, str, str, str]]] = {
 }
 
 
-def model_for(operation_id: str) -> Any:
-    """Return the parameters class of an operation (``PostIdentityVerificationSessions``)."""
+def model_for(operation_id: str) -> type[Any]:
+    """The parameters class of an operation (``PostIdentityVerificationSessions``)."""
     where = OPERATIONS.get(operation_id)
     if where is None:
         raise KeyError(f"no parameters class for operation {operation_id!r}")
-    return getattr(importlib.import_module(f"{__name__}.{where[2]}"), where[3])
+    cls: type[Any] = getattr(importlib.import_module(f"{__name__}.{where[2]}"), where[3])
+    return cls

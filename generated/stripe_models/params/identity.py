@@ -9,7 +9,7 @@ from typing import ClassVar, Literal, TypeAlias
 
 import attrs
 
-from stripe_schemas import UNSET, Clear, UnsetType, meta
+from stripe_schemas import UNSET, Clear, UnknownEnumValue, UnsetType, meta
 
 __all__ = [
     "VerificationSessionCancelParams",
@@ -57,7 +57,7 @@ class VerificationSessionCancelParams:
         "POST",
         "/v1/identity/verification_sessions/{session}/cancel",
     )
-    expand: list[str] | UnsetType = attrs.field(default=UNSET, metadata=meta("expand"))
+    expand: list[str] | UnsetType = attrs.field(default=UNSET, metadata=meta(max_length=5000))
 
 
 @attrs.frozen(kw_only=True)
@@ -67,15 +67,11 @@ class VerificationSessionCreateParams:
     __stripe_schema__: ClassVar[str] = "PostIdentityVerificationSessions"
     __stripe_resource__: ClassVar[str | None] = None
     __stripe_operation__: ClassVar[tuple[str, str]] = ("POST", "/v1/identity/verification_sessions")
-    expand: list[str] | UnsetType = attrs.field(default=UNSET, metadata=meta("expand"))
-    metadata: dict[str, str] | UnsetType = attrs.field(default=UNSET, metadata=meta("metadata"))
-    options: VerificationSessionCreateParamsOptions | UnsetType = attrs.field(
-        default=UNSET, metadata=meta("options")
-    )
-    return_url: str | UnsetType = attrs.field(default=UNSET, metadata=meta("return_url"))
-    type: VerificationSessionCreateParamsType = attrs.field(
-        metadata=meta("type", required=True, enum=("document", "id_number"), bypass_validation=True)
-    )
+    expand: list[str] | UnsetType = attrs.field(default=UNSET, metadata=meta(max_length=5000))
+    metadata: dict[str, str] | UnsetType = attrs.field(default=UNSET)
+    options: VerificationSessionCreateParamsOptions | UnsetType = attrs.field(default=UNSET)
+    return_url: str | UnsetType = attrs.field(default=UNSET)
+    type: VerificationSessionCreateParamsType | UnknownEnumValue
 
 
 @attrs.frozen(kw_only=True)
@@ -87,7 +83,7 @@ class VerificationSessionCreateParamsOptions:
     )
     __stripe_resource__: ClassVar[str | None] = None
     document: VerificationSessionCreateParamsOptionsDocument | Clear | UnsetType = attrs.field(
-        default=UNSET, metadata=meta("document")
+        default=UNSET
     )
 
 
@@ -100,20 +96,11 @@ class VerificationSessionCreateParamsOptionsDocument:
     )
     __stripe_resource__: ClassVar[str | None] = None
     allowed_types: list[VerificationSessionCreateParamsOptionsDocumentAllowedTypes] | UnsetType = (
-        attrs.field(
-            default=UNSET,
-            metadata=meta("allowed_types", enum=("driving_license", "id_card", "passport")),
-        )
+        attrs.field(default=UNSET)
     )
-    require_id_number: bool | UnsetType = attrs.field(
-        default=UNSET, metadata=meta("require_id_number")
-    )
-    require_live_capture: bool | UnsetType = attrs.field(
-        default=UNSET, metadata=meta("require_live_capture")
-    )
-    require_matching_selfie: bool | UnsetType = attrs.field(
-        default=UNSET, metadata=meta("require_matching_selfie")
-    )
+    require_id_number: bool | UnsetType = attrs.field(default=UNSET)
+    require_live_capture: bool | UnsetType = attrs.field(default=UNSET)
+    require_matching_selfie: bool | UnsetType = attrs.field(default=UNSET)
 
 
 @attrs.frozen(kw_only=True)
@@ -123,21 +110,12 @@ class VerificationSessionListParams:
     __stripe_schema__: ClassVar[str] = "GetIdentityVerificationSessions"
     __stripe_resource__: ClassVar[str | None] = None
     __stripe_operation__: ClassVar[tuple[str, str]] = ("GET", "/v1/identity/verification_sessions")
-    created: VerificationSessionListParamsCreated | int | UnsetType = attrs.field(
-        default=UNSET, metadata=meta("created")
-    )
-    ending_before: str | UnsetType = attrs.field(
-        default=UNSET, metadata=meta("ending_before", max_length=5000)
-    )
-    expand: list[str] | UnsetType = attrs.field(default=UNSET, metadata=meta("expand"))
-    limit: int | UnsetType = attrs.field(default=UNSET, metadata=meta("limit"))
-    starting_after: str | UnsetType = attrs.field(
-        default=UNSET, metadata=meta("starting_after", max_length=5000)
-    )
-    status: VerificationSessionListParamsStatus | UnsetType = attrs.field(
-        default=UNSET,
-        metadata=meta("status", enum=("canceled", "processing", "requires_input", "verified")),
-    )
+    created: VerificationSessionListParamsCreated | int | UnsetType = attrs.field(default=UNSET)
+    ending_before: str | UnsetType = attrs.field(default=UNSET, metadata=meta(max_length=5000))
+    expand: list[str] | UnsetType = attrs.field(default=UNSET, metadata=meta(max_length=5000))
+    limit: int | UnsetType = attrs.field(default=UNSET)
+    starting_after: str | UnsetType = attrs.field(default=UNSET, metadata=meta(max_length=5000))
+    status: VerificationSessionListParamsStatus | UnsetType = attrs.field(default=UNSET)
 
 
 @attrs.frozen(kw_only=True)
@@ -148,10 +126,10 @@ class VerificationSessionListParamsCreated:
         "/paths/~1v1~1identity~1verification_sessions/get/parameters/0/schema/anyOf/0"
     )
     __stripe_resource__: ClassVar[str | None] = None
-    gt: int | UnsetType = attrs.field(default=UNSET, metadata=meta("gt"))
-    gte: int | UnsetType = attrs.field(default=UNSET, metadata=meta("gte"))
-    lt: int | UnsetType = attrs.field(default=UNSET, metadata=meta("lt"))
-    lte: int | UnsetType = attrs.field(default=UNSET, metadata=meta("lte"))
+    gt: int | UnsetType = attrs.field(default=UNSET)
+    gte: int | UnsetType = attrs.field(default=UNSET)
+    lt: int | UnsetType = attrs.field(default=UNSET)
+    lte: int | UnsetType = attrs.field(default=UNSET)
 
 
 @attrs.frozen(kw_only=True)
@@ -164,7 +142,7 @@ class VerificationSessionRedactParams:
         "POST",
         "/v1/identity/verification_sessions/{session}/redact",
     )
-    expand: list[str] | UnsetType = attrs.field(default=UNSET, metadata=meta("expand"))
+    expand: list[str] | UnsetType = attrs.field(default=UNSET, metadata=meta(max_length=5000))
 
 
 @attrs.frozen(kw_only=True)
@@ -177,7 +155,7 @@ class VerificationSessionRetrieveParams:
         "GET",
         "/v1/identity/verification_sessions/{session}",
     )
-    expand: list[str] | UnsetType = attrs.field(default=UNSET, metadata=meta("expand"))
+    expand: list[str] | UnsetType = attrs.field(default=UNSET, metadata=meta(max_length=5000))
 
 
 @attrs.frozen(kw_only=True)
@@ -190,13 +168,11 @@ class VerificationSessionUpdateParams:
         "POST",
         "/v1/identity/verification_sessions/{session}",
     )
-    expand: list[str] | UnsetType = attrs.field(default=UNSET, metadata=meta("expand"))
-    metadata: dict[str, str] | UnsetType = attrs.field(default=UNSET, metadata=meta("metadata"))
-    options: VerificationSessionUpdateParamsOptions | UnsetType = attrs.field(
-        default=UNSET, metadata=meta("options")
-    )
-    type: VerificationSessionUpdateParamsType | UnsetType = attrs.field(
-        default=UNSET, metadata=meta("type", enum=("document", "id_number"), bypass_validation=True)
+    expand: list[str] | UnsetType = attrs.field(default=UNSET, metadata=meta(max_length=5000))
+    metadata: dict[str, str] | UnsetType = attrs.field(default=UNSET)
+    options: VerificationSessionUpdateParamsOptions | UnsetType = attrs.field(default=UNSET)
+    type: VerificationSessionUpdateParamsType | UnknownEnumValue | UnsetType = attrs.field(
+        default=UNSET
     )
 
 
@@ -209,7 +185,7 @@ class VerificationSessionUpdateParamsOptions:
     )
     __stripe_resource__: ClassVar[str | None] = None
     document: VerificationSessionUpdateParamsOptionsDocument | Clear | UnsetType = attrs.field(
-        default=UNSET, metadata=meta("document")
+        default=UNSET
     )
 
 
@@ -222,17 +198,8 @@ class VerificationSessionUpdateParamsOptionsDocument:
     )
     __stripe_resource__: ClassVar[str | None] = None
     allowed_types: list[VerificationSessionUpdateParamsOptionsDocumentAllowedTypes] | UnsetType = (
-        attrs.field(
-            default=UNSET,
-            metadata=meta("allowed_types", enum=("driving_license", "id_card", "passport")),
-        )
+        attrs.field(default=UNSET)
     )
-    require_id_number: bool | UnsetType = attrs.field(
-        default=UNSET, metadata=meta("require_id_number")
-    )
-    require_live_capture: bool | UnsetType = attrs.field(
-        default=UNSET, metadata=meta("require_live_capture")
-    )
-    require_matching_selfie: bool | UnsetType = attrs.field(
-        default=UNSET, metadata=meta("require_matching_selfie")
-    )
+    require_id_number: bool | UnsetType = attrs.field(default=UNSET)
+    require_live_capture: bool | UnsetType = attrs.field(default=UNSET)
+    require_matching_selfie: bool | UnsetType = attrs.field(default=UNSET)

@@ -60,10 +60,10 @@ class ListObject(Generic[T]):
 
     __stripe_schema__: ClassVar[str] = "list"
     __stripe_resource__: ClassVar[str | None] = None
-    object: Literal["list"] = attrs.field(metadata=meta("object", required=True, enum=("list",)))
-    data: list[T] = attrs.field(metadata=meta("data", required=True))
-    has_more: bool = attrs.field(metadata=meta("has_more", required=True))
-    url: str = attrs.field(repr=False, metadata=meta("url", required=True, max_length=5000))
+    object: Literal["list"] = attrs.field()
+    data: list[T] = attrs.field()
+    has_more: bool = attrs.field()
+    url: str = attrs.field(repr=False, metadata=meta(max_length=5000))
     _extra: Mapping[str, Any] = attrs.field(factory=dict, alias="_extra", repr=False, hash=False)
 
 

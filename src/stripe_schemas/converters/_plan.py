@@ -17,7 +17,8 @@ from typing import Any, Literal, Protocol, TypeAlias, TypeVar, Union
 
 import attrs
 
-from .._meta import field_info
+from .._meta import FieldInfo, StripeMeta, stripe_meta
+from .._types import UnknownEnumValue
 from .._unset import UnsetType
 
 Mode = Literal["strict", "lenient"]
@@ -121,6 +122,32 @@ class FieldPlan:
     required: bool
     nullable: bool
     node: Node
+    #: What the generator wrote beside the annotation.
+    facts: StripeMeta = attrs.field(factory=StripeMeta)
+
+    def info(self) -> FieldInfo:
+        """The field's :class:`FieldInfo`, read off its node."""
+        node = self.node.inner if isinstance(self.node, NullableNode) else self.node
+        items = node.item if isinstance(node, ListNode) else node
+        if isinstance(items, NullableNode):
+            items = items.inner
+        enum = items if isinstance(items, EnumNode) else None
+        expansion: tuple[str, ...] = ()
+        if isinstance(node, UnionNode) and node.is_expandable:
+            expansion = tuple(
+                str(getattr(cls, "__stripe_resource__", None) or getattr(cls, "__stripe_schema__"))
+                for cls in node.models
+            )
+        return FieldInfo(
+            wire_name=self.wire,
+            required=self.required,
+            nullable=self.nullable,
+            max_length=self.facts.max_length,
+            format=self.facts.format,
+            enum=tuple(enum.values) if enum is not None else None,  # type: ignore[arg-type]
+            bypass_validation=enum is not None and enum.bypass,
+            expansion=expansion,
+        )
 
 
 class PostCheck(Protocol):
@@ -252,27 +279,29 @@ def _build_class_plan(target: Any) -> ClassPlan:
     names = set()
     for attribute in attrs.fields(cls):
         names.add(attribute.name)
-        info = field_info(attribute)
-        if info is None:
+        if attribute.name == EXTRA_ATTR:
             continue
+        facts = stripe_meta(attribute)
         try:
-            node, nullable = type_node(hints[attribute.name], bypass=info.bypass_validation)
+            node, nullable = type_node(hints[attribute.name])
         except TypeError as error:
             raise TypeError(f"{cls.__name__}.{attribute.name}: {error}") from None
-        if isinstance(node, ScalarNode) and info.format is not None:
-            node = ScalarNode(node.kind, info.format)
-        if info.max_length is not None:
-            node = with_max_length(node, info.max_length)
-        if info.wire_name == "object" and isinstance(node, EnumNode):
+        if isinstance(node, ScalarNode) and facts.format is not None:
+            node = ScalarNode(node.kind, facts.format)
+        if facts.max_length is not None:
+            node = with_max_length(node, facts.max_length)
+        wire = facts.wire or attribute.name
+        if wire == "object" and isinstance(node, EnumNode):
             node = EnumNode(node.values, bypass=False, tag=True)
         fields.append(
             FieldPlan(
                 name=attribute.name,
                 alias=attribute.alias or attribute.name,
-                wire=info.wire_name,
-                required=info.required,
+                wire=wire,
+                required=attribute.default is attrs.NOTHING,
                 nullable=nullable,
                 node=node,
+                facts=facts,
             )
         )
     tags: tuple[str, ...] = ()
@@ -342,6 +371,9 @@ def type_node(tp: Any, *, bypass: bool = False) -> tuple[Node, bool]:
     origin = typing.get_origin(tp)
     if origin in (Union, types.UnionType):
         args = [a for a in typing.get_args(tp) if a is not UnsetType]
+        if UnknownEnumValue in args:  # ``Documented | UnknownEnumValue``: the enum is open
+            args.remove(UnknownEnumValue)
+            bypass = True
         nullable = type(None) in args
         members: list[Node] = []
         for arg in args:
@@ -612,3 +644,22 @@ def collect_extras(payload: dict[str, Any], known: frozenset[str], count: int) -
         raise FastFail  # a known key holds UNSET (absent for the fast path): details decide
     extra.order = tuple(payload)
     return extra
+
+
+def spec_fields(cls: type) -> tuple[tuple[attrs.Attribute[Any], FieldInfo], ...]:
+    """The spec fields of a generated class (or ``ListObject``) with their facts, in order.
+
+    Derived once from the class: its annotations, defaults, attribute names and the
+    :func:`~stripe_schemas.meta` the generator wrote (see :mod:`stripe_schemas._meta`).
+    """
+    plan = class_plan(cls)
+    by_name = {attribute.name: attribute for attribute in attrs.fields(plan.cls)}
+    return tuple((by_name[f.name], f.info()) for f in plan.fields)
+
+
+def field_info(cls: type, name: str) -> FieldInfo:
+    """The :class:`FieldInfo` of one attribute (by its Python name) of a generated class."""
+    for attribute, info in spec_fields(cls):
+        if attribute.name == name:
+            return info
+    raise KeyError(f"{cls.__name__} has no spec field {name!r}")

@@ -20,9 +20,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Final
 
-from .._meta import spec_fields
 from ..converters._envelopes import ListObject
-from ..converters._plan import EnumNode, ListNode, Node, ScalarNode, class_plan
+from ..converters._plan import EnumNode, ListNode, Node, ScalarNode, class_plan, spec_fields
 from ..issues import UNKNOWN_MODEL, Issue, join_pointer
 from ._classify import describe
 from ._report import Mode, Report, merge_issues
