@@ -134,10 +134,7 @@ class FieldPlan:
         enum = items if isinstance(items, EnumNode) else None
         expansion: tuple[str, ...] = ()
         if isinstance(node, UnionNode) and node.is_expandable:
-            expansion = tuple(
-                str(getattr(cls, "__stripe_resource__", None) or getattr(cls, "__stripe_schema__"))
-                for cls in node.models
-            )
+            expansion = tuple(_resource_of(cls) for cls in node.models)
         return FieldInfo(
             wire_name=self.wire,
             required=self.required,
@@ -202,6 +199,12 @@ class ClassPlan:
     def label(self) -> str:
         """The name used in messages: the ``object`` tag, else the class name."""
         return self.tags[0] if len(self.tags) == 1 else self.cls.__name__
+
+
+def _resource_of(cls: type) -> str:
+    """A generated class's resource id (its schema key when it has none)."""
+    found = getattr(cls, "__stripe_resource__", None) or getattr(cls, "__stripe_schema__", "")
+    return str(found)
 
 
 def is_model(tp: object) -> bool:
