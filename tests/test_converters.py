@@ -272,18 +272,22 @@ def test_expandable_field_as_id_or_expanded_object() -> None:
 
 
 @pytest.mark.parametrize(
-    ("report", "code"),
+    ("report", "where", "code"),
     [
-        ({**REPORT, "object": "identity.verification_session"}, "wrong_object_tag"),
-        ({k: v for k, v in REPORT.items() if k != "object"}, "wrong_object_tag"),
-        (7, "type_mismatch"),  # no branch takes an integer: validation's code too
-        (["vr_1"], "type_mismatch"),
+        ({**REPORT, "object": "identity.verification_session"}, "/object", "wrong_object_tag"),
+        ({k: v for k, v in REPORT.items() if k != "object"}, "/object", "missing_required"),
+        (7, "", "type_mismatch"),  # no branch takes an integer: validation's code too
+        (["vr_1"], "", "type_mismatch"),
     ],
 )
-def test_expandable_field_errors_are_at_the_field(report: Any, code: str) -> None:
-    """A wrong or missing tag, or a value neither ID nor object, is one error at the field."""
+def test_expandable_field_errors_are_at_the_field(report: Any, where: str, code: str) -> None:
+    """A wrong or missing tag is one error at the tag; a value neither ID nor object, at the
+    field (the pointers and codes validate() gives)."""
     payload = session(last_verification_report=report)
-    assert problems(payload, VerificationSession) == {("/last_verification_report", code)}
+    assert problems(payload, VerificationSession) == {(f"/last_verification_report{where}", code)}
+    assert {(i.path, i.code) for i in validate(payload).errors} == problems(
+        payload, VerificationSession
+    )
 
 
 def test_errors_inside_an_expansion_name_the_branch() -> None:
@@ -309,7 +313,11 @@ def test_nested_expansion() -> None:
     bad: Any = copy.deepcopy(payload)
     bad["owner"]["parent"]["weight"] = "heavy"
     bad["owner"]["parent"]["object"] = "gizmo"
-    assert problems(bad, Gadget) == {("/owner/parent", "wrong_object_tag")}
+    # no class has that tag: the closest branch (the only one) is explained in full
+    assert problems(bad, Gadget) == {
+        ("/owner/parent/object", "wrong_object_tag"),
+        ("/owner/parent/weight", "type_mismatch"),
+    }
 
 
 def test_same_tag_targets_are_told_apart_by_their_required_fields() -> None:
@@ -331,8 +339,13 @@ def test_untagged_union_tries_each_branch() -> None:
     assert structure({"choice": {"limit": 2}}, Holder).choice == OptionsB(limit=2)
     with pytest.raises(PayloadError) as caught:
         structure({"choice": {"limit": "x"}}, Holder)
-    messages = [i.message for i in caught.value.issues]
-    assert any("as OptionsA" in m for m in messages) and any("as OptionsB" in m for m in messages)
+    # no branch fits: the closest one is explained, the first on a tie (one error each), as
+    # validation's anyOf does
+    assert [(i.path, i.code) for i in caught.value.issues] == [("/choice/limit", "unknown_field")]
+    assert "as OptionsA" in caught.value.issues[0].message
+    with pytest.raises(PayloadError) as caught:
+        structure({"choice": {"limit": "x", "mode": "fast"}}, Holder)
+    assert [(i.path, i.code) for i in caught.value.issues] == [("/choice/limit", "unknown_field")]
     lenient = structure({"choice": {"limit": 2, "extra": 1}}, Holder, mode="lenient")
     # Every branch has unknown fields: the one that knows most of the keys wins.
     assert lenient.choice == OptionsB(limit=2, _extra={"extra": 1})
@@ -346,7 +359,7 @@ def test_top_level_union_structures_by_tag() -> None:
     assert structure(live, union) == Widget(id="w", object="widget")
     assert structure({"id": "g", "object": "gadget"}, union).id == "g"
     assert unstructure(structure(live, union)) == live
-    assert problems({"id": "x", "object": "gizmo"}, union) == {("", "wrong_object_tag")}
+    assert problems({"id": "x", "object": "gizmo"}, union) == {("/object", "wrong_object_tag")}
     expandable: Any = Expandable[Widget]  # type: ignore[misc]
     assert structure("w_1", expandable) == "w_1"
     assert structure(None, Widget | None) is None

@@ -307,17 +307,9 @@ class Walk:
         elif spec.untagged or spec.map is not None:
             candidates = spec.untagged
             labels = {c: f"{what} as {class_plan(c).label}" for c in candidates}
-        else:
-            expected = ", ".join(repr(t) for t in spec.tags)
-            if tag is _MISSING:
-                message = f"{what}: the object has no 'object' tag; expected one of {expected}"
-            elif tag is None:
-                message = f"{what}: the 'object' tag is null; expected one of {expected}"
-            else:
-                got = describe((*path, "object"), tag)
-                message = f"{what}: wrong 'object' tag {got}; expected one of {expected}"
-            self.add(path, WRONG_OBJECT_TAG, message)
-            return BAD
+        else:  # no tag names a class here: every class is tried, as validation's anyOf does
+            candidates = node.models
+            labels = {c: f"{what} as {class_plan(c).label}" for c in candidates}
         fitting = [c for c in candidates if class_plan(c).required_keys <= value.keys()]
         trials = [(c, self.branch(labels[c])) for c in (fitting or candidates)]
         results = [(walk, walk.model(class_plan(c), value, path)) for c, walk in trials]
@@ -333,10 +325,15 @@ class Walk:
             walk, result = chosen
             self.issues.extend(walk.issues)
             return result
-        # Same-tag candidates: explain the most specific one that fits; untagged: all of them.
-        for walk, _ in results[:1] if by_tag else results:
-            self.issues.extend(walk.issues)
+        # No branch takes it: explain the one that comes closest, as validation does (fewest
+        # errors, then fewest issues, then the first in the spec's order).
+        closest = min(results, key=lambda pair: (_errors(pair[0]), len(pair[0].issues)))
+        self.issues.extend(closest[0].issues)
         return BAD
+
+
+def _errors(walk: Walk) -> int:
+    return sum(issue.severity == "error" for issue in walk.issues)
 
 
 def _kept_as_map(path: Path, tag: Any) -> str:

@@ -32,6 +32,8 @@ from ._schema import Fault, Tokens
 
 _Located = tuple[Tokens, Issue]
 _TYPE_CODES = frozenset({TYPE_MISMATCH, NULL_NOT_ALLOWED})
+#: Codes of an enum's failure: only an echo where the value has the wrong type already.
+_ENUM_CODES = frozenset({UNKNOWN_ENUM_VALUE, WRONG_OBJECT_TAG})
 _MAX_CHOICES = 8
 
 
@@ -52,7 +54,7 @@ def _tidy(located: list[_Located]) -> list[_Located]:
     out: list[_Located] = []
     for tokens, issue in located:
         key = (issue.path, issue.code)
-        if key in seen or (issue.code == UNKNOWN_ENUM_VALUE and issue.path in typed):
+        if key in seen or (issue.code in _ENUM_CODES and issue.path in typed):  # an echo
             continue
         seen.add(key)
         out.append((tokens, issue))

@@ -297,9 +297,12 @@ class Validator:
     ) -> Report:
         """The report of a decoded value; ``prior``: what decoding it found (values replaced)."""
         if not isinstance(payload, dict):
+            key = self.resolve(model) if model is not None else None
+            vetted = check_value(payload)
+            if vetted is not None and any(i.path == "" for i in vetted.issues):
+                return Report((*prior, *vetted.issues), key)  # not a JSON value at all
             kind = describe("", payload)
             issue = Issue("", TYPE_MISMATCH, "error", f"expected a JSON object, got {kind}")
-            key = self.resolve(model) if model is not None else None
             return Report((*prior, issue), key)
         issues = list(prior)
         key = self._pick_model(payload, model, issues)
