@@ -46,9 +46,7 @@ def of_structure(payload: Any, cls: type, mode: str) -> Verdict:
 
 def of_validate(payload: Any, cls: type, mode: str) -> Verdict:
     report = validate(payload, cls, mode=mode)  # type: ignore[arg-type]
-    found = frozenset(
-        (i.path, i.code) for i in report.errors if i.code not in INVARIANT_CODES
-    )
+    found = frozenset((i.path, i.code) for i in report.errors if i.code not in INVARIANT_CODES)
     return not found, found
 
 
@@ -89,16 +87,35 @@ CASES: list[tuple[str, Any, bool]] = [
     ("an OrderedDict inside", {**VERIFIED, "metadata": collections.OrderedDict(a="b")}, True),
     ("a non-string key", {**VERIFIED, "metadata": {(1, 2): "x"}}, False),
     ("a mapping that is not a dict", types.MappingProxyType(VERIFIED), False),
-    ("a tuple for a list", {**REPORT, "document": {**REPORT["document"], "files": ("f",)}}, True),  # a report
+    (
+        "a tuple for a list",
+        {**REPORT, "document": {**REPORT["document"], "files": ("f",)}},
+        True,
+    ),  # a report
     ("a str enum member", {**VERIFIED, "status": Tag.VERIFIED}, True),
     ("NaN", {**VERIFIED, "created": float("nan")}, False),
     ("a set", {**VERIFIED, "metadata": {"a": {1}}}, False),
-    ("an expanded report without its tag", {**EXPANDED, "last_verification_report": {
-        k: v for k, v in EXPANDED["last_verification_report"].items() if k != "object"
-    }}, False),
-    ("an expanded report with another tag", {**EXPANDED, "last_verification_report": {
-        **EXPANDED["last_verification_report"], "object": "identity.verification_session"
-    }}, False),
+    (
+        "an expanded report without its tag",
+        {
+            **EXPANDED,
+            "last_verification_report": {
+                k: v for k, v in EXPANDED["last_verification_report"].items() if k != "object"
+            },
+        },
+        False,
+    ),
+    (
+        "an expanded report with another tag",
+        {
+            **EXPANDED,
+            "last_verification_report": {
+                **EXPANDED["last_verification_report"],
+                "object": "identity.verification_session",
+            },
+        },
+        False,
+    ),
 ]
 
 
@@ -146,8 +163,21 @@ def mutated(draw: st.DrawFn, cls: type) -> Any:
     kind = draw(
         st.sampled_from(
             [
-                "none", "long", "limit", "float", "subclass", "proxy", "key", "deep",
-                "tuple", "unknown", "wrong", "null", "missing", "bom", "duplicate",
+                "none",
+                "long",
+                "limit",
+                "float",
+                "subclass",
+                "proxy",
+                "key",
+                "deep",
+                "tuple",
+                "unknown",
+                "wrong",
+                "null",
+                "missing",
+                "bom",
+                "duplicate",
             ]
         )
     )
