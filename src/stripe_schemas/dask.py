@@ -30,6 +30,7 @@ from typing import Any, BinaryIO, NamedTuple
 
 import attrs
 
+from ._extras import require
 from .io._json import MAX_BYTES
 from .io._reader import CHUNK, Layout, Reader, Stop, sniff
 from .io._sources import Problem, Skipped, Source, open_source
@@ -202,7 +203,8 @@ def _error(error: object) -> str | None:
 
 def _client(scheduler: str | None, workers: int | None) -> tuple[Any, Any]:
     """A client of the scheduler at ``scheduler``, or of a new local cluster (processes)."""
-    from distributed import Client, LocalCluster
+    distributed = require("distributed", "dask", "the dask engine")
+    Client, LocalCluster = distributed.Client, distributed.LocalCluster
 
     try:
         if scheduler:

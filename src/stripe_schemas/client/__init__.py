@@ -22,7 +22,12 @@ models or a typed :class:`StripeError`. The API key never appears in a repr, a
 log line or an exception. :class:`AsyncClient` does the same with ``await``.
 """
 
+# ruff: noqa: E402 - the imports below come after the check that httpx is installed
 from __future__ import annotations
+
+from .._extras import require
+
+require("httpx", "client", "stripe_schemas.client")
 
 from ._async import AsyncClient, AsyncVerificationSessions
 from ._core import Page, RetryPolicy, request_id

@@ -30,6 +30,7 @@ from typing import Any
 
 import attrs
 
+from .._extras import require
 from ..issues import escape_token, split_pointer, type_name
 
 Tokens = tuple[str | int, ...]
@@ -216,8 +217,7 @@ class SchemaChecker:
         lenient: Callable[[], Mapping[str, Any]],
         clean: Mapping[str, Any] | None = None,
     ) -> None:
-        import jsonschema_rs
-
+        jsonschema_rs = require("jsonschema_rs", "validation", "validation")
         self.key = key
         self._dialect = dialect
         self._strict_schema = root_schema(dialect, key, strict)
@@ -240,7 +240,7 @@ class SchemaChecker:
     def lenient_is_valid(self, payload: Any) -> bool:
         """Whether the payload conforms to the lenient variant (jsonschema-rs)."""
         if self._rs_lenient is None:
-            import jsonschema_rs
+            jsonschema_rs = require("jsonschema_rs", "validation", "validation")
 
             schema = root_schema(self._dialect, self.key, self._lenient_defs())
             self._rs_lenient = jsonschema_rs.validator_for(schema)
@@ -249,7 +249,7 @@ class SchemaChecker:
     def reference_faults(self, payload: Any) -> list[Fault]:
         """Every strict-variant failure, from the reference engine (jsonschema)."""
         if self._reference is None:
-            import jsonschema
+            jsonschema = require("jsonschema", "validation", "validation")
 
             self._reference = jsonschema.Draft202012Validator(self._strict_schema)
         return faults_from_jsonschema(self._reference.iter_errors(payload))

@@ -11,6 +11,7 @@ import threading
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from .._extras import require
 from .._package import check_document, validator_for
 from ..io import _json
 from ..io._vet import check_value, shallow
@@ -174,7 +175,7 @@ class Validator:
         the schema of every resource in ``x-resources`` must compile. Raises
         :class:`SchemaDocumentError` saying what is wrong and where.
         """
-        import jsonschema
+        jsonschema = require("jsonschema", "validation", "validation")
         from jsonschema.exceptions import SchemaError
 
         cls = jsonschema.validators.validator_for(
