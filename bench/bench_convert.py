@@ -8,12 +8,14 @@ directory, never committed:
   (``spec/stripe-identity.yaml``; without it, the same closure cut from the
   pinned spec), measured with ``model_validate`` / ``model_dump(mode="json")``
   and ``msgspec.convert`` / ``msgspec.to_builtins``;
-* plain ``attrs.define`` classes derived from our generated ones (same fields,
-  no metadata, ``None`` defaults) with a default ``cattrs.Converter``.
+* a default ``cattrs.Converter`` on our own generated classes, with the two hooks it
+  needs (see :func:`cattrs_pair`).
 
 Before timing, each competitor must structure every payload without error and
 write back exactly what it read, as we do (its full dump compared with ours,
-absent-vs-null the only difference forgiven). Reported: medians and ratios.
+absent-vs-null the only difference forgiven). Every implementation is timed
+round-robin in the same rounds (``bench._timing.interleaved``). Reported: medians
+and ratios.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ from typing import Any, Union
 
 import attrs
 
-from bench._timing import per_call, table
+from bench._timing import interleaved, table
 from bench.payloads import PAYLOADS, invalid_payload
 from stripe_models.identity import VerificationSession
 from stripe_schemas import PayloadError, structure, unstructure
@@ -117,53 +119,45 @@ def msgspec_pair(spec: Path, scratch: Path) -> tuple[Structure, Unstructure]:
     return (lambda p: msgspec.convert(p, model)), msgspec.to_builtins
 
 
-def plain_attrs_classes(root: type) -> dict[type, type]:
-    """Plain attrs twins of our generated classes: same fields and types, ``None`` defaults.
-
-    (The identity closure has no cycles, so a plain recursive walk is enough.)
-    """
-    twins: dict[type, type] = {}
-
-    def twin(cls: type) -> type:
-        if cls in twins:
-            return twins[cls]
-        hints = typing.get_type_hints(cls)
-        fields: dict[str, Any] = {}
-        for attribute in attrs.fields(cls):
-            if attribute.name == "_extra":
-                continue
-            hint = hints[attribute.name]
-            if attribute.default is not attrs.NOTHING:  # optional: absent becomes None
-                hint = hint | None
-            fields[attribute.name] = attrs.field(type=translate(hint), default=None)
-        made = attrs.make_class(cls.__name__, fields, slots=True, kw_only=True)
-        twins[cls] = made
-        return made
-
-    def translate(tp: Any) -> Any:
-        origin = typing.get_origin(tp)
-        if origin in (Union, types.UnionType):
-            args = tuple(translate(a) for a in typing.get_args(tp) if a is not UnsetType)
-            return Union[args] if len(args) > 1 else args[0]  # noqa: UP007 - built at runtime
-        if origin in (list, dict):
-            return origin[tuple(translate(a) for a in typing.get_args(tp))]
-        if isinstance(tp, type) and attrs.has(tp):
-            return twin(tp)
-        return tp
-
-    twin(root)
-    return twins
-
-
 def cattrs_pair() -> tuple[Structure, Unstructure]:
-    import cattrs
-    from cattrs.strategies import configure_union_passthrough
+    """A default ``cattrs.Converter`` on our own generated classes, with the two hooks it needs.
 
-    twins = plain_attrs_classes(VerificationSession)
+    * a union hook (cattrs does not pick a union's branch on its own): ``null`` stays None,
+      a JSON scalar passes (Literal and open enums, expandable IDs), an object is the
+      union's class (absent keys take their ``UNSET`` default, so a payload never holds one);
+    * unstructure without the fields that hold their default (UNSET, the empty ``_extra``).
+
+    No strictness is added: cattrs' defaults decide what is accepted (it coerces where it
+    can, and checks neither enums nor maxLength).
+    """
+    import cattrs
+    from cattrs.gen import make_dict_unstructure_fn
+
     converter = cattrs.Converter()
-    configure_union_passthrough(Union[str, int, float, bool, None], converter)  # noqa: UP007
-    plain = twins[VerificationSession]
-    return (lambda p: converter.structure(p, plain)), converter.unstructure
+
+    def is_union(tp: Any) -> bool:
+        return typing.get_origin(tp) in (Union, types.UnionType)
+
+    def union_hook(tp: Any) -> Callable[[Any, Any], Any]:
+        members = [a for a in typing.get_args(tp) if a not in (UnsetType, type(None))]
+        classes = [m for m in members if isinstance(m, type) and attrs.has(m)]
+        inner = members[0] if len(members) == 1 else None
+
+        def hook(value: Any, _: Any) -> Any:
+            if value is None or type(value) in (str, int, float, bool):
+                return value
+            if classes:
+                return converter.structure(value, classes[0])
+            return converter.structure(value, inner)
+
+        return hook
+
+    converter.register_structure_hook_factory(is_union, union_hook)
+    converter.register_unstructure_hook_factory(
+        attrs.has,
+        lambda cls: make_dict_unstructure_fn(cls, converter, _cattrs_omit_if_default=True),
+    )
+    return (lambda p: converter.structure(p, VerificationSession)), converter.unstructure
 
 
 def ours_pair() -> tuple[Structure, Unstructure]:
@@ -206,20 +200,24 @@ def _without_added_nulls(value: Any, reference: Any) -> Any:
 def _measure(
     pairs: dict[str, tuple[Structure, Unstructure]],
 ) -> tuple[dict[str, dict[str, float]], dict[str, dict[str, float]]]:
-    structure_times: dict[str, dict[str, float]] = {label: {} for label in PAYLOADS}
-    unstructure_times: dict[str, dict[str, float]] = {label: {} for label in PAYLOADS}
+    """Per payload, every implementation timed round-robin in the same rounds."""
+    structure_times: dict[str, dict[str, float]] = {}
+    unstructure_times: dict[str, dict[str, float]] = {}
     for label, payload in PAYLOADS.items():
-        for name, (structure_fn, unstructure_fn) in pairs.items():
-            instance = structure_fn(payload)
-            structure_times[label][name] = per_call(partial(structure_fn, payload))
-            unstructure_times[label][name] = per_call(partial(unstructure_fn, instance))
+        structure_times[label] = interleaved(
+            {name: partial(fns[0], payload) for name, fns in pairs.items()}
+        )
+        instances = {name: fns[0](payload) for name, fns in pairs.items()}
+        unstructure_times[label] = interleaved(
+            {name: partial(fns[1], instances[name]) for name, fns in pairs.items()}
+        )
     return structure_times, unstructure_times
 
 
 def _invalid_times(pairs: dict[str, tuple[Structure, Unstructure]]) -> list[tuple[str, float]]:
     """The error path: our full report vs pydantic's ValidationError on the same bad payload."""
     bad = invalid_payload()
-    rows = []
+    rows: list[tuple[str, Callable[[], None]]] = []
     for name in (OURS, PYDANTIC):
         if name not in pairs:
             continue
@@ -229,8 +227,8 @@ def _invalid_times(pairs: dict[str, tuple[Structure, Unstructure]]) -> list[tupl
             with contextlib.suppress(PayloadError, ValueError):
                 fn(bad)
 
-        rows.append((name, per_call(attempt)))
-    return rows
+        rows.append((name, attempt))
+    return list(interleaved(dict(rows)).items())
 
 
 def _summary(times: dict[str, dict[str, float]], what: str) -> list[str]:
