@@ -9,6 +9,7 @@ import io
 import json
 import lzma
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -383,3 +384,45 @@ def test_progress_is_silent_when_not_on_a_terminal(tmp_path: Path) -> None:
         timeout=60,
     )
     assert done.returncode == 0 and done.stderr == ""
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX")
+@pytest.mark.parametrize("quiet", [False, True])
+def test_progress_shows_on_a_terminal_stderr(tmp_path: Path, quiet: bool) -> None:
+    """Standard error on a terminal, standard output piped: a tqdm display, unless --quiet."""
+    import fcntl
+    import pty
+    import struct
+    import termios
+
+    path = tmp_path / "ok.jsonl"
+    path.write_text((json.dumps(VERIFIED) + "\n") * 50)
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+    command = [sys.executable, "-m", "stripe_schemas", "validate", str(path)]
+    try:
+        done = subprocess.run(
+            command + (["--quiet"] if quiet else []),
+            stdout=subprocess.PIPE,
+            stderr=follower,
+            env={**os.environ, "COLUMNS": "80"},
+            timeout=60,
+        )
+        os.close(follower)
+        seen = b""
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # EIO: the terminal's other side is closed
+                break
+            if not chunk:
+                break
+            seen += chunk
+    finally:
+        os.close(leader)
+    assert done.returncode == 0
+    assert done.stdout.decode().splitlines()[-1].startswith("50 records")
+    if quiet:
+        assert seen == b""
+    else:  # tqdm's byte counter, e.g. "201kB [00:00, 3.05MB/s]"
+        assert re.search(rb"\d+(\.\d+)?[kM]?B \[\d\d:\d\d", seen), seen
