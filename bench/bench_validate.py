@@ -138,7 +138,7 @@ def _competitors(strict: dict[str, Any]) -> dict[str, tuple[Check, Check] | str]
     for name, build in builders.items():
         try:
             found[name] = build()
-        except Exception as exc:  # a missing optional competitor is reported, not fatal
+        except ImportError as exc:  # a missing optional competitor is reported, not fatal
             found[name] = f"unavailable ({type(exc).__name__}: {str(exc)[:60]})"
     return found
 

@@ -120,3 +120,27 @@ def test_ordinary_yaml_anchors_still_load(tmp_path: Path) -> None:
     assert loader.tree_problem({"x": shared}) == (
         "a YAML anchor contains itself (the document is not a tree)"
     )
+
+
+def test_a_schema_the_parser_refuses_is_one_problem_at_its_pointer() -> None:
+    """datamodel-code-generator's own error type becomes a SpecProblem at the schema's
+    pointer (escaped); any other exception from inside the parser is a bug and propagates."""
+    from stripe_codegen import _dcg
+
+    with pytest.raises(SpecError) as caught:
+        _dcg._parse_models({"a/b": {"type": "object", "properties": {"x": {"type": 5}}}}, "s.yaml")
+    (problem,) = caught.value.problems
+    assert problem.source == "s.yaml"
+    assert problem.pointer == "/components/schemas/a~1b"
+    assert problem.message.startswith("datamodel-code-generator: ")
+
+
+def test_a_bug_inside_the_parser_is_not_a_spec_problem(monkeypatch: pytest.MonkeyPatch) -> None:
+    from stripe_codegen import _dcg
+
+    def broken(self: object) -> None:
+        raise AttributeError("a bug")
+
+    monkeypatch.setattr(_dcg.OpenAPIParser, "parse_raw", broken)
+    with pytest.raises(AttributeError, match="a bug"):
+        _dcg._parse_models({"ok": {"type": "object"}}, "s.yaml")

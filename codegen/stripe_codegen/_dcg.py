@@ -27,9 +27,12 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import attrs
+import datamodel_code_generator
 from datamodel_code_generator import LiteralType
 from datamodel_code_generator.model.dataclass import DataClass
 from datamodel_code_generator.parser.openapi import OpenAPIParser
+
+from stripe_schemas.issues import pointer as json_pointer
 
 from .errors import SpecError, SpecProblem
 from .loader import cache_read, cache_write
@@ -130,10 +133,18 @@ def _parse_models(schemas: dict[str, Any], source: str) -> dict[str, ParsedModel
                 use_annotated=False,
             )
             parser.parse_raw()
-    except Exception as exc:  # a parser failure is reported in one line, not raised through
-        first = str(exc).strip().splitlines()[:1] or [type(exc).__name__]
+    except datamodel_code_generator.Error as exc:  # its declared error type; a bug raises
+        # The specs reaching here passed our own checks (parse.py); what the parser still
+        # refuses is named at its schema path, in one line.
+        # SchemaParseError.path: the document's pointer to a section, then raw tokens
+        path = [str(part) for part in getattr(exc, "path", None) or []]
+        if path and path[0].startswith("#/"):
+            where = path[0][1:] + json_pointer(path[1:])
+        else:
+            where = "/components/schemas" + json_pointer(path)
+        first = exc.message.strip().splitlines()[:1] or [type(exc).__name__]
         raise SpecError(
-            SpecProblem(source, "/components/schemas", f"datamodel-code-generator: {first[0]}")
+            SpecProblem(source, where, f"datamodel-code-generator: {first[0]}")
         ) from None
     models: dict[str, ParsedModel] = {}
     for model in parser.results:

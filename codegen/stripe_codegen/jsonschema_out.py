@@ -26,6 +26,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from stripe_schemas.issues import unescape_token
 from stripe_schemas.validation._schema import def_pointer
 
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -72,7 +73,7 @@ def _rewrite_ref(ref: str, keys: frozenset[str], missing: set[str]) -> str:
     if not ref.startswith(COMPONENT_PREFIX):
         missing.add(ref)
         return ref
-    key = ref[len(COMPONENT_PREFIX) :].replace("~1", "/").replace("~0", "~")
+    key = unescape_token(ref[len(COMPONENT_PREFIX) :])
     if key not in keys:
         missing.add(key)
     return def_ref(key)

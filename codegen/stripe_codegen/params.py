@@ -46,6 +46,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from stripe_schemas.issues import escape_token
+from stripe_schemas.issues import pointer as json_pointer
+
 from . import naming
 from .errors import SpecError, SpecProblem
 from .ir import (
@@ -86,11 +89,6 @@ _PRIMITIVES: dict[str, Primitive] = {
 }
 _VERSION = re.compile(r"v\d+")
 _ITEM_VERBS = {"get": "Retrieve", "post": "Update", "delete": "Delete"}
-
-
-def escape(token: str) -> str:
-    """A JSON pointer token (RFC 6901)."""
-    return token.replace("~", "~0").replace("/", "~1")
 
 
 def singular(word: str) -> str:
@@ -239,7 +237,7 @@ def select_operations(
 
 
 def _pointer(*tokens: str) -> str:
-    return "".join("/" + escape(t) for t in tokens)
+    return json_pointer(tokens)
 
 
 class _Builder:
@@ -290,13 +288,13 @@ class _Builder:
             schema = entry.get("schema") if isinstance(entry, Mapping) else None
             if not isinstance(schema, Mapping):
                 continue
-            at = f"{base}/requestBody/content/{escape(media)}/schema"
+            at = f"{base}/requestBody/content/{escape_token(media)}/schema"
             for name, sub in (schema.get("properties") or {}).items():
                 if name in properties:
-                    self.problem(f"{at}/properties/{escape(name)}", "also a query parameter")
+                    self.problem(f"{at}/properties/{escape_token(name)}", "also a query parameter")
                     continue
                 properties[name] = sub
-                where[name] = f"{at}/properties/{escape(name)}"
+                where[name] = f"{at}/properties/{escape_token(name)}"
             required += [r for r in schema.get("required") or () if isinstance(r, str)]
             break
         combined: dict[str, Any] = {
@@ -476,7 +474,7 @@ class _Builder:
                     wire,
                     wire in required_set,
                     prop,
-                    f"{pointer}/properties/{escape(wire)}",
+                    f"{pointer}/properties/{escape_token(wire)}",
                     owner,
                     module,
                     [*path, wire],

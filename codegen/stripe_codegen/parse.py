@@ -11,6 +11,8 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
+from stripe_schemas.issues import unescape_token
+
 from . import naming
 from ._dcg import ParsedModel, parse_models
 from .errors import SpecError, SpecProblem
@@ -85,7 +87,7 @@ class _Builder:
         if known is not None:
             return known
         parts = pointer.split("/")
-        key = parts[3].replace("~1", "/").replace("~0", "~")
+        key = unescape_token(parts[3])
         schema = self.spec.schemas[key]
         name = naming.class_name(key, schema)
         module = self.placer.module_for(key, schema)
@@ -229,7 +231,7 @@ class _Builder:
 def resolve(document: dict[str, Any], pointer: str) -> dict[str, Any]:
     node: Any = document
     for token in pointer.split("/")[1:]:
-        node = node[token.replace("~1", "/").replace("~0", "~")]
+        node = node[unescape_token(token)]
     return node if isinstance(node, dict) else {}
 
 

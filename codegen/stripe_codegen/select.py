@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from stripe_schemas.issues import escape_token
+
 from .errors import SpecError, SpecProblem
 from .loader import LoadedSpec
 
@@ -16,7 +18,7 @@ REF_PREFIX = "#/components/schemas/"
 
 
 def schema_pointer(key: str) -> str:
-    return "/components/schemas/" + key.replace("~", "~0").replace("/", "~1")
+    return "/components/schemas/" + escape_token(key)
 
 
 def iter_refs(node: Any, pointer: str) -> Iterator[tuple[str, str]]:

@@ -15,9 +15,11 @@ from typing import Any
 
 import yaml
 
+from stripe_schemas.issues import escape_token, unescape_token
+
 from .errors import SpecError, SpecProblem
 
-__all__ = ["dump_yaml", "escape_token", "slice_spec", "strip_prose_keys"]
+__all__ = ["dump_yaml", "slice_spec", "strip_prose_keys"]
 
 SCHEMA_REF_PREFIX = "#/components/schemas/"
 COMPONENTS_REF_PREFIX = "#/components/"
@@ -83,15 +85,6 @@ def slice_spec(
     if "security" in document:
         out["security"] = copy.deepcopy(document["security"])
     return strip_prose_keys(out) if strip_prose else out
-
-
-def escape_token(token: str) -> str:
-    """Escape one JSON pointer reference token (RFC 6901)."""
-    return token.replace("~", "~0").replace("/", "~1")
-
-
-def _unescape_token(token: str) -> str:
-    return token.replace("~1", "/").replace("~0", "~")
 
 
 def _schemas(document: Mapping[str, Any], source: str) -> dict[str, Any]:
@@ -198,7 +191,7 @@ def _components_closure(
     """Every component reachable from the seeds, as ``{section: {name: object}}``, sorted."""
     found: dict[tuple[str, str], Any] = {}
     for pointer, node in seeds:  # a root is kept even when no kept operation refers to it
-        tokens = [_unescape_token(t) for t in pointer.split("/")[1:]]
+        tokens = [unescape_token(t) for t in pointer.split("/")[1:]]
         if len(tokens) == 3 and tokens[0] == "components":
             found[(tokens[1], tokens[2])] = node
     todo = list(seeds)
@@ -238,7 +231,7 @@ def _component_key(
     if not ref.startswith(COMPONENTS_REF_PREFIX):
         message = f"unsupported $ref {ref!r} (only '#/components/...' references are sliced)"
         raise SpecError(SpecProblem(source, ref_pointer, message))
-    tokens = [_unescape_token(t) for t in ref[len("#/") :].split("/")]
+    tokens = [unescape_token(t) for t in ref[len("#/") :].split("/")]
     if len(tokens) < 3 or not _resolves(document, tokens):
         raise SpecError(SpecProblem(source, ref_pointer, f"$ref {ref!r} points to nothing"))
     return tokens[1], tokens[2]

@@ -42,6 +42,11 @@ def escape_token(token: str | int) -> str:
     return str(token).replace("~", "~0").replace("/", "~1")
 
 
+def unescape_token(token: str) -> str:
+    """The reference token an escaped JSON pointer token stands for (``~1`` first, then ``~0``)."""
+    return token.replace("~1", "/").replace("~0", "~")
+
+
 def join_pointer(base: str, token: str | int) -> str:
     """Append one token to a JSON pointer."""
     return f"{base}/{escape_token(token)}"
@@ -56,7 +61,7 @@ def split_pointer(ptr: str) -> list[str]:
     """Split a JSON pointer into unescaped tokens."""
     if not ptr:
         return []
-    return [t.replace("~1", "/").replace("~0", "~") for t in ptr.split("/")[1:]]
+    return [unescape_token(t) for t in ptr.split("/")[1:]]
 
 
 def is_under(path: str, base: str) -> bool:

@@ -17,6 +17,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from ..issues import escape_token
+
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
 EXIT_BAD_INPUT = 2
@@ -214,10 +216,6 @@ def _without_record(document: dict[str, Any]) -> dict[str, Any]:
     return {**document, "info": info}
 
 
-def _escape(token: object) -> str:
-    return str(token).replace("~", "~0").replace("/", "~1")
-
-
 def diff_pointers(old: Any, new: Any, pointer: str = "") -> Iterator[str]:
     """Yield ``removed|added|changed <JSON pointer>`` for every place two documents differ.
 
@@ -227,12 +225,12 @@ def diff_pointers(old: Any, new: Any, pointer: str = "") -> Iterator[str]:
     if isinstance(old, dict) and isinstance(new, dict):
         for key in old:
             if key not in new:
-                yield f"removed {pointer}/{_escape(key)}"
+                yield f"removed {pointer}/{escape_token(key)}"
         for key, value in new.items():
             if key not in old:
-                yield f"added   {pointer}/{_escape(key)}"
+                yield f"added   {pointer}/{escape_token(key)}"
             else:
-                yield from diff_pointers(old[key], value, f"{pointer}/{_escape(key)}")
+                yield from diff_pointers(old[key], value, f"{pointer}/{escape_token(key)}")
     elif _scalar_list(old) and _scalar_list(new):
         if old != new:
             yield f"changed {pointer} ({_list_change(old, new)})"
