@@ -80,6 +80,7 @@ __all__ = [
 SESSION = "identity.verification_session"
 REPORT = "identity.verification_report"
 EVENT = "event"
+FILE = "file"
 #: Schema keys of the parts that hold personal data (as in the pinned spec).
 VERIFIED_OUTPUTS = "gelato_verified_outputs"
 ADDRESS = "address"
@@ -93,7 +94,9 @@ CHECKS: Mapping[str, str] = MappingProxyType(
 )
 
 #: Object IDs start with a prefix naming the resource (documented by example only).
-ID_PREFIXES: Mapping[str, str] = MappingProxyType({SESSION: "vs_", REPORT: "vr_", EVENT: "evt_"})
+ID_PREFIXES: Mapping[str, str] = MappingProxyType(
+    {SESSION: "vs_", REPORT: "vr_", EVENT: "evt_", FILE: "file_"}
+)
 #: Fields that hold another resource's ID: (schema key, field) → the resource it names.
 LINKS: Mapping[tuple[str, str], str] = MappingProxyType(
     {(SESSION, "last_verification_report"): REPORT, (REPORT, "verification_session"): SESSION}
