@@ -12,7 +12,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from . import _generate, _spec, _validate
+from . import _generate, _sample, _spec, _validate
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
@@ -25,7 +25,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Typed attrs models, converters and validators from Stripe's OpenAPI spec.",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in (_generate, _spec, _validate):
+    for module in (_generate, _spec, _validate, _sample):
         module.register(sub)
     return parser
 
