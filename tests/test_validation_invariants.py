@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bench.payloads import EXPANDED, REPORT, REQUIRES_INPUT, VERIFIED
+from bench.payloads import EXPANDED, PAYLOADS, REPORT, REQUIRES_INPUT, VERIFIED
 from stripe_schemas.strategies import from_schema
 from stripe_schemas.validation import RULES, _invariants, default_validator, validate
 from stripe_schemas.validation._invariants import RULES_BY_CODE, check_report, check_session
@@ -244,7 +244,7 @@ def _invariant_issues(payload: Payload, key: str) -> list[Any]:
     return _invariants.to_issues(findings, "strict")
 
 
-@pytest.mark.parametrize("payload", [REQUIRES_INPUT, VERIFIED, EXPANDED, REPORT])
+@pytest.mark.parametrize("payload", [*PAYLOADS.values(), REPORT], ids=[*PAYLOADS, "report"])
 def test_realistic_clean_payloads_pass_the_compiled_invariants(payload: Payload) -> None:
     """The benchmark payloads are accepted by the compiled invariants (no Python rules needed)."""
     compiled = default_validator().compiled(str(payload["object"]))

@@ -304,10 +304,12 @@ class Sampler:
         """
         kind = type if type is not None else src.choice(facts.TYPES)
         person = person if person is not None else self.person(src)
+        typed = type is not None or session_id is not None or src.chance(0.9)
         options_given: dict[str, Any] = {
             name: ABSENT for name in self.w.properties(self.report_options_key)
         }
-        options_given[kind] = self.w.fill(self.w.target(self.report_options_key, kind), src)
+        if typed:  # options of a type only on reports that say their type
+            options_given[kind] = self.w.fill(self.w.target(self.report_options_key, kind), src)
         options = self.w.fill(self.report_options_key, src, options_given)
         checks = [kind]
         document_options = options.get("document")
@@ -326,8 +328,8 @@ class Sampler:
             {
                 "created": self.w.created(src, after),
                 "livemode": livemode if livemode is not None else src.chance(0.5),
-                "type": kind,
-                "verification_session": session_id or self.w.new_id(src, SESSION),
+                "type": kind if typed else ABSENT,
+                "verification_session": session_id or Maybe(self.w.new_id(src, SESSION)),
                 "options": Maybe(options),
             }
         )

@@ -15,7 +15,7 @@ import contextlib
 import json
 import sys
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from ..identity import REPORT, SESSION, STATUSES, TYPES
 
@@ -87,13 +87,13 @@ def run(args: argparse.Namespace) -> int:
     from .._sampling import RandomSource, default_sampler, draw
 
     seed: int | str = int(args.seed) if args.seed.lstrip("-").isdigit() else args.seed
-    filters = {
-        "status": tuple(args.status) if args.status else None,
-        "type": args.kind,
-        "expanded": args.expanded,
-        "redacted": args.redacted,
-        "livemode": args.livemode,
-    }
+    filters: dict[str, Any] = dict(
+        status=tuple(args.status) if args.status else None,
+        type=args.kind,
+        expanded=args.expanded,
+        redacted=args.redacted,
+        livemode=args.livemode,
+    )
     if args.model == REPORT:
         if args.status or args.expanded is not None:
             _error("stripe-schemas sample: --status and --expanded apply to sessions only")

@@ -7,7 +7,7 @@ ID prefixes, statuses, personal fields, placeholders and date ranges are read
 from there, never written here. The fast path compiles the overlay merged into
 the strict definitions with jsonschema-rs; a payload that passes is valid with no
 warning, in one call into compiled code. Redacted sessions and reports included:
-``"[redacted]"`` text, the 1/1/1 date of birth and a kept country pass as they do
+placeholder text, the placeholder date of birth and a kept country pass as they do
 in the Python rules.
 
 For speed the overlay is not a separate ``allOf`` branch: :func:`clean_schema`
