@@ -1,29 +1,35 @@
 """The invariants compiled into JSON Schema, so a clean payload needs no Python check at all.
 
-For each identity resource this module gives an *overlay*: a JSON Schema that a
-strict-valid payload passes exactly when :mod:`._invariants` finds nothing (bar
-the residual below). Both are derived from :mod:`stripe_schemas.identity`: the
-ID prefixes, statuses, personal fields, placeholders and date ranges are read
-from there, never written here. The fast path compiles the overlay merged into
-the strict definitions with jsonschema-rs; a payload that passes is valid with no
-warning, in one call into compiled code. Redacted sessions and reports included:
-placeholder text, the placeholder date of birth and a kept country pass as they do
-in the Python rules.
+For each identity resource this module builds a schema that a payload passes
+exactly when it is strict-valid *and* :mod:`._invariants` finds nothing (bar the
+residual below). Both are derived from :mod:`stripe_schemas.identity`: the ID
+prefixes, statuses, personal fields, placeholders and date ranges are read from
+there, never written here. The fast path compiles it with jsonschema-rs; a payload
+that passes is valid with no warning, in one call into compiled code. Redacted
+sessions and reports included: placeholder text, the placeholder date of birth and
+a kept country pass exactly as they do in the Python rules.
 
-For speed the overlay is not a separate ``allOf`` branch: :func:`clean_schema`
-merges it into copies of the strict definitions (``properties`` merged key by
-key, anything else conjoined), so each field is visited once; an expanded report
-is checked by one of two report definitions, chosen by the session's redaction.
+How it stays fast: the constraints are written as *overlays* (JSON Schema fragments
+over one schema key: :func:`no_leftovers`, :func:`no_placeholder`, the dates, the
+checks), and :class:`_Compiler` merges each overlay into a copy of the strict
+definition it applies to, following ``$ref``: the ``address`` inside a report's
+document check becomes its own specialised copy, so every value is visited once.
+The two fields whose rules depend on the rest of the session (``verified_outputs``
+and an expanded ``last_verification_report``) are checked through the copy that the
+session's status and redaction select. A standalone report is first tried as a
+plain report and, only if that fails, as a redacted one.
 
-The overlay must never accept a payload the rules flag; property tests check
-that on realistic draws and on one mutation per rule, and that realistic valid
-payloads (redacted ones too) pass it. The one invariant JSON Schema cannot
-express (an expanded report's ``verification_session`` equals the session's
-``id``) is :func:`session_residual`, a two-lookup Python check.
+The compiled schema must never accept a payload the rules flag; property tests
+check that on realistic draws and on one mutation per rule, and that realistic
+valid payloads (redacted ones too) pass it. What JSON Schema cannot express (an
+expanded report names this session's ``id`` and its ``type``) is
+:func:`session_residual`, a few lookups in Python.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -33,11 +39,13 @@ from ..identity import REPORT, SESSION, Date, Part, Text
 from ._schema import def_pointer
 
 CLEAN_PREFIX = "clean:"
-#: The report as it must look inside a redacted session.
-REDACTED_PREFIX = "clean-redacted:"
 
 NULL: dict[str, Any] = {"type": "null"}
+#: Asks :meth:`_Compiler.ref` for the report of a redacted session.
+IN_REDACTED_SESSION: Mapping[str, Any] = {"in_redacted_session": True}
 NOT_OBJECT: dict[str, Any] = {"type": ["string", "null"]}
+#: Keywords that constrain objects only (a fragment made of them is vacuous for null).
+_OBJECT_KEYWORDS = frozenset({"properties", "required", "maxProperties", "anyOf", "allOf"})
 
 
 def _prefixed(resource: str) -> dict[str, Any]:
@@ -50,7 +58,7 @@ def _is(field: str, value: Any) -> dict[str, Any]:
     return {"properties": {field: {"const": value}}, "required": [field]}
 
 
-# --- dates ------------------------------------------------------------------------------
+# --- overlays: dates ----------------------------------------------------------------------
 
 DATE_OK: dict[str, Any] = {
     "properties": {
@@ -62,15 +70,25 @@ DATE_PLACEHOLDER: dict[str, Any] = {
     "required": list(facts.REDACTED_DATE),
 }
 DATE_NULL: dict[str, Any] = {"properties": {unit: NULL for unit in facts.DATE_RANGES}}
+#: A date of a redacted object that is not personal: in range, or the placeholder.
+DATE_REDACTED: dict[str, Any] = {"anyOf": [DATE_OK, DATE_PLACEHOLDER]}
 
 
-def _dates(schema: str, redacted: bool) -> dict[str, dict[str, Any]]:
-    """The date fields of ``schema``: in range (or the placeholder, when redacted)."""
-    rule = {"anyOf": [DATE_PLACEHOLDER, DATE_OK]} if redacted else DATE_OK
-    return {name: rule for name in facts.DATE_FIELDS.get(schema, ())}
+def dates(schema: str, redacted: bool) -> dict[str, Any]:
+    """The date fields of ``schema`` in range (or, when redacted, the placeholder).
+
+    Redacted: personal dates are left to :func:`no_leftovers` (placeholder or null).
+    """
+    personal = facts.PERSONAL.get(schema, {})
+    properties = {
+        name: DATE_REDACTED if redacted else DATE_OK
+        for name in facts.DATE_FIELDS.get(schema, ())
+        if not (redacted and isinstance(personal.get(name), Date))
+    }
+    return {"properties": properties}
 
 
-# --- personal data ----------------------------------------------------------------------
+# --- overlays: personal data --------------------------------------------------------------
 
 
 def no_leftovers(schema: str) -> dict[str, Any]:
@@ -109,27 +127,20 @@ def placeholder_somewhere(schema: str) -> dict[str, Any]:
     return {"type": "object", "anyOf": branches} if branches else {"not": {}}
 
 
-def _each(schemas: Mapping[str, str], build: Callable[[str], dict[str, Any]]) -> dict[str, Any]:
-    return {"properties": {name: build(schema) for name, schema in schemas.items()}}
-
-
-# --- the report -------------------------------------------------------------------------
+# --- overlays: reports ----------------------------------------------------------------------
 
 
 def _options_follow_type() -> list[dict[str, Any]]:
     """``options.<key>`` only when ``type`` is the type the key belongs to."""
     return [
-        {
-            "if": _is("type", owner),
-            "else": {"properties": {"options": {"properties": {key: NULL}}}},
-        }
+        {"anyOf": [{"properties": {"options": {"properties": {key: NULL}}}}, _is("type", owner)]}
         for key, owner in facts.TYPE_OPTIONS.items()
     ]
 
 
-def _check() -> dict[str, Any]:
-    """A check that is verified, or unverified with an error saying why."""
-    return {
+def check_overlay(schema: str, redacted: bool) -> dict[str, Any]:
+    """A check: verified, or unverified with an error; its personal data and dates."""
+    status = {
         "anyOf": [
             {"properties": {"status": {"const": facts.CHECK_VERIFIED}}},
             {
@@ -141,130 +152,45 @@ def _check() -> dict[str, Any]:
             },
         ]
     }
+    personal = no_leftovers(schema) if redacted else no_placeholder(schema)
+    return merge(merge(personal, dates(schema, redacted)), status)
 
 
-def report_overlay(redacted: bool = False) -> dict[str, Any]:
-    """What a verification report with no invariant finding looks like.
-
-    ``redacted``: the report of a redacted session (its personal data must be gone).
-    A standalone report counts as redacted when some personal text holds the
-    placeholder; then all of it must be gone.
-    """
+def report_overlay(redacted: bool) -> dict[str, Any]:
+    """A report with no invariant finding, its personal data redacted (or not at all)."""
     properties: dict[str, Any] = {
         "id": _prefixed(REPORT),
-        "type": {"enum": list(facts.TYPES)},
-        **{name: _check() for name in facts.CHECKS},
+        **{name: check_overlay(schema, redacted) for name, schema in facts.CHECKS.items()},
     }
     for (owner, field), resource in facts.LINKS.items():
         if owner == REPORT:
             properties[field] = _prefixed(resource)
-    checks = facts.CHECKS
-    gone = _each(checks, lambda schema: merge(no_leftovers(schema), _dates_of(schema, True)))
-    if redacted:
-        personal: list[dict[str, Any]] = [gone]
-    else:
-        marks = [
-            {"properties": {name: placeholder_somewhere(schema)}, "required": [name]}
-            for name, schema in checks.items()
-        ]
-        plain = _each(
-            checks, lambda schema: merge(no_placeholder(schema), _dates_of(schema, False))
-        )
-        personal = [{"anyOf": [plain, {**gone, "anyOf": marks}]}]
     return {
         "properties": properties,
         "allOf": [
-            *({"if": _is("type", kind), "then": {"required": [kind]}} for kind in facts.TYPES),
+            # a known type with the check it names, or no type at all
+            {
+                "anyOf": [
+                    *({**_is("type", kind), "required": ["type", kind]} for kind in facts.TYPES),
+                    {"not": {"required": ["type"]}},
+                ]
+            },
             *_options_follow_type(),
-            *personal,
         ],
     }
 
 
-def _dates_of(schema: str, redacted: bool) -> dict[str, Any]:
-    return {"properties": _dates(schema, redacted)}
-
-
-# --- the session ------------------------------------------------------------------------
-
-
-def _personal_parts() -> dict[str, str]:
-    """The session's fields holding personal data → their schema keys."""
+def _marks() -> dict[str, Any]:
+    """Some check of the report holds the placeholder (the report counts as redacted)."""
     return {
-        name: kind.schema
-        for name, kind in facts.PERSONAL[SESSION].items()
-        if isinstance(kind, Part)
+        "anyOf": [
+            {"properties": {name: placeholder_somewhere(schema)}, "required": [name]}
+            for name, schema in facts.CHECKS.items()
+        ]
     }
 
 
-def session_overlay() -> dict[str, Any]:
-    """What a verification session with no invariant finding looks like (bar the residual).
-
-    ``last_verification_report`` is left to :func:`clean_schema`, which points an
-    expanded report at the clean report definition of the session's redaction state.
-    """
-    parts = _personal_parts()
-    finished = {"properties": {"status": {"enum": sorted(facts.TERMINAL)}}}
-    verified = {"properties": {"status": {"const": facts.VERIFIED}}}
-    redacted = {
-        "properties": {"redaction": {"type": "object", **_is("status", facts.REDACTION_DONE)}},
-        "required": ["redaction"],
-    }
-    report_field = _report_field()
-    same_type = [
-        {
-            "if": _is("type", kind),
-            "then": {"properties": {report_field: {"properties": {"type": {"const": kind}}}}},
-        }
-        for kind in facts.TYPES
-    ]
-    return {
-        "properties": {
-            "id": _prefixed(SESSION),
-            "type": {"enum": [*facts.TYPES, None]},
-        },
-        "allOf": [
-            {
-                "if": finished,
-                "then": {"properties": {name: NULL for name in facts.SECRET_FIELDS[SESSION]}},
-            },
-            {
-                "if": verified,
-                "then": {
-                    "properties": {"last_error": {"anyOf": [NULL, {"properties": {"code": NULL}}]}}
-                },
-            },
-            *_options_follow_type(),
-            *same_type,
-            {
-                "if": redacted,
-                "then": {
-                    "properties": {
-                        "metadata": {"maxProperties": 0},
-                        **{
-                            name: merge(no_leftovers(schema), _dates_of(schema, True))
-                            for name, schema in parts.items()
-                        },
-                        report_field: {
-                            "anyOf": [NOT_OBJECT, {"$ref": def_pointer(REDACTED_PREFIX + REPORT)}]
-                        },
-                    }
-                },
-                "else": {
-                    "properties": {
-                        **{name: _dates_of(schema, False) for name, schema in parts.items()},
-                        report_field: {
-                            "anyOf": [NOT_OBJECT, {"$ref": def_pointer(CLEAN_PREFIX + REPORT)}]
-                        },
-                    },
-                    "if": verified,
-                    "else": {
-                        "properties": {name: no_leftovers(schema) for name, schema in parts.items()}
-                    },
-                },
-            },
-        ],
-    }
+# --- overlays: the session ------------------------------------------------------------------
 
 
 def _report_field() -> str:
@@ -276,10 +202,106 @@ def _report_field() -> str:
     )
 
 
+def _personal_parts() -> dict[str, str]:
+    """The session's fields holding personal data → their schema keys."""
+    return {
+        name: kind.schema
+        for name, kind in facts.PERSONAL[SESSION].items()
+        if isinstance(kind, Part)
+    }
+
+
+def session_overlay(ref: Callable[[str, Mapping[str, Any]], str]) -> dict[str, Any]:
+    """What a session with no invariant finding looks like (bar the residual).
+
+    Nested ``if``s on the redaction and the status (cheap to evaluate, and nothing
+    else is evaluated for a situation that does not apply) pick the rules: secrets
+    and the error by status, and how the personal parts and an expanded report are
+    checked. ``ref(key, overlay)`` names the specialised definition of ``key`` with
+    ``overlay`` merged in; those fields are checked through one, so visited once.
+    """
+    parts = _personal_parts()
+    report = _report_field()
+    secrets = {name: NULL for name in sorted(facts.SECRET_FIELDS[SESSION])}
+    error_ok = {"anyOf": [NULL, {"properties": {"code": NULL}}]}
+
+    def status_is(*statuses: str) -> dict[str, Any]:
+        allowed = sorted(statuses)
+        return {
+            "properties": {
+                "status": {"const": allowed[0]} if len(allowed) == 1 else {"enum": allowed}
+            }
+        }
+
+    def through(key: str, overlay: Mapping[str, Any]) -> dict[str, Any]:
+        return {"anyOf": [NOT_OBJECT, {"$ref": def_pointer(ref(key, overlay))}]}
+
+    def parts_with(build: Callable[[str], dict[str, Any]]) -> dict[str, Any]:
+        return {name: through(schema, build(schema)) for name, schema in parts.items()}
+
+    redacted = {
+        "properties": {"redaction": {"type": "object", **_is("status", facts.REDACTION_DONE)}},
+        "required": ["redaction"],
+    }
+    other_terminal = sorted(facts.TERMINAL - {facts.VERIFIED})
+    return {
+        "properties": {"id": _prefixed(SESSION), "type": {"enum": [*facts.TYPES, None]}},
+        "allOf": [
+            *_options_follow_type(),
+            {
+                "if": redacted,
+                "then": {
+                    "properties": {
+                        "metadata": {"maxProperties": 0},
+                        report: through(REPORT, IN_REDACTED_SESSION),
+                        **parts_with(lambda s: merge(no_leftovers(s), dates(s, True))),
+                    },
+                    "if": status_is(*facts.TERMINAL),
+                    "then": {
+                        "properties": secrets,
+                        "if": status_is(facts.VERIFIED),
+                        "then": {"properties": {"last_error": error_ok}},
+                    },
+                },
+                "else": {
+                    "properties": {report: through(REPORT, {})},
+                    "if": status_is(facts.VERIFIED),
+                    "then": {
+                        "properties": {
+                            **secrets,
+                            "last_error": error_ok,
+                            **parts_with(lambda s: dates(s, False)),
+                        }
+                    },
+                    # personal data only once verified
+                    "else": {
+                        "properties": parts_with(lambda s: merge(no_leftovers(s), dates(s, False))),
+                        "if": status_is(*other_terminal),
+                        "then": {"properties": secrets},
+                    },
+                },
+            },
+        ],
+    }
+
+
 def session_residual(session: dict[str, Any]) -> bool:
-    """Whether an expanded report may belong to another session (needs the Python rules)."""
+    """Whether an expanded report may belong to another session or type (needs the Python rules).
+
+    Exactly the two rules on the pair: the report names another session, or both
+    name a type and the types differ.
+    """
     report = session.get(RESIDUAL_FIELD)
-    return type(report) is dict and report.get("verification_session") != session.get("id")
+    if type(report) is not dict:
+        return False
+    if report.get("verification_session") != session.get("id"):
+        return True
+    kind = session.get("type")
+    other = report.get("type")
+    return type(kind) is str and type(other) is str and other != kind
+
+
+# --- compiling overlays into the strict definitions -------------------------------------
 
 
 def merge(strict: Mapping[str, Any], overlay: Mapping[str, Any]) -> dict[str, Any]:
@@ -310,47 +332,133 @@ def merge(strict: Mapping[str, Any], overlay: Mapping[str, Any]) -> dict[str, An
     return out
 
 
-def _linked_report_property(strict_property: Mapping[str, Any]) -> dict[str, Any]:
-    """The session's report field with its ID branch prefixed and the report left to the overlay.
+def _object_only(overlay: Any) -> bool:
+    """Whether ``overlay`` constrains objects only (so it holds of null, strings, …)."""
+    if not isinstance(overlay, Mapping) or not set(overlay) <= _OBJECT_KEYWORDS:
+        return False
+    for keyword in ("anyOf", "allOf"):
+        if not all(_object_only(branch) for branch in overlay.get(keyword, ())):
+            return False
+    return True
 
-    The expanded report is checked (strictly and with its invariants) by the clean
-    report definition the overlay points at, so the strict ``$ref`` branch becomes a
-    bare ``object`` and the report is visited once. A field of another shape is kept
-    as it is (correct, only slower).
-    """
-    report_ref = def_pointer(REPORT)
-    branches = strict_property.get("anyOf")
-    if not isinstance(branches, list) or not any(
-        isinstance(b, dict) and b.get("$ref") == report_ref for b in branches
-    ):
-        return dict(strict_property)
-    out: list[Any] = []
-    for branch in branches:
-        if isinstance(branch, dict) and branch.get("$ref") == report_ref:
-            out.append({"type": "object"})
-        elif isinstance(branch, dict) and branch.get("type") == "string":
-            out.append({**branch, **_prefixed(REPORT)})
-        else:
-            out.append(branch)
-    return {**strict_property, "anyOf": out}
+
+def _single_ref(node: Any) -> str | None:
+    """The one definition a property refers to (``$ref``, or one ``$ref`` branch of ``anyOf``)."""
+    if not isinstance(node, Mapping):
+        return None
+    if "$ref" in node:
+        return str(node["$ref"])
+    refs = [b["$ref"] for b in node.get("anyOf", ()) if isinstance(b, Mapping) and "$ref" in b]
+    return str(refs[0]) if len(refs) == 1 else None
+
+
+def _swap_ref(node: Mapping[str, Any], old: str, new: str) -> dict[str, Any]:
+    if node.get("$ref") == old:
+        return {**node, "$ref": new}
+    branches = [
+        {**b, "$ref": new} if isinstance(b, Mapping) and b.get("$ref") == old else b
+        for b in node.get("anyOf", ())
+    ]
+    return {**node, "anyOf": branches}
+
+
+class _Compiler:
+    """Builds specialised copies of strict definitions, one per (key, overlay)."""
+
+    def __init__(self, strict: Mapping[str, Any]) -> None:
+        self.strict = strict
+        self.defs: dict[str, Any] = dict(strict)
+        self._keys = {def_pointer(key): key for key in strict}
+
+    def specialise(self, key: str, overlay: Mapping[str, Any]) -> str:
+        """The key of a definition equivalent to ``allOf: [strict[key], overlay]``.
+
+        Overlays of fields that refer to another definition are merged into a
+        specialised copy of that definition (recursively) when they constrain
+        objects only, so no value is visited twice.
+        """
+        if not overlay:
+            return key
+        digest = hashlib.sha256(json.dumps(overlay, sort_keys=True).encode()).hexdigest()[:12]
+        name = f"{CLEAN_PREFIX}{key}:{digest}"
+        if name in self.defs:
+            return name
+        self.defs[name] = {}  # reserved (a recursive overlay would refer to itself)
+        base = dict(self.strict[key])
+        properties = dict(base.get("properties", {}))
+        rest = dict(overlay)
+        kept: dict[str, Any] = {}
+        for field, sub in dict(rest.pop("properties", {})).items():
+            node = properties.get(field)
+            ref = _single_ref(node)
+            target = self._keys.get(ref) if ref is not None else None
+            if node is None:
+                kept[field] = sub
+            elif target is not None and _object_only(sub):
+                properties[field] = _swap_ref(
+                    node, str(ref), def_pointer(self.specialise(target, sub))
+                )
+            else:
+                properties[field] = merge(node, sub)
+        base["properties"] = properties
+        if kept:
+            rest["properties"] = kept
+        self.defs[name] = merge(base, rest)
+        return name
+
+    def report(self, overlay: Mapping[str, Any]) -> str:
+        """The clean report: inside a redacted session (:data:`IN_REDACTED_SESSION`) or not."""
+        if overlay == IN_REDACTED_SESSION:
+            return self.specialise(REPORT, report_overlay(redacted=True))
+        name = CLEAN_PREFIX + REPORT
+        if name not in self.defs:
+            plain = self.specialise(REPORT, report_overlay(redacted=False))
+            gone = self.specialise(REPORT, report_overlay(redacted=True))
+            self.defs[name] = {
+                "anyOf": [{"$ref": def_pointer(plain)}, {"$ref": def_pointer(gone), **_marks()}]
+            }
+        return name
+
+    def ref(self, key: str, overlay: Mapping[str, Any]) -> str:
+        return self.report(overlay) if key == REPORT else self.specialise(key, overlay)
+
+
+def _session_fields(strict_session: Mapping[str, Any]) -> dict[str, Any]:
+    """The session with its state-dependent fields reduced to ``object`` (the overlay checks
+    them through the definition its status and redaction select); report IDs prefixed."""
+    session = dict(strict_session)
+    properties = dict(session.get("properties", {}))
+    report = _report_field()
+    for field in (report, *_personal_parts()):
+        node = properties.get(field)
+        if not isinstance(node, Mapping):
+            continue
+        branches = node.get("anyOf") if "$ref" not in node else [node]
+        out = []
+        for branch in branches or ():
+            if isinstance(branch, Mapping) and "$ref" in branch:
+                out.append({"type": "object"})
+            elif field == report and isinstance(branch, Mapping) and branch.get("type") == "string":
+                out.append({**branch, **_prefixed(REPORT)})
+            else:
+                out.append(branch)
+        properties[field] = {"anyOf": out} if "$ref" in node else {**node, "anyOf": out}
+    session["properties"] = properties
+    return session
 
 
 def clean_schema(dialect: str, key: str, strict: Mapping[str, Any]) -> dict[str, Any] | None:
     """The fast-path schema of ``key``: strict conformance plus its invariants (``None`` if none)."""
     if key not in (SESSION, REPORT) or REPORT not in strict:
         return None
-    defs = dict(strict)
-    defs[CLEAN_PREFIX + REPORT] = merge(strict[REPORT], report_overlay())
-    if key == SESSION:
-        defs[REDACTED_PREFIX + REPORT] = merge(strict[REPORT], report_overlay(redacted=True))
-        session = dict(strict[SESSION])
-        properties = dict(session.get("properties", {}))
-        linked = properties.get(RESIDUAL_FIELD)
-        if isinstance(linked, dict):
-            properties[RESIDUAL_FIELD] = _linked_report_property(linked)
-        session["properties"] = properties
-        defs[CLEAN_PREFIX + SESSION] = merge(session, session_overlay())
-    return {"$schema": dialect, "$ref": def_pointer(CLEAN_PREFIX + key), "$defs": defs}
+    compiler = _Compiler(strict)
+    if key == REPORT:
+        entry = compiler.report({})
+    else:
+        session = _session_fields(strict[SESSION])
+        entry = CLEAN_PREFIX + SESSION
+        compiler.defs[entry] = merge(session, session_overlay(compiler.ref))
+    return {"$schema": dialect, "$ref": def_pointer(entry), "$defs": compiler.defs}
 
 
 #: The residual only matters when this field holds an object (an expanded report).
