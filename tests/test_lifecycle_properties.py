@@ -283,6 +283,8 @@ def _invalid_event(history: list[Payload], data: st.DataObject) -> tuple[list[Pa
 def _mixed_sessions(history: list[Payload], data: st.DataObject) -> tuple[list[Payload], str]:
     other = _last_session(history)
     other["id"] = "vs_" + "Z" * 24
+    if isinstance(other.get("last_verification_report"), dict):
+        other["last_verification_report"]["verification_session"] = other["id"]
     return [*history, other], f"/{len(history)}/id"
 
 

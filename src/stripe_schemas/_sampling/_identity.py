@@ -26,6 +26,8 @@ P_EXPANDED = 0.35
 P_REDACTED = 0.3
 P_REDACTING = 0.1
 P_FAILED = 0.5
+#: How often a history step cancels or redacts the session rather than moving on.
+P_ENDING = 0.25
 #: How often a made-up personal value is replaced by free text (maybe at its maxLength).
 P_FREE_TEXT = 0.1
 MAX_STEPS = 8
@@ -475,9 +477,13 @@ class Sampler:
             if redaction == facts.REDACTION_PENDING:
                 steps = ["finish"]
             elif redaction is None:
-                steps = [move for move in facts.MOVES if move.source == status]
+                moves = [m for m in facts.MOVES if m.source == status]
+                # Mostly onward (submit, verify, fail); now and then cancel or redact.
+                ending: list[Any] = [m for m in moves if m.target == facts.CANCELED]
                 if status in facts.REDACTABLE:
-                    steps.append("redact")
+                    ending.append("redact")
+                progress = [m for m in moves if m not in ending]
+                steps = progress if progress and not src.chance(P_ENDING) else [*ending, *progress]
             if not steps:
                 break
             step = src.choice(steps)
