@@ -12,6 +12,7 @@ imported by ``import stripe_schemas``.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from typing import Any
 
@@ -19,7 +20,7 @@ from hypothesis import strategies as st
 
 from . import identity as facts
 from ._meta import FieldInfo, spec_fields
-from ._sampling._walk import default_now
+from ._sampling._walk import ID_SPACE, default_now, id_body
 from .converters._plan import (
     AnyNode,
     EnumNode,
@@ -47,7 +48,6 @@ JSON: st.SearchStrategy[Any] = st.recursive(
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(KEYS, inner, max_size=3),
     max_leaves=8,
 )
-ID_CHARS = st.sampled_from("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
 #: Metadata as Stripe allows it: up to 50 keys of up to 40 characters (no square
 #: brackets), values up to 500 characters.
 METADATA_KEYS = st.text(
@@ -58,10 +58,11 @@ METADATA_KEYS = st.text(
 
 
 def ids(prefix: str) -> st.SearchStrategy[str]:
-    """IDs as Stripe writes them: the prefix and 24 letters or digits."""
-    return st.text(ID_CHARS, min_size=24, max_size=24).map(lambda body: prefix + body)
+    """IDs as Stripe writes them: the prefix and 24 letters or digits (one draw)."""
+    return st.integers(0, ID_SPACE - 1).map(lambda number: prefix + id_body(number))
 
 
+@functools.cache
 def texts(max_length: int | None) -> st.SearchStrategy[str]:
     """Short text, or (now and then) text exactly ``max_length`` long, non-ASCII included."""
     if max_length is None:
@@ -69,7 +70,7 @@ def texts(max_length: int | None) -> st.SearchStrategy[str]:
     short = st.text(st.characters(codec="utf-8"), max_size=min(12, max_length))
     seed = st.text(st.characters(codec="utf-8"), min_size=1, max_size=4)
     full = seed.map(lambda s: (s * (max_length // len(s) + 1))[:max_length])
-    return st.one_of(short, short, short, full)
+    return st.one_of(*[short] * 7, full)  # about one string in eight at its maxLength
 
 
 def unix_times() -> st.SearchStrategy[int]:
@@ -79,12 +80,14 @@ def unix_times() -> st.SearchStrategy[int]:
 
 def metadata() -> st.SearchStrategy[dict[str, str]]:
     values = texts(facts.METADATA_MAX_VALUE_LENGTH)
-    return st.dictionaries(METADATA_KEYS, values, max_size=3) | st.dictionaries(
+    few = st.dictionaries(METADATA_KEYS, values, max_size=3)
+    full = st.dictionaries(
         METADATA_KEYS,
         values,
         min_size=facts.METADATA_MAX_KEYS,
         max_size=facts.METADATA_MAX_KEYS,
     )
+    return st.one_of(*[few] * 15, full)  # now and then as many keys as Stripe allows
 
 
 def payloads(target: Any, *, max_depth: int = 4, **overrides: Any) -> st.SearchStrategy[Any]:
@@ -96,8 +99,15 @@ def payloads(target: Any, *, max_depth: int = 4, **overrides: Any) -> st.SearchS
     if overrides and not is_model(target):
         raise TypeError("overrides apply to generated classes only")
     if is_model(target):
-        return _model(target, max_depth, _overrides(target, overrides))
+        fixed = _overrides(target, overrides)
+        return _model(target, max_depth, fixed) if fixed else _plain_model(target, max_depth)
     return _strategy(type_node(target)[0], max_depth, None)
+
+
+@functools.cache
+def _plain_model(cls: type, depth: int) -> st.SearchStrategy[dict[str, Any]]:
+    """Built once per class and depth (strategies are immutable; tests draw them often)."""
+    return _model(cls, depth, {})
 
 
 def _overrides(cls: type, given: Mapping[str, Any]) -> dict[str, st.SearchStrategy[Any]]:
@@ -128,6 +138,7 @@ def with_unknown_fields(cls: type) -> st.SearchStrategy[dict[str, Any]]:
     return merged.flatmap(lambda d: st.permutations(list(d.items())).map(dict))
 
 
+@functools.cache
 def _strategy(node: Node, depth: int, info: FieldInfo | None) -> st.SearchStrategy[Any]:
     if isinstance(node, AnyNode):
         return JSON
@@ -152,7 +163,7 @@ def _strategy(node: Node, depth: int, info: FieldInfo | None) -> st.SearchStrate
             return metadata()
         return st.dictionaries(KEYS, _strategy(node.value, depth, None), max_size=3)
     if isinstance(node, ModelNode):
-        return _model(node.cls, depth, {})
+        return _plain_model(node.cls, depth)
     members = [m for m in node.members if depth > 0 or not _needs_depth(m)]
     prefix = _expands_to(info)
     return st.one_of(

@@ -34,6 +34,17 @@ MAX_ITEMS = 3
 ID_BODY = 24
 ID_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 KEY_ALPHABET = "abcdefghijklmnopqrstuvwxyz_-./~0123456789éü"
+ID_SPACE = len(ID_ALPHABET) ** ID_BODY
+
+
+def id_body(number: int) -> str:
+    """The ``ID_BODY`` characters of an ID, from one number (one draw, not one per character)."""
+    chars = []
+    for _ in range(ID_BODY):
+        number, digit = divmod(number, len(ID_ALPHABET))
+        chars.append(ID_ALPHABET[digit])
+    return "".join(chars)
+
 
 PropertyPath = tuple[str, ...]
 
@@ -135,7 +146,7 @@ class Walker:
     # --- realistic leaves ----------------------------------------------------------------
 
     def new_id(self, src: Source, resource: str) -> str:
-        return facts.ID_PREFIXES[resource] + src.text(ID_BODY, ID_BODY, ID_ALPHABET)
+        return facts.ID_PREFIXES[resource] + id_body(src.integer(0, ID_SPACE - 1))
 
     def created(self, src: Source, after: int | None = None) -> int:
         low = facts.CREATED_FROM if after is None else max(after, facts.CREATED_FROM)

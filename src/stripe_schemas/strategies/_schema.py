@@ -16,6 +16,7 @@ added value) with a description, for differential tests.
 from __future__ import annotations
 
 import copy
+import functools
 from collections.abc import Mapping
 from typing import Any
 
@@ -27,6 +28,12 @@ from ..validation._schema import load_default_document
 from ._source import HypothesisSource
 
 PropertyPath = tuple[str, ...]
+
+
+@functools.cache
+def _default_document() -> dict[str, Any]:
+    """The committed document, read once (the walker never changes it)."""
+    return load_default_document()
 
 
 def json_values(max_leaves: int = 6) -> st.SearchStrategy[Any]:
@@ -60,7 +67,7 @@ def from_schema(
     whichever ``anyOf`` branch or array it sits in; an overridden optional field is
     always present.
     """
-    doc = document if document is not None else load_default_document()
+    doc = document if document is not None else _default_document()
     resources = doc.get("x-resources", {})
     name = resources.get(key, key) if isinstance(resources, Mapping) else key
     specials = dict(overrides or {})
