@@ -24,7 +24,7 @@ from ._walk import ABSENT, KEY_ALPHABET, P_OPTIONAL, Maybe, Walker
 #: (done, or under way); an open session had a failed attempt before.
 P_EXPANDED = 0.35
 P_REDACTED = 0.3
-P_REDACTING = 0.1
+P_REDACTING = 0.2
 P_FAILED = 0.5
 #: How often a history step cancels or redacts the session rather than moving on.
 P_ENDING = 0.25

@@ -36,8 +36,12 @@ class HypothesisSource:
             return False
         if probability >= 1:
             return True
-        # Shrinks towards False (0); about ``probability`` of the draws are True.
-        return self.draw(st.integers(0, 999)) >= 1000 - round(probability * 1000)
+        # The simplest draw (0), which hypothesis tries often and shrinks towards, gives the
+        # likelier outcome; a uniform draw gives True with about ``probability``.
+        value = self.draw(st.integers(0, 999))
+        if probability >= 0.5:
+            return value < round(probability * 1000)
+        return value >= 1000 - round(probability * 1000)
 
     def choice(self, options: Sequence[T]) -> T:
         return options[self.draw(st.integers(0, len(options) - 1))]
