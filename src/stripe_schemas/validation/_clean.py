@@ -130,12 +130,20 @@ def placeholder_somewhere(schema: str) -> dict[str, Any]:
 # --- overlays: reports ----------------------------------------------------------------------
 
 
-def _options_follow_type() -> list[dict[str, Any]]:
-    """``options.<key>`` only when ``type`` is the type the key belongs to."""
-    return [
-        {"anyOf": [{"properties": {"options": {"properties": {key: NULL}}}}, _is("type", owner)]}
-        for key, owner in facts.TYPE_OPTIONS.items()
-    ]
+def _options_follow_type(nullable: bool = False) -> list[dict[str, Any]]:
+    """``options.<key>`` only when ``type`` is the type the key belongs to.
+
+    ``nullable``: also say that ``type`` is a known type, null or absent (sessions).
+    """
+    rules: list[dict[str, Any]] = []
+    for key, owner in facts.TYPE_OPTIONS.items():
+        other: dict[str, Any] = {"options": {"properties": {key: NULL}}}
+        if nullable:
+            other["type"] = {"enum": [*(t for t in facts.TYPES if t != owner), None]}
+        rules.append({"anyOf": [_is("type", owner), {"properties": other}]})
+    if nullable and not rules:
+        rules.append({"properties": {"type": {"enum": [*facts.TYPES, None]}}})
+    return rules
 
 
 def check_overlay(schema: str, redacted: bool) -> dict[str, Any]:
@@ -239,15 +247,16 @@ def session_overlay(ref: Callable[[str, Mapping[str, Any]], str]) -> dict[str, A
     def parts_with(build: Callable[[str], dict[str, Any]]) -> dict[str, Any]:
         return {name: through(schema, build(schema)) for name, schema in parts.items()}
 
+    # strict: ``redaction`` is null or an object holding only its status
     redacted = {
-        "properties": {"redaction": {"type": "object", **_is("status", facts.REDACTION_DONE)}},
+        "properties": {"redaction": {"const": {"status": facts.REDACTION_DONE}}},
         "required": ["redaction"],
     }
     other_terminal = sorted(facts.TERMINAL - {facts.VERIFIED})
     return {
-        "properties": {"id": _prefixed(SESSION), "type": {"enum": [*facts.TYPES, None]}},
+        "properties": {"id": _prefixed(SESSION)},
         "allOf": [
-            *_options_follow_type(),
+            *_options_follow_type(nullable=True),
             {
                 "if": redacted,
                 "then": {
