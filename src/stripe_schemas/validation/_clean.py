@@ -252,41 +252,45 @@ def session_overlay(ref: Callable[[str, Mapping[str, Any]], str]) -> dict[str, A
         "properties": {"redaction": {"const": {"status": facts.REDACTION_DONE}}},
         "required": ["redaction"],
     }
-    other_terminal = sorted(facts.TERMINAL - {facts.VERIFIED})
+    open_statuses = [status for status in facts.STATUSES if status not in facts.TERMINAL]
+    when_redacted = {
+        "metadata": {"maxProperties": 0},
+        report: through(REPORT, IN_REDACTED_SESSION),
+        **parts_with(lambda s: merge(no_leftovers(s), dates(s, True))),
+    }
+    # personal data only once verified
+    unverified_parts = parts_with(lambda s: merge(no_leftovers(s), dates(s, False)))
+    clean_report = {report: through(REPORT, {})}
     return {
         "properties": {"id": _prefixed(SESSION)},
         "allOf": [
             *_options_follow_type(nullable=True),
             {
-                "if": redacted,
+                "if": status_is(*open_statuses),
                 "then": {
-                    "properties": {
-                        "metadata": {"maxProperties": 0},
-                        report: through(REPORT, IN_REDACTED_SESSION),
-                        **parts_with(lambda s: merge(no_leftovers(s), dates(s, True))),
-                    },
-                    "if": status_is(*facts.TERMINAL),
+                    "if": redacted,
+                    "then": {"properties": when_redacted},
+                    "else": {"properties": {**clean_report, **unverified_parts}},
+                },
+                # a finished session keeps no secret
+                "else": {
+                    "properties": secrets,
+                    "if": redacted,
                     "then": {
-                        "properties": secrets,
+                        "properties": when_redacted,
                         "if": status_is(facts.VERIFIED),
                         "then": {"properties": {"last_error": error_ok}},
                     },
-                },
-                "else": {
-                    "properties": {report: through(REPORT, {})},
-                    "if": status_is(facts.VERIFIED),
-                    "then": {
-                        "properties": {
-                            **secrets,
-                            "last_error": error_ok,
-                            **parts_with(lambda s: dates(s, False)),
-                        }
-                    },
-                    # personal data only once verified
                     "else": {
-                        "properties": parts_with(lambda s: merge(no_leftovers(s), dates(s, False))),
-                        "if": status_is(*other_terminal),
-                        "then": {"properties": secrets},
+                        "properties": clean_report,
+                        "if": status_is(facts.VERIFIED),
+                        "then": {
+                            "properties": {
+                                "last_error": error_ok,
+                                **parts_with(lambda s: dates(s, False)),
+                            }
+                        },
+                        "else": {"properties": unverified_parts},
                     },
                 },
             },
