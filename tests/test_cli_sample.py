@@ -108,3 +108,19 @@ def test_bad_usage_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
         with pytest.raises(SystemExit) as exit_info:
             main(args)
         assert exit_info.value.code == 2
+
+
+def test_sample_needs_no_hypothesis(tmp_path: Path) -> None:
+    """The sampler's generators run without hypothesis installed (a seeded random.Random)."""
+    import subprocess
+    import sys
+
+    out = tmp_path / "s.ndjson"
+    code = (
+        "import sys; sys.modules['hypothesis'] = None\n"
+        "from stripe_schemas.cli import main\n"
+        f"sys.exit(main(['sample', {SESSION!r}, '--count', '3', '-o', {str(out)!r}]))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert len(out.read_bytes().split(b"\n")) == 4

@@ -11,7 +11,7 @@ from collections.abc import Collection, Iterator, Mapping
 from typing import Any
 
 from ..identity import REPORT, SESSION
-from ._identity import Sampler, redact, redact_session, session_options
+from ._identity import Sampler, check_filters, redact, redact_session
 from ._source import RandomSource, Source
 from ._walk import ABSENT, Maybe, Walker
 
@@ -28,7 +28,7 @@ __all__ = [
     "redact",
     "redact_session",
     "sample",
-    "session_options",
+    "check_filters",
 ]
 
 #: What ``sample`` can draw.
@@ -55,12 +55,12 @@ def draw(
 ) -> dict[str, Any]:
     """One payload of ``model`` (a session or a report) that breaks no rule."""
     if model == SESSION:
-        statuses = session_options(status, type, redacted)
+        statuses = check_filters(status, type, redacted)
         return sampler.session(src, statuses, type, expanded, redacted, livemode)
     if model == REPORT:
         if status is not None or expanded is not None:
             raise ValueError("status and expanded apply to sessions only")
-        session_options(None, type, None)
+        check_filters(None, type, None)
         return sampler.report(src, type=type, redacted=bool(redacted), livemode=livemode)
     raise ValueError(f"cannot sample {model!r}; choose from {', '.join(MODELS)}")
 

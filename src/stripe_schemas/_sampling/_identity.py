@@ -57,7 +57,7 @@ def _statuses(status: str | Collection[str] | None) -> tuple[str, ...]:
     return wanted
 
 
-def session_options(
+def check_filters(
     status: str | Collection[str] | None = None,
     type: str | None = None,
     redacted: bool | None = None,

@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 
 import hypothesis.strategies as st
 
-from .._sampling import Sampler, default_sampler, session_options
+from .._sampling import Sampler, check_filters, default_sampler
 from ..identity import REPORT, SESSION, TYPES
 from ._source import HypothesisSource
 
@@ -60,7 +60,7 @@ def verification_sessions(
     ``livemode`` fixes it. ``created`` falls between 2021 and ``now`` (default: the time
     the strategy was first built). Invalid combinations raise ``ValueError`` at once.
     """
-    statuses = session_options(status, type, redacted)
+    statuses = check_filters(status, type, redacted)
     return _drawing(
         lambda sampler, src: sampler.session(src, statuses, type, expanded, redacted, livemode),
         now,
@@ -125,7 +125,7 @@ def lenient_verification_sessions(
 
     Lenient ``validate()`` finds notices only; strict mode rejects the new fields.
     """
-    statuses = session_options(status, type, redacted)
+    statuses = check_filters(status, type, redacted)
 
     def build(sampler: Sampler, src: HypothesisSource) -> dict[str, Any]:
         session = sampler.session(src, statuses, type, expanded, redacted, livemode)
