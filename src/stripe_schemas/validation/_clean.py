@@ -161,7 +161,7 @@ def check_overlay(schema: str, redacted: bool) -> dict[str, Any]:
         ]
     }
     personal = no_leftovers(schema) if redacted else no_placeholder(schema)
-    return merge(merge(personal, dates(schema, redacted)), status)
+    return union(union(personal, dates(schema, redacted)), status)
 
 
 def report_overlay(redacted: bool) -> dict[str, Any]:
@@ -256,10 +256,10 @@ def session_overlay(ref: Callable[[str, Mapping[str, Any]], str]) -> dict[str, A
     when_redacted = {
         "metadata": {"maxProperties": 0},
         report: through(REPORT, IN_REDACTED_SESSION),
-        **parts_with(lambda s: merge(no_leftovers(s), dates(s, True))),
+        **parts_with(lambda s: union(no_leftovers(s), dates(s, True))),
     }
     # personal data only once verified
-    unverified_parts = parts_with(lambda s: merge(no_leftovers(s), dates(s, False)))
+    unverified_parts = parts_with(lambda s: union(no_leftovers(s), dates(s, False)))
     clean_report = {report: through(REPORT, {})}
     return {
         "properties": {"id": _prefixed(SESSION)},
@@ -342,6 +342,25 @@ def merge(strict: Mapping[str, Any], overlay: Mapping[str, Any]) -> dict[str, An
             extra.append({keyword: value})
     if extra:
         out["allOf"] = [*out.get("allOf", []), *extra]
+    return out
+
+
+def union(first: Mapping[str, Any], second: Mapping[str, Any]) -> dict[str, Any]:
+    """Two overlays as one (``allOf`` of both), their ``properties`` side by side.
+
+    Unlike :func:`merge` (which must not widen a closed object), both sides are
+    overlays, so a field named by either is kept in one ``properties``; that keeps
+    it visible to :class:`_Compiler`, which folds it into the field's definition.
+    """
+    out = merge(
+        {k: v for k, v in first.items() if k != "properties"},
+        {k: v for k, v in second.items() if k != "properties"},
+    )
+    properties = dict(first.get("properties", {}))
+    for name, sub in second.get("properties", {}).items():
+        properties[name] = merge(properties[name], sub) if name in properties else sub
+    if properties:
+        out["properties"] = properties
     return out
 
 
