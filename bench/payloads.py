@@ -83,11 +83,47 @@ EXPANDED: dict[str, Any] = {
     "last_verification_report": copy.deepcopy(REPORT),
 }
 
+REDACTED: dict[str, Any] = {
+    **copy.deepcopy(VERIFIED),
+    "metadata": {},
+    "redaction": {"status": "redacted"},
+    "verified_outputs": {
+        "first_name": "[redacted]",
+        "last_name": "[redacted]",
+        "id_number": None,
+        "id_number_type": None,
+        "address": {
+            "city": "[redacted]",
+            "country": "GB",
+            "line1": "[redacted]",
+            "line2": None,
+            "postal_code": "[redacted]",
+            "state": None,
+        },
+        "dob": {"day": 1, "month": 1, "year": 1},
+    },
+}
+
+REDACTED_EXPANDED: dict[str, Any] = {
+    **copy.deepcopy(REDACTED),
+    "last_verification_report": {
+        **copy.deepcopy(REPORT),
+        "document": {
+            **copy.deepcopy(REPORT["document"]),
+            "first_name": "[redacted]",
+            "last_name": "[redacted]",
+            "dob": {"day": 1, "month": 1, "year": 1},
+        },
+    },
+}
+
 #: name → payload, in the order the benchmark tables list them.
 PAYLOADS: dict[str, dict[str, Any]] = {
     "requires_input": REQUIRES_INPUT,
     "verified": VERIFIED,
     "expanded_report": EXPANDED,
+    "redacted": REDACTED,
+    "redacted_expanded": REDACTED_EXPANDED,
 }
 
 

@@ -27,9 +27,15 @@ _CACHE = tempfile.mkdtemp(prefix="stripe-schemas-test-cache-")
 os.environ["STRIPE_SCHEMAS_CACHE"] = _CACHE
 atexit.register(shutil.rmtree, _CACHE, ignore_errors=True)
 
-settings.register_profile("dev", max_examples=50, deadline=None)
+# Fast locally, thorough in CI; never a deadline (a shared 2-core machine is not a benchmark),
+# and every failure prints the @reproduce_failure blob that replays it.
+settings.register_profile("dev", max_examples=50, deadline=None, print_blob=True)
 settings.register_profile(
-    "ci", max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    "ci",
+    max_examples=200,
+    deadline=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow],
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if ON_CI else "dev"))
 

@@ -36,6 +36,7 @@ from stripe_schemas.client import (
     StripeError,
     request_id,
 )
+from stripe_schemas.issues import HIDDEN
 from stripe_schemas.strategies import from_schema
 
 from conftest import ROOT
@@ -411,7 +412,7 @@ def test_the_key_never_leaks(stripe: Harness, caplog: pytest.LogCaptureFixture) 
         failures.append(caught.value)
     echoed.close()
     nobody.close()
-    assert isinstance(failures[0], AuthenticationError) and "[redacted]" in str(failures[0])
+    assert isinstance(failures[0], AuthenticationError) and HIDDEN in str(failures[0])
     assert KEY[:-4] in stripe.fake.seen[-1].headers["Authorization"]  # the canary was sent
     for failure in failures:
         error: BaseException | None = failure

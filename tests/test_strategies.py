@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from hypothesis import given
 
 from stripe_models.identity import VerificationReport, VerificationSession
@@ -33,3 +35,28 @@ def test_unknown_fields_survive_lenient(payload: dict[str, object]) -> None:
     assert extras(session)
     assert session.livemode is not UNSET
     assert unstructure(session) == payload
+
+
+def test_readme_example_of_a_users_property_test() -> None:
+    """The README's example property test runs as written, against a small handler."""
+    import re
+
+    from conftest import ROOT
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = next(
+        code
+        for code in re.findall(r"```python\n(.*?)```", text, flags=re.DOTALL)
+        if "def test_my_handler_follows_the_session" in code
+    )
+
+    def my_webhook_handler(event: dict[str, Any], store: dict[str, Any]) -> None:
+        session = event["data"]["object"]
+        kept = {"status": session["status"]}
+        if session.get("verified_outputs") and not session.get("redaction"):
+            kept["verified_outputs"] = session["verified_outputs"]
+        store[session["id"]] = kept
+
+    namespace: dict[str, Any] = {"my_webhook_handler": my_webhook_handler}
+    exec(compile(block, "README.md", "exec"), namespace)
+    namespace["test_my_handler_follows_the_session"]()

@@ -1,19 +1,30 @@
 """Hypothesis strategies for valid payloads of the generated classes, read from the classes.
 
 Driven by the same conversion plans as the converters (type hints + FieldInfo),
-so they cover any generated package. Used by the converter tests; imports
-hypothesis, so it is never imported by ``import stripe_schemas``.
+so they cover any generated package. Values are schema-valid and look real: IDs
+carry their resource's prefix (from :mod:`stripe_schemas.identity`), unix times fall
+between 2021 and now, strings now and then reach their ``maxLength`` (non-ASCII
+included), ``metadata`` keeps to Stripe's limits. They know no Stripe Identity
+invariant: ``stripe_schemas.strategies.payloads`` hands the two identity resources
+to the rule-respecting generators instead. Imports hypothesis, so it is never
+imported by ``import stripe_schemas``.
 """
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Mapping
 from typing import Any
 
 from hypothesis import strategies as st
 
+from . import identity as facts
+from ._meta import FieldInfo
+from ._sampling._walk import ID_SPACE, default_now, id_body
 from .converters._plan import (
     AnyNode,
     EnumNode,
+    FieldPlan,
     ListNode,
     MapNode,
     ModelNode,
@@ -28,7 +39,7 @@ from .converters._plan import (
 
 #: Text that survives every JSON encoder (no lone surrogates).
 TEXT = st.text(st.characters(codec="utf-8"), max_size=12)
-#: Map keys as Stripe metadata allows them: dots, slashes and tildes included.
+#: Map keys as Stripe metadata allows them: dots, slashes, tildes and non-ASCII included.
 KEYS = st.text(st.sampled_from("ab.~/_-é1"), max_size=8)
 INTS = st.integers(min_value=-(2**53), max_value=2**53)
 FLOATS = st.floats(allow_nan=False, allow_infinity=False, width=64)
@@ -37,12 +48,79 @@ JSON: st.SearchStrategy[Any] = st.recursive(
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(KEYS, inner, max_size=3),
     max_leaves=8,
 )
+#: Metadata as Stripe allows it: up to 50 keys of up to 40 characters (no square
+#: brackets), values up to 500 characters.
+METADATA_KEYS = st.text(
+    st.characters(codec="utf-8", exclude_characters=facts.METADATA_KEY_FORBIDDEN),
+    min_size=1,
+    max_size=facts.METADATA_MAX_KEY_LENGTH,
+)
 
 
-def payloads(target: Any, *, max_depth: int = 4) -> st.SearchStrategy[Any]:
-    """Valid JSON payloads for a generated class or a union of them."""
-    node = ModelNode(target) if is_model(target) else type_node(target)[0]
-    return _strategy(node, max_depth)
+def ids(prefix: str) -> st.SearchStrategy[str]:
+    """IDs as Stripe writes them: the prefix and 24 letters or digits (one draw)."""
+    return st.integers(0, ID_SPACE - 1).map(lambda number: prefix + id_body(number))
+
+
+@functools.cache
+def texts(max_length: int | None) -> st.SearchStrategy[str]:
+    """Short text, or (now and then) text exactly ``max_length`` long, non-ASCII included."""
+    if max_length is None:
+        return TEXT
+    short = st.text(st.characters(codec="utf-8"), max_size=min(12, max_length))
+    seed = st.text(st.characters(codec="utf-8"), min_size=1, max_size=4)
+    full = seed.map(lambda s: (s * (max_length // len(s) + 1))[:max_length])
+    return st.one_of(*[short] * 7, full)  # about one string in eight at its maxLength
+
+
+def unix_times() -> st.SearchStrategy[int]:
+    """Unix times between Stripe Identity's launch and now."""
+    return st.integers(facts.CREATED_FROM, default_now())
+
+
+def metadata() -> st.SearchStrategy[dict[str, str]]:
+    values = texts(facts.METADATA_MAX_VALUE_LENGTH)
+    few = st.dictionaries(METADATA_KEYS, values, max_size=3)
+    full = st.dictionaries(
+        METADATA_KEYS,
+        values,
+        min_size=facts.METADATA_MAX_KEYS,
+        max_size=facts.METADATA_MAX_KEYS,
+    )
+    return st.one_of(*[few] * 15, full)  # now and then as many keys as Stripe allows
+
+
+def payloads(target: Any, *, max_depth: int = 4, **overrides: Any) -> st.SearchStrategy[Any]:
+    """Valid JSON payloads for a generated class or a union of them.
+
+    ``overrides`` (by attribute or wire name; a strategy or a plain value) replace the
+    drawn value of a top-level field and force it present, optional or not.
+    """
+    if overrides and not is_model(target):
+        raise TypeError("overrides apply to generated classes only")
+    if is_model(target):
+        fixed = _overrides(target, overrides)
+        return _model(target, max_depth, fixed) if fixed else _plain_model(target, max_depth)
+    return _strategy(type_node(target)[0], max_depth, None)
+
+
+@functools.cache
+def _plain_model(cls: type, depth: int) -> st.SearchStrategy[dict[str, Any]]:
+    """Built once per class and depth (strategies are immutable; tests draw them often)."""
+    return _model(cls, depth, {})
+
+
+def _overrides(cls: type, given: Mapping[str, Any]) -> dict[str, st.SearchStrategy[Any]]:
+    """Overrides keyed by wire name, each a strategy (``TypeError`` for unknown fields)."""
+    plan = class_plan(cls)
+    by_name = {field.name: field.wire for field in plan.fields}
+    out: dict[str, st.SearchStrategy[Any]] = {}
+    for name, value in given.items():
+        wire = by_name.get(name, name if name in plan.by_wire else None)
+        if wire is None:
+            raise TypeError(f"{cls.__name__} has no field {name!r}")
+        out[wire] = value if isinstance(value, st.SearchStrategy) else st.just(value)
+    return out
 
 
 def unknown_fields(cls: type) -> st.SearchStrategy[dict[str, Any]]:
@@ -60,29 +138,53 @@ def with_unknown_fields(cls: type) -> st.SearchStrategy[dict[str, Any]]:
     return merged.flatmap(lambda d: st.permutations(list(d.items())).map(dict))
 
 
-def _strategy(node: Node, depth: int) -> st.SearchStrategy[Any]:
+@functools.cache
+def _strategy(node: Node, depth: int, info: FieldInfo | None) -> st.SearchStrategy[Any]:
     if isinstance(node, AnyNode):
         return JSON
     if isinstance(node, ScalarNode):
-        return {
-            "str": TEXT,
-            "int": INTS,
-            "float": FLOATS | INTS,
-            "bool": st.booleans(),
-        }[node.kind]
+        if node.kind == "str":
+            return texts(info.max_length if info is not None else None)
+        if node.kind == "int" and node.format == "unix-time":
+            return unix_times()
+        if node.kind == "int" and info is not None and info.wire_name in facts.DATE_RANGES:
+            low, high = facts.DATE_RANGES[info.wire_name]
+            return st.integers(low, high)
+        return {"int": INTS, "float": FLOATS | INTS, "bool": st.booleans()}[node.kind]
     if isinstance(node, EnumNode):
         known = st.sampled_from(node.values)
         return known | TEXT if node.bypass else known
     if isinstance(node, NullableNode):
-        return st.none() | _strategy(node.inner, depth)
+        return st.none() | _strategy(node.inner, depth, info)
     if isinstance(node, ListNode):
-        return st.lists(_strategy(node.item, depth), max_size=3)
+        return st.lists(_strategy(node.item, depth, info), max_size=3)
     if isinstance(node, MapNode):
-        return st.dictionaries(KEYS, _strategy(node.value, depth), max_size=3)
+        if info is not None and info.wire_name == "metadata":
+            return metadata()
+        return st.dictionaries(KEYS, _strategy(node.value, depth, None), max_size=3)
     if isinstance(node, ModelNode):
-        return _model(node.cls, depth)
+        return _plain_model(node.cls, depth)
     members = [m for m in node.members if depth > 0 or not _needs_depth(m)]
-    return st.one_of([_strategy(m, depth) for m in members or node.members])
+    prefix = _expands_to(info)
+    return st.one_of(
+        [
+            ids(prefix)
+            if prefix and isinstance(m, ScalarNode) and m.kind == "str"
+            else _strategy(m, depth, info)
+            for m in members or node.members
+        ]
+    )
+
+
+def _expands_to(info: FieldInfo | None) -> str | None:
+    """The ID prefix of the resource an expandable field names (``None`` if unknown)."""
+    if info is None:
+        return None
+    for resource in info.expansion:
+        prefix = facts.ID_PREFIXES.get(resource)
+        if prefix is not None:
+            return prefix
+    return None
 
 
 def _needs_depth(node: Node) -> bool:
@@ -95,18 +197,44 @@ def _needs_depth(node: Node) -> bool:
     return False
 
 
-def _model(cls: type, depth: int) -> st.SearchStrategy[dict[str, Any]]:
+def _field_strategy(
+    cls: type, field: FieldPlan, info: FieldInfo | None, depth: int
+) -> st.SearchStrategy[Any]:
+    """A field's values: the resource's ID prefix on ``id`` and on fields naming another resource."""
+    schema = getattr(cls, "__stripe_schema__", None)
+    resource = getattr(cls, "__stripe_resource__", None)
+    linked = facts.LINKS.get((str(schema), field.wire))
+    if field.wire == "id" and resource in facts.ID_PREFIXES:
+        return ids(facts.ID_PREFIXES[str(resource)])
+    if linked is not None and isinstance(field.node, ScalarNode):
+        return ids(facts.ID_PREFIXES[linked])
+    return _strategy(field.node, depth - 1, info)
+
+
+def _model(
+    cls: type, depth: int, overrides: Mapping[str, st.SearchStrategy[Any]]
+) -> st.SearchStrategy[dict[str, Any]]:
     required: dict[str, st.SearchStrategy[Any]] = {}
     optional: dict[str, st.SearchStrategy[Any]] = {}
     for field in class_plan(cls).fields:
         value: st.SearchStrategy[Any]
+        if field.wire in overrides:
+            required[field.wire] = overrides[field.wire]
+            continue
         if depth <= 0 and _needs_depth(field.node) and (field.nullable or not field.required):
             if not field.nullable:
                 continue
             value = st.none()
         else:
-            value = _strategy(field.node, depth - 1)
+            value = _field_strategy(cls, field, field.info(), depth)
             if field.nullable:
                 value = st.none() | value
         (required if field.required else optional)[field.wire] = value
-    return st.fixed_dictionaries(required, optional=optional)
+    return st.fixed_dictionaries(required, optional=optional).map(
+        lambda payload: _in_order(payload, class_plan(cls).fields)
+    )
+
+
+def _in_order(payload: dict[str, Any], fields: tuple[FieldPlan, ...]) -> dict[str, Any]:
+    """The payload with its keys in the class's field order (as Stripe writes them)."""
+    return {field.wire: payload[field.wire] for field in fields if field.wire in payload}

@@ -15,6 +15,8 @@ from typing import Literal
 
 import attrs
 
+from .identity import PERSONAL_FIELDS, SECRET_FIELDS
+
 Severity = Literal["error", "warning", "notice"]
 
 # Stable issue codes shared by the converters and the schema validator.
@@ -31,10 +33,16 @@ UNKNOWN_MODEL = "unknown_model"
 
 #: Keys whose values are secrets or personal data. A value under any of these
 #: keys (at any depth below it) is never shown in an issue, log line or report.
-#: ``document``/``id_number``/``selfie`` cover the report's check contents.
-SENSITIVE_KEYS = frozenset(
-    {"client_secret", "url", "verified_outputs", "document", "id_number", "selfie"}
+#: Derived from :mod:`stripe_schemas.identity` (every secret and personal field name,
+#: so ``document``/``id_number``/``selfie`` cover the report's check contents).
+SENSITIVE_KEYS: frozenset[str] = frozenset().union(
+    *SECRET_FIELDS.values(), *PERSONAL_FIELDS.values()
 )
+
+
+#: What a hidden value shows wherever one is not shown (a model's ``repr``, an API key
+#: echoed in an error): the same text whatever the value and its length.
+HIDDEN = "<hidden>"
 
 
 def escape_token(token: str | int) -> str:

@@ -14,7 +14,7 @@ import sys
 from collections.abc import Sequence
 from importlib import metadata
 
-from . import _diff, _generate, _spec, _validate, _webhook
+from . import _diff, _generate, _sample, _spec, _validate, _webhook
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
@@ -49,7 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {version()}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in (_generate, _spec, _diff, _validate, _webhook):
+    for module in (_generate, _spec, _diff, _validate, _webhook, _sample):
         module.register(sub)
     return parser
 

@@ -27,7 +27,7 @@ import stripe_models
 from .. import forms
 from ..converters import Mode, structure
 from ..io import _json
-from ..issues import TYPE_MISMATCH, WRONG_OBJECT_TAG, Issue, PayloadError
+from ..issues import HIDDEN, TYPE_MISMATCH, WRONG_OBJECT_TAG, Issue, PayloadError
 from ..params import check
 from ._errors import (
     APIConnectionError,
@@ -80,10 +80,10 @@ class ApiKey:
 
     def redact(self, text: str) -> str:
         """``text`` with the key removed, should a server ever echo it back."""
-        return text.replace(self._value, "[redacted]") if self._value in text else text
+        return text.replace(self._value, HIDDEN) if self._value in text else text
 
     def __repr__(self) -> str:
-        return "ApiKey(<hidden>)"
+        return f"ApiKey({HIDDEN})"
 
     __str__ = __repr__
 

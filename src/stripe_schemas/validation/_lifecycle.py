@@ -1,13 +1,8 @@
 """The lifecycle of one verification session over a history of snapshots or webhook events.
 
-| code | severity | rationale |
-|---|---|---|
-| ``invalid_transition`` | error | allowed moves: ``requires_input → processing``, ``processing → verified``, ``processing → requires_input``, ``requires_input → canceled`` |
-| ``left_terminal_status`` | error | nothing leaves ``verified`` or ``canceled`` (only redaction may change such a session) |
-| ``retry_without_error`` | warning | a move from ``processing`` back to ``requires_input`` comes with a ``last_error`` |
-| ``event_status_mismatch`` | error | ``identity.verification_session.<x>`` events agree with their object's status (``redacted``: with its ``redaction``; ``canceled`` is also sent on redaction, so a redacted session in any status matches it) |
-| ``invalid_event`` | error | an item is a session, or an ``identity.verification_session.*`` event carrying one |
-| ``mixed_sessions`` | error | a history is about one session: every snapshot has the same ``id`` |
+The documented moves, the terminal statuses, the event types (with the status each
+implies) and the rules (code, severity, rationale) come from
+:mod:`stripe_schemas.identity`.
 
 Moves are checked between known statuses: an item that is not a session, or a
 session with an unknown status, is reported and skipped, and the next status is
@@ -24,57 +19,34 @@ import itertools
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from .. import identity as facts
+from ..identity import (
+    EVENT_STATUS_MISMATCH,
+    INVALID_EVENT,
+    INVALID_TRANSITION,
+    LEFT_TERMINAL_STATUS,
+    MIXED_SESSIONS,
+    RETRY_WITHOUT_ERROR,
+    SESSION,
+    Move,
+    Rule,
+)
 from ..io import _json
 from ..io._reader import Record, Stop, read_text
 from ..issues import INVALID_JSON, TYPE_MISMATCH, Issue
 from ._classify import describe
-from ._invariants import SESSION, Rule
 from ._report import MODES, Mode, Report
 from ._validator import Validator, default_validator
 
-INVALID_TRANSITION = "invalid_transition"
-LEFT_TERMINAL_STATUS = "left_terminal_status"
-RETRY_WITHOUT_ERROR = "retry_without_error"
-EVENT_STATUS_MISMATCH = "event_status_mismatch"
-INVALID_EVENT = "invalid_event"
-MIXED_SESSIONS = "mixed_sessions"
+__all__ = ["LIFECYCLE_RULES", "event_status_issues", "validate_history"]
 
-LIFECYCLE_RULES: tuple[Rule, ...] = (
-    Rule(INVALID_TRANSITION, "error", "error", "only documented status moves happen"),
-    Rule(LEFT_TERMINAL_STATUS, "error", "error", "`verified` and `canceled` are terminal"),
-    Rule(
-        RETRY_WITHOUT_ERROR,
-        "warning",
-        "warning",
-        "`processing → requires_input` comes with a `last_error`",
-    ),
-    Rule(
-        EVENT_STATUS_MISMATCH, "error", "error", "an event's type agrees with its object's status"
-    ),
-    Rule(INVALID_EVENT, "error", "error", "each item is a session or a session event"),
-    Rule(MIXED_SESSIONS, "error", "error", "a history follows one session `id`"),
-)
+LIFECYCLE_RULES: tuple[Rule, ...] = tuple(rule for rule in facts.RULES if rule.layer == "lifecycle")
+#: (from, to) → the documented move.
+MOVES: dict[tuple[str, str], Move] = {(move.source, move.target): move for move in facts.MOVES}
 
-STATUSES = ("requires_input", "processing", "verified", "canceled")
-TERMINAL = frozenset({"verified", "canceled"})
-ALLOWED_MOVES = frozenset(
-    {
-        ("requires_input", "processing"),
-        ("processing", "verified"),
-        ("processing", "requires_input"),
-        ("requires_input", "canceled"),
-    }
-)
-EVENT_PREFIX = "identity.verification_session."
-#: Event suffix → the status its object must have (``redacted`` checks ``redaction``).
-EVENT_STATUS = {
-    "created": "requires_input",
-    "processing": "processing",
-    "verified": "verified",
-    "requires_input": "requires_input",
-    "canceled": "canceled",
-    "redacted": None,
-}
+
+def _issue(where: str, code: str, message: str, mode: Mode = "strict") -> Issue:
+    return Issue(where, code, facts.RULES_BY_CODE[code].severity(mode), message)
 
 
 def validate_history(
@@ -111,7 +83,7 @@ def validate_history(
             decoded = _json.decode(item)
             issues.extend(_prefixed(base, decoded.issues))
             item = decoded.value
-        session, base = _session_of(item, base, issues)
+        session, base = _session_of(item, base, issues, mode)
         if session is None:
             continue  # keep the last known status: a move across a bad item is still checked
         if check_payloads:
@@ -123,13 +95,13 @@ def validate_history(
                 session_id = ident
             elif ident != session_id:
                 message = "this snapshot belongs to another session than the first one"
-                issues.append(Issue(base + "/id", MIXED_SESSIONS, "error", message))
+                issues.append(_issue(base + "/id", MIXED_SESSIONS, message, mode))
         status = session.get("status")
-        current = status if status in STATUSES else None
+        current = status if status in facts.STATUSES else None
         if current is None:
             continue  # an unknown status: the session's own check reports it
         if previous is not None:
-            _check_move(previous, current, session, base, issues)
+            _check_move(previous, current, session, base, issues, mode)
         previous = current
     return Report(tuple(issues), SESSION)
 
@@ -166,38 +138,38 @@ def _items(items: object, issues: list[Issue]) -> Iterable[Any]:
     return ()
 
 
-def _session_of(item: Any, base: str, issues: list[Issue]) -> tuple[dict[str, Any] | None, str]:
+def _session_of(
+    item: Any, base: str, issues: list[Issue], mode: Mode
+) -> tuple[dict[str, Any] | None, str]:
     """The session inside an item (itself, or an event's ``data.object``), checking the event."""
     if not isinstance(item, dict):
         if item is not _json.NOTHING:
             message = "expected a verification session or an event, got a non-object"
-            issues.append(Issue(base, INVALID_EVENT, "error", message))
+            issues.append(_issue(base, INVALID_EVENT, message, mode))
         return None, base
-    if item.get("object") != "event":
+    if item.get("object") != facts.EVENT:
         return item, base
-    if _event_suffix(item) is None:
+    if _session_event(item) is None:
         kind = item.get("type")
         shown = repr(kind[:80]) if isinstance(kind, str) else "no type"
         message = f"event {shown} is not a verification session event"
-        issues.append(Issue(base + "/type", INVALID_EVENT, "error", message))
+        issues.append(_issue(base + "/type", INVALID_EVENT, message, mode))
         return None, base
     data = item.get("data")
     session = data.get("object") if isinstance(data, dict) else None
     where = base + "/data/object"
     if not isinstance(session, dict):
-        issues.append(Issue(where, INVALID_EVENT, "error", "the event carries no session object"))
+        message = "the event carries no session object"
+        issues.append(_issue(where, INVALID_EVENT, message, mode))
         return None, base
     issues.extend(event_status_issues(item, base))
     return session, where
 
 
-def _event_suffix(event: Mapping[str, Any]) -> str | None:
-    """``verified`` for an ``identity.verification_session.verified`` event; else None."""
+def _session_event(event: Mapping[str, Any]) -> str | None:
+    """The event's type if it is an ``identity.verification_session.*`` event; else None."""
     kind = event.get("type")
-    if not isinstance(kind, str) or not kind.startswith(EVENT_PREFIX):
-        return None
-    suffix = kind[len(EVENT_PREFIX) :]
-    return suffix if suffix in EVENT_STATUS else None
+    return kind if isinstance(kind, str) and kind in facts.EVENT_STATUS else None
 
 
 def event_status_issues(event: Mapping[str, Any], base: str = "") -> list[Issue]:
@@ -206,45 +178,48 @@ def event_status_issues(event: Mapping[str, Any], base: str = "") -> list[Issue]
     Empty for events that are not ``identity.verification_session.*`` events and for
     events without a session object (``base`` is the event's own pointer).
     """
-    suffix = _event_suffix(event)
+    kind = _session_event(event)
     data = event.get("data")
     session = data.get("object") if isinstance(data, Mapping) else None
-    if suffix is None or not isinstance(session, Mapping):
+    if kind is None or not isinstance(session, Mapping):
         return []
-    kind = event.get("type")
     where = base + "/data/object"
-    expected = EVENT_STATUS[suffix]
-    redacted = session.get("redaction") is not None
+    expected = facts.EVENT_STATUS[kind]
+    redacting = session.get("redaction") is not None
     if expected is None:
-        if not redacted:
+        if not redacting:
             message = f"a {kind} event's session has no redaction"
-            return [Issue(where + "/redaction", EVENT_STATUS_MISMATCH, "error", message)]
-    elif session.get("status") != expected and not (expected == "canceled" and redacted):
-        also = " or a redaction" if expected == "canceled" else ""
-        message = f"a {kind} event's session should have status {expected!r}{also}"
-        return [Issue(where + "/status", EVENT_STATUS_MISMATCH, "error", message)]
+            return [_issue(where + "/redaction", EVENT_STATUS_MISMATCH, message)]
+    elif session.get("status") != expected:
+        also_on_redaction = kind in facts.SENT_ON_REDACTION
+        if not (also_on_redaction and redacting):
+            also = " or a redaction" if also_on_redaction else ""
+            message = f"a {kind} event's session should have status {expected!r}{also}"
+            return [_issue(where + "/status", EVENT_STATUS_MISMATCH, message)]
     return []
 
 
 def _check_move(
-    previous: str, current: str, session: dict[str, Any], base: str, issues: list[Issue]
+    previous: str,
+    current: str,
+    session: dict[str, Any],
+    base: str,
+    issues: list[Issue],
+    mode: Mode,
 ) -> None:
     if previous == current:
         return
     where = base + "/status"
-    if previous in TERMINAL:
+    move = MOVES.get((previous, current))
+    if previous in facts.TERMINAL:
         message = f"status moved from terminal {previous!r} to {current!r}"
-        issues.append(Issue(where, LEFT_TERMINAL_STATUS, "error", message))
-    elif (previous, current) not in ALLOWED_MOVES:
+        issues.append(_issue(where, LEFT_TERMINAL_STATUS, message, mode))
+    elif move is None:
         message = f"status cannot move from {previous!r} to {current!r}"
-        issues.append(Issue(where, INVALID_TRANSITION, "error", message))
-    elif (
-        previous == "processing"
-        and current == "requires_input"
-        and session.get("last_error") is None
-    ):
-        message = "moved back to 'requires_input' without a last_error saying why"
-        issues.append(Issue(base + "/last_error", RETRY_WITHOUT_ERROR, "warning", message))
+        issues.append(_issue(where, INVALID_TRANSITION, message, mode))
+    elif move.needs_error and session.get("last_error") is None:
+        message = f"moved back to {current!r} without a last_error saying why"
+        issues.append(_issue(base + "/last_error", RETRY_WITHOUT_ERROR, message, mode))
 
 
 def _prefixed(base: str, issues: Iterable[Issue]) -> list[Issue]:

@@ -1,0 +1,500 @@
+"""Stripe Identity, as data: every fact the validator, the strategies and the docs rely on.
+
+Each fact is written here once. Everything else is derived from this module:
+
+* the JSON Schema overlay of the fast path (``validation/_clean.py``) and the Python
+  checks (``validation/_invariants.py``) read the ID prefixes, statuses, personal
+  fields, placeholders and date ranges;
+* the lifecycle checks (``validation/_lifecycle.py``) read the transitions, the
+  terminal statuses and the event types;
+* :data:`stripe_schemas.issues.SENSITIVE_KEYS` (values never shown in a message) and the
+  safe ``repr`` of the models read :data:`SECRET_FIELDS` and :data:`PERSONAL_FIELDS`;
+* the hypothesis strategies and ``stripe-schemas sample`` draw from the same facts;
+* the README's rules table is rendered from :data:`RULES`
+  (``python -m stripe_schemas.validation._doc README.md`` rewrites it).
+
+Sources: Stripe's Identity guides (how sessions work, the Verification Sessions API
+guide with its redacted example), the API reference (cancel, redact, events) and the
+metadata guide. Only this module changes when one of them does; it imports nothing
+from the rest of the package.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Literal
+
+import attrs
+
+if TYPE_CHECKING:
+    from .issues import Severity
+
+__all__ = [
+    "ADDRESS",
+    "CANCELED",
+    "CHECKS",
+    "CHECK_STATUSES",
+    "CHECK_UNVERIFIED",
+    "CHECK_VERIFIED",
+    "CREATED_FROM",
+    "DATE_FIELDS",
+    "DATE_RANGES",
+    "DOCUMENT_CHECK",
+    "Date",
+    "ERROR_ON_VERIFIED",
+    "EVENT",
+    "EVENT_PREFIX",
+    "EVENT_STATUS",
+    "EVENT_STATUS_MISMATCH",
+    "FILE",
+    "ID_NUMBER_CHECK",
+    "ID_PREFIX",
+    "ID_PREFIXES",
+    "INITIAL_STATUS",
+    "INVALID_DATE",
+    "INVALID_EVENT",
+    "INVALID_TRANSITION",
+    "KEPT",
+    "Kept",
+    "LEFT_TERMINAL_STATUS",
+    "LINKS",
+    "Layer",
+    "METADATA_KEY_FORBIDDEN",
+    "METADATA_MAX_KEYS",
+    "METADATA_MAX_KEY_LENGTH",
+    "METADATA_MAX_VALUE_LENGTH",
+    "MISSING_CHECK",
+    "MIXED_SESSIONS",
+    "MOVES",
+    "Move",
+    "OPTIONS_TYPE_MISMATCH",
+    "PERSONAL",
+    "PERSONAL_FIELDS",
+    "PROCESSING",
+    "Part",
+    "Personal",
+    "REDACTABLE",
+    "REDACTED_DATE",
+    "REDACTED_TEXT",
+    "REDACTION_DONE",
+    "REDACTION_INCOMPLETE",
+    "REDACTION_PENDING",
+    "REDACTION_STATUSES",
+    "REPORT",
+    "REPORT_SESSION_MISMATCH",
+    "REPORT_TYPE_MISMATCH",
+    "REQUIRES_INPUT",
+    "RETRY_WITHOUT_ERROR",
+    "RULES",
+    "RULES_BY_CODE",
+    "Rule",
+    "SECRET_FIELDS",
+    "SELFIE_CHECK",
+    "SENT_ON_REDACTION",
+    "SESSION",
+    "STATUSES",
+    "STORED_SECRET",
+    "TERMINAL",
+    "TEXT",
+    "TYPES",
+    "TYPE_OPTIONS",
+    "Text",
+    "UNKNOWN_CHECK_STATUS",
+    "UNKNOWN_TYPE",
+    "UNVERIFIED_OUTPUTS",
+    "UNVERIFIED_WITHOUT_ERROR",
+    "VERIFIED",
+    "VERIFIED_OUTPUTS",
+]
+
+# --- resources and schema keys ----------------------------------------------------------
+
+SESSION = "identity.verification_session"
+REPORT = "identity.verification_report"
+EVENT = "event"
+FILE = "file"
+#: Schema keys of the parts that hold personal data (as in the pinned spec).
+VERIFIED_OUTPUTS = "gelato_verified_outputs"
+ADDRESS = "address"
+DOCUMENT_CHECK = "gelato_document_report"
+ID_NUMBER_CHECK = "gelato_id_number_report"
+SELFIE_CHECK = "gelato_selfie_report"
+
+#: The checks a report can hold → their schema keys; a report of type ``t`` has check ``t``.
+CHECKS: Mapping[str, str] = MappingProxyType(
+    {"document": DOCUMENT_CHECK, "id_number": ID_NUMBER_CHECK, "selfie": SELFIE_CHECK}
+)
+
+#: Object IDs start with a prefix naming the resource (documented by example only).
+ID_PREFIXES: Mapping[str, str] = MappingProxyType(
+    {SESSION: "vs_", REPORT: "vr_", EVENT: "evt_", FILE: "file_"}
+)
+#: Fields that hold another resource's ID: (schema key, field) → the resource it names.
+LINKS: Mapping[tuple[str, str], str] = MappingProxyType(
+    {(SESSION, "last_verification_report"): REPORT, (REPORT, "verification_session"): SESSION}
+)
+
+# --- secrets, personal data and redaction -----------------------------------------------
+
+#: ``client_secret`` is single-use and short-lived; ``url`` carries the same secret.
+SECRET_FIELDS: Mapping[str, frozenset[str]] = MappingProxyType(
+    {SESSION: frozenset({"client_secret", "url"})}
+)
+
+#: What a redaction writes in place of personal text.
+REDACTED_TEXT = "[redacted]"
+#: What a redaction writes in place of a date of birth: day 1, month 1, year 1.
+REDACTED_DATE: Mapping[str, int] = MappingProxyType({"day": 1, "month": 1, "year": 1})
+
+
+@attrs.frozen
+class Text:
+    """Personal text: a redaction replaces it with :data:`REDACTED_TEXT` (null stays null)."""
+
+
+@attrs.frozen
+class Date:
+    """A personal date (an object of schema ``schema``): redaction writes :data:`REDACTED_DATE`."""
+
+    schema: str
+
+
+@attrs.frozen
+class Part:
+    """An object of schema ``schema`` holding personal fields of its own (listed in PERSONAL)."""
+
+    schema: str
+
+
+@attrs.frozen
+class Kept:
+    """Personal, but kept by a redaction (file IDs: their files stop being downloadable)."""
+
+
+TEXT = Text()
+KEPT = Kept()
+Personal = Text | Date | Part | Kept
+
+#: Schema key → personal field → what it is and what a redaction does to it.
+#:
+#: Checked against Stripe's documented redacted session: names and address lines become
+#: ``"[redacted]"``, the date of birth 1/1/1, ``metadata`` is emptied, and
+#: ``verified_outputs.address.country`` is kept (a country alone is not personal data).
+#: Reports are redacted with their session; their file IDs stay, the files become
+#: undownloadable.
+_PERSONAL: dict[str, dict[str, Personal]] = {
+    SESSION: {"verified_outputs": Part(VERIFIED_OUTPUTS)},
+    VERIFIED_OUTPUTS: {
+        "first_name": TEXT,
+        "last_name": TEXT,
+        "id_number": TEXT,
+        "address": Part(ADDRESS),
+        "dob": Date("gelato_data_verified_outputs_date"),
+    },
+    ADDRESS: {
+        "line1": TEXT,
+        "line2": TEXT,
+        "city": TEXT,
+        "state": TEXT,
+        "postal_code": TEXT,
+    },
+    REPORT: {name: Part(schema) for name, schema in CHECKS.items()},
+    DOCUMENT_CHECK: {
+        "first_name": TEXT,
+        "last_name": TEXT,
+        "number": TEXT,
+        "address": Part(ADDRESS),
+        "dob": Date("gelato_data_document_report_date_of_birth"),
+        "files": KEPT,
+    },
+    ID_NUMBER_CHECK: {
+        "first_name": TEXT,
+        "last_name": TEXT,
+        "id_number": TEXT,
+        "dob": Date("gelato_data_id_number_report_date"),
+    },
+    SELFIE_CHECK: {"document": KEPT, "selfie": KEPT},
+}
+PERSONAL: Mapping[str, Mapping[str, Personal]] = MappingProxyType(
+    {key: MappingProxyType(fields) for key, fields in _PERSONAL.items()}
+)
+
+
+def _personal_fields() -> dict[str, frozenset[str]]:
+    found: dict[str, set[str]] = {key: set(fields) for key, fields in PERSONAL.items()}
+    for fields in PERSONAL.values():
+        for kind in fields.values():
+            if isinstance(kind, Date):
+                found.setdefault(kind.schema, set()).update(REDACTED_DATE)
+    return {key: frozenset(names) for key, names in found.items()}
+
+
+#: Schema key → wire names whose values are personal data (derived from :data:`PERSONAL`).
+PERSONAL_FIELDS: Mapping[str, frozenset[str]] = MappingProxyType(_personal_fields())
+
+#: ``metadata`` limits: keys, key length (no square brackets), value length.
+METADATA_MAX_KEYS = 50
+METADATA_MAX_KEY_LENGTH = 40
+METADATA_KEY_FORBIDDEN = "[]"
+METADATA_MAX_VALUE_LENGTH = 500
+
+# --- dates ------------------------------------------------------------------------------
+
+#: Calendar dates: schema key → fields holding ``{day, month, year}`` objects.
+DATE_FIELDS: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {
+        VERIFIED_OUTPUTS: ("dob",),
+        DOCUMENT_CHECK: ("dob", "expiration_date", "issued_date"),
+        ID_NUMBER_CHECK: ("dob",),
+    }
+)
+#: Valid range of each date part (inclusive); a year has four digits.
+DATE_RANGES: Mapping[str, tuple[int, int]] = MappingProxyType(
+    {"day": (1, 31), "month": (1, 12), "year": (1000, 9999)}
+)
+#: Stripe Identity launched in 2021: no session or report is older (unix time, UTC).
+CREATED_FROM = 1_609_459_200
+
+# --- types, options and checks ----------------------------------------------------------
+
+#: Verification types of the pinned API version (newer versions add ``verification_flow``).
+TYPES: tuple[str, ...] = ("document", "id_number")
+#: ``options.<key>`` belongs to sessions and reports of this type.
+TYPE_OPTIONS: Mapping[str, str] = MappingProxyType({"document": "document"})
+#: A check's outcome; an unverified check carries an ``error``.
+CHECK_VERIFIED = "verified"
+CHECK_UNVERIFIED = "unverified"
+CHECK_STATUSES: tuple[str, ...] = (CHECK_VERIFIED, CHECK_UNVERIFIED)
+
+# --- the lifecycle ----------------------------------------------------------------------
+
+REQUIRES_INPUT = "requires_input"
+PROCESSING = "processing"
+VERIFIED = "verified"
+CANCELED = "canceled"
+STATUSES: tuple[str, ...] = (REQUIRES_INPUT, PROCESSING, VERIFIED, CANCELED)
+INITIAL_STATUS = REQUIRES_INPUT
+#: Nothing leaves these (only a redaction still changes such a session).
+TERMINAL = frozenset({VERIFIED, CANCELED})
+
+EVENT_PREFIX = "identity.verification_session."
+
+
+@attrs.frozen
+class Move:
+    """A documented status change: the action, from/to statuses and the event it sends."""
+
+    action: str
+    source: str
+    target: str
+    event: str
+    #: The move comes with a ``last_error`` saying why.
+    needs_error: bool = False
+
+
+MOVES: tuple[Move, ...] = (
+    Move("submit", REQUIRES_INPUT, PROCESSING, EVENT_PREFIX + PROCESSING),
+    Move("verify", PROCESSING, VERIFIED, EVENT_PREFIX + VERIFIED),
+    Move("fail", PROCESSING, REQUIRES_INPUT, EVENT_PREFIX + REQUIRES_INPUT, True),
+    Move("cancel", REQUIRES_INPUT, CANCELED, EVENT_PREFIX + CANCELED),
+)
+
+#: Statuses a redaction may start from → the status it leaves (redacting a
+#: ``requires_input`` session cancels it; a ``processing`` one must finish first).
+REDACTABLE: Mapping[str, str] = MappingProxyType({REQUIRES_INPUT: CANCELED, VERIFIED: VERIFIED})
+#: ``redaction.status`` values: under way, then done (the personal data is gone).
+REDACTION_PENDING = "processing"
+REDACTION_DONE = "redacted"
+REDACTION_STATUSES: tuple[str, ...] = (REDACTION_PENDING, REDACTION_DONE)
+
+#: Session event type → the status its session has (``None``: it has a ``redaction``).
+EVENT_STATUS: Mapping[str, str | None] = MappingProxyType(
+    {
+        EVENT_PREFIX + "created": INITIAL_STATUS,
+        **{move.event: move.target for move in MOVES},
+        EVENT_PREFIX + REDACTION_DONE: None,
+    }
+)
+#: Events also sent when a redaction changes the status (of any session being redacted).
+SENT_ON_REDACTION = frozenset({EVENT_PREFIX + CANCELED})
+
+# --- the rules --------------------------------------------------------------------------
+
+Layer = Literal["schema", "invariant", "lifecycle"]
+
+
+def _either(names: tuple[str, ...] | list[str]) -> str:
+    quoted = [f"`{name}`" for name in names]
+    return " or ".join([", ".join(quoted[:-1]), quoted[-1]] if len(quoted) > 1 else quoted)
+
+
+def _both(names: list[str]) -> str:
+    return _either(names).replace(" or ", " and ")
+
+
+@attrs.frozen
+class Rule:
+    """One rule: its stable code, its severity in each mode, and why it holds."""
+
+    code: str
+    strict: Severity
+    lenient: Severity
+    rationale: str
+    #: ``invariant`` (one payload), ``lifecycle`` (a history) or ``schema`` (the schema layer).
+    layer: Layer = "invariant"
+
+    def severity(self, mode: str) -> Severity:
+        """The severity in ``mode`` (``"strict"`` or ``"lenient"``)."""
+        return self.strict if mode == "strict" else self.lenient
+
+
+ID_PREFIX = "id_prefix"
+STORED_SECRET = "stored_secret"
+ERROR_ON_VERIFIED = "error_on_verified"
+UNVERIFIED_OUTPUTS = "unverified_outputs"
+REDACTION_INCOMPLETE = "redaction_incomplete"
+UNKNOWN_TYPE = "unknown_type"
+OPTIONS_TYPE_MISMATCH = "options_type_mismatch"
+REPORT_SESSION_MISMATCH = "report_session_mismatch"
+REPORT_TYPE_MISMATCH = "report_type_mismatch"
+MISSING_CHECK = "missing_check"
+UNKNOWN_CHECK_STATUS = "unknown_check_status"
+UNVERIFIED_WITHOUT_ERROR = "unverified_without_error"
+INVALID_DATE = "invalid_date"
+INVALID_TRANSITION = "invalid_transition"
+LEFT_TERMINAL_STATUS = "left_terminal_status"
+RETRY_WITHOUT_ERROR = "retry_without_error"
+EVENT_STATUS_MISMATCH = "event_status_mismatch"
+INVALID_EVENT = "invalid_event"
+MIXED_SESSIONS = "mixed_sessions"
+
+RULES: tuple[Rule, ...] = (
+    Rule(
+        ID_PREFIX,
+        "warning",
+        "warning",
+        f"session IDs start `{ID_PREFIXES[SESSION]}`, report IDs `{ID_PREFIXES[REPORT]}`"
+        " (documented by example only)",
+    ),
+    Rule(
+        STORED_SECRET,
+        "warning",
+        "warning",
+        "/".join(f"`{name}`" for name in sorted(SECRET_FIELDS[SESSION]))
+        + " are single-use and short-lived; a finished session should not keep them",
+    ),
+    Rule(
+        ERROR_ON_VERIFIED,
+        "warning",
+        "warning",
+        f"a `{VERIFIED}` session should not carry a `last_error.code`",
+    ),
+    Rule(
+        UNVERIFIED_OUTPUTS,
+        "warning",
+        "warning",
+        f"personal data in `verified_outputs` of a session that is not `{VERIFIED}`",
+    ),
+    Rule(
+        REDACTION_INCOMPLETE,
+        "error",
+        "error",
+        "a redacted object keeps no personal data (placeholders or null) and no `metadata`",
+    ),
+    Rule(
+        UNKNOWN_TYPE,
+        "warning",
+        "notice",
+        f"`type` is {_either(TYPES)} in the pinned API version",
+    ),
+    Rule(
+        OPTIONS_TYPE_MISMATCH,
+        "warning",
+        "warning",
+        "; ".join(
+            f'`options.{key}` belongs to `type == "{kind}"`' for key, kind in TYPE_OPTIONS.items()
+        ),
+    ),
+    Rule(
+        REPORT_SESSION_MISMATCH,
+        "error",
+        "error",
+        "an expanded report's `verification_session` is this session's `id`",
+    ),
+    Rule(
+        REPORT_TYPE_MISMATCH,
+        "error",
+        "error",
+        "an expanded report has the same `type` as its session",
+    ),
+    Rule(
+        MISSING_CHECK,
+        "error",
+        "error",
+        f"a report has the check its `type` names ({_either(TYPES)})",
+    ),
+    Rule(
+        UNKNOWN_CHECK_STATUS,
+        "warning",
+        "notice",
+        f"a check's `status` is {_either(CHECK_STATUSES)}",
+    ),
+    Rule(
+        UNVERIFIED_WITHOUT_ERROR,
+        "error",
+        "error",
+        f"an `{CHECK_UNVERIFIED}` check carries an `error` saying why",
+    ),
+    Rule(
+        INVALID_DATE,
+        "error",
+        "error",
+        ", ".join(f"`{part}` {low}-{high}" for part, (low, high) in DATE_RANGES.items())
+        + " ({} only when redacted)".format("-".join(str(v) for v in REDACTED_DATE.values())),
+    ),
+    Rule(
+        INVALID_TRANSITION,
+        "error",
+        "error",
+        "only documented status moves happen",
+        "lifecycle",
+    ),
+    Rule(
+        LEFT_TERMINAL_STATUS,
+        "error",
+        "error",
+        f"{_both(sorted(TERMINAL, key=STATUSES.index))} are terminal",
+        "lifecycle",
+    ),
+    Rule(
+        RETRY_WITHOUT_ERROR,
+        "warning",
+        "warning",
+        ", ".join(f"`{m.source} → {m.target}`" for m in MOVES if m.needs_error)
+        + " comes with a `last_error`",
+        "lifecycle",
+    ),
+    Rule(
+        EVENT_STATUS_MISMATCH,
+        "error",
+        "error",
+        "an event's type agrees with its object's status",
+        "lifecycle",
+    ),
+    Rule(
+        INVALID_EVENT,
+        "error",
+        "error",
+        "each item is a session or a session event",
+        "lifecycle",
+    ),
+    Rule(
+        MIXED_SESSIONS,
+        "error",
+        "error",
+        "a history follows one session `id`",
+        "lifecycle",
+    ),
+)
+RULES_BY_CODE: Mapping[str, Rule] = MappingProxyType({rule.code: rule for rule in RULES})
