@@ -144,6 +144,7 @@ def test_types_under_mypy_strict(tmp_path: Path) -> None:
             "validation",
         ),
         ("httpx", "import stripe_schemas.client", "client"),
+        ("hypothesis", "import stripe_schemas.strategies", "strategies"),
     ],
 )
 def test_a_missing_extra_is_named(module: str, code: str, extra: str) -> None:

@@ -67,6 +67,7 @@ def _class_view(
         owner, label = labels[cls.pointer]
         doc = f"``{label}`` in :class:`{owner}`."
         shown = ""
+    used.add("safe_repr")
     return {
         "name": cls.name,
         "docstring": doc,

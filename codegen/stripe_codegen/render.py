@@ -156,6 +156,7 @@ def _class_view(cls: ClassDef, names: _Names, imports: set[str]) -> dict[str, An
         doc = f"Inline object at ``{cls.schema_key}`` in the spec."
     else:
         doc = f"Component schema ``{cls.schema_key}``."
+    imports.add("safe_repr")
     return {
         "name": cls.name,
         "docstring": doc,
@@ -166,7 +167,9 @@ def _class_view(cls: ClassDef, names: _Names, imports: set[str]) -> dict[str, An
 
 
 #: The names a generated module may import from the runtime (``stripe_schemas``).
-RUNTIME_NAMES = frozenset({"Clear", "Expandable", "UNSET", "UnknownEnumValue", "UnsetType", "meta"})
+RUNTIME_NAMES = frozenset(
+    {"Clear", "Expandable", "UNSET", "UnknownEnumValue", "UnsetType", "meta", "safe_repr"}
+)
 
 
 def runtime_import(used: set[str]) -> list[str]:

@@ -10,7 +10,7 @@ from typing import Any, ClassVar, TypeAlias
 
 import attrs
 
-from stripe_schemas import UNSET, UnsetType, meta
+from stripe_schemas import UNSET, UnsetType, meta, safe_repr
 
 from . import identity
 
@@ -28,6 +28,7 @@ class Address:
 
     __stripe_schema__: ClassVar[str] = "address"
     __stripe_resource__: ClassVar[str | None] = None
+    __repr__ = safe_repr
     city: str | None | UnsetType = attrs.field(default=UNSET, metadata=meta(max_length=5000))
     country: str | None | UnsetType = attrs.field(default=UNSET, metadata=meta(max_length=5000))
     line1: str | None | UnsetType = attrs.field(default=UNSET, metadata=meta(max_length=5000))
@@ -43,6 +44,7 @@ class NotificationEventData:
 
     __stripe_schema__: ClassVar[str] = "notification_event_data"
     __stripe_resource__: ClassVar[str | None] = None
+    __repr__ = safe_repr
     object: NotificationEventDataObject
     previous_attributes: dict[str, Any] | UnsetType = attrs.field(default=UNSET)
     _extra: Mapping[str, Any] = attrs.field(factory=dict, alias="_extra", repr=False, hash=False)
@@ -54,6 +56,7 @@ class NotificationEventRequest:
 
     __stripe_schema__: ClassVar[str] = "notification_event_request"
     __stripe_resource__: ClassVar[str | None] = None
+    __repr__ = safe_repr
     id: str | None | UnsetType = attrs.field(default=UNSET, metadata=meta(max_length=5000))
     idempotency_key: str | None | UnsetType = attrs.field(
         default=UNSET, metadata=meta(max_length=5000)

@@ -10,7 +10,7 @@ from typing import Any, ClassVar, Literal, TypeAlias
 
 import attrs
 
-from stripe_schemas import UNSET, UnsetType, meta
+from stripe_schemas import UNSET, UnsetType, meta, safe_repr
 
 from . import common
 
@@ -28,6 +28,7 @@ class Event:
 
     __stripe_schema__: ClassVar[str] = "event"
     __stripe_resource__: ClassVar[str | None] = "event"
+    __repr__ = safe_repr
     account: str | UnsetType = attrs.field(default=UNSET, metadata=meta(max_length=5000))
     api_version: str | None | UnsetType = attrs.field(default=UNSET, metadata=meta(max_length=5000))
     created: int = attrs.field(metadata=meta(format="unix-time"))

@@ -10,7 +10,7 @@ from typing import Any, ClassVar, Literal, TypeAlias
 
 import attrs
 
-from stripe_schemas import UNSET, Expandable, UnknownEnumValue, UnsetType, meta
+from stripe_schemas import UNSET, Expandable, UnknownEnumValue, UnsetType, meta, safe_repr
 
 from . import common
 
@@ -131,6 +131,7 @@ class GelatoDataDocumentReportDateOfBirth:
 
     __stripe_schema__: ClassVar[str] = "gelato_data_document_report_date_of_birth"
     __stripe_resource__: ClassVar[str | None] = None
+    __repr__ = safe_repr
     day: int | None | UnsetType = attrs.field(default=UNSET)
     month: int | None | UnsetType = attrs.field(default=UNSET)
     year: int | None | UnsetType = attrs.field(default=UNSET)
@@ -143,6 +144,7 @@ class GelatoDataDocumentReportExpirationDate:
 
     __stripe_schema__: ClassVar[str] = "gelato_data_document_report_expiration_date"
     __stripe_resource__: ClassVar[str | None] = None
+    __repr__ = safe_repr
     day: int | None | UnsetType = attrs.field(default=UNSET)
     month: int | None | UnsetType = attrs.field(default=UNSET)
     year: int | None | UnsetType = attrs.field(default=UNSET)
@@ -155,6 +157,7 @@ class GelatoDataDocumentReportIssuedDate:
 
     __stripe_schema__: ClassVar[str] = "gelato_data_document_report_issued_date"
     __stripe_resource__: ClassVar[str | None] = None
+    __repr__ = safe_repr
     day: int | None | UnsetType = attrs.field(default=UNSET)
     month: int | None | UnsetType = attrs.field(default=UNSET)
     year: int | None | UnsetType = attrs.field(default=UNSET)
@@ -167,6 +170,7 @@ class GelatoDataIdNumberReportDate:
 
     __stripe_schema__: ClassVar[str] = "gelato_data_id_number_report_date"
     __stripe_resource__: ClassVar[str | None] = None
+    __repr__ = safe_repr
     day: int | None | UnsetType = attrs.field(default=UNSET)
     month: int | None | UnsetType = attrs.field(default=UNSET)
     year: int | None | UnsetType = attrs.field(default=UNSET)
@@ -179,6 +183,7 @@ class GelatoDataVerifiedOutputsDate:
 
     __stripe_schema__: ClassVar[str] = "gelato_data_verified_outputs_date"
     __stripe_resource__: ClassVar[str | None] = None
+    __repr__ = safe_repr
     day: int | None | UnsetType = attrs.field(default=UNSET)
     month: int | None | UnsetType = attrs.field(default=UNSET)
     year: int | None | UnsetType = attrs.field(default=UNSET)
@@ -191,6 +196,7 @@ class GelatoDocumentReport:
 
     __stripe_schema__: ClassVar[str] = "gelato_document_report"
     __stripe_resource__: ClassVar[str | None] = None
+    __repr__ = safe_repr
     address: common.Address | None | UnsetType = attrs.field(default=UNSET)
     dob: GelatoDataDocumentReportDateOfBirth | None | UnsetType = attrs.field(default=UNSET)
     error: GelatoDocumentReportError | None | UnsetType = attrs.field(default=UNSET)
@@ -216,6 +222,7 @@ class GelatoDocumentReportError:
 
     __stripe_schema__: ClassVar[str] = "gelato_document_report_error"
     __stripe_resource__: ClassVar[str | None] = None
+    __repr__ = safe_repr
     code: GelatoDocumentReportErrorCode | UnknownEnumValue | None | UnsetType = attrs.field(
         default=UNSET
     )
@@ -229,6 +236,7 @@ class GelatoIdNumberReport:
 
     __stripe_schema__: ClassVar[str] = "gelato_id_number_report"
     __stripe_resource__: ClassVar[str | None] = None
+    __repr__ = safe_repr
     dob: GelatoDataIdNumberReportDate | None | UnsetType = attrs.field(default=UNSET)
     error: GelatoIdNumberReportError | None | UnsetType = attrs.field(default=UNSET)
     first_name: str | None | UnsetType = attrs.field(default=UNSET, metadata=meta(max_length=5000))
@@ -245,6 +253,7 @@ class GelatoIdNumberReportError:
 
     __stripe_schema__: ClassVar[str] = "gelato_id_number_report_error"
     __stripe_resource__: ClassVar[str | None] = None
+    __repr__ = safe_repr
     code: GelatoIdNumberReportErrorCode | None | UnsetType = attrs.field(default=UNSET)
     reason: str | None | UnsetType = attrs.field(default=UNSET, metadata=meta(max_length=5000))
     _extra: Mapping[str, Any] = attrs.field(factory=dict, alias="_extra", repr=False, hash=False)
@@ -256,6 +265,7 @@ class GelatoReportDocumentOptions:
 
     __stripe_schema__: ClassVar[str] = "gelato_report_document_options"
     __stripe_resource__: ClassVar[str | None] = None
+    __repr__ = safe_repr
     allowed_types: list[GelatoReportDocumentOptionsAllowedTypes] | UnsetType = attrs.field(
         default=UNSET
     )
@@ -271,6 +281,7 @@ class GelatoReportIdNumberOptions:
 
     __stripe_schema__: ClassVar[str] = "gelato_report_id_number_options"
     __stripe_resource__: ClassVar[str | None] = None
+    __repr__ = safe_repr
     _extra: Mapping[str, Any] = attrs.field(factory=dict, alias="_extra", repr=False, hash=False)
 
 
@@ -280,6 +291,7 @@ class GelatoSelfieReport:
 
     __stripe_schema__: ClassVar[str] = "gelato_selfie_report"
     __stripe_resource__: ClassVar[str | None] = None
+    __repr__ = safe_repr
     document: str | None | UnsetType = attrs.field(default=UNSET, metadata=meta(max_length=5000))
     error: GelatoSelfieReportError | None | UnsetType = attrs.field(default=UNSET)
     selfie: str | None | UnsetType = attrs.field(default=UNSET, metadata=meta(max_length=5000))
@@ -293,6 +305,7 @@ class GelatoSelfieReportError:
 
     __stripe_schema__: ClassVar[str] = "gelato_selfie_report_error"
     __stripe_resource__: ClassVar[str | None] = None
+    __repr__ = safe_repr
     code: GelatoSelfieReportErrorCode | None | UnsetType = attrs.field(default=UNSET)
     reason: str | None | UnsetType = attrs.field(default=UNSET, metadata=meta(max_length=5000))
     _extra: Mapping[str, Any] = attrs.field(factory=dict, alias="_extra", repr=False, hash=False)
@@ -304,6 +317,7 @@ class GelatoSessionDocumentOptions:
 
     __stripe_schema__: ClassVar[str] = "gelato_session_document_options"
     __stripe_resource__: ClassVar[str | None] = None
+    __repr__ = safe_repr
     allowed_types: list[GelatoSessionDocumentOptionsAllowedTypes] | UnsetType = attrs.field(
         default=UNSET
     )
@@ -319,6 +333,7 @@ class GelatoSessionIdNumberOptions:
 
     __stripe_schema__: ClassVar[str] = "gelato_session_id_number_options"
     __stripe_resource__: ClassVar[str | None] = None
+    __repr__ = safe_repr
     _extra: Mapping[str, Any] = attrs.field(factory=dict, alias="_extra", repr=False, hash=False)
 
 
@@ -328,6 +343,7 @@ class GelatoSessionLastError:
 
     __stripe_schema__: ClassVar[str] = "gelato_session_last_error"
     __stripe_resource__: ClassVar[str | None] = None
+    __repr__ = safe_repr
     code: GelatoSessionLastErrorCode | UnknownEnumValue | None | UnsetType = attrs.field(
         default=UNSET
     )
@@ -341,6 +357,7 @@ class GelatoVerificationReportOptions:
 
     __stripe_schema__: ClassVar[str] = "gelato_verification_report_options"
     __stripe_resource__: ClassVar[str | None] = None
+    __repr__ = safe_repr
     document: GelatoReportDocumentOptions | UnsetType = attrs.field(default=UNSET)
     id_number: GelatoReportIdNumberOptions | UnsetType = attrs.field(default=UNSET)
     _extra: Mapping[str, Any] = attrs.field(factory=dict, alias="_extra", repr=False, hash=False)
@@ -352,6 +369,7 @@ class GelatoVerificationSessionOptions:
 
     __stripe_schema__: ClassVar[str] = "gelato_verification_session_options"
     __stripe_resource__: ClassVar[str | None] = None
+    __repr__ = safe_repr
     document: GelatoSessionDocumentOptions | UnsetType = attrs.field(default=UNSET)
     id_number: GelatoSessionIdNumberOptions | UnsetType = attrs.field(default=UNSET)
     _extra: Mapping[str, Any] = attrs.field(factory=dict, alias="_extra", repr=False, hash=False)
@@ -363,6 +381,7 @@ class GelatoVerifiedOutputs:
 
     __stripe_schema__: ClassVar[str] = "gelato_verified_outputs"
     __stripe_resource__: ClassVar[str | None] = None
+    __repr__ = safe_repr
     address: common.Address | None | UnsetType = attrs.field(default=UNSET)
     dob: GelatoDataVerifiedOutputsDate | None | UnsetType = attrs.field(default=UNSET)
     first_name: str | None | UnsetType = attrs.field(default=UNSET, metadata=meta(max_length=5000))
@@ -380,6 +399,7 @@ class VerificationReport:
 
     __stripe_schema__: ClassVar[str] = "identity.verification_report"
     __stripe_resource__: ClassVar[str | None] = "identity.verification_report"
+    __repr__ = safe_repr
     created: int = attrs.field(metadata=meta(format="unix-time"))
     document: GelatoDocumentReport | UnsetType = attrs.field(default=UNSET)
     id: str = attrs.field(metadata=meta(max_length=5000))
@@ -401,6 +421,7 @@ class VerificationSession:
 
     __stripe_schema__: ClassVar[str] = "identity.verification_session"
     __stripe_resource__: ClassVar[str | None] = "identity.verification_session"
+    __repr__ = safe_repr
     client_secret: str | None | UnsetType = attrs.field(
         default=UNSET, metadata=meta(max_length=5000)
     )
@@ -428,5 +449,6 @@ class VerificationSessionRedaction:
 
     __stripe_schema__: ClassVar[str] = "verification_session_redaction"
     __stripe_resource__: ClassVar[str | None] = None
+    __repr__ = safe_repr
     status: VerificationSessionRedactionStatus
     _extra: Mapping[str, Any] = attrs.field(factory=dict, alias="_extra", repr=False, hash=False)

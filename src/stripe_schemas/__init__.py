@@ -5,6 +5,7 @@ from __future__ import annotations
 from ._clear import CLEAR, Clear
 from ._meta import FieldInfo, meta
 from ._package import MixedVersionsError
+from ._repr import hidden_fields, safe_repr
 from ._types import Expandable, HasId, UnknownEnumValue, expandable_id, is_expanded
 from ._unset import UNSET, UnsetType
 from .converters import (
@@ -41,10 +42,12 @@ __all__ = [
     "expandable_id",
     "extras",
     "field_info",
+    "hidden_fields",
     "is_expanded",
     "loads",
     "make_converter",
     "meta",
+    "safe_repr",
     "spec_fields",
     "structure",
     "unstructure",

@@ -9,7 +9,7 @@ from typing import ClassVar, Literal, TypeAlias
 
 import attrs
 
-from stripe_schemas import UNSET, Clear, UnknownEnumValue, UnsetType, meta
+from stripe_schemas import UNSET, Clear, UnknownEnumValue, UnsetType, meta, safe_repr
 
 __all__ = [
     "VerificationSessionCancelParams",
@@ -53,6 +53,7 @@ class VerificationSessionCancelParams:
 
     __stripe_schema__: ClassVar[str] = "PostIdentityVerificationSessionsSessionCancel"
     __stripe_resource__: ClassVar[str | None] = None
+    __repr__ = safe_repr
     __stripe_operation__: ClassVar[tuple[str, str]] = (
         "POST",
         "/v1/identity/verification_sessions/{session}/cancel",
@@ -66,6 +67,7 @@ class VerificationSessionCreateParams:
 
     __stripe_schema__: ClassVar[str] = "PostIdentityVerificationSessions"
     __stripe_resource__: ClassVar[str | None] = None
+    __repr__ = safe_repr
     __stripe_operation__: ClassVar[tuple[str, str]] = ("POST", "/v1/identity/verification_sessions")
     expand: list[str] | UnsetType = attrs.field(default=UNSET, metadata=meta(max_length=5000))
     metadata: dict[str, str] | UnsetType = attrs.field(default=UNSET)
@@ -82,6 +84,7 @@ class VerificationSessionCreateParamsOptions:
         "/paths/~1v1~1identity~1verification_sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/options"
     )
     __stripe_resource__: ClassVar[str | None] = None
+    __repr__ = safe_repr
     document: VerificationSessionCreateParamsOptionsDocument | Clear | UnsetType = attrs.field(
         default=UNSET
     )
@@ -95,6 +98,7 @@ class VerificationSessionCreateParamsOptionsDocument:
         "/paths/~1v1~1identity~1verification_sessions/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/options/properties/document/anyOf/0"
     )
     __stripe_resource__: ClassVar[str | None] = None
+    __repr__ = safe_repr
     allowed_types: list[VerificationSessionCreateParamsOptionsDocumentAllowedTypes] | UnsetType = (
         attrs.field(default=UNSET)
     )
@@ -109,6 +113,7 @@ class VerificationSessionListParams:
 
     __stripe_schema__: ClassVar[str] = "GetIdentityVerificationSessions"
     __stripe_resource__: ClassVar[str | None] = None
+    __repr__ = safe_repr
     __stripe_operation__: ClassVar[tuple[str, str]] = ("GET", "/v1/identity/verification_sessions")
     created: VerificationSessionListParamsCreated | int | UnsetType = attrs.field(default=UNSET)
     ending_before: str | UnsetType = attrs.field(default=UNSET, metadata=meta(max_length=5000))
@@ -126,6 +131,7 @@ class VerificationSessionListParamsCreated:
         "/paths/~1v1~1identity~1verification_sessions/get/parameters/0/schema/anyOf/0"
     )
     __stripe_resource__: ClassVar[str | None] = None
+    __repr__ = safe_repr
     gt: int | UnsetType = attrs.field(default=UNSET)
     gte: int | UnsetType = attrs.field(default=UNSET)
     lt: int | UnsetType = attrs.field(default=UNSET)
@@ -138,6 +144,7 @@ class VerificationSessionRedactParams:
 
     __stripe_schema__: ClassVar[str] = "PostIdentityVerificationSessionsSessionRedact"
     __stripe_resource__: ClassVar[str | None] = None
+    __repr__ = safe_repr
     __stripe_operation__: ClassVar[tuple[str, str]] = (
         "POST",
         "/v1/identity/verification_sessions/{session}/redact",
@@ -151,6 +158,7 @@ class VerificationSessionRetrieveParams:
 
     __stripe_schema__: ClassVar[str] = "GetIdentityVerificationSessionsSession"
     __stripe_resource__: ClassVar[str | None] = None
+    __repr__ = safe_repr
     __stripe_operation__: ClassVar[tuple[str, str]] = (
         "GET",
         "/v1/identity/verification_sessions/{session}",
@@ -164,6 +172,7 @@ class VerificationSessionUpdateParams:
 
     __stripe_schema__: ClassVar[str] = "PostIdentityVerificationSessionsSession"
     __stripe_resource__: ClassVar[str | None] = None
+    __repr__ = safe_repr
     __stripe_operation__: ClassVar[tuple[str, str]] = (
         "POST",
         "/v1/identity/verification_sessions/{session}",
@@ -184,6 +193,7 @@ class VerificationSessionUpdateParamsOptions:
         "/paths/~1v1~1identity~1verification_sessions~1{session}/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/options"
     )
     __stripe_resource__: ClassVar[str | None] = None
+    __repr__ = safe_repr
     document: VerificationSessionUpdateParamsOptionsDocument | Clear | UnsetType = attrs.field(
         default=UNSET
     )
@@ -197,6 +207,7 @@ class VerificationSessionUpdateParamsOptionsDocument:
         "/paths/~1v1~1identity~1verification_sessions~1{session}/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/options/properties/document/anyOf/0"
     )
     __stripe_resource__: ClassVar[str | None] = None
+    __repr__ = safe_repr
     allowed_types: list[VerificationSessionUpdateParamsOptionsDocumentAllowedTypes] | UnsetType = (
         attrs.field(default=UNSET)
     )

@@ -32,6 +32,11 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
+# ruff: noqa: E402 - the imports below come after the check that hypothesis is installed
+from .._extras import require
+
+require("hypothesis", "strategies", "stripe_schemas.strategies")
+
 import hypothesis.strategies as st
 
 from .. import _model_strategies

@@ -126,7 +126,7 @@ def check_session(session: dict[str, Any]) -> list[Finding]:
     _check_id(ident, SESSION, "/id", out)
     status = session.get("status")
     redacted = is_redacted(session)
-    if status in facts.TERMINAL:
+    if type(status) is str and status in facts.TERMINAL:
         for name in sorted(facts.SECRET_FIELDS[SESSION]):
             if session.get(name) is not None:
                 message = (
