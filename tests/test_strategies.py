@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from hypothesis import given
+from hypothesis import event, given, settings
 
+from stripe_models.core import Event
 from stripe_models.identity import VerificationReport, VerificationSession
 from stripe_schemas import UNSET, extras, structure, unstructure
 from stripe_schemas.strategies import instances, payloads, with_unknown_fields
@@ -60,3 +61,19 @@ def test_readme_example_of_a_users_property_test() -> None:
     namespace: dict[str, Any] = {"my_webhook_handler": my_webhook_handler}
     exec(compile(block, "README.md", "exec"), namespace)
     namespace["test_my_handler_follows_the_session"]()
+
+
+@settings(max_examples=150, deadline=None)
+@given(payloads(Event))
+def test_event_payloads_structure_strictly(payload: dict[str, Any]) -> None:
+    """An event's previous_attributes is drawn as a partial object of its data.object, so
+    strict structure and strict schema checks accept every drawn event."""
+    event(len(payload["data"].get("previous_attributes") or ()) > 0)
+    built = structure(payload, Event)
+    assert unstructure(built) == payload
+    schema_codes = {"type_mismatch", "missing_required", "unknown_field", "max_length"}
+    assert not schema_codes & set(validate(payload, Event).codes())
+    previous = payload["data"].get("previous_attributes")
+    subject = payload["data"]["object"]
+    if previous:
+        assert set(previous) <= set(subject) - {"id", "object"}

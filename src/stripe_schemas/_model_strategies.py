@@ -12,6 +12,7 @@ imported by ``import stripe_schemas``.
 
 from __future__ import annotations
 
+import copy
 import functools
 from collections.abc import Mapping
 from typing import Any
@@ -21,6 +22,7 @@ from hypothesis import strategies as st
 from . import identity as facts
 from ._meta import FieldInfo
 from ._sampling._walk import ID_SPACE, default_now, id_body
+from .converters._envelopes import EVENT_DATA_SCHEMA
 from .converters._plan import (
     AnyNode,
     EnumNode,
@@ -230,8 +232,29 @@ def _model(
             if field.nullable:
                 value = st.none() | value
         (required if field.required else optional)[field.wire] = value
-    return st.fixed_dictionaries(required, optional=optional).map(
+    drawn = st.fixed_dictionaries(required, optional=optional).map(
         lambda payload: _in_order(payload, class_plan(cls).fields)
+    )
+    if getattr(cls, "__stripe_schema__", None) == EVENT_DATA_SCHEMA:
+        return drawn.flatmap(_previous_from_object)
+    return drawn
+
+
+def _previous_from_object(data: dict[str, Any]) -> st.SearchStrategy[dict[str, Any]]:
+    """An event's ``previous_attributes``: a partial object of its ``object`` (as the
+    converters and the validator check it), here some of the object's own fields."""
+    subject = data.get("object")
+    if "previous_attributes" not in data or type(subject) is not dict:
+        return st.just(data)
+    keys = sorted(key for key in subject if key not in ("id", "object"))
+
+    def build(chosen: list[str]) -> dict[str, Any]:
+        return {**data, "previous_attributes": {key: copy.deepcopy(subject[key]) for key in chosen}}
+
+    return (
+        st.lists(st.sampled_from(keys), unique=True, max_size=3).map(build)
+        if keys
+        else (st.just({**data, "previous_attributes": {}}))
     )
 
 

@@ -79,7 +79,10 @@ def payloads(model: Any, *, max_depth: int = 4, **overrides: Any) -> st.SearchSt
     ``overrides`` map a field (attribute or wire name) to a strategy or a plain value;
     the field is then always present, optional or not. Sessions and reports come from
     :func:`verification_sessions` / :func:`verification_reports`, so they break no
-    rule (an override may, of course).
+    rule (an override may, of course). An event's ``previous_attributes`` holds some of
+    its object's own fields (a partial object, as the converters check it); the object
+    itself is schema-valid only: :func:`session_histories` draws events that follow the
+    Identity rules.
     """
     key = getattr(model, "__stripe_schema__", None)
     if key in (SESSION, REPORT):
