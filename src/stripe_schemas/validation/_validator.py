@@ -124,7 +124,8 @@ class Validator:
         self._lenient: dict[str, Any] | None = None
         self._compiled: dict[str, _Compiled] = {}
         #: ``object`` tag → the fast path of the one model it names (filled on first use).
-        self._fast: dict[str, _Compiled] = {}
+        #: ``object`` tag → the fast path of the one model it names (see :func:`_fast_path`).
+        self._fast: dict[str, Callable[[dict[str, Any]], Report | None]] = {}
         self._lock = threading.Lock()
 
     def _tag_table(self) -> dict[str, tuple[str, ...]]:
@@ -207,7 +208,7 @@ class Validator:
                 self._compiled[key] = found
                 for tag, keys in self.tags.items():
                     if keys == (key,) and tag not in (LIST, EVENT):
-                        self._fast[tag] = found
+                        self._fast[tag] = found.fast
         return found
 
     def _compile(self, key: str) -> _Compiled:
@@ -256,14 +257,13 @@ class Validator:
             if value is _json.REFUSED or type(value) is not dict:
                 return self._validate(payload, model, mode)
             payload, kind = value, dict
-        if model is None and kind is dict:
+        if kind is dict and model is None and (mode == "strict" or mode == "lenient"):
             tag = payload.get("object")
-            if type(tag) is str:
-                compiled = self._fast.get(tag)
-                if compiled is not None and (mode == "strict" or mode == "lenient"):
-                    report = compiled.fast(payload)
-                    if report is not None:
-                        return report
+            fast = self._fast.get(tag) if type(tag) is str else None
+            if fast is not None:
+                report = fast(payload)
+                if report is not None:
+                    return report
         return self._validate(payload, model, mode)
 
     def validate_decoded(
