@@ -191,6 +191,10 @@ class Reader:
         self.stopped = False
         #: Bytes read from the stream so far (for a progress display).
         self.bytes_read = 0
+        #: When set, a JSON Lines record whose value it returns true for is taken by it and
+        #: not yielded: the valid records of the hot path, handed straight to the validator
+        #: (see :func:`stripe_schemas.validation._stream.check_items`).
+        self.accept: Callable[[Any], bool] | None = None
 
     # -- the buffer ------------------------------------------------------------------
 
@@ -310,7 +314,7 @@ class Reader:
         Returns at the first line that is not a whole object on its own (or at the end
         of the stream); the general path takes that line.
         """
-        buf, limit, decode_line = self.buf, self.limit, fast_decode
+        buf, limit, decode_line, accept = self.buf, self.limit, fast_decode, self.accept
         pos, line, base = self.pos, self._line_at(self.pos), self.base
         try:
             while True:
@@ -331,7 +335,8 @@ class Reader:
                 value = decode_line(buf[pos:end], limit)
                 if value is REFUSED:
                     return
-                yield Record(line, base + pos, value)
+                if accept is None or not accept(value):
+                    yield Record(line, base + pos, value)
                 pos = newline + 1
                 line += 1
                 while pos < len(buf) and buf[pos] == 10:  # blank lines

@@ -79,8 +79,26 @@ def check_items(
     model: Any = None,
     mode: Mode = "strict",
 ) -> Iterator[Outcome | Stop]:
-    """Validate each record; count everything in ``tally``; yield what has issues, in order."""
+    """Validate each record; count everything in ``tally``; yield what has issues, in order.
+
+    Given a :class:`Reader`, the records of its JSON Lines path go straight from the decoder
+    to :meth:`Validator.validate` (its ``accept`` hook): a valid one is counted there and
+    never becomes a :class:`Record`.
+    """
     validate = validator.validate
+    refused: list[Any] = [NOTHING, None]  # the value accept() refused last, and its report
+    if isinstance(items, Reader):
+
+        def accept(value: Any) -> bool:
+            report = validate(value, model, mode=mode)
+            if report.issues:
+                refused[0], refused[1] = value, report
+                return False
+            tally.records += 1
+            tally.valid += 1
+            return True
+
+        items.accept = accept
     counted = valid = 0  # counted here, added to the tally in batches (a hot loop)
     for item in items:
         if type(item) is not Record:
@@ -93,7 +111,8 @@ def check_items(
             continue
         counted += 1
         if not item.issues:
-            report = validate(item.value, model, mode=mode)
+            value = item.value
+            report = refused[1] if value is refused[0] else validate(value, model, mode=mode)
             if not report.issues:
                 valid += 1
                 if counted >= 4096:
