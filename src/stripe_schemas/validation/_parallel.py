@@ -1,7 +1,8 @@
 """``--jobs N``: validate blocks of the inputs in N worker processes, output in input order.
 
 The main process only reads: it cuts each input into blocks at record starts
-(:mod:`stripe_schemas.io._blocks`) and hands them out; a worker reads a block
+(:mod:`stripe_schemas.io._blocks`) and hands them out (for a plain file, only
+where the block is: the worker reads its bytes itself); a worker reads a block
 with the same reader, validates it with the same :func:`~._stream.check_items`,
 and sends back the counts and the records with issues. Results are taken in the
 order the blocks were handed out, at most ``2 N`` blocks in flight, so the output
@@ -12,15 +13,16 @@ the main process, after the blocks before it.
 
 from __future__ import annotations
 
+import errno
 import io
 import multiprocessing
 from collections import deque
 from collections.abc import Generator, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..io._blocks import Block, Tail, cut_blocks
-from ..io._reader import Reader, Stop
+from ..io._reader import ArrayState, Reader, Stop
 from ..io._sources import Prefixed, Problem, Skipped, Source, open_source
 from ._stream import (
     Advance,
@@ -43,17 +45,35 @@ def _init(settings: Settings) -> None:
     _worker = (settings.validator(), settings)
 
 
-def check_block(block: Block, size: int | None) -> tuple[Tally, list[Outcome | Stop]]:
+class Span(NamedTuple):
+    """A block of a plain file, which the worker reads itself: only this crosses the pipe."""
+
+    path: str
+    size: int
+    line: int
+    offset: int
+    inside_array: ArrayState | None
+
+    def data(self) -> bytes:
+        with open(self.path, "rb") as file:
+            file.seek(self.offset)
+            data = file.read(self.size)
+        if len(data) != self.size:
+            raise OSError(errno.EIO, "the file changed while it was being read")
+        return data
+
+
+def check_block(job: Block | Span, size: int | None) -> tuple[Tally, list[Outcome | Stop]]:
     """In a worker: the counts of one block and its records with issues."""
     assert _worker is not None, "check_block runs in a worker started with _init"
     validator, settings = _worker
     reader = Reader(
-        io.BytesIO(block.data),
+        io.BytesIO(job.data()),
         max_record_bytes=settings.max_record_bytes,
         size=size,
-        line=block.line,
-        offset=block.offset,
-        inside_array=block.inside_array,
+        line=job.line,
+        offset=job.offset,
+        inside_array=job.inside_array,
         cut=True,
     )
     tally = Tally()
@@ -110,14 +130,17 @@ class _Run:
                 stream: Any = opened.stream
                 if self.advance is not None:
                     stream = Counting(stream, self.advance, tally)
-                yield from self._one(source, stream, opened.size, tally)
+                plain = opened.compression is None and opened.size is not None
+                yield from self._one(source, stream, opened.size, tally, plain)
                 yield finish(source, tally, opened.error)
             except OSError as exc:
                 yield finish(source, tally, f"read error: {exc.strerror or type(exc).__name__}")
             finally:
                 opened.close()
 
-    def _one(self, source: Source, stream: Any, size: int | None, tally: Tally) -> Iterator[Event]:
+    def _one(
+        self, source: Source, stream: Any, size: int | None, tally: Tally, plain: bool
+    ) -> Iterator[Event]:
         pending: deque[Future[tuple[Tally, list[Outcome | Stop]]]] = deque()
         stopped = False
         for piece in cut_blocks(stream, max_record_bytes=self.settings.max_record_bytes):
@@ -127,7 +150,10 @@ class _Run:
                 if not stopped:
                     yield from self._tail(piece, source, size, tally)
                 break
-            pending.append(self.pool.submit(check_block, piece, size))
+            job: Block | Span = piece
+            if plain:
+                job = Span(source.path, piece.size, piece.line, piece.offset, piece.inside_array)
+            pending.append(self.pool.submit(check_block, job, size))
             while len(pending) >= self.window and not stopped:
                 stopped = yield from self._take(pending.popleft(), source, tally)
             if stopped:

@@ -123,7 +123,6 @@ class Validator:
         self._strict: dict[str, Any] | None = None
         self._lenient: dict[str, Any] | None = None
         self._compiled: dict[str, _Compiled] = {}
-        #: ``object`` tag → the fast path of the one model it names (filled on first use).
         #: ``object`` tag → the fast path of the one model it names (see :func:`_fast_path`).
         self._fast: dict[str, Callable[[dict[str, Any]], Report | None]] = {}
         self._lock = threading.Lock()
