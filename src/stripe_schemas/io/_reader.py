@@ -318,8 +318,8 @@ class Reader:
         pos, line, base = self.pos, self._line_at(self.pos), self.base
         try:
             while True:
-                newline = buf.find(b"\n", pos)
-                if newline < 0:
+                last = buf.rfind(b"\n", pos)
+                if last < 0:
                     if self.eof or len(buf) - pos > limit or (pos < len(buf) and buf[pos] != 123):
                         return  # the end, a line longer than a record may be, or not an object
                     self.pos = pos
@@ -329,18 +329,22 @@ class Reader:
                     if not self._fill():
                         return
                     continue
-                end = newline - 1 if buf[newline - 1] == 13 else newline
-                if buf[pos] != 123 or buf[end - 1] != 125:
-                    return
-                value = decode_line(buf[pos:end], limit)
-                if value is REFUSED:
-                    return
-                if accept is None or not accept(value):
-                    yield Record(line, base + pos, value)
-                pos = newline + 1
-                line += 1
-                while pos < len(buf) and buf[pos] == 10:  # blank lines
-                    pos += 1
+                # Every whole line in the buffer, split in one call (the loop is the hot path).
+                for text in buf[pos:last].split(b"\n"):
+                    size = len(text)
+                    if not size:  # a blank line
+                        pos += 1
+                        line += 1
+                        continue
+                    end = size - 1 if text[-1] == 13 else size
+                    if text[0] != 123 or text[end - 1] != 125:
+                        return
+                    value = decode_line(text, limit)
+                    if value is REFUSED:
+                        return
+                    if accept is None or not accept(value):
+                        yield Record(line, base + pos, value)
+                    pos += size + 1
                     line += 1
         finally:
             self.pos = pos
