@@ -254,6 +254,52 @@ def test_regeneration_says_what_changed(
     assert "spec unchanged since" in text and "(0 changed)" in text
 
 
+def test_regeneration_summary_of_the_identity_closure_compares_like_diff(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """With the default roots (``event`` among them) the summary compares what the two specs
+    say: the generator's typed ``data.object`` is not reported as a change, and `--check`
+    gives the verdict `diff` gives."""
+    bundled = ROOT / "spec" / "stripe-identity.yaml"
+    out = tmp_path / "out"
+    base = ["--out", str(out), "--package", "idmodels"]
+    assert run(capsys, "generate", "--spec", str(bundled), *base)[0] == 0
+    changed = yaml.safe_load(bundled.read_text())
+    session = changed["components"]["schemas"]["identity.verification_session"]
+    session["properties"]["nickname"] = {"type": "string", "maxLength": 5000}
+    new_spec = spec_file(tmp_path, changed, "new.yaml")
+    code, text, err = run(capsys, "generate", "--spec", str(new_spec), *base, "--check")
+    assert code == 1
+    assert "identity.verification_session/properties/nickname  field_added" in text
+    assert "1 change: 0 breaking, 0 warning, 1 compatible" in text
+    summary = text.split("\n---", 1)[0]  # the change summary, before the stale files' diff
+    assert "notification_event_data" not in summary and "breaking  " not in summary
+    assert "(the spec change is not breaking)" in err
+    code, text, _ = run(capsys, "diff", str(bundled), str(new_spec))
+    assert "1 change: 0 breaking, 0 warning, 1 compatible" in text
+
+
+def test_check_without_a_record_of_the_old_spec_gives_no_verdict(
+    widgets: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    spec, _ = widgets
+    empty = spec.parent / "empty"
+    code, text, err = run(
+        capsys,
+        "generate",
+        "--spec",
+        str(spec),
+        "--out",
+        str(empty),
+        "--package",
+        "w2",
+        "--all",
+        "--check",
+    )
+    assert code == 1 and "no change summary" in text
+    assert "the change is not classified" in err and "breaking" not in err
+
+
 # --- bad input: one line, exit 2, bounded --------------------------------------------------------
 
 BOMB = "openapi: 3.0.0\nl0: &l0 [x, x, x, x, x, x, x, x, x, x]\n" + "".join(

@@ -168,22 +168,19 @@ def diff_specs(
     old: LoadedSpec,
     new: LoadedSpec,
     roots: Sequence[str] | None,
-    *,
-    new_model_set: ModelSet | None = None,
 ) -> SpecDiff:
     """Compare the closure of ``roots`` (every schema and operation with ``None``).
 
-    ``new_model_set`` is NEW's intermediate model when the caller has built it already for
-    exactly these roots (the generator has). A root in neither spec is a :class:`SpecError`.
+    Both sides are built here, the same way: what the specs say, without the generator's
+    own additions (an event's ``data.object`` typed by its tag). A root in neither spec is
+    a :class:`SpecError`.
     """
     scope = _Scope.of(old, new, roots)
-    asked = None if roots is None else tuple(dict.fromkeys(roots))
     # An operation in scope on either side is compared on both (one whose response stops
     # returning a root is still there, not removed).
     operations = covered_keys(old.document, scope.covers) | covered_keys(new.document, scope.covers)
-    old_side = _prepare(old, scope, operations, None)
-    new_model_set = new_model_set if scope.roots == asked else None
-    new_side = _prepare(new, scope, operations, new_model_set)
+    old_side = _prepare(old, scope, operations)
+    new_side = _prepare(new, scope, operations)
     differ = _Differ(old_side, new_side)
     differ.compare()
     changes = sorted(differ.changes.values(), key=lambda c: (c.pointer, c.kind))
@@ -257,15 +254,12 @@ class _Scope:
         return _returns_root(operation, {REF_PREFIX + r for r in roots})
 
 
-def _prepare(
-    spec: LoadedSpec, scope: _Scope, operations: set[OperationKey], model_set: ModelSet | None
-) -> Prepared:
-    if model_set is None:
-        present = None if scope.roots is None else [r for r in scope.roots if r in spec.schemas]
-        if present == []:
-            model_set = ModelSet(spec.api_version, spec.sha256, spec.source, (), (), (), ())
-        else:
-            model_set = build_model_set(spec, present, typed_events=False)
+def _prepare(spec: LoadedSpec, scope: _Scope, operations: set[OperationKey]) -> Prepared:
+    present = None if scope.roots is None else [r for r in scope.roots if r in spec.schemas]
+    if present == []:
+        model_set = ModelSet(spec.api_version, spec.sha256, spec.source, (), (), (), ())
+    else:
+        model_set = build_model_set(spec, present, typed_events=False)
     return Prepared(spec, model_set, read_operations(spec.document, operations))
 
 

@@ -135,9 +135,13 @@ def run(args: argparse.Namespace) -> int:
             return report_problems(exc.problems)
         if diff:
             sys.stdout.writelines(diff)
-            verdict = "breaking" if breaking else "not breaking"
+            verdict = {
+                True: "the spec change is breaking",
+                False: "the spec change is not breaking",
+                None: "with no record of the spec it came from, the change is not classified",
+            }[breaking]
             print(
-                f"stripe-schemas: {out}/{package} is stale (the spec change is {verdict}); "
+                f"stripe-schemas: {out}/{package} is stale ({verdict}); "
                 "run `stripe-schemas generate`",
                 file=sys.stderr,
             )
@@ -158,18 +162,19 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_changes(result: Any, previous: Any, why_not: str, where: Path) -> bool:
-    """Print what changed since the spec the package came from; True if it is breaking."""
+def _print_changes(result: Any, previous: Any, why_not: str, where: Path) -> bool | None:
+    """Print what changed since the spec the package came from; whether it is breaking
+    (None: there is no record of that spec)."""
     from stripe_codegen.diff import diff_specs
 
     if previous is None:
         print(f"{why_not}: no change summary")
-        return False
+        return None
     new = result.spec
     if previous.sha256 == new.sha256:
         print(f"spec unchanged since {where} was generated (sha256 {new.sha256[:12]}…)")
         return False
-    changes = diff_specs(previous, new, result.roots, new_model_set=result.model_set)
+    changes = diff_specs(previous, new, result.roots)
     print(
         f"changes since {where} was generated: API {previous.api_version} "
         f"(sha256 {previous.sha256[:12]}…) → API {new.api_version} (sha256 {new.sha256[:12]}…)"
