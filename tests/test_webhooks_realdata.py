@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 import typing
 from typing import Any
 
@@ -121,3 +122,28 @@ def test_list_objects_of_all_models(all_models: Any, fixtures_2023: dict[str, An
     result = structure(payload, ListObject[Customer | DeletedCustomer])
     assert [type(x) for x in result.data] == [Customer, DeletedCustomer]
     assert unstructure(result) == payload
+
+
+def test_validate_agrees_with_the_converters_on_deleted_objects(
+    all_models: Any, fixtures_2023: dict[str, Any]
+) -> None:
+    """validate() picks the deleted schema by the same rule the converters use: every deleted
+    fixture is valid alone and inside an event (deleted bank accounts and payment sources,
+    tagged ``bank_account`` with no resource id of their own, were once refused)."""
+    from stripe_schemas.validation import Validator
+
+    document = all_models.__out_dir__ / "stripe_models_all" / "schemas.json"
+    validator = Validator(json.loads(document.read_text()))
+    Event = all_models.model_for("event")
+    for key in _deleted(fixtures_2023):
+        fixture = fixtures_2023[key]
+        for mode in ("strict", "lenient"):
+            alone = validator.validate(fixture, mode=mode)
+            chosen = type(structure(fixture, _target(all_models, key), mode=mode))
+            assert alone.issues == () and alone.model == chosen.__stripe_schema__, (key, alone)
+            wrapped = event(f"{fixture['object']}.deleted", fixture)
+            inside = validator.validate(wrapped, mode=mode)
+            assert inside.issues == (), (key, inside.issues)
+            assert type(parse_event(body(wrapped), event_class=Event).data.object) is chosen
+    live = copy.deepcopy(fixtures_2023["bank_account"])
+    assert validator.validate(live).model == "bank_account"

@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import attrs
 
+from stripe_schemas._objects import tagged_objects
+
 from . import naming
 from .ir import AliasDef, ClassDef, MapOf, ModelRef, ModelSet, Primitive, UnionOf
 
@@ -40,13 +42,9 @@ def _tags(cls: ClassDef) -> tuple[str, ...]:
 def event_objects(classes: tuple[ClassDef, ...]) -> list[ClassDef]:
     """The classes an event's ``data.object`` can be, in (module, name) order."""
     resources = [c for c in classes if c.resource_id and c.resource_id != EVENT_RESOURCE]
-    resource_tags = {tag for c in resources for tag in _tags(c)}
-    members = {c.pointer: c for c in resources}
-    for cls in classes:
-        tags = _tags(cls)
-        if cls.resource_id is None and tags and set(tags) <= resource_tags:
-            members[cls.pointer] = cls
-    return sorted(members.values(), key=lambda c: (c.module, c.name))
+    others = {c: _tags(c) for c in classes if c.resource_id is None}
+    members = tagged_objects(resources, {**{c: _tags(c) for c in resources}, **others})
+    return sorted(members, key=lambda c: (c.module, c.name))
 
 
 def type_event_data(model_set: ModelSet) -> ModelSet:

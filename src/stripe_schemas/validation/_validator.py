@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from .._extras import require
+from .._objects import tagged_objects
 from .._package import check_document, validator_for
 from ..io import _json
 from ..io._vet import check_value, shallow
@@ -128,13 +129,16 @@ class Validator:
         self._lock = threading.Lock()
 
     def _tag_table(self) -> dict[str, tuple[str, ...]]:
+        """``object`` tag → schema keys: the resources', and the schemas that carry a
+        resource's tag without being one (a deleted object; see :mod:`stripe_schemas._objects`)."""
         table: dict[str, list[str]] = {LIST: [LIST]}
-        for key in sorted(set(self.resources.values()), key=str):
-            schema = self._defs.get(key) if isinstance(key, str) else None
-            for tag in _object_tags(schema):
+        resources = sorted(k for k in set(self.resources.values()) if isinstance(k, str))
+        tags = {key: _object_tags(schema) for key, schema in self._defs.items()}
+        for key in tagged_objects([k for k in resources if k in self._defs], tags):
+            for tag in tags[key]:
                 table.setdefault(tag, []).append(key)
         for rid, key in self.resources.items():  # a resource without an ``object`` enum
-            if isinstance(key, str) and key in self._defs and not _object_tags(self._defs[key]):
+            if isinstance(key, str) and key in self._defs and not tags[key]:
                 table.setdefault(rid, []).append(key)
         return {
             tag: tuple(sorted(keys, key=lambda k: -len(self._defs[k].get("required", ()))))
