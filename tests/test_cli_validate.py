@@ -180,14 +180,24 @@ def test_ndjson_format_streams_one_issue_per_line(tmp_path: Path, capsys: Any) -
 def test_every_json_output_is_strict_json_without_lone_surrogates(
     tmp_path: Path, capsys: Any
 ) -> None:
-    """A key that is not UTF-8 in the input never puts a lone surrogate in JSON output."""
-    path = tmp_path / "weird.json"
-    path.write_bytes(b'{"object": "identity.verification_session", "k\\ud800": 1}')
+    """Keys that are lone surrogates or not UTF-8 never put a lone surrogate in JSON output:
+    a strict parser (orjson, which refuses ``"\\ud800"`` as jq does) reads every line."""
+    orjson = pytest.importorskip("orjson")
+    path = tmp_path / "weird.jsonl"
+    path.write_bytes(
+        b'{"object": "identity.verification_session", "k\\ud800": 1}\n'
+        b'{"object": "identity.verification_session", "k\xff\xfe": 1}\n'
+    )
     for fmt in ("json", "ndjson"):
         _, out, _ = run(capsys, "--format", fmt, str(path))
-        out.encode("utf-8")  # a lone surrogate would raise here
-        for line in out.splitlines() if fmt == "ndjson" else [out]:
-            json.loads(line)
+        documents = (
+            [orjson.loads(line) for line in out.splitlines()]
+            if fmt == "ndjson"
+            else [orjson.loads(out)]
+        )
+        text = json.dumps(documents, ensure_ascii=False)
+        assert "/k" in text  # the keys did reach the output, in some escaped form
+        assert "\ud800" not in text and "\udcff" not in text
 
 
 def test_bad_usage_and_unreadable_paths_exit_2(tmp_path: Path, capsys: Any) -> None:
@@ -426,3 +436,4 @@ def test_progress_shows_on_a_terminal_stderr(tmp_path: Path, quiet: bool) -> Non
         assert seen == b""
     else:  # tqdm's byte counter, e.g. "201kB [00:00, 3.05MB/s]"
         assert re.search(rb"\d+(\.\d+)?[kM]?B \[\d\d:\d\d", seen), seen
+        assert b"50 records, " in seen.rstrip().rsplit(b"\r", 1)[-1], seen  # the final count

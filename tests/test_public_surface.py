@@ -158,6 +158,31 @@ def test_a_missing_extra_is_named(module: str, code: str, extra: str) -> None:
     assert last.endswith(f"needs {module}: pip install 'stripe-schemas[{extra}]'"), last
 
 
+@pytest.mark.parametrize(
+    ("module", "args", "extra"),
+    [
+        ("jsonschema_rs", ["validate"], "validation"),
+        ("distributed", ["validate", "--engine", "dask"], "dask"),
+    ],
+)
+def test_a_missing_extra_ends_the_command_with_one_line(
+    module: str, args: list[str], extra: str, tmp_path: Path
+) -> None:
+    """The console script: exit 2 and one line naming the extra, no traceback."""
+    path = tmp_path / "one.json"
+    path.write_text('{"object": "identity.verification_session"}')
+    program = (
+        f"import sys; sys.modules[{module!r}] = None; from stripe_schemas.cli import main; "
+        f"sys.exit(main({[*args, str(path)]!r}))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", program], capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
+    assert done.stderr.endswith(f"pip install 'stripe-schemas[{extra}]'\n"), done.stderr
+
+
 def test_attrs_fields_have_no_redundant_metadata() -> None:
     """A generated field carries meta() only for what its annotation cannot say."""
     fields = attrs.fields_dict(VerificationSession)

@@ -6,8 +6,12 @@ import importlib
 from types import ModuleType
 
 
+class MissingExtra(ImportError):
+    """An optional dependency is not installed; the message names the extra that brings it."""
+
+
 def require(module: str, extra: str, feature: str) -> ModuleType:
-    """Import ``module``, or raise ImportError saying which extra of stripe-schemas installs it.
+    """Import ``module``, or raise :class:`MissingExtra` saying which extra installs it.
 
     ``feature`` names what needs it (``"validation"``, ``"stripe_schemas.client"``, …).
     """
@@ -17,4 +21,4 @@ def require(module: str, extra: str, feature: str) -> ModuleType:
         if error.name is not None and error.name.split(".")[0] != module.split(".")[0]:
             raise  # the module is there, but something it imports is broken: not ours to hide
         message = f"{feature} needs {module}: pip install 'stripe-schemas[{extra}]'"
-        raise ImportError(message, name=module) from None
+        raise MissingExtra(message, name=module) from None

@@ -14,6 +14,7 @@ import sys
 from collections.abc import Sequence
 from importlib import metadata
 
+from .._extras import MissingExtra
 from . import _diff, _generate, _sample, _spec, _validate, _webhook
 
 EXIT_OK = 0
@@ -27,7 +28,8 @@ EXIT_CODES = """\
 exit status:
   0    success
   1    the check found problems (invalid payloads, stale generated code)
-  2    bad usage or unusable input (one line on standard error, no traceback)
+  2    bad usage, unusable input or a missing optional dependency (one line on
+       standard error, no traceback)
   130  interrupted
   141  the output was closed early (e.g. piped into `head`)
 """
@@ -63,6 +65,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("stripe-schemas: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except MissingExtra as exc:  # an optional dependency the command needs
+        print(f"stripe-schemas: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     except BrokenPipeError:
         # The reader of our output went away (``| head``): stop quietly. Point stdout at
         # /dev/null so the interpreter's own flush at exit does not fail again.

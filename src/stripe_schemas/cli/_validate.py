@@ -433,14 +433,18 @@ class _Progress:
         now = time.monotonic()
         if now - self.shown >= 0.5:
             self.shown = now
-            count = self.done + records
-            rate = count / max(now - self.started, 1e-9)
-            self.bar.set_postfix_str(f"{count} records, {rate:,.0f} records/s", refresh=False)
+            self._show(self.done + records, now)
+
+    def _show(self, count: int, now: float) -> None:
+        rate = count / max(now - self.started, 1e-9)
+        self.bar.set_postfix_str(f"{count} records, {rate:,.0f} records/s", refresh=False)
 
     def file_done(self, records: int) -> None:
         self.done += records
 
     def close(self) -> None:
+        """The final counts (reading runs ahead of the batched ones shown), then close."""
+        self._show(self.done, time.monotonic())
         self.bar.close()
 
 
