@@ -13,7 +13,7 @@ parameters; the same key with other parameters is an ``idempotency_error``.
 Faults are planned with :meth:`FakeStripe.plan` and each one is used by the next
 request: ``429`` (a rate-limit answer), ``429-no-retry`` (with
 ``Stripe-Should-Retry: false``), ``400-retry`` (a lock timeout with
-``Stripe-Should-Retry: true``), ``500``, ``502-html`` (a proxy's page, not JSON),
+``Stripe-Should-Retry: true``), ``409`` (a conflict), ``500``, ``502-html`` (a proxy's page, not JSON),
 ``drop`` (the connection closes before anything happens), ``drop-after`` (the
 request is carried out, then the connection closes without an answer),
 ``slow-after`` (carried out, answered only after :attr:`FakeStripe.slow_seconds`)
@@ -351,7 +351,7 @@ class _Handler(BaseHTTPRequestHandler):
                 {
                     "type": "invalid_request_error",
                     "code": "rate_limit",
-                    "message": "Too many requests in a period of time.",
+                    "message": "fake server: rate limited",
                 },
                 headers,
             )
@@ -360,13 +360,17 @@ class _Handler(BaseHTTPRequestHandler):
             error = {
                 "type": "invalid_request_error",
                 "code": "lock_timeout",
-                "message": "This object cannot be accessed right now.",
+                "message": "fake server: object locked",
             }
             self._error(400, request_id, error, {"Stripe-Should-Retry": "true"})
             return
+        if fault == "409":  # a conflict Stripe says to retry (concurrent use of a key)
+            error = {"type": "idempotency_error", "message": "fake server: concurrent request"}
+            self._error(409, request_id, error, {})
+            return
         if fault == "500":
             self._error(
-                500, request_id, {"type": "api_error", "message": "An unknown error occurred."}, {}
+                500, request_id, {"type": "api_error", "message": "fake server: internal error"}, {}
             )
             return
         if fault == "502-html":

@@ -289,6 +289,17 @@ def test_retries_429_and_500_then_succeeds_once(stripe: Harness) -> None:
     assert stripe.fake.applied["create"] == 1 and request_id(session) == "req_000003"
 
 
+def test_retries_a_409_conflict(stripe: Harness) -> None:
+    """A 409 (a conflict, such as a concurrent request with the same key) is retried, with the
+    same Idempotency-Key, and the session is created once."""
+    stripe.fake.plan("409")
+    session = create(stripe)
+    posts = stripe.fake.requests_to("POST", BASE)
+    assert len(posts) == 2 and len({p.headers["Idempotency-Key"] for p in posts}) == 1
+    assert stripe.sleeps == [0.375] and stripe.fake.applied["create"] == 1
+    assert request_id(session) == "req_000002"
+
+
 def test_should_retry_false_is_honoured(stripe: Harness) -> None:
     """``Stripe-Should-Retry: false`` on a 429 stops at once, as a typed RateLimitError."""
     stripe.fake.plan("429-no-retry")
