@@ -23,17 +23,16 @@ from typing import Any, NamedTuple
 
 from ..io._blocks import Block, Tail, cut_blocks
 from ..io._reader import ArrayState, Reader, Stop
-from ..io._sources import Prefixed, Problem, Skipped, Source, open_source
+from ..io._sources import Opened, Prefixed, Problem, Skipped, Source
 from ._stream import (
     Advance,
-    Counting,
     Event,
     Found,
     Outcome,
     Settings,
     Tally,
     check_items,
-    finish,
+    each_input,
 )
 from ._validator import Validator
 
@@ -116,31 +115,11 @@ class _Run:
         self.validator: Validator | None = None
 
     def events(self, inputs: Iterable[Source | Problem | Skipped]) -> Iterator[Event]:
-        for source in inputs:
-            if not isinstance(source, Source):
-                yield source
-                continue
-            try:
-                opened = open_source(source)
-            except OSError as exc:
-                yield Problem(source.path, exc.strerror or type(exc).__name__)
-                continue
-            tally = Tally()
-            try:
-                stream: Any = opened.stream
-                if self.advance is not None:
-                    stream = Counting(stream, self.advance, tally)
-                plain = opened.compression is None and opened.size is not None
-                yield from self._one(source, stream, opened.size, tally, plain)
-                yield finish(source, tally, opened.error)
-            except OSError as exc:
-                yield finish(source, tally, f"read error: {exc.strerror or type(exc).__name__}")
-            finally:
-                opened.close()
+        return each_input(inputs, self.advance, self._one)
 
-    def _one(
-        self, source: Source, stream: Any, size: int | None, tally: Tally, plain: bool
-    ) -> Iterator[Event]:
+    def _one(self, source: Source, opened: Opened, stream: Any, tally: Tally) -> Iterator[Event]:
+        size = opened.size
+        plain = opened.compression is None and size is not None
         pending: deque[Future[tuple[Tally, list[Outcome | Stop]]]] = deque()
         stopped = False
         for piece in cut_blocks(stream, max_record_bytes=self.settings.max_record_bytes):

@@ -16,7 +16,7 @@ import attrs
 from ..io._json import MAX_BYTES, NOTHING
 from ..io._locate import locate
 from ..io._reader import Item, Reader, Record, Stop
-from ..io._sources import Problem, Skipped, Source, open_source
+from ..io._sources import Opened, Problem, Skipped, Source, open_source
 from ..issues import Issue
 from ._report import Mode
 from ._validator import Validator, default_validator
@@ -216,14 +216,16 @@ class Counting:
         return data
 
 
-def run_local(
-    inputs: Iterable[Source | Problem | Skipped],
-    settings: Settings,
-    *,
-    advance: Advance | None = None,
+#: Validates one opened input: (source, opened, its stream, its tally) → its events.
+CheckInput = Callable[[Source, Opened, Any, "Tally"], Iterator["Event"]]
+
+
+def each_input(
+    inputs: Iterable[Source | Problem | Skipped], advance: Advance | None, check: CheckInput
 ) -> Iterator[Event]:
-    """Validate every input in this process, one record at a time."""
-    validator = settings.validator()
+    """Open each input in turn and let ``check`` validate it, counted in its own
+    :class:`Tally` and ended by its :class:`Finished` (a read error midway ends it too);
+    problems and skipped paths pass through. Both engines of this machine use it."""
     for source in inputs:
         if not isinstance(source, Source):
             yield source
@@ -238,16 +240,29 @@ def run_local(
             stream: Any = opened.stream
             if advance is not None:
                 stream = Counting(stream, advance, tally)
-            reader = Reader(stream, max_record_bytes=settings.max_record_bytes, size=opened.size)
-            for item in check_items(
-                reader, validator, tally, model=settings.model, mode=settings.mode
-            ):
-                yield Found(source, item)
+            yield from check(source, opened, stream, tally)
             yield finish(source, tally, opened.error)
         except OSError as exc:  # a read error midway (an unplugged disk, a dead pipe)
             yield finish(source, tally, f"read error: {exc.strerror or type(exc).__name__}")
         finally:
             opened.close()
+
+
+def run_local(
+    inputs: Iterable[Source | Problem | Skipped],
+    settings: Settings,
+    *,
+    advance: Advance | None = None,
+) -> Iterator[Event]:
+    """Validate every input in this process, one record at a time."""
+    validator = settings.validator()
+
+    def check(source: Source, opened: Opened, stream: Any, tally: Tally) -> Iterator[Event]:
+        reader = Reader(stream, max_record_bytes=settings.max_record_bytes, size=opened.size)
+        for item in check_items(reader, validator, tally, model=settings.model, mode=settings.mode):
+            yield Found(source, item)
+
+    yield from each_input(inputs, advance, check)
 
 
 def finish(source: Source, tally: Tally, error: object) -> Finished:
