@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Final, Literal
 
 import attrs
 
@@ -31,15 +31,22 @@ if TYPE_CHECKING:
     from .issues import Severity
 
 __all__ = [
+    "ABSENT",
     "ADDRESS",
+    "ALL_VERSIONS",
+    "ALWAYS",
+    "AllOf",
+    "AnyOf",
     "CANCELED",
     "CHECKS",
     "CHECK_STATUSES",
     "CHECK_UNVERIFIED",
     "CHECK_VERIFIED",
     "CREATED_FROM",
-    "DATE_FIELDS",
+    "Check",
+    "Cond",
     "DATE_RANGES",
+    "DATE_SCHEMAS",
     "DOCUMENT_CHECK",
     "Date",
     "ERROR_ON_VERIFIED",
@@ -47,7 +54,9 @@ __all__ = [
     "EVENT_PREFIX",
     "EVENT_STATUS",
     "EVENT_STATUS_MISMATCH",
+    "Empty",
     "FILE",
+    "Gone",
     "ID_NUMBER_CHECK",
     "ID_PREFIX",
     "ID_PREFIXES",
@@ -55,6 +64,8 @@ __all__ = [
     "INVALID_DATE",
     "INVALID_EVENT",
     "INVALID_TRANSITION",
+    "InRange",
+    "Is",
     "KEPT",
     "Kept",
     "LEFT_TERMINAL_STATUS",
@@ -68,15 +79,24 @@ __all__ = [
     "MIXED_SESSIONS",
     "MOVES",
     "Move",
+    "Not",
+    "Null",
     "OPTIONS_TYPE_MISMATCH",
+    "OneOf",
     "PERSONAL",
     "PERSONAL_FIELDS",
     "PROCESSING",
     "Part",
     "Personal",
+    "Placeholder",
+    "Predicate",
+    "Prefixed",
+    "Present",
     "REDACTABLE",
+    "REDACTED",
     "REDACTED_DATE",
     "REDACTED_TEXT",
+    "REDACTED_WHEN",
     "REDACTION_DONE",
     "REDACTION_INCOMPLETE",
     "REDACTION_PENDING",
@@ -88,6 +108,7 @@ __all__ = [
     "RETRY_WITHOUT_ERROR",
     "RULES",
     "RULES_BY_CODE",
+    "Redacted",
     "Rule",
     "SECRET_FIELDS",
     "SELFIE_CHECK",
@@ -95,17 +116,22 @@ __all__ = [
     "SESSION",
     "STATUSES",
     "STORED_SECRET",
+    "SameAs",
     "TERMINAL",
     "TEXT",
     "TYPES",
     "TYPE_OPTIONS",
     "Text",
     "UNKNOWN_CHECK_STATUS",
+    "UNKNOWN_ENUM_VALUE",
     "UNKNOWN_TYPE",
     "UNVERIFIED_OUTPUTS",
     "UNVERIFIED_WITHOUT_ERROR",
     "VERIFIED",
     "VERIFIED_OUTPUTS",
+    "Versions",
+    "WRONG_OBJECT_TAG",
+    "Where",
 ]
 
 # --- resources and schema keys ----------------------------------------------------------
@@ -241,13 +267,19 @@ METADATA_MAX_VALUE_LENGTH = 500
 
 # --- dates ------------------------------------------------------------------------------
 
-#: Calendar dates: schema key → fields holding ``{day, month, year}`` objects.
-DATE_FIELDS: Mapping[str, tuple[str, ...]] = MappingProxyType(
-    {
-        VERIFIED_OUTPUTS: ("dob",),
-        DOCUMENT_CHECK: ("dob", "expiration_date", "issued_date"),
-        ID_NUMBER_CHECK: ("dob",),
-    }
+#: Schema keys of calendar dates (``{day, month, year}`` objects): the personal dates of
+#: birth (:data:`PERSONAL`) and a document's expiry and issue dates.
+DATE_SCHEMAS: tuple[str, ...] = (
+    *sorted(
+        {
+            kind.schema
+            for fields in PERSONAL.values()
+            for kind in fields.values()
+            if isinstance(kind, Date)
+        }
+    ),
+    "gelato_data_document_report_expiration_date",
+    "gelato_data_document_report_issued_date",
 )
 #: Valid range of each date part (inclusive); a year has four digits.
 DATE_RANGES: Mapping[str, tuple[int, int]] = MappingProxyType(
@@ -319,9 +351,199 @@ EVENT_STATUS: Mapping[str, str | None] = MappingProxyType(
 #: Events also sent when a redaction changes the status (of any session being redacted).
 SENT_ON_REDACTION = frozenset({EVENT_PREFIX + CANCELED})
 
-# --- the rules --------------------------------------------------------------------------
+# --- the rules: declarations ----------------------------------------------------------
+#
+# A rule is data: where it applies (schema keys, API versions), what must hold there, and
+# its code and severity. Nothing in this module evaluates a rule; one compiler
+# (``stripe_schemas.validation._compile``) turns the table into every checker that needs
+# it: the JSON Schema the fast path runs, the per-rule checks that say where a payload
+# breaks a rule, and, for what a schema cannot say (:class:`SameAs`), a residual Python
+# check made from the same object.
 
 Layer = Literal["schema", "invariant", "lifecycle"]
+
+#: Stands for "the field is absent" in the values of :class:`Is`.
+ABSENT: Final = "<absent>"
+
+
+def _date(version: str) -> str:
+    """The date part of an API version (``2026-09-30.endive`` → ``2026-09-30``)."""
+    return version[:10]
+
+
+@attrs.frozen
+class Versions:
+    """API versions a check holds for, compared by their dates: from ``since`` (inclusive) up
+    to ``until`` (exclusive). A document that names no version counts as the newest."""
+
+    since: str | None = None
+    until: str | None = None
+
+    def covers(self, version: str | None) -> bool:
+        if version is None:
+            return self.until is None
+        day = _date(version)
+        if self.since is not None and day < _date(self.since):
+            return False
+        return self.until is None or day < _date(self.until)
+
+
+ALL_VERSIONS = Versions()
+
+# What must hold of one value. A field that is absent counts as absent, not as null; each
+# predicate says what it makes of an absent field and of values of another JSON type.
+
+
+@attrs.frozen
+class Null:
+    """Null or absent."""
+
+
+@attrs.frozen
+class Present:
+    """There, and not null."""
+
+
+@attrs.frozen
+class Is:
+    """There and equal to one of ``values`` (:data:`ABSENT` among them: absent is fine too)."""
+
+    values: tuple[object, ...]
+
+
+@attrs.frozen
+class OneOf:
+    """A string, when there, is one of ``values`` (other values are the schema's business)."""
+
+    values: tuple[str, ...]
+
+
+@attrs.frozen
+class Prefixed:
+    """A string, when there, starts with ``prefix``."""
+
+    prefix: str
+
+
+@attrs.frozen
+class InRange:
+    """A number, when there, lies between ``low`` and ``high`` (inclusive)."""
+
+    low: int
+    high: int
+
+
+@attrs.frozen
+class Empty:
+    """An object, when there, has no keys."""
+
+
+@attrs.frozen
+class Placeholder:
+    """A string, when there, is :data:`REDACTED_TEXT` (personal text after a redaction)."""
+
+
+@attrs.frozen
+class Gone:
+    """No personal value of an object of schema ``schema`` is left (see :data:`PERSONAL`):
+    its personal text is null or the placeholder, its personal dates null or the
+    placeholder date, recursively; kept fields (file IDs) do not count."""
+
+    schema: str
+
+
+@attrs.frozen
+class SameAs:
+    """Equal to the value at ``path`` of the same object. A schema cannot say this: the
+    compiler makes it a residual Python check."""
+
+    path: str
+
+
+Predicate = Null | Present | Is | OneOf | Prefixed | InRange | Empty | Placeholder | Gone | SameAs
+
+
+@attrs.frozen
+class Where:
+    """The value at ``path`` (``a/b``: field ``b`` of the object in field ``a``; ``""``: the
+    object itself) satisfies ``must``."""
+
+    path: str
+    must: Predicate
+
+
+@attrs.frozen
+class Redacted:
+    """The object belongs to a redacted resource (see :data:`REDACTED_WHEN`)."""
+
+
+@attrs.frozen
+class Not:
+    """The condition does not hold."""
+
+    cond: Cond
+
+
+@attrs.frozen
+class AllOf:
+    """Every condition holds (none: always)."""
+
+    conds: tuple[Cond, ...] = ()
+
+
+@attrs.frozen
+class AnyOf:
+    """Some condition holds."""
+
+    conds: tuple[Cond, ...] = ()
+
+
+Cond = Where | Redacted | Not | AllOf | AnyOf
+#: The condition that always holds.
+ALWAYS = AllOf()
+REDACTED = Redacted()
+
+
+@attrs.frozen
+class Check:
+    """One declarative part of a rule: on objects of the schema keys ``on``, when ``when``
+    holds, the value at ``field`` satisfies ``must``.
+
+    ``message`` is the issue's text: ``{field}`` is replaced by the name of the field at
+    fault and ``{value}`` by a description of its value that never shows a secret or
+    personal value. ``point``: an issue per value at fault inside ``field``
+    (``"value"``), or one at ``field`` itself (``"field"``).
+    """
+
+    on: tuple[str, ...]
+    field: str
+    must: Predicate
+    message: str
+    when: Cond = ALWAYS
+    versions: Versions = ALL_VERSIONS
+    point: Literal["value", "field"] = "value"
+
+
+@attrs.frozen
+class Rule:
+    """One rule: its stable code, its severity in each mode, why it holds, and its checks.
+
+    Rules of the ``lifecycle`` layer hold between the items of a history and have no
+    checks of one payload (``validation/_lifecycle.py`` reads :data:`MOVES`); those of the
+    ``schema`` layer are the schema's own, listed so the whole contract is one table.
+    """
+
+    code: str
+    strict: Severity
+    lenient: Severity
+    rationale: str
+    #: ``invariant`` (one payload), ``lifecycle`` (a history) or ``schema`` (the schema layer).
+    layer: Layer = "invariant"
+    checks: tuple[Check, ...] = ()
+
+    def severity(self, mode: str) -> Severity:
+        """The severity in ``mode`` (``"strict"`` or ``"lenient"``)."""
+        return self.strict if mode == "strict" else self.lenient
 
 
 def _either(names: tuple[str, ...] | list[str]) -> str:
@@ -333,20 +555,35 @@ def _both(names: list[str]) -> str:
     return _either(names).replace(" or ", " and ")
 
 
-@attrs.frozen
-class Rule:
-    """One rule: its stable code, its severity in each mode, and why it holds."""
+def _personal_paths(schema: str, kind: type[Text | Date], prefix: str = "") -> list[str]:
+    """Paths (``a/b``) of the personal fields of kind ``kind`` inside an object of ``schema``."""
+    found: list[str] = []
+    for name, personal in PERSONAL.get(schema, {}).items():
+        if isinstance(personal, kind):
+            found.append(prefix + name)
+        elif isinstance(personal, Part):
+            found.extend(_personal_paths(personal.schema, kind, f"{prefix}{name}/"))
+    return found
 
-    code: str
-    strict: Severity
-    lenient: Severity
-    rationale: str
-    #: ``invariant`` (one payload), ``lifecycle`` (a history) or ``schema`` (the schema layer).
-    layer: Layer = "invariant"
 
-    def severity(self, mode: str) -> Severity:
-        """The severity in ``mode`` (``"strict"`` or ``"lenient"``)."""
-        return self.strict if mode == "strict" else self.lenient
+#: When an object counts as redacted, for the resources that can be: a session once its
+#: redaction is done; a report inside a redacted session, or once one of its personal text
+#: fields holds the placeholder (a standalone report does not say whether it was redacted).
+#: An object nested in a redacted one is redacted too.
+REDACTED_WHEN: Mapping[str, Cond] = MappingProxyType(
+    {
+        SESSION: Where("redaction/status", Is((REDACTION_DONE,))),
+        REPORT: AnyOf(
+            tuple(Where(path, Is((REDACTED_TEXT,))) for path in _personal_paths(REPORT, Text))
+        ),
+    }
+)
+
+_STATUS_IS = "status"
+
+
+def _status_in(*statuses: str) -> Where:
+    return Where(_STATUS_IS, Is(tuple(sorted(statuses))))
 
 
 ID_PREFIX = "id_prefix"
@@ -368,14 +605,89 @@ RETRY_WITHOUT_ERROR = "retry_without_error"
 EVENT_STATUS_MISMATCH = "event_status_mismatch"
 INVALID_EVENT = "invalid_event"
 MIXED_SESSIONS = "mixed_sessions"
+#: Codes of the schema layer (the schema's own checks, listed in the table).
+WRONG_OBJECT_TAG = "wrong_object_tag"
+UNKNOWN_ENUM_VALUE = "unknown_enum_value"
+
+_SESSION_LABEL = "session"
+_REPORT_FIELD = next(field for (owner, field), target in LINKS.items() if owner == SESSION)
+
+
+def _id_checks() -> tuple[Check, ...]:
+    """Each resource's ``id``, and each field linking to another resource, has its prefix."""
+    checks = [
+        Check(
+            (resource,),
+            "id",
+            Prefixed(ID_PREFIXES[resource]),
+            "{field} should start with " + repr(ID_PREFIXES[resource]),
+        )
+        for resource in (SESSION, REPORT)
+    ]
+    checks += [
+        Check(
+            (owner,),
+            field,
+            Prefixed(ID_PREFIXES[target]),
+            f"{{field}} should hold an ID starting with {ID_PREFIXES[target]!r}",
+        )
+        for (owner, field), target in LINKS.items()
+    ]
+    return tuple(checks)
+
+
+def _date_checks() -> tuple[Check, ...]:
+    """Each part of a calendar date in range, but for the placeholder date of a redaction."""
+    placeholder = Where("", Is((dict(REDACTED_DATE),)))
+    return tuple(
+        Check(
+            DATE_SCHEMAS,
+            unit,
+            InRange(low, high),
+            f"{unit} must be between {low} and {high}",
+            when=Not(AllOf((REDACTED, placeholder))),
+        )
+        for unit, (low, high) in DATE_RANGES.items()
+    )
+
+
+def _options_checks() -> tuple[Check, ...]:
+    """``options.<key>`` only on sessions and reports of the type the key belongs to; a type
+    unknown to the version (a newer one) carries options of its own."""
+    return tuple(
+        Check(
+            (SESSION, REPORT),
+            f"options/{key}",
+            Null(),
+            f"options.{key} is set on a session or report of another type than {owner!r}",
+            when=Where("type", Is((*(t for t in TYPES if t != owner), None, ABSENT))),
+        )
+        for key, owner in TYPE_OPTIONS.items()
+    )
+
 
 RULES: tuple[Rule, ...] = (
+    Rule(
+        WRONG_OBJECT_TAG,
+        "error",
+        "error",
+        "`object` names the resource and must match the model",
+        "schema",
+    ),
+    Rule(
+        UNKNOWN_ENUM_VALUE,
+        "error",
+        "notice",
+        "session `status` and `redaction.status` take documented values only",
+        "schema",
+    ),
     Rule(
         ID_PREFIX,
         "warning",
         "warning",
         f"session IDs start `{ID_PREFIXES[SESSION]}`, report IDs `{ID_PREFIXES[REPORT]}`"
         " (documented by example only)",
+        checks=_id_checks(),
     ),
     Rule(
         STORED_SECRET,
@@ -383,30 +695,88 @@ RULES: tuple[Rule, ...] = (
         "warning",
         "/".join(f"`{name}`" for name in sorted(SECRET_FIELDS[SESSION]))
         + " are single-use and short-lived; a finished session should not keep them",
+        checks=tuple(
+            Check(
+                (SESSION,),
+                name,
+                Null(),
+                "a finished session still carries {field}, a single-use, short-lived secret",
+                when=_status_in(*TERMINAL),
+            )
+            for name in sorted(SECRET_FIELDS[SESSION])
+        ),
     ),
     Rule(
         ERROR_ON_VERIFIED,
         "warning",
         "warning",
         f"a `{VERIFIED}` session should not carry a `last_error.code`",
+        checks=(
+            Check(
+                (SESSION,),
+                "last_error/code",
+                Null(),
+                f"a {VERIFIED} session carries a last_error code",
+                when=_status_in(VERIFIED),
+            ),
+        ),
     ),
     Rule(
         UNVERIFIED_OUTPUTS,
         "warning",
         "warning",
         f"personal data in `verified_outputs` of a session that is not `{VERIFIED}`",
+        checks=(
+            Check(
+                (SESSION,),
+                "verified_outputs",
+                Gone(VERIFIED_OUTPUTS),
+                "{field} holds personal data but the session is not " + VERIFIED,
+                when=AllOf((Not(_status_in(VERIFIED)), Not(REDACTED))),
+                point="field",
+            ),
+        ),
     ),
     Rule(
         REDACTION_INCOMPLETE,
         "error",
         "error",
         "a redacted object keeps no personal data (placeholders or null) and no `metadata`",
+        checks=(
+            *(
+                Check(
+                    (resource,),
+                    name,
+                    Gone(personal.schema),
+                    "a redacted object still holds personal data",
+                    when=REDACTED,
+                )
+                for resource in (SESSION, REPORT)
+                for name, personal in PERSONAL[resource].items()
+                if isinstance(personal, Part)
+            ),
+            Check(
+                (SESSION,),
+                "metadata",
+                Empty(),
+                "a redacted session still has metadata",
+                when=REDACTED,
+            ),
+        ),
     ),
     Rule(
         UNKNOWN_TYPE,
         "warning",
         "notice",
         f"`type` is {_either(TYPES)} in the pinned API version",
+        checks=(
+            Check(
+                (SESSION, REPORT),
+                "type",
+                OneOf(TYPES),
+                "type {value} is not known to this API version",
+            ),
+        ),
     ),
     Rule(
         OPTIONS_TYPE_MISMATCH,
@@ -415,36 +785,82 @@ RULES: tuple[Rule, ...] = (
         "; ".join(
             f'`options.{key}` belongs to `type == "{kind}"`' for key, kind in TYPE_OPTIONS.items()
         ),
+        checks=_options_checks(),
     ),
     Rule(
         REPORT_SESSION_MISMATCH,
         "error",
         "error",
         "an expanded report's `verification_session` is this session's `id`",
+        checks=(
+            Check(
+                (SESSION,),
+                f"{_REPORT_FIELD}/verification_session",
+                SameAs("id"),
+                "the expanded report belongs to another session",
+                when=Where("id", Present()),
+            ),
+        ),
     ),
     Rule(
         REPORT_TYPE_MISMATCH,
         "error",
         "error",
         "an expanded report has the same `type` as its session",
+        checks=(
+            Check(
+                (SESSION,),
+                f"{_REPORT_FIELD}/type",
+                SameAs("type"),
+                "the expanded report's type {value} differs from the session's",
+                when=AllOf((Where("type", Present()), Where(f"{_REPORT_FIELD}/type", Present()))),
+            ),
+        ),
     ),
     Rule(
         MISSING_CHECK,
         "error",
         "error",
         f"a report has the check its `type` names ({_either(TYPES)})",
+        checks=tuple(
+            Check(
+                (REPORT,),
+                kind,
+                Present(),
+                f"a {kind} report has no {kind} check",
+                when=Where("type", Is((kind,))),
+            )
+            for kind in TYPES
+        ),
     ),
     Rule(
         UNKNOWN_CHECK_STATUS,
         "warning",
         "notice",
         f"a check's `status` is {_either(CHECK_STATUSES)}",
+        checks=(
+            Check(
+                tuple(CHECKS.values()),
+                "status",
+                OneOf(CHECK_STATUSES),
+                "check status {value} is neither " + " nor ".join(repr(s) for s in CHECK_STATUSES),
+            ),
+        ),
     ),
     Rule(
         UNVERIFIED_WITHOUT_ERROR,
         "error",
         "error",
         f"an `{CHECK_UNVERIFIED}` check carries an `error` saying why",
+        checks=(
+            Check(
+                tuple(CHECKS.values()),
+                "error",
+                Present(),
+                f"an {CHECK_UNVERIFIED} check has no error explaining why",
+                when=Where("status", Is((CHECK_UNVERIFIED,))),
+            ),
+        ),
     ),
     Rule(
         INVALID_DATE,
@@ -452,6 +868,7 @@ RULES: tuple[Rule, ...] = (
         "error",
         ", ".join(f"`{part}` {low}-{high}" for part, (low, high) in DATE_RANGES.items())
         + " ({} only when redacted)".format("-".join(str(v) for v in REDACTED_DATE.values())),
+        checks=_date_checks(),
     ),
     Rule(
         INVALID_TRANSITION,

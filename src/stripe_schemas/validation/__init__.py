@@ -8,10 +8,14 @@ snapshots or webhook events in order.
 
 from __future__ import annotations
 
-from ._invariants import RULES, Rule
+from ..identity import RULES as _TABLE
+from ..identity import Rule
 from ._lifecycle import validate_history
 from ._report import Mode, Report
 from ._validator import SchemaDocumentError, Validator, default_validator, validate
+
+#: The rules of one payload: the schema layer's and the Identity invariants (not the lifecycle's).
+RULES: tuple[Rule, ...] = tuple(rule for rule in _TABLE if rule.layer != "lifecycle")
 
 __all__ = [
     "RULES",

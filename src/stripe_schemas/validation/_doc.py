@@ -15,7 +15,6 @@ from pathlib import Path
 
 from .. import identity as facts
 from ..identity import REPORT, SESSION, Date, Kept, Part, Text
-from ._invariants import SCHEMA_RULES
 
 START = "<!-- identity-rules: generated from stripe_schemas.identity; do not edit by hand -->"
 END = "<!-- /identity-rules -->"
@@ -41,7 +40,7 @@ def rules_markdown() -> str:
         "| code | layer | strict | lenient | rationale |",
         "|---|---|---|---|---|",
     ]
-    for rule in (*SCHEMA_RULES, *facts.RULES):
+    for rule in facts.RULES:
         lines.append(
             f"| `{rule.code}` | {rule.layer} | {rule.strict} | {rule.lenient} | {rule.rationale} |"
         )

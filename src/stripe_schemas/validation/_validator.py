@@ -8,12 +8,14 @@ workers all go through it, so the fast path exists once.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+from .. import identity as facts
 from .._extras import require
 from .._objects import tagged_objects
 from .._package import check_document, validator_for
+from ..identity import Rule
 from ..io import _json
 from ..io._vet import check_value, shallow
 from ..issues import (
@@ -25,9 +27,8 @@ from ..issues import (
     resource_root,
 )
 from ._classify import classify, describe
-from ._clean import RESIDUAL_FIELD, RESIDUALS, clean_schema
+from ._compile import KeyRules, RuleSet, to_issues
 from ._envelopes import ENVELOPE_DEFS, EVENT, LIST, PARTIAL_PREFIX, check_envelope, partial_defs
-from ._invariants import Checker, checker_for, to_issues
 from ._report import INPUT_CODES, MODES, Mode, Report, merge_issues
 from ._schema import SchemaChecker, lenient_defs, load_default_document, strict_defs
 
@@ -35,34 +36,53 @@ from ._schema import SchemaChecker, lenient_defs, load_default_document, strict_
 class _Compiled:
     """Everything needed to validate one schema key, built once."""
 
-    __slots__ = ("checker", "fast", "invariants", "is_clean", "key", "ok_report", "residual")
+    __slots__ = ("checker", "fast", "is_clean", "key", "ok_report", "residual", "rules")
 
-    def __init__(self, key: str, checker: SchemaChecker, invariants: Checker | None) -> None:
+    def __init__(self, key: str, checker: SchemaChecker, rules: KeyRules | None) -> None:
         self.key = key
         self.checker = checker
-        self.invariants = invariants
-        #: The fast verdict: strict conformance *and* the invariants compiled into the schema.
+        #: The key's Identity rules, compiled from the rule table (None: it has none).
+        self.rules = rules
+        #: The fast verdict: strict conformance *and* the rules compiled into the schema.
         self.is_clean: Callable[[Any], bool] = checker.is_clean
-        #: The one invariant JSON Schema cannot say, when an expanded report is present.
-        self.residual: Callable[[dict[str, Any]], bool] | None = RESIDUALS.get(key)
+        #: The checks JSON Schema cannot say (see ``_compile``), when the key has any.
+        self.residual: Callable[[dict[str, Any]], bool] | None = rules.residual if rules else None
         self.ok_report = Report((), key)
         #: The fast path (see :func:`_fast_path`).
         self.fast: Callable[[dict[str, Any]], Report | None] = _fast_path(
-            self.is_clean, self.residual, self.ok_report
+            self.is_clean, self.residual, rules.residual_field if rules else None, self.ok_report
         )
+
+    def findings(self, payload: dict[str, Any], mode: Mode) -> list[Issue]:
+        """The issues of the key's rules in ``payload`` (none when it has no rules)."""
+        return to_issues(self.rules.findings(payload), mode) if self.rules else []
 
 
 def _fast_path(
     is_clean: Callable[[Any], bool],
     residual: Callable[[dict[str, Any]], bool] | None,
+    residual_field: str | None,
     ok_report: Report,
 ) -> Callable[[dict[str, Any]], Report | None]:
     """The fast path of one model: the shared ``ok`` report when a payload passes the compiled
-    check (and the residual invariant, when an expanded report is there), else None.
+    check (and the residual checks, when the model has any), else None.
 
     jsonschema-rs raises ValueError for Python values JSON cannot hold (a key that is
     not a string); the detailed path reports those.
     """
+    if residual is not None and residual_field is not None:
+
+        def fast_with_residual(payload: dict[str, Any]) -> Report | None:
+            try:
+                if not is_clean(payload):
+                    return None
+            except ValueError:
+                return None
+            if type(payload.get(residual_field)) is dict and residual(payload):
+                return None
+            return ok_report
+
+        return fast_with_residual
 
     def fast(payload: dict[str, Any]) -> Report | None:
         try:
@@ -70,7 +90,7 @@ def _fast_path(
                 return None
         except ValueError:
             return None
-        if residual is not None and type(payload.get(RESIDUAL_FIELD)) is dict and residual(payload):
+        if residual is not None and residual(payload):
             return None
         return ok_report
 
@@ -98,10 +118,15 @@ def _object_tags(schema: Any) -> tuple[str, ...]:
 class Validator:
     """Validates payloads against one JSON Schema document (by default the committed one).
 
-    Compiled schemas are cached per key; a ``Validator`` is safe to share between threads.
+    ``rules``: the Identity rule table (by default :data:`stripe_schemas.identity.RULES`, read
+    when the validator is built). Each schema key is compiled once, on first use, under a
+    lock, into the same checkers whenever that happens: what was validated before never
+    changes a verdict. A ``Validator`` is safe to share between threads.
     """
 
-    def __init__(self, document: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self, document: dict[str, Any] | None = None, *, rules: Iterable[Rule] | None = None
+    ) -> None:
         loaded: object = document if document is not None else load_default_document()
         if not isinstance(loaded, dict):
             kind = type(loaded).__name__
@@ -123,8 +148,17 @@ class Validator:
         self.tags: dict[str, tuple[str, ...]] = self._tag_table()
         self._strict: dict[str, Any] | None = None
         self._lenient: dict[str, Any] | None = None
+        #: The rule table this validator applies (fixed when it is built).
+        self.rules: tuple[Rule, ...] = tuple(facts.RULES if rules is None else rules)
+        self._rule_set: RuleSet | None = None
         self._compiled: dict[str, _Compiled] = {}
-        #: ``object`` tag → the fast path of the one model it names (see :func:`_fast_path`).
+        #: ``object`` tag → the one model it names (lists and events are envelopes).
+        self._single: dict[str, str] = {
+            tag: keys[0]
+            for tag, keys in self.tags.items()
+            if len(keys) == 1 and tag not in (LIST, EVENT)
+        }
+        #: ``object`` tag → the fast path of its model, once compiled (see :func:`_fast_path`).
         self._fast: dict[str, Callable[[dict[str, Any]], Report | None]] = {}
         self._lock = threading.Lock()
 
@@ -208,10 +242,10 @@ class Validator:
             found = self._compiled.get(key)
             if found is None:
                 found = self._compile(key)
-                self._compiled[key] = found
-                for tag, keys in self.tags.items():
-                    if keys == (key,) and tag not in (LIST, EVENT):
+                for tag, single in self._single.items():
+                    if single == key:
                         self._fast[tag] = found.fast
+                self._compiled[key] = found
         return found
 
     def _compile(self, key: str) -> _Compiled:
@@ -219,19 +253,28 @@ class Validator:
             self._add_defs(partial_defs(self._defs, key.removeprefix(PARTIAL_PREFIX)))
         if self._strict is None:
             self._strict = strict_defs(self._defs)
+        if self._rule_set is None:
+            version = self.document.get("x-api-version")
+            self._rule_set = RuleSet(
+                self._strict,
+                self._dialect,
+                version if isinstance(version, str) else None,
+                self.rules,
+            )
         try:
+            rules = self._rule_set.for_key(key)
             checker = SchemaChecker(
                 key,
                 self._dialect,
                 self._strict,
                 self._lenient_variant,
-                clean_schema(self._dialect, key, self._strict),
+                rules.clean if rules is not None else None,
             )
         except ValueError as exc:  # jsonschema-rs refuses a schema it cannot compile
             raise SchemaDocumentError(
                 f"the schema of {key!r} does not compile: {_reason(exc)}"
             ) from exc
-        return _Compiled(key, checker, checker_for(key))
+        return _Compiled(key, checker, rules)
 
     def _add_defs(self, new: dict[str, Any]) -> None:
         """More definitions (partial schemas), in the document and in its variants."""
@@ -262,11 +305,14 @@ class Validator:
             payload, kind = value, dict
         if kind is dict and model is None and (mode == "strict" or mode == "lenient"):
             tag = payload.get("object")
-            fast = self._fast.get(tag) if type(tag) is str else None
-            if fast is not None:
-                report = fast(payload)
-                if report is not None:
-                    return report
+            if type(tag) is str:
+                fast = self._fast.get(tag)
+                if fast is None and tag in self._single:  # first use: compile (same verdict)
+                    fast = self.compiled(self._single[tag]).fast
+                if fast is not None:
+                    report = fast(payload)
+                    if report is not None:
+                        return report
         return self._validate(payload, model, mode)
 
     def validate_decoded(
@@ -321,10 +367,10 @@ class Validator:
                 if report is not None:
                     return report
             if self._schema_valid(compiled, payload):
-                findings = compiled.invariants(payload) if compiled.invariants else None
-                if not findings:
+                found = compiled.findings(payload, mode)
+                if not found:
                     return compiled.ok_report
-                return Report(tuple(to_issues(findings, mode)), key)
+                return Report(tuple(found), key)
         return self._detailed(compiled, payload, mode, issues)
 
     def _schema_valid(self, compiled: _Compiled, payload: dict[str, Any]) -> bool:
@@ -352,8 +398,8 @@ class Validator:
             found = self.schema_issues(compiled, payload, mode, pruned=bool(vetted or masked))
             issues.extend(i for i in found if not any(is_under(i.path, m) for m in masked))
             wrong_tag = any(i.code == WRONG_OBJECT_TAG and i.path == "/object" for i in issues)
-            if compiled.invariants is not None and not wrong_tag:
-                issues.extend(to_issues(compiled.invariants(payload), mode))
+            if not wrong_tag:
+                issues.extend(compiled.findings(payload, mode))
         return Report(tuple(merge_issues(issues)), compiled.key)
 
     def is_resource(self, key: str) -> bool:
