@@ -437,3 +437,14 @@ def test_progress_shows_on_a_terminal_stderr(tmp_path: Path, quiet: bool) -> Non
     else:  # tqdm's byte counter, e.g. "201kB [00:00, 3.05MB/s]"
         assert re.search(rb"\d+(\.\d+)?[kM]?B \[\d\d:\d\d", seen), seen
         assert b"50 records, " in seen.rstrip().rsplit(b"\r", 1)[-1], seen  # the final count
+
+
+def test_a_record_with_only_warnings_is_valid(tmp_path: Path, capsys: Any) -> None:
+    """Warnings do not make a record invalid: it counts as valid, the exit status is 0."""
+    path = tmp_path / "warned.ndjson"
+    warned = broken(client_secret="vs_kept_secret")  # a verified session keeping its secret
+    path.write_text(json.dumps(warned) + "\n" + json.dumps(VERIFIED) + "\n")
+    code, out, _ = run(capsys, str(path))
+    assert code == 0, out
+    assert f"{path}:1: /client_secret: warning[stored_secret]" in out
+    assert out.splitlines()[-1] == summary(2, 2, 0, 0, 0, warnings=1)

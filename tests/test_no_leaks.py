@@ -47,3 +47,25 @@ def test_sub_objects_never_echo_values(
     joined = "\n".join(texts)
     assert SECRET not in joined
     assert "secretname" not in joined.lower()
+
+
+@pytest.mark.parametrize("field", ["client_secret", "url"])
+@pytest.mark.parametrize("mode", ["strict", "lenient"])
+def test_a_secret_at_the_top_of_a_payload_shows_not_even_its_length(field: str, mode: str) -> None:
+    """A secret too long for its field (the first token of its pointer is the secret's name)
+    is described as a string, never by its length, by the validator and the converters."""
+    from bench.payloads import REQUIRES_INPUT
+    from stripe_models.identity import VerificationSession
+    from stripe_schemas.issues import describe_value, is_sensitive
+
+    assert is_sensitive(f"/{field}") and is_sensitive(f"/{field}/x")
+    assert describe_value(f"/{field}", "x" * 6007) == "a string"
+    payload = {**REQUIRES_INPUT, field: "x" * 6007}
+    report = validate(payload, mode=mode)  # type: ignore[arg-type]
+    texts = [str(issue) for issue in report.issues]
+    try:
+        structure(payload, VerificationSession, mode=mode)  # type: ignore[call-overload]
+    except PayloadError as error:
+        texts += [str(error), *(i.message for i in error.issues)]
+    assert any(f"/{field}" in text for text in texts), texts
+    assert not any("6007" in text or "6,007" in text for text in texts), texts

@@ -285,3 +285,27 @@ def test_memory_stays_flat_when_the_file_doubles_past_64_mib(tmp_path: Path) -> 
     packed = tmp_path / "large.ndjson.gz"
     packed.write_bytes(gzip.compress(large.read_bytes(), compresslevel=1))
     assert _peak_rss_kib(packed) - _peak_rss_kib(small) < 12 * 1024
+
+
+def test_blank_lines_count_on_the_json_lines_path(tmp_path: Path) -> None:
+    """Blank lines between JSON Lines records (the fast path) still count: each record, and
+    each issue of the command, is on its own line."""
+    data = b'{"a": 1}\n\n\n{"b": 2}\r\n\r\n{"c": 3}\n'
+    records = [r for r in items(data) if isinstance(r, Record)]
+    assert [(r.decoded.value, r.line) for r in records] == [
+        ({"a": 1}, 1),
+        ({"b": 2}, 4),
+        ({"c": 3}, 6),
+    ]
+    from stripe_schemas.cli import main
+
+    dump = tmp_path / "gaps.ndjson"
+    valid = json.dumps(PAYLOADS["verified"])
+    invalid = json.dumps({**PAYLOADS["verified"], "livemode": "no"})
+    dump.write_text(f"{valid}\n\n{valid}\n\n\n{invalid}\n")
+    out = io.StringIO()
+    import contextlib
+
+    with contextlib.redirect_stdout(out):
+        assert main(["validate", "--quiet", str(dump)]) == 1
+    assert f"{dump}:6: /livemode: error[type_mismatch]" in out.getvalue()

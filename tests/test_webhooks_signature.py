@@ -449,3 +449,49 @@ def test_a_json_dump_of_the_reasons_is_stable() -> None:
     ]
     assert all("\n" not in text for text in REASONS.values())
     json.dumps(dict(REASONS))
+
+
+# --- mutants a review found alive --------------------------------------------------------------
+
+
+def test_every_hex_digit_of_the_signature_counts() -> None:
+    """A signature that differs from the right one in any single hex digit, the last ones
+    included, is refused (a comparison of a prefix would let most of them through)."""
+    payload = body(session_event())
+    header = signature_header(payload, TEST_SECRET, timestamp=1_700_000_000)
+    good = header.split("v1=", 1)[1]
+    assert verify_header(payload, header, TEST_SECRET, tolerance=None) == 1_700_000_000
+    for index in (0, 15, 16, 31, 32, len(good) - 1):
+        flipped = good[:index] + ("0" if good[index] != "0" else "1") + good[index + 1 :]
+        forged = f"t=1700000000,v1={flipped}"
+        with pytest.raises(SignatureVerificationError) as caught:
+            verify_header(payload, forged, TEST_SECRET, tolerance=None)
+        assert caught.value.reason == "mismatch"
+    with pytest.raises(SignatureVerificationError):  # a prefix of the signature is not enough
+        verify_header(payload, f"t=1700000000,v1={good[:16]}", TEST_SECRET, tolerance=None)
+
+
+def test_signatures_are_compared_in_constant_time() -> None:
+    """Static: the module compares signatures only with hmac.compare_digest, never with
+    ``==``/``!=`` (whose time depends on where the first difference is)."""
+    import ast
+    import inspect
+
+    from stripe_schemas import webhooks
+
+    tree = ast.parse(inspect.getsource(webhooks))
+    calls = [
+        node
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "compare_digest"
+    ]
+    assert calls, "signatures must be compared with hmac.compare_digest"
+    secret_names = {"signature", "signatures", "expected", "digest"}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Compare) and any(
+            isinstance(op, (ast.Eq, ast.NotEq)) for op in node.ops
+        ):
+            names = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+            assert not names & secret_names, ast.unparse(node)

@@ -177,6 +177,14 @@ def describe_value(ptr: str, value: object, limit: int = SHOWN_LENGTH) -> str:
     return _article(type_name(value))
 
 
+def too_long(ptr: str, value: object, limit: object) -> str:
+    """The message of a string over its ``maxLength``: its length is given only where the
+    value is not a secret or personal (a secret's length says something about it)."""
+    if isinstance(value, str) and not is_sensitive(ptr):
+        return f"a string of {len(value)} characters is longer than maxLength {limit}"
+    return f"a string longer than maxLength {limit}"
+
+
 _ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 

@@ -28,6 +28,7 @@ from ..issues import (
     Severity,
     describe_value,
     pointer,
+    too_long,
 )
 from ._compile_cache import run_source
 from ._fast import FAST_ERRORS, fast_compiler
@@ -130,10 +131,7 @@ class Walk:
             if result is BAD:
                 return self._mismatch(node, value, path)
             if node.max_length is not None and len(result) > node.max_length:
-                message = (
-                    f"string of {len(result)} characters is longer than maxLength {node.max_length}"
-                )
-                self.add(path, MAX_LENGTH, message)
+                self.add(path, MAX_LENGTH, too_long(pointer(path), result, node.max_length))
                 return BAD
             return result
         if type(node) is EnumNode:

@@ -26,6 +26,7 @@ from ..issues import (
     describe_value,
     join_pointer,
     pointer,
+    too_long,
 )
 from ._report import Mode
 from ._schema import Fault, Tokens
@@ -125,8 +126,7 @@ def _issues(fault: Fault, mode: Mode) -> list[_Located]:
             for key in fault.detail or ()
         ]
     if keyword == "maxLength":
-        size = len(fault.instance) if isinstance(fault.instance, str) else 0
-        message = f"string of {size} characters is longer than maxLength {fault.detail}"
+        message = too_long(ptr, fault.instance, fault.detail)
         return [(tokens, Issue(ptr, MAX_LENGTH, "error", message))]
     if keyword in ("minimum", "maximum"):  # e.g. a list's ``limit`` (1 to 100)
         side = "less than the minimum" if keyword == "minimum" else "greater than the maximum"
