@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-from collections import Counter
 from typing import Any
 
 import jsonschema
 import pytest
+from _draws import can_draw
 from _oracle import report_problems, session_problems
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from stripe_models.common import Address
@@ -37,15 +37,6 @@ COMMITTED = {
     key: jsonschema.Draft202012Validator({**DOCUMENT, "$ref": f"#/$defs/{key}"})
     for key in (SESSION, REPORT)
 }
-#: Counting tests: deterministic (derandomized), no shrinking, so the counts cannot flake.
-COUNTING = settings(
-    max_examples=300,
-    derandomize=True,
-    database=None,
-    phases=[Phase.generate],
-    suppress_health_check=list(HealthCheck),
-    deadline=None,
-)
 
 
 def assert_valid_everywhere(payload: dict[str, Any], key: str) -> None:
@@ -204,71 +195,87 @@ def _strings(value: Any, key: str, path: tuple[str, ...] = ()) -> list[tuple[tup
     return [(path, value)] if isinstance(value, str) else []
 
 
-def test_session_draws_cover_every_class() -> None:
+def _report_kind(session: dict[str, Any]) -> str:
+    report = session.get("last_verification_report")
+    return "expanded" if isinstance(report, dict) else "id" if report else "none"
+
+
+def _is(path: str, value: Any) -> Any:
+    """A predicate: the value at ``a/b`` is ``value`` (``"absent"``: the key is not there)."""
+    *parents, last = path.split("/")
+
+    def holds(payload: dict[str, Any]) -> bool:
+        for name in parents:
+            payload = payload.get(name) or {}
+        return payload.get(last, "absent") == value
+
+    return holds
+
+
+def _reports(kind: str) -> Any:
+    return lambda payload: _report_kind(payload) == kind
+
+
+def _has(name: str, present: bool) -> Any:
+    return lambda payload: (name in payload) is present
+
+
+def _optional(key: str) -> list[str]:
+    schema = DOCUMENT["$defs"][key]
+    return sorted(set(schema["properties"]) - set(schema["required"]))
+
+
+#: Each class of session the strategy must draw → the predicate that recognises it.
+SESSION_CLASSES: dict[str, Any] = {
+    **{
+        f"status:{s}": _is("status", s)
+        for s in ("requires_input", "processing", "verified", "canceled")
+    },
+    **{f"report:{kind}": _reports(kind) for kind in ("expanded", "id", "none")},
+    "redaction:redacted": _is("redaction/status", "redacted"),
+    "redaction:processing": _is("redaction/status", "processing"),
+    "redaction:none": lambda x: not x.get("redaction"),
+    **{f"type:{kind}": _is("type", kind) for kind in ("document", "id_number", "absent")},
+    **{f"present:{n}": _has(n, True) for n in _optional(SESSION)},
+    **{f"absent:{n}": _has(n, False) for n in _optional(SESSION)},
+    "metadata:some": lambda x: bool(x["metadata"]),
+    "metadata:none": lambda x: not x["metadata"],
+    "non-ascii": lambda x: not json.dumps(x, ensure_ascii=False).isascii(),
+    "at-max-length": lambda x: any(len(s) in (500, 5000) for _, s in _strings(x, SESSION)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(SESSION_CLASSES))
+def test_session_draws_cover_every_class(name: str) -> None:
     """Every status, expanded/ID/no report, redacted/redacting/plain, both types, each optional
-    field present and absent, strings at their maxLength with non-ASCII: all drawn."""
-    seen: Counter[str] = Counter()
-    optional = set(DOCUMENT["$defs"][SESSION]["properties"]) - set(
-        DOCUMENT["$defs"][SESSION]["required"]
-    )
-
-    @COUNTING
-    @given(verification_sessions())
-    def draw(session: dict[str, Any]) -> None:
-        seen["status:" + session["status"]] += 1
-        report = session.get("last_verification_report")
-        seen[
-            "report:" + ("expanded" if isinstance(report, dict) else "id" if report else "none")
-        ] += 1
-        seen["redaction:" + str((session.get("redaction") or {}).get("status"))] += 1
-        seen["type:" + str(session.get("type", "absent"))] += 1
-        for name in optional:
-            seen[("present:" if name in session else "absent:") + name] += 1
-        seen["metadata:" + ("some" if session["metadata"] else "none")] += 1
-        text = json.dumps(session, ensure_ascii=False)
-        seen["non-ascii"] += not text.isascii()
-        seen["at-max-length"] += any(len(s) in (500, 5000) for _, s in _strings(session, SESSION))
-
-    draw()
-    wanted = [
-        *(f"status:{s}" for s in ("requires_input", "processing", "verified", "canceled")),
-        "report:expanded", "report:id", "report:none",
-        "redaction:redacted", "redaction:processing", "redaction:None",
-        "type:document", "type:id_number", "type:absent",
-        *(f"present:{name}" for name in optional), *(f"absent:{name}" for name in optional),
-        "metadata:some", "metadata:none", "non-ascii", "at-max-length",
-    ]  # fmt: skip
-    missing = [name for name in wanted if not seen[name]]
-    assert not missing, (missing, seen)
+    field present and absent, strings at their maxLength with non-ASCII: each can be drawn."""
+    assert can_draw(verification_sessions(), SESSION_CLASSES[name])
 
 
-def test_report_draws_cover_every_class() -> None:
-    """Both types, each check, verified and unverified checks, redacted reports, optional fields."""
-    seen: Counter[str] = Counter()
-    optional = set(DOCUMENT["$defs"][REPORT]["properties"]) - set(
-        DOCUMENT["$defs"][REPORT]["required"]
-    )
+#: Each class of report the strategy must draw → the predicate that recognises it.
+REPORT_CLASSES: dict[str, Any] = {
+    **{f"type:{kind}": _is("type", kind) for kind in ("document", "id_number", "absent")},
+    "redacted": lambda x: "[redacted]" in json.dumps(x),
+    **{
+        f"check:{check}:{status}": _is(f"{check}/status", status)
+        for check, status in (
+            ("document", "verified"),
+            ("document", "unverified"),
+            ("id_number", "verified"),
+            ("id_number", "unverified"),
+            ("selfie", "verified"),
+        )
+    },
+    **{f"present:{n}": _has(n, True) for n in _optional(REPORT)},
+    **{f"absent:{n}": _has(n, False) for n in _optional(REPORT)},
+}
 
-    @COUNTING
-    @given(verification_reports())
-    def draw(report: dict[str, Any]) -> None:
-        seen["type:" + str(report.get("type", "absent"))] += 1
-        for name in ("document", "id_number", "selfie"):
-            if name in report:
-                seen[f"check:{name}:{report[name]['status']}"] += 1
-        seen["redacted"] += "[redacted]" in json.dumps(report)
-        for name in optional:
-            seen[("present:" if name in report else "absent:") + name] += 1
 
-    draw()
-    wanted = [
-        "type:document", "type:id_number", "type:absent", "redacted",
-        "check:document:verified", "check:document:unverified",
-        "check:id_number:verified", "check:id_number:unverified", "check:selfie:verified",
-        *(f"present:{name}" for name in optional), *(f"absent:{name}" for name in optional),
-    ]  # fmt: skip
-    missing = [name for name in wanted if not seen[name]]
-    assert not missing, (missing, seen)
+@pytest.mark.parametrize("name", sorted(REPORT_CLASSES))
+def test_report_draws_cover_every_class(name: str) -> None:
+    """Both types, each check, verified and unverified checks, redacted reports, optional
+    fields present and absent: each can be drawn."""
+    assert can_draw(verification_reports(), REPORT_CLASSES[name])
 
 
 @pytest.mark.parametrize("model", [Address, GelatoVerifiedOutputs, Event], ids=lambda m: m.__name__)
@@ -277,18 +284,10 @@ def test_model_payloads_draw_optional_fields_present_and_absent(model: type) -> 
     from stripe_schemas.converters._plan import class_plan
 
     optional = [f.wire for f in class_plan(model).fields if not f.required]
-    seen: Counter[str] = Counter()
-
-    @COUNTING
-    @given(payloads(model))
-    def draw(payload: dict[str, Any]) -> None:
-        for name in optional:
-            seen[("present:" if name in payload else "absent:") + name] += 1
-
-    draw()
-    missing = [f"{state}:{name}" for name in optional for state in ("present", "absent")]
-    missing = [key for key in missing if not seen[key]]
-    assert optional and not missing, (missing, seen)
+    assert optional
+    for name in optional:
+        assert can_draw(payloads(model), _has(name, True)), f"present:{name}"
+        assert can_draw(payloads(model), _has(name, False)), f"absent:{name}"
 
 
 @settings(max_examples=25)
