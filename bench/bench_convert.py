@@ -39,7 +39,7 @@ from bench._timing import interleaved, table
 from bench.payloads import PAYLOADS, invalid_payload
 from stripe_models.identity import VerificationSession
 from stripe_schemas import PayloadError, structure, unstructure
-from stripe_schemas._unset import UnsetType
+from stripe_schemas.model import UnsetType
 
 ROOT = Path(__file__).resolve().parents[1]
 BUNDLED = ROOT / "spec" / "stripe-identity.yaml"

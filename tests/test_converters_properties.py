@@ -18,7 +18,7 @@ from stripe_schemas import PayloadError, extras, structure, unstructure
 from stripe_schemas._model_strategies import JSON, payloads, unknown_fields, with_unknown_fields
 from stripe_schemas.converters import Mode, _entry_for
 from stripe_schemas.converters._fast import FAST_ERRORS
-from stripe_schemas.converters._plan import class_plan
+from stripe_schemas.model import class_plan
 
 CLASSES = [
     VerificationSession,

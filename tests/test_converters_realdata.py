@@ -11,7 +11,7 @@ import pytest
 from stripe_models.identity import VerificationReport, VerificationSession
 from stripe_schemas import Issue, PayloadError, dumps, extras, structure, unstructure
 from stripe_schemas.converters import _entry_for
-from stripe_schemas.converters._plan import class_plan
+from stripe_schemas.model import class_plan
 
 pytestmark = pytest.mark.realdata
 

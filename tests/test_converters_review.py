@@ -34,7 +34,7 @@ from stripe_schemas import (
 )
 from stripe_schemas.converters import Mode, _entry_for
 from stripe_schemas.converters._fast import FAST_ERRORS
-from stripe_schemas.converters._plan import NO_EXTRA
+from stripe_schemas.converters._shared import NO_EXTRA
 from stripe_schemas.io import _json as json_backend
 
 MODES: list[Mode] = ["strict", "lenient"]

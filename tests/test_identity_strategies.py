@@ -16,6 +16,7 @@ from stripe_models.common import Address
 from stripe_models.core import Event
 from stripe_models.identity import GelatoVerifiedOutputs, VerificationReport, VerificationSession
 from stripe_schemas import extras, structure, unstructure
+from stripe_schemas.model import load_default_document
 from stripe_schemas.strategies import (
     instances,
     lenient_verification_reports,
@@ -27,7 +28,6 @@ from stripe_schemas.strategies import (
     verification_sessions,
 )
 from stripe_schemas.validation import default_validator, validate
-from stripe_schemas.validation._schema import load_default_document
 
 SESSION = "identity.verification_session"
 REPORT = "identity.verification_report"
@@ -281,7 +281,7 @@ def test_report_draws_cover_every_class(name: str) -> None:
 @pytest.mark.parametrize("model", [Address, GelatoVerifiedOutputs, Event], ids=lambda m: m.__name__)
 def test_model_payloads_draw_optional_fields_present_and_absent(model: type) -> None:
     """payloads(Model) of any generated class leaves each optional field out sometimes, not always."""
-    from stripe_schemas.converters._plan import class_plan
+    from stripe_schemas.model import class_plan
 
     optional = [f.wire for f in class_plan(model).fields if not f.required]
     assert optional

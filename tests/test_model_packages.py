@@ -17,9 +17,10 @@ import stripe_models
 from stripe_codegen.generate import generate, write
 from stripe_models.identity import VerificationSession
 from stripe_schemas import MixedVersionsError, PayloadError, structure
-from stripe_schemas._package import package_of, validator_for
+from stripe_schemas.model import package_of
 from stripe_schemas.strategies import from_schema
 from stripe_schemas.validation import Validator, default_validator, validate
+from stripe_schemas.validation._validator import validator_for
 
 from _specs import widget_spec
 from conftest import SHARED, require_shared

@@ -55,7 +55,7 @@ def test_bugs_inside_a_fast_function_are_not_hidden() -> None:
     from stripe_schemas.converters._fast import FAST_ERRORS
 
     assert set(FAST_ERRORS) == {
-        __import__("stripe_schemas.converters._plan", fromlist=["FastFail"]).FastFail,
+        __import__("stripe_schemas.converters._shared", fromlist=["FastFail"]).FastFail,
         RecursionError,
     }
 

@@ -16,10 +16,10 @@ from hypothesis import strategies as st
 from bench.payloads import EXPANDED, PAYLOADS, REPORT, VERIFIED
 from stripe_codegen.jsonschema_out import TranslationError, def_ref, dumps, to_json_schema
 from stripe_codegen.loader import load_spec
+from stripe_schemas.model import load_default_document
 from stripe_schemas.strategies import from_schema, mutations
 from stripe_schemas.validation import Validator, default_validator, validate
 from stripe_schemas.validation._classify import classify
-from stripe_schemas.validation._schema import load_default_document
 
 from conftest import ROOT
 

@@ -32,7 +32,7 @@ from datamodel_code_generator import LiteralType
 from datamodel_code_generator.model.dataclass import DataClass
 from datamodel_code_generator.parser.openapi import OpenAPIParser
 
-from stripe_schemas.issues import pointer as json_pointer
+from stripe_schemas.model import pointer as json_pointer
 
 from .errors import SpecError, SpecProblem
 from .loader import cache_read, cache_write

@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 import attrs
 
-from stripe_schemas.issues import join_pointer, pointer, split_pointer
+from stripe_schemas.model import join_pointer, pointer, split_pointer
 
 from .ir import EnumValue
 from .slicing import HTTP_METHODS

@@ -21,7 +21,7 @@ from typing import Any, Literal
 
 import attrs
 
-from stripe_schemas.issues import join_pointer, split_pointer
+from stripe_schemas.model import join_pointer, split_pointer
 
 from ._operations import (
     Operation,

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import attrs
 
-from stripe_schemas._objects import tagged_objects
+from stripe_schemas.model import tagged_objects
 
 from . import naming
 from .ir import AliasDef, ClassDef, MapOf, ModelRef, ModelSet, Primitive, UnionOf

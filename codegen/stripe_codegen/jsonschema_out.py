@@ -26,8 +26,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from stripe_schemas.issues import unescape_token
-from stripe_schemas.validation._schema import def_pointer
+from stripe_schemas.model import def_pointer, unescape_token
 
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 COMPONENT_PREFIX = "#/components/schemas/"

@@ -46,8 +46,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from stripe_schemas.issues import escape_token
-from stripe_schemas.issues import pointer as json_pointer
+from stripe_schemas.model import escape_token
+from stripe_schemas.model import pointer as json_pointer
 
 from . import naming
 from .errors import SpecError, SpecProblem

@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from stripe_schemas.issues import unescape_token
+from stripe_schemas.model import unescape_token
 
 from . import naming
 from ._dcg import ParsedModel, parse_models

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from stripe_schemas.issues import escape_token
+from stripe_schemas.model import escape_token
 
 from .errors import SpecError, SpecProblem
 from .loader import LoadedSpec

@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from stripe_schemas.issues import escape_token, unescape_token
+from stripe_schemas.model import escape_token, unescape_token
 
 from .errors import SpecError, SpecProblem
 

@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-from ._clear import CLEAR, Clear
-from ._meta import FieldInfo, meta
-from ._package import MixedVersionsError
 from ._repr import hidden_fields, safe_repr
-from ._types import Expandable, HasId, UnknownEnumValue, expandable_id, is_expanded
-from ._unset import UNSET, UnsetType
 from .converters import (
     ListObject,
     StripeConverter,
@@ -19,8 +14,23 @@ from .converters import (
     structure,
     unstructure,
 )
-from .converters._plan import field_info, spec_fields
 from .issues import Issue, PayloadError, Severity
+from .model import (
+    CLEAR,
+    UNSET,
+    Clear,
+    Expandable,
+    FieldInfo,
+    HasId,
+    MixedVersionsError,
+    UnknownEnumValue,
+    UnsetType,
+    expandable_id,
+    field_info,
+    is_expanded,
+    meta,
+    spec_fields,
+)
 
 __all__ = [
     "CLEAR",

@@ -20,12 +20,12 @@ from typing import Any
 from hypothesis import strategies as st
 
 from . import identity as facts
-from ._meta import FieldInfo
 from ._sampling._walk import ID_SPACE, default_now, id_body
-from .converters._envelopes import EVENT_DATA_SCHEMA
-from .converters._plan import (
+from .model import (
+    EVENT_DATA_SCHEMA,
     AnyNode,
     EnumNode,
+    FieldInfo,
     FieldPlan,
     ListNode,
     MapNode,

@@ -22,10 +22,9 @@ from typing import Any
 
 import attrs
 
-from ._meta import stripe_meta
-from ._unset import UNSET
 from .identity import PERSONAL_FIELDS, SECRET_FIELDS
 from .issues import HIDDEN, SENSITIVE_KEYS
+from .model import UNSET, stripe_meta
 
 __all__ = ["hidden_fields", "safe_repr"]
 

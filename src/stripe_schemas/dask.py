@@ -30,10 +30,10 @@ from typing import Any, BinaryIO, NamedTuple
 
 import attrs
 
-from ._extras import require
 from .io._json import MAX_BYTES
 from .io._reader import CHUNK, Layout, Reader, Stop, sniff
 from .io._sources import Problem, Skipped, Source, open_source
+from .requires import require
 from .validation._stream import (
     Event,
     Finished,

@@ -26,8 +26,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any, Union
 
 from .converters import unstructure
-from .converters._plan import is_model
-from .issues import pointer
+from .model import is_model, pointer
 
 __all__ = ["encode"]
 

@@ -23,12 +23,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Final, Literal
+from typing import Final, Literal
 
 import attrs
 
-if TYPE_CHECKING:
-    from .issues import Severity
+#: How much an issue matters: an error makes a payload invalid; a warning or a notice does not.
+Severity = Literal["error", "warning", "notice"]
 
 __all__ = [
     "ABSENT",
@@ -117,6 +117,7 @@ __all__ = [
     "STATUSES",
     "STORED_SECRET",
     "SameAs",
+    "Severity",
     "TERMINAL",
     "TEXT",
     "TYPES",

@@ -8,16 +8,20 @@ never renders the value of a secret or personal field.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Literal
 
 import attrs
 
 from .identity import PERSONAL_FIELDS, SECRET_FIELDS
-
-Severity = Literal["error", "warning", "notice"]
+from .identity import Severity as Severity
+from .model import escape_token as escape_token
+from .model import is_under as is_under
+from .model import join_pointer as join_pointer
+from .model import pointer as pointer
+from .model import split_pointer as split_pointer
+from .model import unescape_token as unescape_token
 
 # Stable issue codes shared by the converters and the schema validator.
 TYPE_MISMATCH = "type_mismatch"
@@ -43,38 +47,6 @@ SENSITIVE_KEYS: frozenset[str] = frozenset().union(
 #: What a hidden value shows wherever one is not shown (a model's ``repr``, an API key
 #: echoed in an error): the same text whatever the value and its length.
 HIDDEN = "<hidden>"
-
-
-def escape_token(token: str | int) -> str:
-    """Escape one reference token for a JSON pointer (RFC 6901: ``~`` → ``~0``, ``/`` → ``~1``)."""
-    return str(token).replace("~", "~0").replace("/", "~1")
-
-
-def unescape_token(token: str) -> str:
-    """The reference token an escaped JSON pointer token stands for (``~1`` first, then ``~0``)."""
-    return token.replace("~1", "/").replace("~0", "~")
-
-
-def join_pointer(base: str, token: str | int) -> str:
-    """Append one token to a JSON pointer."""
-    return f"{base}/{escape_token(token)}"
-
-
-def pointer(tokens: Iterable[str | int]) -> str:
-    """Build a JSON pointer from tokens (the root is ``""``)."""
-    return "".join("/" + escape_token(t) for t in tokens)
-
-
-def split_pointer(ptr: str) -> list[str]:
-    """Split a JSON pointer into unescaped tokens."""
-    if not ptr:
-        return []
-    return [unescape_token(t) for t in ptr.split("/")[1:]]
-
-
-def is_under(path: str, base: str) -> bool:
-    """Whether the pointer ``path`` is ``base`` or below it."""
-    return path == base or path.startswith(base + "/")
 
 
 def is_sensitive(ptr: str) -> bool:

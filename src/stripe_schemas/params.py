@@ -20,8 +20,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from .converters import unstructure
-from .converters._plan import is_model
 from .issues import PayloadError
+from .model import is_model
 from .validation import Validator
 
 __all__ = ["check", "validator_for"]

@@ -32,9 +32,9 @@ from typing import Any, Final, Literal, TypeVar, overload
 from stripe_models.core import Event
 
 from .converters import Mode, structure, target_name
-from .converters._plan import MODES
 from .io import _json
 from .issues import Issue, PayloadError
+from .model import MODES
 from .validation._lifecycle import event_status_issues
 
 __all__ = [

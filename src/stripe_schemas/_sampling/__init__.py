@@ -37,7 +37,7 @@ MODELS = (SESSION, REPORT)
 
 def default_sampler(now: int | None = None) -> Sampler:
     """A sampler over the committed JSON Schema document (``created`` up to ``now``)."""
-    from ..validation._schema import load_default_document
+    from ..model import load_default_document
 
     return Sampler(Walker(load_default_document(), now=now))
 

@@ -19,7 +19,7 @@ from typing import Any
 import attrs
 
 from .. import identity as facts
-from ..validation._schema import def_key
+from ..model import def_key
 from ._source import Source
 
 #: Recursion budget: beyond this many nested ``$ref``s, optional fields are left out and

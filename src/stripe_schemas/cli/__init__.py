@@ -14,7 +14,7 @@ import sys
 from collections.abc import Sequence
 from importlib import metadata
 
-from .._extras import MissingExtra
+from ..requires import MissingExtra
 from . import _diff, _generate, _sample, _spec, _validate, _webhook
 
 EXIT_OK = 0

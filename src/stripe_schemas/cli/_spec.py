@@ -17,7 +17,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from ..issues import escape_token
+from ..model import escape_token
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1

@@ -25,7 +25,7 @@ log line or an exception. :class:`AsyncClient` does the same with ``await``.
 # ruff: noqa: E402 - the imports below come after the check that httpx is installed
 from __future__ import annotations
 
-from .._extras import require
+from ..requires import require
 
 require("httpx", "client", "stripe_schemas.client")
 

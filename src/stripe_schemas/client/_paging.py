@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..converters import unstructure
-from ..converters._plan import is_model
+from ..model import is_model
 from ._core import Page
 
 

@@ -48,14 +48,12 @@ import cattrs
 
 from ..io import _json
 from ..io._vet import check_value
-from ..issues import Issue, PayloadError, is_under, resource_root
-from ._detail import BAD, NOTICE_SINK, Walk
-from ._envelopes import ListObject
-from ._fast import FAST_ERRORS, fast_compiler
-from ._plan import (
+from ..issues import Issue, PayloadError, resource_root
+from ..model import (
     MODES,
     AnyNode,
     ListNode,
+    ListObject,
     MapNode,
     Mode,
     ModelNode,
@@ -66,9 +64,13 @@ from ._plan import (
     is_model,
     is_model_target,
     is_model_union,
+    is_under,
     type_node,
     unsupported,
 )
+from . import _envelopes  # noqa: F401  (registers the check of an event's previous_attributes)
+from ._detail import BAD, NOTICE_SINK, Walk
+from ._fast import FAST_ERRORS, fast_compiler
 from ._unstructure import UNSTRUCTURE
 
 __all__ = [

@@ -13,7 +13,6 @@ from collections.abc import Callable
 from contextvars import ContextVar
 from typing import Any
 
-from .._unset import UNSET
 from ..issues import (
     INPUT_LIMIT,
     MAX_LENGTH,
@@ -27,17 +26,13 @@ from ..issues import (
     Issue,
     Severity,
     describe_value,
-    pointer,
     too_long,
 )
-from ._compile_cache import run_source
-from ._fast import FAST_ERRORS, fast_compiler
-from ._plan import (
-    NO_EXTRA,
+from ..model import (
+    UNSET,
     AnyNode,
     ClassPlan,
     EnumNode,
-    Extras,
     ListNode,
     MapNode,
     Mode,
@@ -47,10 +42,12 @@ from ._plan import (
     ScalarNode,
     UnionNode,
     class_plan,
-    copy_json,
     describe_node,
-    dict_dispatch,
+    pointer,
 )
+from ._compile_cache import run_source
+from ._fast import FAST_ERRORS, fast_compiler
+from ._shared import NO_EXTRA, Extras, copy_json, dict_dispatch, post_check
 
 #: Where :func:`structure` puts notices (``None``: nobody asked for them).
 NOTICE_SINK: ContextVar[list[Issue] | None] = ContextVar("stripe_schemas_notices", default=None)
@@ -256,9 +253,10 @@ class Walk:
         if bad:
             return BAD
         result = build(plan, values, _extras(value, extra))
-        if plan.post_check is not None:
+        check = post_check(plan)
+        if check is not None:
             before = len(self.issues)
-            plan.post_check.detailed(self, result, path)
+            check.detailed(self, result, path)
             if any(issue.severity == "error" for issue in self.issues[before:]):
                 return BAD
         return result

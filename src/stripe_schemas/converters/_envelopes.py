@@ -22,19 +22,14 @@ into them (``/data/previous_attributes/status``).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import Any, ClassVar, Generic, Literal, TypeVar
+from collections.abc import Callable
+from typing import Any
 
-import attrs
-
-from .._meta import meta
-from .._unset import UNSET
 from ..issues import UNKNOWN_FIELD
-from ._detail import Path, Walk
-from ._plan import (
-    POST_CHECKS,
+from ..model import (
+    EVENT_DATA_SCHEMA,
+    UNSET,
     ClassPlan,
-    FastFail,
     MapNode,
     Mode,
     ModelNode,
@@ -42,35 +37,12 @@ from ._plan import (
     NullableNode,
     UnionNode,
     class_plan,
-    dict_dispatch,
     is_model,
 )
-
-__all__ = ["ListObject"]
-
-T = TypeVar("T")
-
-
-@attrs.frozen(kw_only=True)
-class ListObject(Generic[T]):
-    """A Stripe list response: one page of ``data`` and whether more follow.
-
-    Use it parameterised, as a structure target: ``ListObject[VerificationSession]``.
-    """
-
-    __stripe_schema__: ClassVar[str] = "list"
-    __stripe_resource__: ClassVar[str | None] = None
-    object: Literal["list"] = attrs.field()
-    data: list[T] = attrs.field()
-    has_more: bool = attrs.field()
-    url: str = attrs.field(repr=False, metadata=meta(max_length=5000))
-    _extra: Mapping[str, Any] = attrs.field(factory=dict, alias="_extra", repr=False, hash=False)
-
+from ._detail import Path, Walk
+from ._shared import POST_CHECKS, FastFail, dict_dispatch
 
 # -- an event's previous attributes --------------------------------------------------------
-
-#: The schema of an event's ``data`` (the key ``stripe_codegen.events`` types, too).
-EVENT_DATA_SCHEMA = "notification_event_data"
 
 
 class _PreviousAttributes:

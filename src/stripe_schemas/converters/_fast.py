@@ -16,15 +16,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from .._unset import UNSET
-from ._compile_cache import CompileCache, run_source
-from ._plan import (
-    NO_EXTRA,
+from ..model import (
+    UNSET,
     AnyNode,
     ClassPlan,
-    DictDispatch,
     EnumNode,
-    FastFail,
     ListNode,
     MapNode,
     Mode,
@@ -34,10 +30,17 @@ from ._plan import (
     ScalarNode,
     UnionNode,
     class_plan,
+    is_model_target,
+)
+from ._compile_cache import CompileCache, run_source
+from ._shared import (
+    NO_EXTRA,
+    DictDispatch,
+    FastFail,
     collect_extras,
     copy_json,
     dict_dispatch,
-    is_model_target,
+    post_check,
 )
 
 #: What a fast function raises when it gives up: :class:`FastFail` (anything it does not
@@ -202,8 +205,9 @@ class FastCompiler(CompileCache):
             if extra is not None:
                 kwargs.append(f"_extra={extra}")
             src.add(indent, f"{o} = {src.const(plan.cls)}({', '.join(kwargs)})")
-        if plan.post_check is not None:
-            src.add(indent, f"{src.const(plan.post_check.fast(self.mode))}({o})")
+        check = post_check(plan)
+        if check is not None:
+            src.add(indent, f"{src.const(check.fast(self.mode))}({o})")
         return o
 
     def _inline(self, src: _Source, cls: type) -> bool:

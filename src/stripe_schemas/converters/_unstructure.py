@@ -11,10 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from .._unset import UNSET
-from ._compile_cache import CompileCache, run_source
-from ._plan import (
-    NO_EXTRA,
+from ..model import (
+    UNSET,
     AnyNode,
     EnumNode,
     ListNode,
@@ -25,9 +23,10 @@ from ._plan import (
     ScalarNode,
     UnionNode,
     class_plan,
-    copy_json,
     is_model,
 )
+from ._compile_cache import CompileCache, run_source
+from ._shared import NO_EXTRA, copy_json
 
 
 def merge_extras(fields: dict[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:

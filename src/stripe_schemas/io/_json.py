@@ -31,7 +31,8 @@ import re
 from collections.abc import Iterator
 from typing import Any, Final, NamedTuple
 
-from ..issues import INPUT_LIMIT, INVALID_JSON, Issue, PayloadError, join_pointer
+from ..issues import INPUT_LIMIT, INVALID_JSON, Issue, PayloadError
+from ..model import join_pointer
 from ._locate import LongNumber, int_limit, locate, long_message
 
 _orjson: Any

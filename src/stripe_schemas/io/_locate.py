@@ -16,7 +16,7 @@ from typing import Any, Final
 
 import attrs
 
-from ..issues import join_pointer
+from ..model import join_pointer
 
 MAX_DEPTH: Final = 64
 

@@ -23,8 +23,8 @@ from typing import Any
 
 import attrs
 
-from .._unset import UNSET
-from ..issues import INVALID_JSON, Issue, digit_count, join_pointer
+from ..issues import INVALID_JSON, Issue, digit_count
+from ..model import UNSET, join_pointer
 from ._locate import int_limit
 
 

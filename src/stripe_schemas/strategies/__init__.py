@@ -33,7 +33,7 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 # ruff: noqa: E402 - the imports below come after the check that hypothesis is installed
-from .._extras import require
+from ..requires import require
 
 require("hypothesis", "strategies", "stripe_schemas.strategies")
 

@@ -22,10 +22,8 @@ from typing import Any
 
 import hypothesis.strategies as st
 
-from .._package import schema_for
 from .._sampling import Walker
-from ..issues import pointer
-from ..validation._schema import load_default_document
+from ..model import load_default_document, pointer, schema_for
 from ._source import HypothesisSource
 
 PropertyPath = tuple[str, ...]

@@ -24,10 +24,9 @@ from ..issues import (
     Issue,
     Severity,
     describe_value,
-    join_pointer,
-    pointer,
     too_long,
 )
+from ..model import join_pointer, pointer
 from ._report import Mode
 from ._schema import Fault, Tokens
 

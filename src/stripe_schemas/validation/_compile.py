@@ -35,7 +35,6 @@ from typing import Any
 import attrs
 
 from .. import identity as facts
-from .._extras import require
 from ..identity import (
     ABSENT,
     AllOf,
@@ -61,10 +60,11 @@ from ..identity import (
     Text,
     Where,
 )
-from ..issues import Issue, pointer
+from ..issues import Issue
+from ..model import def_key, def_pointer, pointer
+from ..requires import require
 from ._classify import describe
 from ._report import Mode
-from ._schema import def_key, def_pointer
 
 __all__ = ["CLEAN_PREFIX", "Finding", "KeyRules", "RuleSet", "cond_schema", "predicate_schema"]
 

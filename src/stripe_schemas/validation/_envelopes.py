@@ -20,12 +20,21 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Final
 
-from ..converters._envelopes import ListObject
-from ..converters._plan import EnumNode, ListNode, Node, ScalarNode, class_plan, spec_fields
-from ..issues import UNKNOWN_MODEL, Issue, join_pointer
+from ..issues import UNKNOWN_MODEL, Issue
+from ..model import (
+    EnumNode,
+    ListNode,
+    ListObject,
+    Node,
+    ScalarNode,
+    class_plan,
+    def_key,
+    def_pointer,
+    join_pointer,
+    spec_fields,
+)
 from ._classify import describe
 from ._report import Mode, Report, merge_issues
-from ._schema import def_key, def_pointer
 
 if TYPE_CHECKING:
     from ._validator import Validator

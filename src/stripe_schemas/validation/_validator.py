@@ -12,25 +12,25 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from .. import identity as facts
-from .._extras import require
-from .._objects import tagged_objects
-from .._package import check_document, validator_for
 from ..identity import Rule
 from ..io import _json
 from ..io._vet import check_value, shallow
-from ..issues import (
-    TYPE_MISMATCH,
-    UNKNOWN_MODEL,
-    WRONG_OBJECT_TAG,
-    Issue,
+from ..issues import TYPE_MISMATCH, UNKNOWN_MODEL, WRONG_OBJECT_TAG, Issue, resource_root
+from ..model import (
+    ModelPackage,
+    check_document,
+    document_of,
     is_under,
-    resource_root,
+    load_default_document,
+    package_of,
+    tagged_objects,
 )
+from ..requires import require
 from ._classify import classify, describe
 from ._compile import KeyRules, RuleSet, to_issues
 from ._envelopes import ENVELOPE_DEFS, EVENT, LIST, PARTIAL_PREFIX, check_envelope, partial_defs
 from ._report import INPUT_CODES, MODES, Mode, Report, merge_issues
-from ._schema import SchemaChecker, lenient_defs, load_default_document, strict_defs
+from ._schema import SchemaChecker, lenient_defs, strict_defs
 
 
 class _Compiled:
@@ -447,6 +447,23 @@ class Validator:
             except ValueError:  # a Python value jsonschema-rs refuses: the reference engine decides
                 pass
         return classify(checker.reference_faults(shallow(payload)), mode)
+
+
+_per_package: dict[ModelPackage, Validator] = {}
+
+
+def validator_for(model: object, default: Validator) -> Validator:
+    """The validator of ``model``'s own package: ``default`` when that is its document (or
+    ``model`` is not a generated class), else one built once from the package's document."""
+    package = package_of(model)
+    if package is None or default.document.get("x-spec-sha256") == package.spec_sha256:
+        return default
+    found = _per_package.get(package)
+    if found is None:
+        found = type(default)(document_of(package))
+        with _default_lock:
+            found = _per_package.setdefault(package, found)
+    return found
 
 
 _default: Validator | None = None

@@ -19,12 +19,11 @@ import json
 import sys
 import threading
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import attrs
 
-if TYPE_CHECKING:
-    from .validation._validator import Validator
+from ._documents import load_default_document
 
 
 class MixedVersionsError(ValueError):
@@ -66,7 +65,6 @@ def _package_of_class(model: type) -> ModelPackage | None:
 
 
 _documents: dict[ModelPackage, dict[str, Any]] = {}
-_validators: dict[ModelPackage, Validator] = {}
 _lock = threading.Lock()
 
 
@@ -107,20 +105,6 @@ def check_document(model: object, document: Mapping[str, Any]) -> None:
     )
 
 
-def validator_for(model: object, default: Validator) -> Validator:
-    """The validator of ``model``'s own package: ``default`` when that is its document (or
-    ``model`` is not a generated class), else one built once from the package's document."""
-    package = package_of(model)
-    if package is None or default.document.get("x-spec-sha256") == package.spec_sha256:
-        return default
-    found = _validators.get(package)
-    if found is None:
-        found = type(default)(document_of(package))
-        with _lock:
-            found = _validators.setdefault(package, found)
-    return found
-
-
 def schema_for(
     model: str | type[Any], document: Mapping[str, Any] | None
 ) -> tuple[str, Mapping[str, Any]]:
@@ -129,8 +113,6 @@ def schema_for(
     without one, the bundled ``stripe_models`` document."""
     if isinstance(model, str):
         if document is None:
-            from .validation._schema import load_default_document
-
             document = load_default_document()
         return model, document
     package = package_of(model)

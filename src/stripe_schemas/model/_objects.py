@@ -15,6 +15,10 @@ from typing import TypeVar
 
 K = TypeVar("K")
 
+#: The schema of an event's ``data``: the generator types its ``object`` by tag
+#: (``stripe_codegen.events``) and the converters check its ``previous_attributes``.
+EVENT_DATA_SCHEMA = "notification_event_data"
+
 
 def tagged_objects(resources: Iterable[K], tags: Mapping[K, Sequence[str]]) -> list[K]:
     """The ``resources``, then every other key of ``tags`` whose tags are all resources'
