@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from stripe_schemas.io._blocks import Block, Tail, cut_blocks
+from stripe_schemas.io import Block, Tail, cut_blocks
 
 
 def _ndjson(sizes: list[int]) -> bytes:

@@ -15,10 +15,10 @@ from test_converters_models import Gadget, Holder, Widget
 from stripe_models.common import Address
 from stripe_models.identity import GelatoVerifiedOutputs, VerificationReport, VerificationSession
 from stripe_schemas import PayloadError, extras, structure, unstructure
-from stripe_schemas._model_strategies import JSON, payloads, unknown_fields, with_unknown_fields
 from stripe_schemas.converters import Mode, _entry_for
 from stripe_schemas.converters._fast import FAST_ERRORS
 from stripe_schemas.model import class_plan
+from stripe_schemas.strategies._models import JSON, payloads, unknown_fields, with_unknown_fields
 
 CLASSES = [
     VerificationSession,

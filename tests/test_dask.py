@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from bench.payloads import VERIFIED
-from stripe_schemas.io._sources import expand
+from stripe_schemas.io import expand
 from stripe_schemas.validation._stream import Finished, Found, Settings, run_local
 
 distributed = pytest.importorskip("distributed")
@@ -79,7 +79,7 @@ def events(items: Any) -> list[Any]:
 
 def test_partitions_cut_big_files_on_record_starts(inputs: Path) -> None:
     """A plain JSON Lines file, a pretty array and jq output are cut; gzip and one line are not."""
-    from stripe_schemas.io._sources import Source
+    from stripe_schemas.io import Source
 
     size = 64 * 1024
     names = {"a": "a.jsonl", "b": "b.json", "c": "c.json", "d": "d.jsonl.gz", "e": "e.json"}

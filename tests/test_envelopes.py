@@ -26,10 +26,10 @@ from stripe_schemas import (
     structure,
     unstructure,
 )
-from stripe_schemas._model_strategies import payloads
 from stripe_schemas.converters import Mode, _entry_for
 from stripe_schemas.converters._fast import FAST_ERRORS
 from stripe_schemas.model import class_plan
+from stripe_schemas.strategies._models import payloads
 
 MODES: list[Mode] = ["strict", "lenient"]
 URL = "/v1/identity/verification_sessions"

@@ -14,8 +14,8 @@ from stripe._encode import _api_encode
 
 from stripe_models.params import identity as params
 from stripe_schemas import CLEAR, structure, unstructure
-from stripe_schemas._model_strategies import payloads
 from stripe_schemas.forms import encode
+from stripe_schemas.strategies._models import payloads
 
 
 def official(data: Any) -> str:

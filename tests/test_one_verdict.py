@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from bench.payloads import EXPANDED, REPORT, REQUIRES_INPUT, VERIFIED
 from stripe_models.identity import VerificationReport, VerificationSession
 from stripe_schemas import PayloadError, loads, structure
-from stripe_schemas._model_strategies import payloads
+from stripe_schemas.strategies._models import payloads
 from stripe_schemas.validation import RULES, validate
 
 #: Codes of the invariants layer: validate() only (see the module docstring).

@@ -18,15 +18,18 @@ from typing import Any
 import pytest
 
 from bench.payloads import PAYLOADS
-from stripe_schemas.io._json import NOTHING
-from stripe_schemas.io._reader import Reader, Record, Stop, read_text, sniff
+from stripe_schemas.io import NOTHING, Batch, Reader, Record, Stop, read_text, sniff
 
 BASE = list(PAYLOADS.values())
 ROWS = [copy.deepcopy(BASE[i % len(BASE)]) for i in range(20)]
 
 
 def items(data: bytes, **options: Any) -> list[Record | Stop]:
-    return list(Reader(io.BytesIO(data), size=len(data), **options))
+    """What the reader yields, one record at a time (a batch of JSON Lines opened up)."""
+    out: list[Record | Stop] = []
+    for item in Reader(io.BytesIO(data), size=len(data), **options):
+        out.extend(item.records() if isinstance(item, Batch) else [item])
+    return out
 
 
 def damage(text: bytes, kind: str) -> bytes:

@@ -14,8 +14,7 @@ from test_lifecycle import event, snapshot
 from bench.payloads import VERIFIED
 from stripe_schemas import Issue
 from stripe_schemas.cli import main
-from stripe_schemas.io._json import NOTHING, Decoded
-from stripe_schemas.io._reader import Reader, Record, read_text
+from stripe_schemas.io import NOTHING, Decoded, Reader, Record, read_text
 from stripe_schemas.issues import describe_value, digit_count, printable
 from stripe_schemas.validation import SchemaDocumentError, Validator, validate, validate_history
 

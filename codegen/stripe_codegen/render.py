@@ -109,12 +109,6 @@ def literal(value: EnumValue) -> str:
     return q(value) if isinstance(value, str) else repr(value)
 
 
-def _tuple(values: tuple[EnumValue, ...]) -> str:
-    """A tuple literal without a magic trailing comma (so ruff keeps it on one line if it fits)."""
-    if len(values) == 1:
-        return f"({literal(values[0])},)"
-    return "(" + ", ".join(literal(v) for v in values) + ")"
-
 
 def _meta_arguments(field: FieldDef) -> str | None:
     """``meta(...)`` with what the annotation, the default and the name cannot say (or None).

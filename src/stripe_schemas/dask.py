@@ -30,9 +30,7 @@ from typing import Any, BinaryIO, NamedTuple
 
 import attrs
 
-from .io._json import MAX_BYTES
-from .io._reader import CHUNK, Layout, Reader, Stop, sniff
-from .io._sources import Problem, Skipped, Source, open_source
+from .io import CHUNK, MAX_BYTES, Layout, Problem, Reader, Skipped, Source, Stop, open_source, sniff
 from .requires import require
 from .validation._stream import (
     Event,
@@ -339,7 +337,7 @@ def validate_files(
     local cluster is started for the call. ``schema`` is a JSON Schema document
     written by the generator (default: the committed one).
     """
-    from .io._sources import expand
+    from .io import expand
 
     if mode not in ("strict", "lenient"):
         raise ValueError(f"mode must be 'strict' or 'lenient', not {mode!r}")

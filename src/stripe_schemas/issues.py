@@ -227,9 +227,6 @@ class PayloadError(ValueError):
         return f"PayloadError({len(self.issues)} issue(s), model={self.model!r})"
 
 
-# Codes added for the validator (issue 4).
-#: A JSON object repeats a key (the last value wins when decoded).
-DUPLICATE_KEY = "duplicate_key"
 #: The input exceeds a size or nesting limit, or holds a value JSON cannot represent.
 INPUT_LIMIT = "input_limit"
 #: A schema constraint without a more specific code failed.

@@ -31,11 +31,11 @@ from typing import Any, Final, Literal, TypeVar, overload
 
 from stripe_models.core import Event
 
+from . import io as jsonio
 from .converters import Mode, structure, target_name
-from .io import _json
 from .issues import Issue, PayloadError
 from .model import MODES
-from .validation._lifecycle import event_status_issues
+from .validation import event_status_issues
 
 __all__ = [
     "DEFAULT_TOLERANCE",
@@ -317,7 +317,7 @@ def load_json(payload: bytes | bytearray | str, name: str = "event") -> Any:
     The one place this module decodes a body: RFC 8259 UTF-8 JSON only, else a
     :class:`~stripe_schemas.PayloadError` (``invalid_json``, ``input_limit``).
     """
-    return _json.loads(payload, name)
+    return jsonio.loads(payload, name)
 
 
 def _check_options(mode: object, event_class: Any) -> Any:

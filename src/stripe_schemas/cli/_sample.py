@@ -3,7 +3,7 @@
 Every payload breaks no rule: ``stripe-schemas validate --mode strict`` finds no
 error and no warning in the output. The draws are deterministic: a seeded
 ``random.Random`` makes every choice of the same generators the hypothesis
-strategies use (``stripe_schemas._sampling``; hypothesis is not needed), and
+strategies use (``stripe_schemas.sampling``; hypothesis is not needed), and
 ``created`` values are drawn up to ``--now`` (a fixed default), so the same seed
 gives the same bytes on any day.
 """
@@ -84,7 +84,7 @@ def _count(text: str) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    from .._sampling import RandomSource, default_sampler, draw
+    from ..sampling import RandomSource, default_sampler, draw
 
     seed: int | str = int(args.seed) if args.seed.lstrip("-").isdigit() else args.seed
     filters: dict[str, Any] = dict(

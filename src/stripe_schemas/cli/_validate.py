@@ -18,9 +18,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
-from ..io._json import MAX_BYTES
-from ..io._reader import Stop
-from ..io._sources import Problem, Skipped, Source, expand
+from ..io import MAX_BYTES, Problem, Skipped, Source, Stop, expand
 from ..issues import Issue, printable
 
 EXIT_OK = 0
@@ -151,7 +149,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _settings(args: argparse.Namespace, settings: Any) -> Any:
     """The run's :class:`Settings`; a ``--schema`` document is checked and compiled first."""
-    from ..io._json import decode
+    from ..io import decode
     from ..validation import SchemaDocumentError, Validator
 
     document = None

@@ -25,8 +25,8 @@ import httpx
 import stripe_models
 
 from .. import forms
+from .. import io as jsonio
 from ..converters import Mode, structure
-from ..io import _json
 from ..issues import HIDDEN, TYPE_MISMATCH, WRONG_OBJECT_TAG, Issue, PayloadError
 from ..params import check
 from ._errors import (
@@ -309,7 +309,7 @@ def request_id(value: object) -> str | None:
 def _error_fields(body: bytes) -> dict[str, Any] | None:
     """Stripe's ``{"error": {...}}`` body as fields of a :class:`StripeError`, if it is one."""
     try:
-        decoded = _json.loads(body)
+        decoded = jsonio.loads(body)
     except PayloadError:
         return None
     error = decoded.get("error") if isinstance(decoded, dict) else None
@@ -353,7 +353,7 @@ def parse(
     if response.status_code >= 300:
         raise error_from(response, key)
     try:
-        decoded = _json.loads(response.content)
+        decoded = jsonio.loads(response.content)
         value = _page(decoded, target, mode) if page else structure(decoded, target, mode=mode)
     except PayloadError as error:
         raise InvalidResponseError(

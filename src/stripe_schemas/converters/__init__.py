@@ -46,8 +46,8 @@ from typing import Any, TypeVar, overload
 
 import cattrs
 
-from ..io import _json
-from ..io._vet import check_value
+from .. import io as jsonio
+from ..io import check_value
 from ..issues import Issue, PayloadError, resource_root
 from ..model import (
     MODES,
@@ -234,11 +234,11 @@ class StripeConverter(cattrs.Converter):
 
     def loads(self, data: bytes | str, cl: type[T], *, notices: list[Issue] | None = None) -> T:
         """Parse JSON and structure it into ``cl``."""
-        return self.structure_noting(_json.loads(data, target_name(cl)), cl, notices)
+        return self.structure_noting(jsonio.loads(data, target_name(cl)), cl, notices)
 
     def dumps(self, obj: Any, unstructure_as: Any = None) -> bytes:
         """Unstructure ``obj`` and serialise it to compact JSON bytes."""
-        return _json.dumps(self.unstructure(obj, unstructure_as=unstructure_as))
+        return jsonio.dumps(self.unstructure(obj, unstructure_as=unstructure_as))
 
     def structure_noting(self, obj: Any, cl: type[T], notices: list[Issue] | None) -> T:
         """:meth:`structure`, appending lenient-mode notices to ``notices``."""
@@ -346,7 +346,7 @@ def loads(
         _ENTRIES[mode][cl]
     except (KeyError, TypeError):
         _entry_for(cl, mode)
-    return structure(_json.loads(data, target_name(cl)), cl, mode=mode, notices=notices)
+    return structure(jsonio.loads(data, target_name(cl)), cl, mode=mode, notices=notices)
 
 
 _UNSTRUCTURE_FNS: dict[type, Callable[[Any], Any]] = {}
@@ -378,7 +378,7 @@ def dumps(instance: Any) -> bytes:
     A value nested deeper than orjson writes (255 levels) is written by the
     standard library; one too deep for that too is a ValueError.
     """
-    return _json.dumps(unstructure(instance))
+    return jsonio.dumps(unstructure(instance))
 
 
 _NO_EXTRAS: Mapping[str, Any] = types.MappingProxyType({})

@@ -19,8 +19,10 @@ import re
 from collections.abc import Iterator
 from typing import BinaryIO, Final, NamedTuple
 
+from ._buffer import CHUNK
 from ._json import MAX_BYTES
-from ._reader import CHUNK, ArrayState, sniff
+from ._layout import sniff
+from ._records import ArrayState
 
 #: The size a block aims at.
 BLOCK: Final = 4 << 20

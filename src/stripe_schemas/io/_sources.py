@@ -26,7 +26,6 @@ import attrs
 SUFFIXES: Final = (".json", ".jsonl", ".ndjson")
 COMPRESSED_SUFFIXES: Final = (".gz", ".bz2", ".xz")
 #: Suffixes of files that hold one record per line (they may be cut into byte ranges).
-LINE_SUFFIXES: Final = (".jsonl", ".ndjson")
 STDIN: Final = "-"
 
 _MAGIC: Final = {

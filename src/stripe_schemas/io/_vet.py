@@ -68,14 +68,6 @@ def _safe_bits() -> float:
     return math.floor(limit * math.log2(10)) if limit else math.inf
 
 
-def is_json_object(value: object) -> bool:
-    return isinstance(value, dict)
-
-
-def is_json_array(value: object) -> bool:
-    return isinstance(value, (list, tuple))
-
-
 def _kind(value: object) -> str | None:
     """``object``/``array``/``scalar`` for a JSON value (subclasses included), else None."""
     if isinstance(value, dict):

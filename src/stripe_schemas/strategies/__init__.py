@@ -39,10 +39,9 @@ require("hypothesis", "strategies", "stripe_schemas.strategies")
 
 import hypothesis.strategies as st
 
-from .. import _model_strategies
-from .._model_strategies import with_unknown_fields
 from ..converters import structure
 from ..identity import REPORT, SESSION
+from . import _models
 from ._identity import (
     lenient_verification_reports,
     lenient_verification_sessions,
@@ -52,6 +51,7 @@ from ._identity import (
     verification_session_instances,
     verification_sessions,
 )
+from ._models import with_unknown_fields
 from ._schema import from_schema, json_values, mutations
 
 __all__ = [
@@ -86,12 +86,12 @@ def payloads(model: Any, *, max_depth: int = 4, **overrides: Any) -> st.SearchSt
     """
     key = getattr(model, "__stripe_schema__", None)
     if key in (SESSION, REPORT):
-        fixed = _model_strategies._overrides(model, overrides)
+        fixed = _models._overrides(model, overrides)
         base = verification_sessions() if key == SESSION else verification_reports()
         if not fixed:
             return base
         return st.tuples(base, st.fixed_dictionaries(fixed)).map(_apply)
-    return _model_strategies.payloads(model, max_depth=max_depth, **overrides)
+    return _models.payloads(model, max_depth=max_depth, **overrides)
 
 
 def _apply(pair: tuple[dict[str, Any], dict[str, Any]]) -> dict[str, Any]:

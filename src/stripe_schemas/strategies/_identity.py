@@ -1,6 +1,6 @@
 """Hypothesis strategies for Stripe Identity: sessions, reports and histories that break no rule.
 
-Thin wrappers: the generators live in ``stripe_schemas._sampling`` (shared with
+Thin wrappers: the generators live in ``stripe_schemas.sampling`` (shared with
 ``stripe-schemas sample``) and every choice they make is a hypothesis draw.
 """
 
@@ -12,8 +12,8 @@ from typing import Any, TypeVar
 
 import hypothesis.strategies as st
 
-from .._sampling import Sampler, check_filters, default_sampler
 from ..identity import REPORT, SESSION, TYPES
+from ..sampling import Sampler, check_filters, default_sampler
 from ._source import HypothesisSource
 
 T = TypeVar("T")

@@ -6,7 +6,7 @@ fields, enum values from the spec (known values of ``x-stripeBypassValidation``
 fields too), strings within ``maxLength`` (now and then exactly at it), realistic
 IDs, times and metadata. Schema-valid only: the Stripe Identity invariants are
 the business of ``verification_sessions()`` and friends. The values come from the
-same walker as ``stripe-schemas sample`` (``stripe_schemas._sampling``), with
+same walker as ``stripe-schemas sample`` (``stripe_schemas.sampling``), with
 hypothesis making every choice.
 
 ``mutations(payload)`` draws one-step mutations of a payload (a changed, removed or
@@ -22,8 +22,8 @@ from typing import Any
 
 import hypothesis.strategies as st
 
-from .._sampling import Walker
 from ..model import load_default_document, pointer, schema_for
+from ..sampling import Walker
 from ._source import HypothesisSource
 
 PropertyPath = tuple[str, ...]

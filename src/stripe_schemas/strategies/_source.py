@@ -1,4 +1,4 @@
-"""A :class:`~stripe_schemas._sampling.Source` backed by hypothesis' ``draw``.
+"""A :class:`~stripe_schemas.sampling.Source` backed by hypothesis' ``draw``.
 
 Every choice of the generators becomes one hypothesis draw, so hypothesis explores,
 replays (``@reproduce_failure``, the example database) and shrinks them like any

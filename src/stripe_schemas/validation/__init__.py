@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from ..identity import RULES as _TABLE
 from ..identity import Rule
+from ._events import event_status_issues
 from ._lifecycle import validate_history
 from ._report import Mode, Report
 from ._validator import SchemaDocumentError, Validator, default_validator, validate
@@ -25,6 +26,7 @@ __all__ = [
     "SchemaDocumentError",
     "Validator",
     "default_validator",
+    "event_status_issues",
     "validate",
     "validate_history",
 ]

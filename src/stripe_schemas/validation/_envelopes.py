@@ -18,7 +18,7 @@ An object whose tag names no model in the document is kept as it is, with an
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any, Final
+from typing import Any, Final, Protocol
 
 from ..issues import UNKNOWN_MODEL, Issue
 from ..model import (
@@ -34,10 +34,23 @@ from ..model import (
     spec_fields,
 )
 from ._classify import describe
+from ._events import event_status_issues
 from ._report import Mode, Report, merge_issues
 
-if TYPE_CHECKING:
-    from ._validator import Validator
+
+class Checker(Protocol):
+    """What checking an envelope needs of the validator (:class:`~._validator.Validator`)."""
+
+    def compiled(self, key: str) -> Any: ...
+
+    def key_for(self, payload: Mapping[str, Any]) -> str | None: ...
+
+    def validate(self, payload: Any, model: object = None, *, mode: Mode = "strict") -> Report: ...
+
+    def detailed(
+        self, compiled: Any, payload: dict[str, Any], mode: Mode, issues: list[Issue]
+    ) -> Report: ...
+
 
 LIST: Final = "list"
 #: The resource id (and schema key) of the event envelope in generated documents.
@@ -144,13 +157,13 @@ def _under(base: str, issues: Iterable[Issue]) -> list[Issue]:
 
 
 def check_envelope(
-    validator: Validator, key: str, payload: dict[str, Any], mode: Mode, prior: tuple[Issue, ...]
+    validator: Checker, key: str, payload: dict[str, Any], mode: Mode, prior: tuple[Issue, ...]
 ) -> Report:
     """The report of a list object or an event: its envelope, then what it carries."""
     compiled = validator.compiled(key)
     issues = list(prior)
     if prior or compiled.fast(payload) is None:
-        issues.extend(validator._detailed(compiled, payload, mode, []).issues)
+        issues.extend(validator.detailed(compiled, payload, mode, []).issues)
     data = payload.get("data")
     if key == LIST:
         if type(data) is list:
@@ -163,10 +176,8 @@ def check_envelope(
 
 
 def _event_contents(
-    validator: Validator, event: dict[str, Any], data: dict[str, Any], mode: Mode
+    validator: Checker, event: dict[str, Any], data: dict[str, Any], mode: Mode
 ) -> list[Issue]:
-    from ._lifecycle import event_status_issues  # the lifecycle imports the validator
-
     inner = data.get("object")
     if not isinstance(inner, dict):
         return []  # the envelope's schema reports it
@@ -184,7 +195,7 @@ def _event_contents(
     if isinstance(previous, dict):
         partial = validator.compiled(PARTIAL_PREFIX + key)
         if partial.fast(previous) is None:
-            found = validator._detailed(partial, previous, mode, []).issues
+            found = validator.detailed(partial, previous, mode, []).issues
             issues.extend(_under("/data/previous_attributes", found))
     issues.extend(event_status_issues(event))
     return issues

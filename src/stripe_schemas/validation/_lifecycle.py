@@ -20,8 +20,8 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from .. import identity as facts
+from .. import io as jsonio
 from ..identity import (
-    EVENT_STATUS_MISMATCH,
     INVALID_EVENT,
     INVALID_TRANSITION,
     LEFT_TERMINAL_STATUS,
@@ -31,10 +31,10 @@ from ..identity import (
     Move,
     Rule,
 )
-from ..io import _json
-from ..io._reader import Record, Stop, read_text
+from ..io import Record, Stop, read_text
 from ..issues import INVALID_JSON, TYPE_MISMATCH, Issue
 from ._classify import describe
+from ._events import event_status_issues, session_event
 from ._report import MODES, Mode, Report
 from ._validator import Validator, default_validator
 
@@ -80,7 +80,7 @@ def validate_history(
             issues.extend(_prefixed(base, item.decoded.issues))
             item = item.decoded.value
         elif isinstance(item, (str, bytes, bytearray)):
-            decoded = _json.decode(item)
+            decoded = jsonio.decode(item)
             issues.extend(_prefixed(base, decoded.issues))
             item = decoded.value
         session, base = _session_of(item, base, issues, mode)
@@ -143,13 +143,13 @@ def _session_of(
 ) -> tuple[dict[str, Any] | None, str]:
     """The session inside an item (itself, or an event's ``data.object``), checking the event."""
     if not isinstance(item, dict):
-        if item is not _json.NOTHING:
+        if item is not jsonio.NOTHING:
             message = "expected a verification session or an event, got a non-object"
             issues.append(_issue(base, INVALID_EVENT, message, mode))
         return None, base
     if item.get("object") != facts.EVENT:
         return item, base
-    if _session_event(item) is None:
+    if session_event(item) is None:
         kind = item.get("type")
         shown = repr(kind[:80]) if isinstance(kind, str) else "no type"
         message = f"event {shown} is not a verification session event"
@@ -164,39 +164,6 @@ def _session_of(
         return None, base
     issues.extend(event_status_issues(item, base))
     return session, where
-
-
-def _session_event(event: Mapping[str, Any]) -> str | None:
-    """The event's type if it is an ``identity.verification_session.*`` event; else None."""
-    kind = event.get("type")
-    return kind if isinstance(kind, str) and kind in facts.EVENT_STATUS else None
-
-
-def event_status_issues(event: Mapping[str, Any], base: str = "") -> list[Issue]:
-    """The issues of a session event whose ``type`` disagrees with its ``data.object``.
-
-    Empty for events that are not ``identity.verification_session.*`` events and for
-    events without a session object (``base`` is the event's own pointer).
-    """
-    kind = _session_event(event)
-    data = event.get("data")
-    session = data.get("object") if isinstance(data, Mapping) else None
-    if kind is None or not isinstance(session, Mapping):
-        return []
-    where = base + "/data/object"
-    expected = facts.EVENT_STATUS[kind]
-    redacting = session.get("redaction") is not None
-    if expected is None:
-        if not redacting:
-            message = f"a {kind} event's session has no redaction"
-            return [_issue(where + "/redaction", EVENT_STATUS_MISMATCH, message)]
-    elif session.get("status") != expected:
-        also_on_redaction = kind in facts.SENT_ON_REDACTION
-        if not (also_on_redaction and redacting):
-            also = " or a redaction" if also_on_redaction else ""
-            message = f"a {kind} event's session should have status {expected!r}{also}"
-            return [_issue(where + "/status", EVENT_STATUS_MISMATCH, message)]
-    return []
 
 
 def _check_move(

@@ -21,9 +21,19 @@ from collections.abc import Generator, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any, NamedTuple
 
-from ..io._blocks import Block, Tail, cut_blocks
-from ..io._reader import ArrayState, Reader, Stop
-from ..io._sources import Opened, Prefixed, Problem, Skipped, Source
+from ..io import (
+    ArrayState,
+    Block,
+    Opened,
+    Prefixed,
+    Problem,
+    Reader,
+    Skipped,
+    Source,
+    Stop,
+    Tail,
+    cut_blocks,
+)
 from ._stream import (
     Advance,
     Event,

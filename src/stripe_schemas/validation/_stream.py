@@ -13,10 +13,21 @@ from typing import Any, BinaryIO, Literal, NamedTuple
 
 import attrs
 
-from ..io._json import MAX_BYTES, NOTHING
-from ..io._locate import locate
-from ..io._reader import Item, Reader, Record, Stop
-from ..io._sources import Opened, Problem, Skipped, Source, open_source
+from ..io import (
+    MAX_BYTES,
+    NOTHING,
+    Batch,
+    Item,
+    Opened,
+    Problem,
+    Reader,
+    Record,
+    Skipped,
+    Source,
+    Stop,
+    locate,
+    open_source,
+)
 from ..issues import Issue
 from ._report import Mode
 from ._validator import Validator, default_validator
@@ -79,70 +90,62 @@ def check_items(
     model: Any = None,
     mode: Mode = "strict",
 ) -> Iterator[Outcome | Stop]:
-    """Validate each record; count everything in ``tally``; yield what has issues, in order.
+    """Validate each record the reader gives; count everything in ``tally``; yield what has
+    issues (and the reader's stops), in order.
 
-    Given a :class:`Reader`, the records of its JSON Lines path go straight from the decoder
-    to :meth:`Validator.validate` (its ``accept`` hook): a valid one is counted there and
-    never becomes a :class:`Record`.
+    A :class:`~stripe_schemas.io.Batch` (the clean JSON Lines of one buffer) is validated
+    in one loop, the hot path: only a record with issues becomes an :class:`Outcome`.
     """
     validate = validator.validate
-    refused: list[Any] = [NOTHING, None]  # the value accept() refused last, and its report
-    if isinstance(items, Reader):
-
-        def accept(value: Any) -> bool:
-            report = validate(value, model, mode=mode)
-            if report.issues:
-                refused[0], refused[1] = value, report
-                return False
-            tally.records += 1
-            tally.valid += 1
-            return True
-
-        items.accept = accept
-    counted = valid = 0  # counted here, added to the tally in batches (a hot loop)
     for item in items:
-        if type(item) is not Record:
-            assert type(item) is Stop
-            tally.records += counted
+        kind = type(item)
+        if kind is Batch:
+            assert isinstance(item, Batch)
+            values = item.values
+            tally.records += len(values)
+            valid = 0
+            for index, value in enumerate(values):
+                report = validate(value, model, mode=mode)
+                if not report.issues:
+                    valid += 1
+                    continue
+                record = Record(item.lines[index], item.offsets[index], value)
+                yield _outcome(record, report.issues, report.model, tally)
             tally.valid += valid
-            counted = valid = 0
+        elif kind is Stop:
+            assert isinstance(item, Stop)
             tally.count_stop(item)
             yield item
-            continue
-        counted += 1
-        if not item.issues:
-            value = item.value
-            report = refused[1] if value is refused[0] else validate(value, model, mode=mode)
-            if not report.issues:
-                valid += 1
-                if counted >= 4096:
-                    tally.records += counted
-                    tally.valid += valid
-                    counted = valid = 0
+        else:
+            assert isinstance(item, Record)
+            tally.records += 1
+            if item.value is NOTHING:
+                yield _outcome(item, item.issues, None, tally)
                 continue
-            issues, key = report.issues, report.model
-        elif item.value is not NOTHING:
-            report = validator.validate_decoded(item.decoded, model, mode=mode)
-            issues, key = report.issues, report.model
-        else:
-            issues, key = item.issues, None
-        tally.records += counted
-        tally.valid += valid
-        counted = valid = 0
-        if item.value is NOTHING:
-            status: Status = "unreadable"
-            tally.unreadable += 1
-        elif any(issue.severity == "error" for issue in issues):
-            status = "invalid"
-            tally.invalid += 1
-        else:
-            status = "valid"
-            tally.valid += 1
-        outcome = Outcome(item.line, item.offset, key, status, _placed(item, issues))
-        tally.count(outcome)
-        yield outcome
-    tally.records += counted
-    tally.valid += valid
+            if item.issues:
+                report = validator.validate_decoded(item.decoded, model, mode=mode)
+            else:
+                report = validate(item.value, model, mode=mode)
+                if not report.issues:
+                    tally.valid += 1
+                    continue
+            yield _outcome(item, report.issues, report.model, tally)
+
+
+def _outcome(record: Record, issues: tuple[Issue, ...], key: str | None, tally: Tally) -> Outcome:
+    """The outcome of a record with issues, counted as unreadable, invalid or valid."""
+    if record.value is NOTHING:
+        status: Status = "unreadable"
+        tally.unreadable += 1
+    elif any(issue.severity == "error" for issue in issues):
+        status = "invalid"
+        tally.invalid += 1
+    else:
+        status = "valid"
+        tally.valid += 1
+    outcome = Outcome(record.line, record.offset, key, status, _placed(record, issues))
+    tally.count(outcome)
+    return outcome
 
 
 def _placed(record: Record, issues: tuple[Issue, ...]) -> tuple[tuple[Issue, int], ...]:

@@ -12,9 +12,9 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from .. import identity as facts
+from .. import io as jsonio
 from ..identity import Rule
-from ..io import _json
-from ..io._vet import check_value, shallow
+from ..io import check_value, shallow
 from ..issues import TYPE_MISMATCH, UNKNOWN_MODEL, WRONG_OBJECT_TAG, Issue, resource_root
 from ..model import (
     ModelPackage,
@@ -299,8 +299,8 @@ class Validator:
         """
         kind = type(payload)
         if kind is bytes or kind is str:  # the front end's valid path, then the same fast path
-            value = _json.fast_decode(payload)
-            if value is _json.REFUSED or type(value) is not dict:
+            value = jsonio.fast_decode(payload)
+            if value is jsonio.REFUSED or type(value) is not dict:
                 return self._validate(payload, model, mode)
             payload, kind = value, dict
         if kind is dict and model is None and (mode == "strict" or mode == "lenient"):
@@ -316,7 +316,7 @@ class Validator:
         return self._validate(payload, model, mode)
 
     def validate_decoded(
-        self, decoded: _json.Decoded, model: object = None, *, mode: Mode = "strict"
+        self, decoded: jsonio.Decoded, model: object = None, *, mode: Mode = "strict"
     ) -> Report:
         """The report of a document decoded by the front end: its decoding problems first,
         then everything else about the readable rest."""
@@ -330,7 +330,7 @@ class Validator:
         if mode != "strict" and mode != "lenient":
             raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
         if isinstance(payload, (str, bytes, bytearray, memoryview)):
-            decoded = _json.decode(payload)
+            decoded = jsonio.decode(payload)
             if not decoded.readable:
                 return Report(decoded.issues, None)
             if not decoded.issues:
@@ -371,7 +371,7 @@ class Validator:
                 if not found:
                     return compiled.ok_report
                 return Report(tuple(found), key)
-        return self._detailed(compiled, payload, mode, issues)
+        return self.detailed(compiled, payload, mode, issues)
 
     def _schema_valid(self, compiled: _Compiled, payload: dict[str, Any]) -> bool:
         try:
@@ -379,7 +379,7 @@ class Validator:
         except ValueError:  # a Python value JSON cannot hold: the detailed path reports it
             return False
 
-    def _detailed(
+    def detailed(
         self, compiled: _Compiled, payload: dict[str, Any], mode: Mode, issues: list[Issue]
     ) -> Report:
         """Every issue: the input's own problems, the schema's, then the invariants'.

@@ -11,20 +11,24 @@ from collections.abc import Collection, Iterator, Mapping
 from typing import Any
 
 from ..identity import REPORT, SESSION
+from ..model import load_default_document
 from ._identity import Sampler, check_filters, redact, redact_session
 from ._source import RandomSource, Source
-from ._walk import ABSENT, Maybe, Walker
+from ._walk import ABSENT, ID_SPACE, Maybe, Walker, default_now, id_body
 
 __all__ = [
     "ABSENT",
+    "ID_SPACE",
     "MODELS",
     "Maybe",
     "RandomSource",
     "Sampler",
     "Source",
     "Walker",
+    "default_now",
     "default_sampler",
     "draw",
+    "id_body",
     "redact",
     "redact_session",
     "sample",
@@ -37,8 +41,6 @@ MODELS = (SESSION, REPORT)
 
 def default_sampler(now: int | None = None) -> Sampler:
     """A sampler over the committed JSON Schema document (``created`` up to ``now``)."""
-    from ..model import load_default_document
-
     return Sampler(Walker(load_default_document(), now=now))
 
 

@@ -19,9 +19,8 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from . import identity as facts
-from ._sampling._walk import ID_SPACE, default_now, id_body
-from .model import (
+from .. import identity as facts
+from ..model import (
     EVENT_DATA_SCHEMA,
     AnyNode,
     EnumNode,
@@ -38,6 +37,7 @@ from .model import (
     is_model,
     type_node,
 )
+from ..sampling import ID_SPACE, default_now, id_body
 
 #: Text that survives every JSON encoder (no lone surrogates).
 TEXT = st.text(st.characters(codec="utf-8"), max_size=12)
