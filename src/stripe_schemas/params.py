@@ -9,6 +9,12 @@ so a problem comes back as the same :class:`~stripe_schemas.Issue` with a JSON
 pointer and a stable code (``unknown_field``, ``unknown_enum_value``,
 ``max_length``, ``type_mismatch``, ``schema_violation`` for a ``limit`` out of
 range, …).
+
+An instance is checked exactly as the mapping it stands for: its fields that are
+not ``UNSET``, by wire name, with their values as they are. Nothing is converted
+to the field's type first, so ``expand="last_verification_report"`` is a
+``type_mismatch`` at ``/expand`` (not one ``expand[i]`` per character) and
+``metadata=[("a", "b")]`` one at ``/metadata``, as in a mapping.
 """
 
 from __future__ import annotations
@@ -19,9 +25,9 @@ import threading
 from collections.abc import Mapping
 from typing import Any
 
-from .converters import unstructure
 from .converters._plan import is_model
-from .issues import PayloadError
+from .forms import MAX_DEPTH, instance_items
+from .issues import INPUT_LIMIT, INVALID_JSON, Issue, PayloadError, is_under, pointer
 from .validation import Validator
 
 __all__ = ["check", "validator_for"]
@@ -59,25 +65,74 @@ def check(params: object, model: type) -> dict[str, Any]:
     """The parameters as a JSON object, after checking them against ``model``'s schema.
 
     ``params`` is an instance of the generated parameter class ``model`` (its
-    fields that are not ``UNSET``), a mapping (parameter instances may be nested
-    in it), or ``None`` (no parameters). Raises :class:`~stripe_schemas.PayloadError`
-    listing every problem with its JSON pointer; :class:`TypeError` when
+    fields that are not ``UNSET``, their values as they are), a mapping (parameter
+    instances may be nested in it), or ``None`` (no parameters). Raises
+    :class:`~stripe_schemas.PayloadError` listing every problem with its JSON
+    pointer; :class:`TypeError` when ``model`` is not a parameter class or
     ``params`` is an instance of another class.
     """
     key = getattr(model, "__stripe_schema__", None)
     if not is_model(model) or getattr(model, "__stripe_operation__", None) is None:
         raise TypeError(f"{getattr(model, '__name__', model)!r} is not a parameter class")
-    if params is None:
-        payload: Any = {}
-    elif type(params) is model or isinstance(params, Mapping):
-        payload = unstructure(params)
-    else:
+    if params is not None and type(params) is not model and not isinstance(params, Mapping):
         raise TypeError(
             f"{model.__name__} takes a {model.__name__} or a mapping, not a {type(params).__name__}"
         )
+    found: list[Issue] = []
+    payload = {} if params is None else _plain(params, [], found)
     report = validator_for(model).validate(payload, key, mode="strict")
-    errors = [issue for issue in report.issues if issue.severity == "error"]
+    errors = found + [
+        issue
+        for issue in report.issues
+        if issue.severity == "error" and not any(is_under(issue.path, f.path) for f in found)
+    ]
     if errors:
         raise PayloadError(errors, model=model.__name__)
     result: dict[str, Any] = payload
     return result
+
+
+def _plain(value: Any, where: list[str | int], found: list[Issue]) -> Any:
+    """The JSON-like value parameters stand for: instances become dicts of their set fields
+    (by wire name), mappings dicts and lists or tuples lists; everything else is kept as it
+    is, for the validator to judge. Text that is not Unicode and nesting deeper than
+    ``MAX_DEPTH`` are noted in ``found`` (the validator does not see them)."""
+    kind = type(value)
+    if kind is str:
+        if not value.isascii() and not _unicode(value):
+            found.append(Issue(pointer(where), INVALID_JSON, "error", _NOT_UNICODE))
+        return value
+    if value is None or kind is int or kind is bool or kind is float:
+        return value
+    items: Any
+    if is_model(kind):
+        items = instance_items(value)
+    elif isinstance(value, Mapping):
+        items = value.items()
+    elif isinstance(value, (list, tuple)):
+        items = None
+    else:
+        return value
+    if len(where) >= MAX_DEPTH:
+        found.append(Issue(pointer(where), INPUT_LIMIT, "error", _TOO_DEEP))
+        return None
+    if items is None:
+        return [_plain(item, [*where, index], found) for index, item in enumerate(value)]
+    out = {}
+    for name, item in items:
+        if type(name) is str and not name.isascii() and not _unicode(name):
+            found.append(Issue(pointer([*where, name]), INVALID_JSON, "error", _NOT_UNICODE))
+        out[name] = _plain(item, [*where, name], found)
+    return out
+
+
+_NOT_UNICODE = "text with a lone surrogate is not valid Unicode"
+_TOO_DEEP = f"nested deeper than {MAX_DEPTH} levels"
+
+
+def _unicode(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
