@@ -94,3 +94,37 @@ def test_webhook_verify_reads_a_body_at_the_limit(tmp_path: Path) -> None:
     path.write_bytes(data + b" ")
     code, out, err, _ = run_measured(command, tmp_path, env={ENV: TEST_SECRET})
     _refused_in_one_line(code, out, err)
+
+
+# -- the client: a 1 GiB response ---------------------------------------------------------
+
+_CLIENT_SCRIPT = """
+import sys
+from stripe_schemas.client import Client, InvalidResponseError
+with Client("sk_test_bounds", base_url=sys.argv[1], max_retries=0) as client:
+    try:
+        client.verification_sessions.retrieve("vs_1")
+    except InvalidResponseError as error:
+        print(error.issues[0].code, error.issues[0].message)
+"""
+
+
+@pytest.mark.parametrize("sized", [False, True])
+def test_client_memory_is_bounded_on_a_1_gib_response(tmp_path: Path, sized: bool) -> None:
+    """A server streaming 1 GiB of zeros (with or without a Content-Length): the client stops
+    at its 64 MiB limit with an input_limit InvalidResponseError, in bounded memory."""
+    from _stripe_server import RawServer
+
+    size = 1 << 30
+    length = f"Content-Length: {size}\r\n" if sized else "Connection: close\r\n"
+    head = f"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n{length}\r\n".encode()
+    zeros = bytes(1 << 20)
+    server = RawServer(head, lambda: (zeros for _ in range(size // len(zeros))))
+    url = server.start()
+    try:
+        code, out, err, peak = run_measured([sys.executable, "-c", _CLIENT_SCRIPT, url], tmp_path)
+    finally:
+        server.stop()
+    assert code == 0, err
+    assert out.startswith("input_limit the response body is larger than 67108864 bytes")
+    assert peak < PEAK_BOUND
