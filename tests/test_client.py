@@ -764,3 +764,21 @@ def test_the_deadline_holds_for_the_async_client_and_your_own_http_client() -> N
     finally:
         server.stop()
     assert time.monotonic() - started < 2 * GENEROUS
+
+
+def test_environment_proxies_are_still_used(
+    stripe: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The client's own transport applies HTTP_PROXY / NO_PROXY from the environment as httpx
+    would: here the stand-in, as the proxy, answers for a host nothing listens on."""
+    for name in ("NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy", "http_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HTTP_PROXY", stripe.url)
+    session = create(stripe)
+    nowhere = f"http://127.0.0.1:{_closed_port()}"
+    with _client(nowhere, []) as proxied:
+        assert proxied.verification_sessions.retrieve(session.id).id == session.id
+    assert stripe.fake.seen[-1].path == f"{BASE}/{session.id}"
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    with _client(nowhere, []) as direct, pytest.raises(APIConnectionError):
+        direct.verification_sessions.retrieve(session.id)
