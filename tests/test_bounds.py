@@ -128,3 +128,22 @@ def test_client_memory_is_bounded_on_a_1_gib_response(tmp_path: Path, sized: boo
     assert code == 0, err
     assert out.startswith("input_limit the response body is larger than 67108864 bytes")
     assert peak < PEAK_BOUND
+
+
+# -- specs: generate and diff read at most 64 MiB -------------------------------------------
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
+@pytest.mark.parametrize("command", ["generate", "diff"])
+def test_spec_reading_stops_at_64_mib(tmp_path: Path, command: str) -> None:
+    """``generate --spec /dev/zero`` and ``diff /dev/zero /dev/zero``: one line, exit 2, after
+    reading at most 64 MiB (a bounded peak, whatever the source's size)."""
+    if command == "generate":
+        args = ["generate", "--spec", "/dev/zero", "--out", str(tmp_path / "o"), "--package", "z"]
+    else:
+        args = ["diff", "/dev/zero", "/dev/zero"]
+    code, _, err, peak = run_measured([sys.executable, "-m", "stripe_schemas", *args], tmp_path)
+    assert code == 2
+    assert err.strip() == "stripe-schemas: error: /dev/zero at /: larger than 64 MiB; not read"
+    assert peak < PEAK_BOUND
+    assert not (tmp_path / "o").exists()
