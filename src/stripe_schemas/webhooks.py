@@ -176,6 +176,7 @@ def verify_header(
     a ``payload`` that is neither bytes nor str, or a header or secret of another
     type, is a TypeError.
     """
+    _check_tolerance(tolerance)
     body = _body_bytes(payload)
     if body is None:
         what = "text that cannot be encoded" if isinstance(payload, str) else "bytes that are not"
@@ -222,6 +223,16 @@ def verify_header(
     return timestamp
 
 
+def _check_tolerance(tolerance: object) -> None:
+    """A tolerance is None or a finite number of seconds, 0 or more (TypeError/ValueError)."""
+    if tolerance is None:
+        return
+    if isinstance(tolerance, bool) or not isinstance(tolerance, (int, float)):
+        raise TypeError(f"tolerance is a number of seconds or None, not {type(tolerance).__name__}")
+    if not 0 <= tolerance < float("inf"):
+        raise ValueError("tolerance must be a finite number of seconds, 0 or more (0: no check)")
+
+
 def signature_header(
     payload: bytes | bytearray | str, secret: str, *, timestamp: int | None = None
 ) -> str:
@@ -232,6 +243,10 @@ def signature_header(
     body = _body_bytes(payload)
     if body is None:
         raise ValueError("the webhook body is not UTF-8")
+    if not isinstance(secret, str):
+        raise TypeError(f"the webhook secret must be a str, not {type(secret).__name__}")
+    if timestamp is not None and (isinstance(timestamp, bool) or not isinstance(timestamp, int)):
+        raise TypeError(f"the timestamp is an int, not {type(timestamp).__name__}")
     stamp = int(time.time()) if timestamp is None else timestamp
     digest = _signature(secret.encode("utf-8"), stamp, body)
     return f"t={stamp},{SCHEME}={digest.hex()}"

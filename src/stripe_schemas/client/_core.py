@@ -368,6 +368,8 @@ def prepare(
         body = encoded.encode("ascii")
         headers["Content-Type"] = "application/x-www-form-urlencoded"
         key = idempotency_key if idempotency_key is not None else str(uuid.uuid4())
+        if not isinstance(key, str):
+            raise TypeError(f"an idempotency key is a str, not {_kind(key)}")
         if not key or len(key) > 255 or not key.isprintable() or not key.isascii():
             raise ValueError("an idempotency key is 1 to 255 printable ASCII characters")
         headers["Idempotency-Key"] = key
