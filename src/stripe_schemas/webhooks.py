@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import codecs
 import hmac
+import math
 import time
 from collections.abc import Mapping
 from typing import Any, Final, Literal, TypeVar, overload
@@ -224,13 +225,15 @@ def verify_header(
 
 
 def _check_tolerance(tolerance: object) -> None:
-    """A tolerance is None or a finite number of seconds, 0 or more (TypeError/ValueError)."""
+    """A tolerance is None or a finite number of seconds (TypeError/ValueError): NaN or an
+    infinity would silently turn the check off, or refuse everything. (A negative one
+    refuses timestamps not that far in the future, as in the official library.)"""
     if tolerance is None:
         return
     if isinstance(tolerance, bool) or not isinstance(tolerance, (int, float)):
         raise TypeError(f"tolerance is a number of seconds or None, not {type(tolerance).__name__}")
-    if not 0 <= tolerance < float("inf"):
-        raise ValueError("tolerance must be a finite number of seconds, 0 or more (0: no check)")
+    if not math.isfinite(tolerance):
+        raise ValueError("tolerance must be a finite number of seconds (0 or None: no check)")
 
 
 def signature_header(
