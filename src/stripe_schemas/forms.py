@@ -96,28 +96,31 @@ def encode(params: object) -> str:
 #: Objects and lists nested deeper than this are refused (Stripe's parameters reach 4).
 MAX_DEPTH = 64
 
-#: (attribute name, wire name) of each spec field of a generated class, by class.
-_FIELDS: dict[type, tuple[tuple[str, str], ...]] = {}
+#: By generated class: (attribute name, wire name) of each spec field, and whether instances
+#: keep unknown fields (``_extra``).
+_FIELDS: dict[type, tuple[tuple[tuple[str, str], ...], bool]] = {}
 
 
 def instance_items(instance: Any) -> list[tuple[str, Any]]:
     """(wire name, value) of each field of a generated class instance that is not ``UNSET``,
     in the class's order, the values as they are; then any unknown fields it keeps."""
     cls = type(instance)
-    fields = _FIELDS.get(cls)
-    if fields is None:
-        fields = _FIELDS[cls] = tuple(
-            (a.name, stripe_meta(a).wire or a.name)
-            for a in attrs.fields(cls)
-            if not a.name.startswith("_")
+    found = _FIELDS.get(cls)
+    if found is None:
+        attributes = attrs.fields(cls)
+        found = _FIELDS[cls] = (
+            tuple((a.name, stripe_meta(a).wire or a.name) for a in attributes if a.name[0] != "_"),
+            any(a.name == "_extra" for a in attributes),
         )
+    fields, keeps_extra = found
     items = [
         (wire, value) for name, wire in fields if (value := getattr(instance, name)) is not UNSET
     ]
-    extra = getattr(instance, "_extra", None)
-    if extra and isinstance(extra, Mapping):
-        known = {wire for _, wire in fields}
-        items += [(key, value) for key, value in extra.items() if key not in known]
+    if keeps_extra:
+        extra = instance._extra
+        if extra and isinstance(extra, Mapping):
+            known = {wire for _, wire in fields}
+            items += [(key, value) for key, value in extra.items() if key not in known]
     return items
 
 

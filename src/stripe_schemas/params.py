@@ -23,7 +23,7 @@ import importlib.resources
 import json
 import threading
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Union
 
 from .converters._plan import is_model
 from .forms import MAX_DEPTH, instance_items
@@ -79,7 +79,7 @@ def check(params: object, model: type) -> dict[str, Any]:
             f"{model.__name__} takes a {model.__name__} or a mapping, not a {type(params).__name__}"
         )
     found: list[Issue] = []
-    payload = {} if params is None else _plain(params, [], found)
+    payload = {} if params is None else _plain(params, None, found)
     report = validator_for(model).validate(payload, key, mode="strict")
     errors = found + [
         issue
@@ -92,7 +92,19 @@ def check(params: object, model: type) -> dict[str, Any]:
     return result
 
 
-def _plain(value: Any, where: list[str | int], found: list[Issue]) -> Any:
+#: Where a value sits, as a chain ``(parent, token)``; a pointer is built only for an issue.
+_Where = Union[tuple["_Where", Union[str, int]], None]  # noqa: UP007 (a recursive alias)
+
+
+def _pointer(where: _Where) -> str:
+    tokens: list[str | int] = []
+    while where is not None:
+        where, token = where
+        tokens.append(token)
+    return pointer(reversed(tokens))
+
+
+def _plain(value: Any, where: _Where, found: list[Issue], depth: int = 0) -> Any:
     """The JSON-like value parameters stand for: instances become dicts of their set fields
     (by wire name), mappings dicts and lists or tuples lists; everything else is kept as it
     is, for the validator to judge. Text that is not Unicode and nesting deeper than
@@ -100,30 +112,63 @@ def _plain(value: Any, where: list[str | int], found: list[Issue]) -> Any:
     kind = type(value)
     if kind is str:
         if not value.isascii() and not _unicode(value):
-            found.append(Issue(pointer(where), INVALID_JSON, "error", _NOT_UNICODE))
+            found.append(Issue(_pointer(where), INVALID_JSON, "error", _NOT_UNICODE))
         return value
     if value is None or kind is int or kind is bool or kind is float:
         return value
-    items: Any
-    if is_model(kind):
-        items = instance_items(value)
-    elif isinstance(value, Mapping):
-        items = value.items()
-    elif isinstance(value, (list, tuple)):
-        items = None
+    if kind is dict or kind is list:
+        items: Any = value.items() if kind is dict else None
     else:
-        return value
-    if len(where) >= MAX_DEPTH:
-        found.append(Issue(pointer(where), INPUT_LIMIT, "error", _TOO_DEEP))
+        category = _CATEGORIES.get(kind)
+        if category is None:
+            category = _CATEGORIES[kind] = _category(kind)
+        if category == _MODEL:
+            items = instance_items(value)
+        elif category == _MAPPING:
+            items = value.items()
+        elif category == _SEQUENCE:
+            items = None
+        else:
+            return value
+    if depth >= MAX_DEPTH:
+        found.append(Issue(_pointer(where), INPUT_LIMIT, "error", _TOO_DEEP))
         return None
+    depth += 1
     if items is None:
-        return [_plain(item, [*where, index], found) for index, item in enumerate(value)]
+        return [
+            item
+            if (t := type(item)) is int
+            or t is bool
+            or (t is str and item.isascii())
+            or item is None
+            else _plain(item, (where, index), found, depth)
+            for index, item in enumerate(value)
+        ]
     out = {}
     for name, item in items:
         if type(name) is str and not name.isascii() and not _unicode(name):
-            found.append(Issue(pointer([*where, name]), INVALID_JSON, "error", _NOT_UNICODE))
-        out[name] = _plain(item, [*where, name], found)
+            found.append(Issue(_pointer((where, name)), INVALID_JSON, "error", _NOT_UNICODE))
+        t = type(item)
+        if t is int or t is bool or (t is str and item.isascii()) or item is None:
+            out[name] = item
+        else:
+            out[name] = _plain(item, (where, name), found, depth)
     return out
+
+
+_MODEL, _MAPPING, _SEQUENCE, _OTHER = range(4)
+#: What each type of value is to :func:`_plain` (decided once per type).
+_CATEGORIES: dict[type, int] = {}
+
+
+def _category(kind: type) -> int:
+    if is_model(kind):
+        return _MODEL
+    if issubclass(kind, Mapping):
+        return _MAPPING
+    if issubclass(kind, (list, tuple)):
+        return _SEQUENCE
+    return _OTHER
 
 
 _NOT_UNICODE = "text with a lone surrogate is not valid Unicode"
