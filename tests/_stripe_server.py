@@ -16,8 +16,15 @@ request: ``429`` (a rate-limit answer), ``429-no-retry`` (with
 ``Stripe-Should-Retry: true``), ``409`` (a conflict), ``500``, ``502-html`` (a proxy's page, not JSON),
 ``drop`` (the connection closes before anything happens), ``drop-after`` (the
 request is carried out, then the connection closes without an answer),
-``slow-after`` (carried out, answered only after :attr:`FakeStripe.slow_seconds`)
-and ``bad-200`` (a success whose body is not a session).
+``slow-after`` (carried out, answered only after :attr:`FakeStripe.slow_seconds`),
+``bad-200`` (a success whose body is not a session), ``echo-key`` (an error whose
+Request-Id, message, code and param echo the API key in other letter cases),
+``echo-key-200`` (a success whose Request-Id holds the key) and ``big-200`` /
+``big-200-unsized`` (a success of :attr:`FakeStripe.big_bytes` bytes, with or without a
+Content-Length).
+
+:class:`RawServer` is a bare socket server for what an HTTP library cannot send: a
+response trickled one byte at a time, or zeros without end.
 
 Objects are built from payloads drawn by the project's strategies (``templates``),
 with the fields the server controls (id, object, created, status, type, options,
@@ -29,7 +36,9 @@ from __future__ import annotations
 import copy
 import itertools
 import json
+import socket
 import threading
+import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -103,6 +112,7 @@ class FakeStripe:
         self.api_key = api_key
         self.templates = list(templates)
         self.slow_seconds = slow_seconds
+        self.big_bytes = 2 << 20
         self._templates_used = 0
         self.sessions: dict[str, dict[str, Any]] = {}
         self.applied: Counter[str] = Counter()
@@ -384,6 +394,21 @@ class _Handler(BaseHTTPRequestHandler):
             fake._release.wait(fake.slow_seconds)
         if fault == "bad-200":
             payload = b'{"object": "identity.verification_session", "id": 7}'
+        if fault == "echo-key":
+            key = fake.api_key
+            error = {
+                "type": "invalid_request_error",
+                "message": f"fake server: no such key {key.lower()}!",
+                "code": f"code-{key.upper()}",
+                "param": f"x{key.swapcase()}y",
+            }
+            self._error(400, f"req_{key.lower()}", error, {})
+            return
+        if fault == "echo-key-200":
+            request_id = f"req_{fake.api_key.upper()}"
+        if fault in ("big-200", "big-200-unsized"):
+            self._send_big(request_id, fake.big_bytes, sized=fault == "big-200")
+            return
         headers = {"Content-Type": "application/json"}
         if replayed:
             headers["Idempotent-Replayed"] = "true"
@@ -446,6 +471,23 @@ class _Handler(BaseHTTPRequestHandler):
         payload = json.dumps({"error": error}).encode()
         self._send(status, request_id, payload, {"Content-Type": "application/json", **headers})
 
+    def _send_big(self, request_id: str, size: int, *, sized: bool) -> None:
+        """A JSON string of ``size`` bytes, written in 64 KiB pieces."""
+        self.send_response(200)
+        self.send_header("Request-Id", request_id)
+        self.send_header("Content-Type", "application/json")
+        if sized:
+            self.send_header("Content-Length", str(size))
+        else:
+            self.send_header("Connection", "close")
+            self.close_connection = True
+        self.end_headers()
+        piece = b"0" * 65536
+        self.wfile.write(b'"')
+        for _ in range((size - 2) // len(piece)):
+            self.wfile.write(piece)
+        self.wfile.write(b"0" * ((size - 2) % len(piece)) + b'"')
+
     def _send(self, status: int, request_id: str, payload: bytes, headers: dict[str, str]) -> None:
         self.send_response(status)
         self.send_header("Request-Id", request_id)
@@ -454,3 +496,79 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header(name, value)
         self.end_headers()
         self.wfile.write(payload)
+
+
+class RawServer:
+    """A socket server on 127.0.0.1 that answers every request with ``head`` then ``body``
+    (an iterable of byte strings), either at once or trickled: one byte every ``interval``
+    seconds (``trickle``: "head", "body" or None), closing the connection after
+    ``give_up_after`` seconds (so a client that does not stop still ends). Counts the
+    connections it accepted."""
+
+    def __init__(
+        self,
+        head: bytes,
+        body: Callable[[], Iterable[bytes]] = lambda: (),
+        *,
+        trickle: str | None = None,
+        interval: float = 1.0,
+        give_up_after: float = 30.0,
+    ) -> None:
+        self.head = head
+        self.give_up_after = give_up_after
+        self.body = body
+        self.trickle = trickle
+        self.interval = interval
+        self.connections = 0
+        self._stop = threading.Event()
+        self._socket = socket.create_server(("127.0.0.1", 0))
+        self._socket.settimeout(0.05)
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+
+    def start(self) -> str:
+        self._thread.start()
+        return f"http://127.0.0.1:{self._socket.getsockname()[1]}"
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+        self._socket.close()
+
+    def _accept(self) -> None:
+        while not self._stop.is_set():
+            try:
+                connection, _ = self._socket.accept()
+            except TimeoutError:
+                continue
+            self.connections += 1
+            threading.Thread(target=self._answer, args=(connection,), daemon=True).start()
+
+    def _answer(self, connection: socket.socket) -> None:
+        with connection:
+            try:
+                connection.settimeout(10.0)
+                received = b""
+                while b"\r\n\r\n" not in received:
+                    data = connection.recv(65536)
+                    if not data:
+                        return
+                    received += data
+                ends = time.monotonic() + self.give_up_after
+                self._write(connection, [self.head], self.trickle == "head", ends)
+                self._write(connection, self.body(), self.trickle == "body", ends)
+            except OSError:  # the client went away (as it should, at its deadline)
+                return
+
+    def _write(
+        self, connection: socket.socket, pieces: Iterable[bytes], trickle: bool, ends: float
+    ) -> None:
+        for piece in pieces:
+            if self._stop.is_set() or time.monotonic() > ends:
+                return
+            if not trickle:
+                connection.sendall(piece)
+                continue
+            for index in range(len(piece)):
+                connection.sendall(piece[index : index + 1])
+                if self._stop.wait(self.interval) or time.monotonic() > ends:
+                    return

@@ -448,3 +448,58 @@ def test_a_record_with_only_warnings_is_valid(tmp_path: Path, capsys: Any) -> No
     assert code == 0, out
     assert f"{path}:1: /client_secret: warning[stored_secret]" in out
     assert out.splitlines()[-1] == summary(2, 2, 0, 0, 0, warnings=1)
+
+
+FULL = Path("/dev/full")
+
+
+@pytest.mark.skipif(not FULL.exists(), reason="needs /dev/full")
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["validate", "spec/examples/"],
+        ["diff", "spec/stripe-identity.yaml", "spec/stripe-identity.yaml"],
+        ["generate", "--check"],
+        ["sample", "identity.verification_session", "--count", "3"],
+        ["sample", "identity.verification_session", "-o", str(FULL)],
+    ],
+    ids=["validate", "diff", "generate", "sample", "sample -o"],
+)
+def test_a_full_disk_is_one_line_and_exit_2(args: list[str]) -> None:
+    """Output that cannot be written (/dev/full: no space left) ends every command with one
+    line on standard error and exit 2, never a traceback."""
+    with FULL.open("w") as full:
+        done = subprocess.run(
+            [sys.executable, "-m", "stripe_schemas", *args],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=ROOT,
+            timeout=120,
+        )
+    assert done.returncode == 2
+    assert len(done.stderr.splitlines()) == 1, done.stderr
+    assert "No space left on device" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_jobs_are_capped(tmp_path: Path, capsys: Any, monkeypatch: Any) -> None:
+    """--jobs above MAX_JOBS runs with MAX_JOBS worker processes, and says so."""
+    from stripe_schemas.cli._validate import MAX_JOBS
+    from stripe_schemas.validation import _parallel, _stream
+
+    asked: list[int] = []
+
+    def run_jobs(inputs: Any, settings: Any, jobs: int, advance: Any = None) -> Any:
+        asked.append(jobs)
+        return _stream.run_local(inputs, settings, advance=advance)
+
+    monkeypatch.setattr(_parallel, "run_jobs", run_jobs)
+    path = tmp_path / "one.json"
+    path.write_text(json.dumps(VERIFIED))
+    code, _, err = run(capsys, "--jobs", "100000", str(path))
+    assert code == 0 and asked == [MAX_JOBS] == [64]
+    assert err.strip().splitlines() == [
+        "stripe-schemas validate: --jobs 100000 is more than 64; using 64"
+    ]
+    code, _, err = run(capsys, "--jobs", "64", str(path))
+    assert code == 0 and asked == [64, 64] and "more than" not in err

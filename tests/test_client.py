@@ -6,6 +6,7 @@ import asyncio
 import json
 import logging
 import socket
+import time
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -13,7 +14,7 @@ from typing import Any
 import attrs
 import httpx
 import pytest
-from _stripe_server import BASE, STATUSES, FakeStripe
+from _stripe_server import BASE, STATUSES, FakeStripe, RawServer
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
@@ -580,3 +581,204 @@ def test_readme_example_runs(stripe: Harness, monkeypatch: pytest.MonkeyPatch) -
     exec(code.replace("Client()", f"Client(base_url={stripe.url!r})"), namespace)
     assert namespace["same"] == namespace["session"]
     assert [r.method for r in stripe.fake.seen] == ["POST", "GET", "GET"]
+
+
+# -- bounds: the key's route, its echoes, deadlines, response size --------------------------
+
+
+@pytest.mark.parametrize(
+    "bad",
+    ["sk_test_é", "sk_test_\x00x", "sk_test_a\tb", "sk_test_a b", "sk_test_\x7f", "sk\u2028x"],
+)
+def test_a_key_that_cannot_be_a_header_is_refused_at_construction(bad: str) -> None:
+    """A key with non-ASCII, control or space characters fails when the client is built (a
+    ValueError that does not show it), not as a UnicodeEncodeError when a request is sent."""
+    with pytest.raises(ValueError) as caught:
+        Client(bad, base_url="https://api.stripe.com")
+    assert bad not in str(caught.value) and "header" in str(caught.value)
+    with pytest.raises(TypeError):
+        Client(b"sk_test_1", base_url="https://api.stripe.com")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("base_url", "allowed"),
+    [
+        ("https://api.stripe.com", True),
+        ("https://example.com:8443/prefix/", True),
+        ("http://127.0.0.1:9", True),
+        ("http://127.5.6.7:9", True),
+        ("http://localhost:9", True),
+        ("http://[::1]:9", True),
+        ("http://example.com", False),
+        ("http://10.0.0.1", False),
+        ("http://127.0.0.1.example.com", False),
+        ("ftp://api.stripe.com", False),
+        ("api.stripe.com", False),
+        ("https://user:pw@api.stripe.com", False),
+        ("https://api.stripe.com/?x=1", False),
+    ],
+)
+def test_the_key_goes_over_https_or_to_this_machine_only(base_url: str, allowed: bool) -> None:
+    """Plain http to another host is refused at construction (the key would cross the
+    network in clear), unless allow_insecure_http=True; loopback http is fine for tests."""
+    for cls in (Client, AsyncClient):
+        if allowed:
+            cls(KEY, base_url=base_url)
+        else:
+            with pytest.raises(ValueError):
+                cls(KEY, base_url=base_url)
+    if base_url.startswith("http://"):
+        assert Client(KEY, base_url=base_url, allow_insecure_http=True).base_url == base_url
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "error"),
+    [
+        ("timeout", 0, ValueError),
+        ("timeout", -1.0, ValueError),
+        ("timeout", float("nan"), ValueError),
+        ("timeout", "5", TypeError),
+        ("call_timeout", float("inf"), ValueError),
+        ("max_response_bytes", 0, ValueError),
+        ("max_response_bytes", 1.5, TypeError),
+        ("max_retries", True, TypeError),
+        ("mode", "loose", ValueError),
+        ("http_client", object(), TypeError),
+    ],
+)
+def test_bad_options_are_programming_errors(option: str, value: Any, error: type) -> None:
+    """Options of the wrong type are TypeErrors, impossible values ValueErrors."""
+    with pytest.raises(error):
+        Client(KEY, base_url="https://api.stripe.com", **{option: value})
+
+
+def test_key_echoes_are_redacted_in_any_case(
+    stripe: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A Request-Id, message, code or param that echoes the key (lower, upper, mixed case)
+    shows it nowhere: not in the error's str or repr, request_id(), nor the log lines."""
+    caplog.set_level(logging.DEBUG)
+    stripe.fake.plan("echo-key")
+    with pytest.raises(InvalidRequestError) as caught:
+        create(stripe)
+    error = caught.value
+    stripe.fake.plan("echo-key-200")
+    session = create(stripe)
+    texts = [str(error), repr(error), error.message, str(error.request_id), str(error.code)]
+    texts += [str(error.param), str(request_id(session)), caplog.text]
+    assert error.request_id == f"req_{HIDDEN}" and request_id(session) == f"req_{HIDDEN}"
+    assert error.code == f"code-{HIDDEN}" and error.param == f"x{HIDDEN}y"
+    for text in texts:
+        assert KEY.lower() not in text.lower()
+
+
+def test_a_large_response_is_refused_while_streaming(stripe: Harness) -> None:
+    """A body over max_response_bytes is an InvalidResponseError (input_limit), whether its
+    Content-Length says so up front or it just keeps coming; it is not retried."""
+    client = _client(stripe.url, stripe.sleeps, max_response_bytes=1 << 20)
+    session = create(stripe)
+    for fault in ("big-200", "big-200-unsized"):
+        stripe.fake.plan(fault)
+        with pytest.raises(InvalidResponseError) as caught:
+            client.verification_sessions.retrieve(session.id)
+        assert [i.code for i in caught.value.issues] == ["input_limit"]
+        assert "larger than 1048576 bytes" in str(caught.value)
+    assert stripe.sleeps == []
+    stripe.fake.big_bytes = 1 << 20  # at the limit: read, and refused only as not a session
+    stripe.fake.plan("big-200-unsized")
+    with pytest.raises(InvalidResponseError) as caught:
+        client.verification_sessions.retrieve(session.id)
+    assert [i.code for i in caught.value.issues] != ["input_limit"]
+    client.close()
+
+
+HEAD = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 4000\r\n\r\n"
+#: Generous: the deadline is 2 s; this only proves the call did not run as long as the server.
+GENEROUS = 20.0
+
+
+def _trickled(trickle: str) -> RawServer:
+    return RawServer(
+        HEAD, lambda: [b" " * 4000], trickle=trickle, interval=1.0, give_up_after=GENEROUS + 1
+    )
+
+
+@pytest.mark.parametrize("trickle", ["head", "body"])
+def test_the_deadline_bounds_an_attempt_however_slowly_bytes_come(trickle: str) -> None:
+    """A server sending one byte a second (in the head or in the body) never trips a read
+    timeout, but the attempt's deadline (timeout=2) stops it: an APIConnectionError long
+    before the server would have finished."""
+    server = _trickled(trickle)
+    url = server.start()
+    client = Client(KEY, base_url=url, timeout=2.0, max_retries=0)
+    started = time.monotonic()
+    try:
+        with pytest.raises(APIConnectionError, match="2 s per attempt"):
+            client.verification_sessions.retrieve("vs_1")
+    finally:
+        client.close()
+        server.stop()
+    assert time.monotonic() - started < GENEROUS
+
+
+def test_the_call_deadline_bounds_the_retries() -> None:
+    """call_timeout counts every attempt and wait: with 1 s per attempt and 1.5 s per call, the
+    second attempt gets the last half second and no third one is made."""
+    server = _trickled("body")
+    url = server.start()
+    sleeps: list[float] = []
+    client = Client(
+        KEY, base_url=url, timeout=1.0, call_timeout=1.5, max_retries=5, sleep=sleeps.append
+    )
+    started = time.monotonic()
+    try:
+        with pytest.raises(APIConnectionError, match="call's deadline"):
+            client.verification_sessions.retrieve("vs_1")
+    finally:
+        client.close()
+        server.stop()
+    assert time.monotonic() - started < GENEROUS
+    assert server.connections == 2 and len(sleeps) == 1
+
+
+def test_the_deadline_holds_for_the_async_client_and_your_own_http_client() -> None:
+    """AsyncClient has the same deadline; a client given its own httpx.Client checks it
+    between the body's reads."""
+    server = _trickled("body")
+    url = server.start()
+
+    async def scenario() -> None:
+        async with AsyncClient(KEY, base_url=url, timeout=1.0, max_retries=0) as client:
+            with pytest.raises(APIConnectionError):
+                await client.verification_sessions.retrieve("vs_1")
+
+    started = time.monotonic()
+    try:
+        asyncio.run(scenario())
+        with (
+            httpx.Client() as own,
+            Client(KEY, base_url=url, timeout=1.0, max_retries=0, http_client=own) as client,
+            pytest.raises(APIConnectionError),
+        ):
+            client.verification_sessions.retrieve("vs_1")
+    finally:
+        server.stop()
+    assert time.monotonic() - started < 2 * GENEROUS
+
+
+def test_environment_proxies_are_still_used(
+    stripe: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The client's own transport applies HTTP_PROXY / NO_PROXY from the environment as httpx
+    would: here the stand-in, as the proxy, answers for a host nothing listens on."""
+    for name in ("NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy", "http_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HTTP_PROXY", stripe.url)
+    session = create(stripe)
+    nowhere = f"http://127.0.0.1:{_closed_port()}"
+    with _client(nowhere, []) as proxied:
+        assert proxied.verification_sessions.retrieve(session.id).id == session.id
+    assert stripe.fake.seen[-1].path == f"{BASE}/{session.id}"
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    with _client(nowhere, []) as direct, pytest.raises(APIConnectionError):
+        direct.verification_sessions.retrieve(session.id)

@@ -9,7 +9,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
+from stripe_codegen import SpecError
 from stripe_codegen.diff import KINDS, LEVELS, diff_specs
 from stripe_codegen.loader import LoadedSpec, load_spec
 from stripe_schemas.cli import main
@@ -576,3 +578,50 @@ def test_readme_table_is_the_classification() -> None:
         if len(cells) == 4 and cells[0].startswith("`") and cells[1] in ("response", "request"):
             rows[cells[0].strip("`")] = (cells[1], cells[2])
     assert rows == dict(KINDS)
+
+
+@pytest.mark.parametrize(
+    ("change", "where", "what"),
+    [
+        (
+            lambda d: d["components"].update(schemas=list(d["components"]["schemas"])),
+            "/components/schemas",
+            "is an array",
+        ),
+        (lambda d: d["components"].update(schemas="x"), "/components/schemas", "is a string"),
+        (lambda d: d.update(components=[]), "/components", "is an array"),
+        (lambda d: d.update(paths=[1]), "/paths", "is an array"),
+        (lambda d: d["components"].pop("schemas"), "/components/schemas", "no component schemas"),
+    ],
+)
+@pytest.mark.parametrize("side", ["old", "new"])
+def test_a_spec_whose_schemas_are_not_an_object_is_exit_2(
+    change: Callable[[dict[str, Any]], object],
+    where: str,
+    what: str,
+    side: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """components.schemas (or components, or paths) that is not an object is one line and
+    exit 2, on either side and with --all: never read as empty and reported as removals."""
+    good = ROOT / "spec" / "stripe-identity.yaml"
+    document = yaml.safe_load(good.read_text())
+    change(document)
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(document))
+    pair = [str(good), str(bad)] if side == "new" else [str(bad), str(good)]
+    assert main(["diff", *pair, "--all"]) == 2
+    captured = capsys.readouterr()
+    lines = captured.err.strip().splitlines()
+    assert lines == [f"stripe-schemas: error: {bad} at {where}: {lines[0].split(': ', 3)[-1]}"]
+    assert what in lines[0] and "removed" not in captured.out + captured.err
+
+
+def test_diff_specs_refuses_schemas_that_are_not_an_object() -> None:
+    """The library function checks the shape too (a LoadedSpec built by hand)."""
+    good = load_spec(ROOT / "spec" / "stripe-identity.yaml")
+    document = {**good.document, "components": {"schemas": [1, 2]}}
+    bad = LoadedSpec(document=document, source="bad", sha256="0")
+    with pytest.raises(SpecError, match="bad at /components/schemas: is an array"):
+        diff_specs(good, bad, None)

@@ -203,6 +203,11 @@ REFUSED: list[tuple[Any, type[Exception], str]] = [
     ({"b": b"bytes"}, TypeError, "/b"),
     ({"o": {"x/y": object()}}, TypeError, "/o/x~1y"),
     ({1: "a"}, TypeError, "/"),
+    ({"m": {1: "x"}}, TypeError, "/m"),
+    ({"a": [{"b": {2: "x"}}]}, TypeError, "/a/0/b"),
+    ({"a": {"b": "\ud800"}}, ValueError, "/a/b"),
+    ({"a": ["ok", "\udfff"]}, ValueError, "/a/1"),
+    ({"m": {"k\ud800": "x"}}, ValueError, "/m/k\\ud800"),
 ]
 
 
@@ -224,11 +229,34 @@ def test_top_level_must_be_a_mapping(bad: Any) -> None:
 
 
 def test_lone_surrogates_fail_like_the_official_encoder() -> None:
-    """Text that is not encodable as UTF-8 is an error in both encoders."""
-    with pytest.raises(UnicodeEncodeError):
+    """Text that is not encodable as UTF-8 is an error in both encoders; ours names the place."""
+    with pytest.raises(ValueError, match=r"lone surrogate\) at /a:"):
         encode({"a": "\ud800"})
     with pytest.raises(UnicodeEncodeError):
         official({"a": "\ud800"})
+
+
+def test_lists_in_lists_keep_their_indexes() -> None:
+    """Only a list's own items are keyed by integers; that exception does not leak to objects."""
+    assert encode({"a": [["x", "y"]]}) == official({"a": [["x", "y"]]})
+    with pytest.raises(TypeError, match="a key of type int at /a/0:"):
+        encode({"a": [{0: "x"}]})
+
+
+def test_nesting_is_bounded() -> None:
+    """Nesting deeper than MAX_DEPTH is a ValueError with a pointer, not a RecursionError."""
+    from stripe_schemas.forms import MAX_DEPTH
+
+    deep: Any = "x"
+    for _ in range(MAX_DEPTH + 5):
+        deep = {"a": deep}
+    with pytest.raises(ValueError, match=r"nested deeper than .* at /a/a/"):
+        encode(deep)
+    deep = "x"
+    for _ in range(5000):
+        deep = [deep]
+    with pytest.raises(ValueError, match="nested deeper"):
+        encode({"l": deep})
 
 
 @given(st.text(st.characters(codec="utf-8")))

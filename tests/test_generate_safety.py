@@ -227,6 +227,142 @@ def test_out_without_package_would_shadow(
     assert choose_package("my_models", tmp_path) == "my_models"
 
 
+# --- names that cannot work ---------------------------------------------------------------------
+
+#: Field names that would break a generated class (or shadow what its module imports).
+BREAKING_FIELDS = ["self", "attrs", "Any", "ClassVar", "UNSET", "UnsetType", "meta", "NOTHING"]
+BREAKING_FIELDS += ["str", "dict", "Mapping", "safe_repr", "Literal"]
+
+
+def test_fields_named_like_what_the_class_needs_are_renamed(tmp_path: Path) -> None:
+    """A field named self, attrs, Any, UNSET, meta, str, … gets a trailing underscore like a
+    keyword; its wire name stays in metadata, the package imports, and a payload round-trips."""
+    import importlib
+    import sys
+
+    from stripe_schemas import field_info, structure, unstructure
+
+    document = widget_spec()
+    owner = document["components"]["schemas"]["shop.owner"]
+    for name in BREAKING_FIELDS:
+        owner["properties"][name] = {"type": "string"}
+    owner["required"] += ["self", "attrs"]
+    write(generate(spec_file(tmp_path, document), None, package="named_widgets"), tmp_path / "o")
+    sys.path.insert(0, str(tmp_path / "o"))
+    try:
+        module = importlib.import_module("named_widgets.shop")
+    finally:
+        sys.path.remove(str(tmp_path / "o"))
+    payload = {
+        "id": "o_1",
+        "object": "shop.owner",
+        **{name: name + "!" for name in BREAKING_FIELDS},
+    }
+    owner_model = structure(payload, module.Owner)
+    for name in BREAKING_FIELDS:
+        assert getattr(owner_model, name + "_") == name + "!"
+        assert field_info(module.Owner, name + "_").wire_name == name
+    assert unstructure(owner_model) == payload
+
+
+def test_an_import_failure_leaves_the_previous_package(
+    widgets: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """The new package is imported in a separate process before the swap: a module that fails
+    to import stops the write with one problem naming it, and the old package is untouched."""
+    import attrs
+
+    from stripe_codegen.errors import SpecError
+
+    _, out = widgets
+    before = snapshot(out)
+    grown = widget_spec()
+    grown["components"]["schemas"]["address"]["properties"]["zip"] = {"type": "string"}
+    result = generate(spec_file(tmp_path, grown, "g.yaml"), None, package="widgets")
+    files = dict(result.files)
+    files["widgets/shop.py"] += "\nraise RuntimeError('generated code that fails')\n"
+    with pytest.raises(SpecError) as caught:
+        write(attrs.evolve(result, files=files), out)
+    [problem] = caught.value.problems
+    assert "cannot be imported" in str(problem) and "widgets.shop: RuntimeError" in str(problem)
+    assert snapshot(out) == before
+    assert sorted(p.name for p in out.iterdir()) == ["widgets"]  # no staging left behind
+
+
+@pytest.mark.parametrize(
+    ("package", "why"),
+    [
+        ("class", "is a Python keyword"),
+        ("my-models", "is not a Python name"),
+        ("json", "would shadow"),
+        ("attrs", "would shadow"),
+        ("stripe_schemas", "would shadow"),
+    ],
+)
+def test_package_names_that_cannot_work(
+    package: str, why: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--package that is a keyword, not a name, or shadows a module the models need: exit 2,
+    one line, nothing written."""
+    spec = spec_file(tmp_path, widget_spec())
+    out = tmp_path / "o"
+    code, _, err = run(
+        capsys, "generate", "--spec", str(spec), "--out", str(out), "--package", package
+    )
+    assert code == 2
+    assert len(err.splitlines()) == 1 and why in err and repr(package) in err
+    assert not out.exists()
+
+
+BAD_RESOURCE_IDS = {
+    "../evil": "is not dotted names",
+    "shop/widget": "is not dotted names",
+    "shop;widget": "is not dotted names",
+    "shop-x.widget": "is not dotted names",
+    "class.widget": "holds the Python keyword 'class'",
+    "params.widget": "module name 'params' collides",
+    "model_for.widget": "module name 'model_for' collides",
+    "__init__.widget": "module name '__init__' collides",
+}
+
+
+@pytest.mark.parametrize("resource_id", sorted(BAD_RESOURCE_IDS))
+def test_resource_ids_that_cannot_name_a_module(
+    resource_id: str, widgets: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An x-resourceId that is not dotted names, or whose namespace collides with the package's
+    own names (params/, model_for, __init__): exit 2, one line naming it, before anything is
+    formatted or written; the previous package stays as it was."""
+    spec, out = widgets
+    before = snapshot(out)
+    document = widget_spec()
+    document["components"]["schemas"]["shop.widget"]["x-resourceId"] = resource_id
+    bad = spec_file(spec.parent, document, "bad.yaml")
+    args = ["generate", "--spec", str(bad), "--all", "--out", str(out), "--package", "widgets"]
+    code, _, err = run(capsys, *args)
+    assert code == 2
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert BAD_RESOURCE_IDS[resource_id] in lines[0] and str(bad) in lines[0]
+    assert "ruff" not in err
+    assert snapshot(out) == before
+
+
+def test_two_fields_with_one_attribute_name(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Wire names that become one attribute (``from`` and ``from_``) are an error naming both,
+    never numbered apart or silently merged."""
+    document = widget_spec()
+    document["components"]["schemas"]["shop.widget"]["properties"]["from_"] = {"type": "string"}
+    spec = spec_file(tmp_path, document)
+    args = ["generate", "--spec", str(spec), "--all", "--out", str(tmp_path / "o")]
+    code, _, err = run(capsys, *args, "--package", "widgets")
+    assert code == 2
+    assert "fields 'from' and 'from_' of Widget would both be the attribute 'from_'" in err
+    assert not (tmp_path / "o").exists()
+
+
 # --- the regeneration summary ------------------------------------------------------------------
 
 

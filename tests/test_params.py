@@ -204,6 +204,110 @@ def test_bad_parameters_raise_with_pointers(
     assert caught.value.model == cls.__name__
 
 
+def _as_instance(cls: type, data: dict[str, Any]) -> Any:
+    """``data`` as an instance of ``cls`` holding the same values (None: it cannot hold them)."""
+    names = {a.name for a in attrs.fields(cls)}
+    required = {a.name for a in attrs.fields(cls) if a.default is attrs.NOTHING}
+    if not set(data) <= names or not required <= set(data):
+        return None
+    return cls(**data)
+
+
+INSTANCE_CASES = [(cls, data, expected) for cls, data, expected in BAD if _as_instance(cls, data)]
+
+
+@pytest.mark.parametrize("cls,data,expected", INSTANCE_CASES)
+def test_instances_are_checked_as_the_mapping_they_hold(
+    cls: type, data: dict[str, Any], expected: list[tuple[str, str]]
+) -> None:
+    """An instance holding the same values as a bad mapping gets the same issues."""
+    with pytest.raises(PayloadError) as caught:
+        check(_as_instance(cls, data), cls)
+    assert sorted((i.path, i.code) for i in caught.value.issues) == expected
+
+
+Create = params.VerificationSessionCreateParams
+WRONG_TYPES_IN_INSTANCES: list[tuple[type, Any, list[tuple[str, str]]]] = [
+    (
+        Create,
+        Create(type="document", expand="last_verification_report"),  # type: ignore[arg-type]
+        [("/expand", "type_mismatch")],
+    ),
+    (Create, Create(type="document", metadata=[("a", "b")]), [("/metadata", "type_mismatch")]),  # type: ignore[arg-type]
+    (
+        params.VerificationSessionUpdateParams,
+        params.VerificationSessionUpdateParams(options=None),  # type: ignore[arg-type]
+        [("/options", "null_not_allowed")],
+    ),
+    (
+        Create,
+        Create(
+            type="document",
+            options=params.VerificationSessionCreateParamsOptions(
+                document=params.VerificationSessionCreateParamsOptionsDocument(
+                    allowed_types="passport"  # type: ignore[arg-type]
+                )
+            ),
+        ),
+        [("/options/document/allowed_types", "type_mismatch")],
+    ),
+    (Create, Create(type="document", metadata={"k": "\ud800"}), [("/metadata/k", "invalid_json")]),
+    (Create, Create(type=b"document"), [("/type", "invalid_json")]),  # type: ignore[arg-type]
+]
+
+
+@pytest.mark.parametrize("cls,instance,expected", WRONG_TYPES_IN_INSTANCES)
+def test_wrong_types_in_instances_are_not_coerced(
+    cls: type, instance: Any, expected: list[tuple[str, str]]
+) -> None:
+    """A string where a list belongs, pairs where a map belongs, None in a field that is not
+    nullable: a PayloadError by pointer, never coerced (no expand[i] per character) and never
+    an AttributeError."""
+    with pytest.raises(PayloadError) as caught:
+        check(instance, cls)
+    assert sorted((i.path, i.code) for i in caught.value.issues) == expected
+
+
+def test_a_mapping_in_an_instance_is_checked_like_a_mapping() -> None:
+    """A mapping where a parameter class is expected is taken as that class's mapping."""
+    good = Create(type="document", options={"document": {}})  # type: ignore[arg-type]
+    assert check(good, Create) == {"type": "document", "options": {"document": {}}}
+    bad = Create(type="document", options={"document": {"colour": 1}})  # type: ignore[arg-type]
+    with pytest.raises(PayloadError) as caught:
+        check(bad, Create)
+    assert [(i.path, i.code) for i in caught.value.issues] == [
+        ("/options/document/colour", "unknown_field")
+    ]
+
+
+def test_instances_are_encoded_as_they_are() -> None:
+    """forms.encode reads an instance's values as they are, like the mapping form: a string is
+    one value, not one item per character."""
+    from stripe_schemas.forms import encode
+
+    instance = Create(type="document", expand="abc")  # type: ignore[arg-type]
+    assert (
+        encode(instance)
+        == encode({"expand": "abc", "type": "document"})
+        == ("expand=abc&type=document")
+    )
+
+
+def test_unstructuring_a_badly_typed_instance_is_a_type_error() -> None:
+    """unstructure() of an instance holding a value its field cannot hold: a TypeError naming
+    the class, not an AttributeError."""
+    from stripe_schemas import dumps, unstructure
+
+    for instance in (
+        params.VerificationSessionUpdateParams(options=None),  # type: ignore[arg-type]
+        Create(type="document", options={"document": {}}),  # type: ignore[arg-type]
+    ):
+        with pytest.raises(TypeError, match=type(instance).__name__):
+            unstructure(instance)
+        with pytest.raises(TypeError, match=type(instance).__name__):
+            dumps(instance)
+
+
 @pytest.mark.parametrize("limit", [1, 10, 100])
 def test_good_parameters_pass(limit: int) -> None:
     """Valid instances and mappings come back as the JSON object to send (UNSET left out)."""

@@ -362,6 +362,28 @@ def test_arguments_of_the_wrong_type_are_type_errors(
         verify_header(payload, header, secret)
 
 
+@pytest.mark.parametrize("kind", ["ascii bytes", "utf-8 bytes", "bytearray"])
+def test_verifying_a_large_body_does_not_copy_it(kind: str) -> None:
+    """Signing feeds the HMAC the timestamp and the body in two steps, and UTF-8 is checked a
+    chunk at a time: verifying a 48 MiB body allocates far less than the body (tracemalloc)."""
+    import tracemalloc
+
+    size = 48 << 20
+    data: bytes | bytearray = (
+        b"{" + b"\xc3\xa9" * (size // 2) if kind == "utf-8 bytes" else b"{" * size
+    )
+    if kind == "bytearray":
+        data = bytearray(data)
+    header = signature_header(data, TEST_SECRET, timestamp=NOW)
+    tracemalloc.start()
+    try:
+        assert verify_header(data, header, TEST_SECRET, tolerance=None) == NOW
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 8 << 20, f"{peak} bytes allocated while verifying {len(data)}"
+
+
 def test_secret_rotation_example() -> None:
     """A header signed with the old and the new secret verifies with either."""
     data = EVENT_BODIES[0].encode()

@@ -47,7 +47,7 @@ from .ir import (
     TypeExpr,
     UnionOf,
 )
-from .loader import LoadedSpec
+from .loader import LoadedSpec, shape_problems
 from .parse import build_model_set
 from .select import REF_PREFIX, schema_pointer
 from .slicing import SLICED_FROM_KEY, _returns_root
@@ -175,6 +175,15 @@ def diff_specs(
     own additions (an event's ``data.object`` typed by its tag). A root in neither spec is
     a :class:`SpecError`.
     """
+    problems = [
+        *shape_problems(old.document, old.source),
+        *shape_problems(new.document, new.source),
+    ]
+    for spec in (old, new):
+        if not spec.schemas and not any(p.source == spec.source for p in problems):
+            problems.append(SpecProblem(spec.source, "/components/schemas", "no component schemas"))
+    if problems:
+        raise SpecError(list(dict.fromkeys(problems)))  # once each (OLD and NEW may be one file)
     scope = _Scope.of(old, new, roots)
     # An operation in scope on either side is compared on both (one whose response stops
     # returning a root is still there, not removed).

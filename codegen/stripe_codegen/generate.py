@@ -20,13 +20,16 @@ from typing import Any
 
 import attrs
 
-from .ir import ModelSet, ParamSet
+from . import naming
+from .errors import SpecError, SpecProblem
+from .ir import AliasDef, ClassDef, EnumDef, ModelSet, ParamSet
 from .jsonschema_out import to_json_schema
 from .loader import LoadedSpec, load_spec
 from .output import MANIFEST, manifest_text, read_manifest, stale, write_package
 from .params_render import params_files
 from .parse import build_model_set
 from .render import GENERATOR, format_sources, render_sources
+from .select import schema_pointer
 from .slicing import SLICED_FROM_KEY, slice_spec, strip_prose_keys
 
 DEFAULT_PACKAGE = "stripe_models"
@@ -111,14 +114,87 @@ def source_spec_text(spec: LoadedSpec, roots: Sequence[str] | None) -> str:
     return json.dumps(document, ensure_ascii=False, separators=(",", ":"), default=str) + "\n"
 
 
+def name_problems(
+    spec: LoadedSpec, model_set: ModelSet, param_set: ParamSet | None, package: str
+) -> list[SpecProblem]:
+    """Every name that would give a package that cannot be imported: the package's own, an
+    ``x-resourceId`` that is not dotted names, a module that collides with what the package
+    needs (``params``, ``model_for``, …), a class name that is not a name or shadows an
+    import, two fields of a class with one attribute name."""
+    problems: list[SpecProblem] = []
+    why = naming.package_problem(package)
+    if why is not None:
+        problems.append(SpecProblem("--package", None, why))
+    bad_schemas: set[str] = set()
+    for key in model_set.schema_keys:
+        schema = spec.schemas.get(key)
+        if isinstance(schema, dict) and "x-resourceId" in schema:
+            why = naming.resource_id_problem(schema["x-resourceId"])
+            if why is not None:
+                bad_schemas.add(schema_pointer(key))
+                problems.append(
+                    SpecProblem(spec.source, schema_pointer(key) + "/x-resourceId", why)
+                )
+    items: list[ClassDef | AliasDef | EnumDef] = [
+        *model_set.classes,
+        *model_set.aliases,
+        *model_set.enums,
+    ]
+    sets: list[tuple[list[ClassDef | AliasDef | EnumDef], frozenset[str], str]] = [
+        (items, naming.RESERVED_MODULES, f"the package {package!r}")
+    ]
+    if param_set is not None:
+        params: list[ClassDef | AliasDef | EnumDef] = [*param_set.classes, *param_set.enums]
+        sets.append((params, naming.RESERVED_PARAMS_MODULES, f"{package}.params"))
+    for members, reserved, where in sets:
+        members = [m for m in members if not any(m.pointer.startswith(b) for b in bad_schemas)]
+        modules: dict[str, str] = {}
+        for item in members:
+            modules.setdefault(item.module, item.pointer)
+            why = naming.class_problem(item.name)
+            if why is not None:
+                problems.append(SpecProblem(spec.source, item.pointer, why))
+            if isinstance(item, ClassDef):
+                problems += _field_clashes(spec.source, item)
+        for module, pointer in sorted(modules.items()):
+            why = naming.module_problem(module, reserved, where)
+            if why is not None:
+                problems.append(SpecProblem(spec.source, pointer, why))
+    return problems
+
+
+def _field_clashes(source: str, cls: ClassDef) -> list[SpecProblem]:
+    seen: dict[str, str] = {}
+    problems = []
+    for field in cls.fields:
+        first = seen.setdefault(field.attr_name, field.wire_name)
+        if first != field.wire_name:
+            message = (
+                f"fields {first!r} and {field.wire_name!r} of {cls.name} would both be the "
+                f"attribute {field.attr_name!r}"
+            )
+            problems.append(SpecProblem(source, cls.pointer, message))
+    return problems
+
+
 def generate(
     source: str | Path, roots: Sequence[str] | None, *, package: str = DEFAULT_PACKAGE
 ) -> Generated:
-    """Run the whole pipeline on a spec; ``roots=None`` generates every component schema."""
+    """Run the whole pipeline on a spec; ``roots=None`` generates every component schema.
+
+    A name that would give a package that cannot be imported (:func:`name_problems`) is a
+    :class:`SpecError` before anything is formatted or written.
+    """
+    why = naming.package_problem(package)
+    if why is not None:
+        raise SpecError(SpecProblem("--package", None, why))
     spec = load_spec(source)
     model_set = build_model_set(spec, roots)
     keys = None if roots is None else model_set.schema_keys
     param_set, param_sources, param_other = params_files(spec, keys, package)
+    problems = name_problems(spec, model_set, param_set if param_sources else None, package)
+    if problems:
+        raise SpecError(problems)
     files = format_sources({**render_sources(model_set, package), **param_sources})
     files[f"{package}/py.typed"] = ""
     files[f"{package}/schemas.json"] = schema_document(spec, model_set)

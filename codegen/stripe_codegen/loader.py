@@ -288,4 +288,26 @@ def load_spec(source: str | Path) -> LoadedSpec:
         raise SpecError(
             SpecProblem(name, "", "not an OpenAPI document (no 'openapi' or 'components')")
         )
+    problems = shape_problems(document, name)
+    if problems:
+        raise SpecError(problems)
     return LoadedSpec(document=document, source=name, sha256=digest)
+
+
+def shape_problems(document: dict[str, Any], source: str) -> list[SpecProblem]:
+    """``components``, ``components/schemas`` and ``paths`` that are there but not objects
+    (read as empty, they would make every schema or operation look removed)."""
+    problems = []
+    components = document.get("components")
+    places = [("/components", components), ("/paths", document.get("paths"))]
+    if isinstance(components, dict):
+        places.append(("/components/schemas", components.get("schemas")))
+    for pointer, value in places:
+        if value is not None and not isinstance(value, dict):
+            kind = _JSON_KIND.get(type(value).__name__, f"a {type(value).__name__}")
+            problems.append(SpecProblem(source, pointer, f"is {kind}, not an object"))
+    return problems
+
+
+_JSON_KIND = {"list": "an array", "str": "a string", "int": "a number", "float": "a number"}
+_JSON_KIND |= {"bool": "a boolean"}

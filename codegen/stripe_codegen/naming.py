@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import keyword
 import re
+import sys
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -30,18 +31,144 @@ def pascal(text: str) -> str:
     return "".join(word[:1].upper() + word[1:] for word in words if word)
 
 
-def attr_name(wire_name: str) -> str:
-    """A safe Python attribute name for a wire name (keywords get a trailing underscore).
+#: Attribute names a generated class cannot have, besides keywords: ``self`` (the first
+#: argument of ``__init__``), what the generated modules import or use in their annotations
+#: and class bodies (a field of that name would shadow it for the fields after it, and for
+#: mypy), the builtins the annotations name, and ``NOTHING`` (attrs' ``__init__`` reads it).
+RESERVED_ATTRIBUTES = frozenset(
+    {
+        "self",
+        "attrs",
+        "Any",
+        "ClassVar",
+        "Literal",
+        "Mapping",
+        "TypeAlias",
+        "Clear",
+        "Expandable",
+        "UNSET",
+        "UnknownEnumValue",
+        "UnsetType",
+        "meta",
+        "safe_repr",
+        "bool",
+        "dict",
+        "float",
+        "int",
+        "list",
+        "str",
+        "NOTHING",
+    }
+)
 
-    ``object`` and ``type`` are builtins, not keywords, so they stay as they are.
+
+def attr_name(wire_name: str) -> str:
+    """A safe Python attribute name for a wire name (keywords, and names that would break the
+    class (:data:`RESERVED_ATTRIBUTES`), get a trailing underscore; the wire name is kept).
+
+    ``object`` and ``type`` are builtins the generated code does not use, so they stay.
     """
     name = _NON_IDENT.sub("_", wire_name)
     if not name or name[0].isdigit():
         name = "field_" + name
     name = name.lstrip("_") or "field_"
-    if keyword.iskeyword(name):  # soft keywords (match, case, type) are valid names
+    if keyword.iskeyword(name) or name in RESERVED_ATTRIBUTES:  # soft keywords are valid names
         name += "_"
     return name
+
+
+# -- names that must work: packages, modules, classes ---------------------------------------
+
+_ASCII_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*").fullmatch
+_DOTTED_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*").fullmatch
+
+#: Modules a generated package imports, or that its users need beside it: a package of that
+#: name (or of a standard library module) would shadow them.
+_NEEDED_MODULES = frozenset(
+    {"attrs", "cattrs", "typing_extensions", "stripe_schemas", "stripe_codegen", "jinja2"}
+)
+#: Names a module of the package cannot have: its ``__init__`` and what that binds (a
+#: submodule of the same name would replace it), and the ``params`` subpackage.
+RESERVED_MODULES = frozenset(
+    {
+        "__init__",
+        "__main__",
+        "params",
+        "annotations",
+        "functools",
+        "importlib",
+        "operator",
+        "types",
+        "Any",
+        "Final",
+        "cast",
+        "API_VERSION",
+        "MODULES",
+        "RESOURCES",
+        "SCHEMAS",
+        "SPEC_SHA256",
+        "UNIONS",
+        "model_for",
+    }
+)
+#: The same for the modules of ``<package>.params``.
+RESERVED_PARAMS_MODULES = frozenset(
+    {"__init__", "__main__", "annotations", "importlib", "Any", "Final", "MODULES", "OPERATIONS"}
+    | {"model_for"}
+)
+#: Names a class, alias or enum alias of a module cannot have: what the module imports.
+RESERVED_CLASS_NAMES = frozenset(
+    {"Any", "ClassVar", "Literal", "Mapping", "TypeAlias", "Clear", "Expandable", "UNSET"}
+    | {"UnknownEnumValue", "UnsetType", "attrs", "meta", "safe_repr", "annotations"}
+)
+
+
+def is_name(text: str) -> bool:
+    """An ASCII Python identifier that is not a keyword."""
+    return bool(_ASCII_NAME(text)) and not keyword.iskeyword(text)
+
+
+def package_problem(package: str) -> str | None:
+    """Why ``package`` cannot be the generated package's name, or None."""
+    if not is_name(package):
+        what = "a Python keyword" if keyword.iskeyword(package) else "not a Python name"
+        return f"{package!r} is {what}; the package could not be imported"
+    if package in sys.stdlib_module_names or package in _NEEDED_MODULES:
+        return f"{package!r} would shadow the module of that name the models need"
+    if package.startswith("__"):
+        return f"{package!r}: a name starting with '__' is not a package name"
+    return None
+
+
+def resource_id_problem(resource_id: object) -> str | None:
+    """Why an ``x-resourceId`` cannot name a module and a class, or None."""
+    if not isinstance(resource_id, str) or not _DOTTED_NAME(resource_id):
+        return (
+            f"x-resourceId {resource_id!r} is not dotted names (letters, digits and '_', "
+            "joined by '.'): it names a module and a class"
+        )
+    bad = [part for part in resource_id.split(".") if keyword.iskeyword(part)]
+    if bad:
+        return f"x-resourceId {resource_id!r} holds the Python keyword {bad[0]!r}"
+    return None
+
+
+def module_problem(module: str, reserved: frozenset[str], where: str) -> str | None:
+    """Why ``module`` cannot be a module of the package (``where``: its package), or None."""
+    if not is_name(module):
+        return f"module name {module!r} (from the spec's namespaces) is not a Python name"
+    if module in reserved or module.startswith("__"):
+        return f"module name {module!r} collides with a name {where} needs"
+    return None
+
+
+def class_problem(name: str) -> str | None:
+    """Why ``name`` cannot name a class or alias in a generated module, or None."""
+    if not is_name(name):
+        return f"class name {name!r} is not a Python name"
+    if name in RESERVED_CLASS_NAMES:
+        return f"class name {name!r} would shadow a name its module imports"
+    return None
 
 
 def split_resource(resource_id: str) -> tuple[str, str]:

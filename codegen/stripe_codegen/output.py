@@ -10,9 +10,11 @@ carried over untouched, and an existing ``py.typed`` is always kept as it is (it
 already holds exactly what would be written there is adopted (nothing of it can be lost).
 
 Writing is all or nothing: the new package is built in a temporary directory beside the
-target (files carried over by hard link, or copied where links fail) and swapped in with
-two renames. A failure before the swap leaves the previous package exactly as it was; a
-failure of the second rename puts the previous package back.
+target (files carried over by hard link, or copied where links fail), imported there in a
+separate Python process (every module the generator wrote, and every class's annotations
+resolved), and only then swapped in with two renames. A failure before the swap (an import
+that fails included) leaves the previous package exactly as it was; a failure of the
+second rename puts the previous package back.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ import json
 import os
 import shutil
 import stat
+import subprocess
+import sys
 import tempfile
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -182,12 +186,12 @@ def _carry(source: Path, destination: Path) -> None:
 def _swap_in(target: Path, files: Mapping[str, str], replaced: set[str]) -> None:
     parent = target.parent
     parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".new", dir=parent))
+    # The package is built as ``<root>/<name>`` so that it can be imported by its name.
+    root = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".new", dir=parent))
+    staging = root / target.name
     try:
-        probe = staging / ".mode"  # a directory made as usual shows the mode umask gives
-        probe.mkdir()
-        mode = (target.stat() if target.is_dir() else probe.stat()).st_mode
-        probe.rmdir()
+        staging.mkdir()
+        mode = (target.stat() if target.is_dir() else staging.stat()).st_mode
         os.chmod(staging, stat.S_IMODE(mode))
         for rel, path in _carried(target, replaced):
             _carry(path, staging / rel)
@@ -195,6 +199,7 @@ def _swap_in(target: Path, files: Mapping[str, str], replaced: set[str]) -> None
             path = staging / rel
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")
+        import_check(root, target.name, [rel for rel in files if rel.endswith(".py")])
         if not target.is_dir():
             os.rename(staging, target)
             return
@@ -207,6 +212,57 @@ def _swap_in(target: Path, files: Mapping[str, str], replaced: set[str]) -> None
             os.rename(retired, target)
             raise
         shutil.rmtree(retired, ignore_errors=True)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+#: What the import check runs: import each module, resolve each class's annotations (as the
+#: converters do), and report the first failure as one line.
+_IMPORT_CHECK = """
+import importlib, os, sys, typing
+root, package, modules = sys.argv[1], sys.argv[2], sys.argv[3:]
+sys.path.insert(0, root)
+name = package
+try:
+    found = importlib.import_module(package)
+    where = os.path.realpath(os.path.dirname(found.__file__ or ""))
+    if where != os.path.realpath(os.path.join(root, package)):
+        print(f"{package}: another package of that name is imported first ({where})")
+        sys.exit(1)
+    for name in modules:
+        module = importlib.import_module(name)
+        for value in list(vars(module).values()):
+            if isinstance(value, type) and value.__module__ == name:
+                typing.get_type_hints(value)
+except BaseException as exc:
+    kind = type(exc).__name__
+    detail = " ".join(str(exc).split())[:300]
+    print(f"{name}: {kind}: {detail}" if detail else f"{name}: {kind}")
+    sys.exit(1)
+"""
+
+
+def _module_name(package: str, rel: str) -> str:
+    parts = [package, *Path(rel).with_suffix("").parts]
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def import_check(root: Path, package: str, sources: list[str]) -> None:
+    """Import the package built in ``root/package`` (its modules ``sources``) in a new Python
+    process; a :class:`SpecError` naming the module that fails (nothing has been swapped in)."""
+    modules = sorted(_module_name(package, rel) for rel in sources)
+    command = [sys.executable, "-B", "-c", _IMPORT_CHECK, str(root), package, *modules]
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    done = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+    if done.returncode != 0:
+        lines = (done.stdout or done.stderr).strip().splitlines()
+        reason = lines[-1] if lines else f"exit status {done.returncode}"
+        raise SpecError(
+            SpecProblem(
+                package,
+                None,
+                f"the generated package cannot be imported ({reason}); nothing was replaced",
+            )
+        )

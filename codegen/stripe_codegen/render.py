@@ -109,7 +109,6 @@ def literal(value: EnumValue) -> str:
     return q(value) if isinstance(value, str) else repr(value)
 
 
-
 def _meta_arguments(field: FieldDef) -> str | None:
     """``meta(...)`` with what the annotation, the default and the name cannot say (or None).
 

@@ -13,8 +13,9 @@ refused here instead (a :class:`TypeError` or :class:`ValueError` naming the
 place by JSON pointer, never the value): ``None`` inside a list (the official
 encoder sends the text ``None``), NaN and infinities (``nan``, ``inf``),
 datetimes (a naive one is read in the machine's local time zone; pass a unix
-time), and anything that is not a JSON type (``Decimal``, bytes, objects with an
-``id``, non-string keys). The README lists what the official encoder does that
+time), anything that is not a JSON type (``Decimal``, bytes, objects with an
+``id``, non-string keys at any depth), text with lone surrogates (not Unicode)
+and nesting deeper than :data:`MAX_DEPTH`. The README lists what the official encoder does that
 is surprising.
 """
 
@@ -25,8 +26,10 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any, Union
 
-from .converters import unstructure
-from .model import is_model, pointer
+import attrs
+
+from .issues import printable
+from .model import UNSET, is_model, pointer, stripe_meta
 
 __all__ = ["encode"]
 
@@ -65,22 +68,58 @@ def encode(params: object) -> str:
     """The ``application/x-www-form-urlencoded`` text of request parameters.
 
     ``params`` is a generated parameter class instance (its fields that are not
-    ``UNSET``, in the class's order), a mapping (in its own order; parameter
-    instances may be nested in it), or ``None`` (no parameters: ``""``).
+    ``UNSET``, in the class's order, each value as it is: nothing is converted to the
+    field's type), a mapping (in its own order; parameter instances may be nested in
+    it), or ``None`` (no parameters: ``""``). Raises TypeError or ValueError naming
+    the place by JSON pointer (never the value) for what has no form encoding.
     """
-    if type(params) is not dict:
-        if params is None:
-            return ""
-        if is_model(type(params)):
-            params = unstructure(params)
-        elif not isinstance(params, Mapping):
-            raise TypeError(
-                "form parameters are a mapping or a parameter class instance, "
-                f"not a {type(params).__name__}"
-            )
+    if type(params) is dict:
+        items: Iterable[tuple[Any, Any]] = params.items()
+    elif params is None:
+        return ""
+    elif is_model(type(params)):
+        items = instance_items(params)
+    elif isinstance(params, Mapping):
+        items = params.items()
+    else:
+        raise TypeError(
+            "form parameters are a mapping or a parameter class instance, "
+            f"not a {type(params).__name__}"
+        )
     out: list[str] = []
-    _mapping(params.items(), None, None, out)  # type: ignore[attr-defined]
+    _mapping(items, None, None, out, 0)
     return "&".join(out)
+
+
+#: Objects and lists nested deeper than this are refused (Stripe's parameters reach 4).
+MAX_DEPTH = 64
+
+#: By generated class: (attribute name, wire name) of each spec field, and whether instances
+#: keep unknown fields (``_extra``).
+_FIELDS: dict[type, tuple[tuple[tuple[str, str], ...], bool]] = {}
+
+
+def instance_items(instance: Any) -> list[tuple[str, Any]]:
+    """(wire name, value) of each field of a generated class instance that is not ``UNSET``,
+    in the class's order, the values as they are; then any unknown fields it keeps."""
+    cls = type(instance)
+    found = _FIELDS.get(cls)
+    if found is None:
+        attributes = attrs.fields(cls)
+        found = _FIELDS[cls] = (
+            tuple((a.name, stripe_meta(a).wire or a.name) for a in attributes if a.name[0] != "_"),
+            any(a.name == "_extra" for a in attributes),
+        )
+    fields, keeps_extra = found
+    items = [
+        (wire, value) for name, wire in fields if (value := getattr(instance, name)) is not UNSET
+    ]
+    if keeps_extra:
+        extra = instance._extra
+        if extra and isinstance(extra, Mapping):
+            known = {wire for _, wire in fields}
+            items += [(key, value) for key, value in extra.items() if key not in known]
+    return items
 
 
 #: Where a value sits, as a chain ``(parent, token)`` (turned into a JSON pointer only for an
@@ -93,67 +132,101 @@ def _pointer(where: _Where) -> str:
     while where is not None:
         where, token = where
         tokens.append(token)
-    return pointer(reversed(tokens)) or "/"
+    return printable(pointer(reversed(tokens))) or "/"
+
+
+def _unencodable(where: _Where) -> ValueError:
+    return ValueError(
+        f"text that is not valid Unicode (a lone surrogate) at {_pointer(where)}: "
+        "it has no UTF-8 form encoding"
+    )
+
+
+def _too_deep(where: _Where) -> ValueError:
+    return ValueError(f"parameters nested deeper than {MAX_DEPTH} levels at {_pointer(where)}")
 
 
 def _mapping(
-    items: Iterable[tuple[Any, Any]], prefix: str | None, where: _Where, out: list[str]
+    items: Iterable[tuple[Any, Any]],
+    prefix: str | None,
+    where: _Where,
+    out: list[str],
+    depth: int,
+    indexed: bool = False,
 ) -> None:
-    """The pairs of an object's items (what ``_api_encode`` does with a dict)."""
-    for name, value in items:
-        if type(name) is str and prefix is None:
-            key: str = name
-        elif type(name) is str or (type(name) is int and prefix is not None):  # list indices
-            key = f"{prefix}[{name}]"
-        else:
-            raise TypeError(
-                f"a key of type {type(name).__name__} at {_pointer(where)}: form keys are strings"
-            )
-        kind = type(value)
-        if kind is str:
-            out.append(f"{_key(key)}={_quote(value)}")
-        elif value is None:
-            continue
-        elif kind is bool:
-            out.append(f"{_key(key)}={'true' if value else 'false'}")
-        elif kind is int:
-            out.append(f"{_key(key)}={value}")
-        elif kind is dict:
-            _mapping(value.items(), key, (where, name), out)
-        elif kind is list or kind is tuple:
-            _list(value, key, (where, name), out)
-        elif isinstance(value, Mapping):
-            _mapping(value.items(), key, (where, name), out)
-        elif is_model(kind):  # a parameter class instance inside a mapping
-            _mapping(unstructure(value).items(), key, (where, name), out)
-        elif isinstance(value, (list, tuple)):
-            _list(value, key, (where, name), out)
-        else:
-            out.append(f"{_key(key)}={_scalar(value, (where, name))}")
+    """The pairs of an object's items (what ``_api_encode`` does with a dict); ``indexed``:
+    the items of a list inside a list, keyed by their indexes."""
+    if depth > MAX_DEPTH:
+        raise _too_deep(where)
+    depth += 1
+    name: Any = None
+    try:
+        for name, value in items:
+            if type(name) is str:
+                key: str = name if prefix is None else f"{prefix}[{name}]"
+            elif indexed:
+                key = f"{prefix}[{name}]"
+            else:
+                raise TypeError(
+                    f"a key of type {type(name).__name__} at {_pointer(where)}: "
+                    "form keys are strings"
+                )
+            kind = type(value)
+            if kind is str:
+                out.append(f"{_key(key)}={_quote(value)}")
+            elif value is None:
+                continue
+            elif kind is bool:
+                out.append(f"{_key(key)}={'true' if value else 'false'}")
+            elif kind is int:
+                out.append(f"{_key(key)}={value}")
+            elif kind is dict:
+                _mapping(value.items(), key, (where, name), out, depth)
+            elif kind is list or kind is tuple:
+                _list(value, key, (where, name), out, depth)
+            elif isinstance(value, Mapping):
+                _mapping(value.items(), key, (where, name), out, depth)
+            elif is_model(kind):  # a parameter class instance inside a mapping
+                _mapping(instance_items(value), key, (where, name), out, depth)
+            elif isinstance(value, (list, tuple)):
+                _list(value, key, (where, name), out, depth)
+            else:
+                out.append(f"{_key(key)}={_scalar(value, (where, name))}")
+    except UnicodeEncodeError:  # a lone surrogate in this key or value
+        raise _unencodable((where, name)) from None
 
 
-def _list(values: list[Any] | tuple[Any, ...], key: str, where: _Where, out: list[str]) -> None:
+def _list(
+    values: list[Any] | tuple[Any, ...], key: str, where: _Where, out: list[str], depth: int
+) -> None:
     """The pairs of a list: ``key[0]=…``; its objects and lists are encoded like objects."""
-    for index, item in enumerate(values):
-        item_key = f"{key}[{index}]"
-        kind = type(item)
-        if kind is str:
-            out.append(f"{_key(item_key)}={_quote(item)}")
-        elif kind is dict or isinstance(item, Mapping):
-            _mapping(item.items(), item_key, (where, index), out)
-        elif kind is list or kind is tuple or isinstance(item, (list, tuple)):
-            _mapping(enumerate(item), item_key, (where, index), out)
-        elif is_model(kind):
-            _mapping(unstructure(item).items(), item_key, (where, index), out)
-        elif item is None:
-            raise ValueError(
-                f"null at {_pointer((where, index))}: a list item has no form encoding for "
-                "null (the official encoder sends the text 'None')"
-            )
-        elif kind is bool:  # not lower-cased here by the official encoder: True, False
-            out.append(f"{_key(item_key)}={item}")
-        else:
-            out.append(f"{_key(item_key)}={_scalar(item, (where, index))}")
+    if depth > MAX_DEPTH:
+        raise _too_deep(where)
+    depth += 1
+    index = 0
+    try:
+        for index, item in enumerate(values):
+            item_key = f"{key}[{index}]"
+            kind = type(item)
+            if kind is str:
+                out.append(f"{_key(item_key)}={_quote(item)}")
+            elif kind is dict or isinstance(item, Mapping):
+                _mapping(item.items(), item_key, (where, index), out, depth)
+            elif kind is list or kind is tuple or isinstance(item, (list, tuple)):
+                _mapping(enumerate(item), item_key, (where, index), out, depth, indexed=True)
+            elif is_model(kind):
+                _mapping(instance_items(item), item_key, (where, index), out, depth)
+            elif item is None:
+                raise ValueError(
+                    f"null at {_pointer((where, index))}: a list item has no form encoding for "
+                    "null (the official encoder sends the text 'None')"
+                )
+            elif kind is bool:  # not lower-cased here by the official encoder: True, False
+                out.append(f"{_key(item_key)}={item}")
+            else:
+                out.append(f"{_key(item_key)}={_scalar(item, (where, index))}")
+    except UnicodeEncodeError:
+        raise _unencodable((where, index)) from None
 
 
 def _scalar(value: object, where: _Where) -> str:

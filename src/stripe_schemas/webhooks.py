@@ -24,7 +24,9 @@ JSON event is a :class:`~stripe_schemas.PayloadError`.
 
 from __future__ import annotations
 
+import codecs
 import hmac
+import math
 import time
 from collections.abc import Mapping
 from typing import Any, Final, Literal, TypeVar, overload
@@ -98,7 +100,30 @@ def _refuse(reason: Reason, message: str) -> SignatureVerificationError:
     return SignatureVerificationError(reason, message)
 
 
-def _body_bytes(payload: bytes | bytearray | str) -> bytes | None:
+#: UTF-8 is checked this many bytes at a time (no copy of the whole body as text).
+_CHUNK = 1 << 20
+
+
+def _is_utf8(data: bytes | bytearray) -> bool:
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    view = memoryview(data)
+    try:
+        for start in range(0, len(view), _CHUNK):
+            decoder.decode(view[start : start + _CHUNK])
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _signature(key: bytes, timestamp: int, body: bytes | bytearray) -> bytes:
+    """HMAC-SHA256 of ``"{timestamp}.{body}"``, fed in two steps (the body is not copied)."""
+    mac = hmac.new(key, b"%d." % timestamp, "sha256")
+    mac.update(body)
+    return mac.digest()
+
+
+def _body_bytes(payload: bytes | bytearray | str) -> bytes | bytearray | None:
     """The body as the UTF-8 bytes Stripe signed; None if it is not UTF-8 (or not encodable)."""
     if isinstance(payload, str):
         try:
@@ -106,13 +131,7 @@ def _body_bytes(payload: bytes | bytearray | str) -> bytes | None:
         except UnicodeEncodeError:
             return None
     if isinstance(payload, (bytes, bytearray)):
-        data = bytes(payload)
-        if not data.isascii():
-            try:
-                data.decode("utf-8")
-            except UnicodeDecodeError:
-                return None
-        return data
+        return payload if payload.isascii() or _is_utf8(payload) else None
     raise TypeError(f"the webhook body must be bytes or str, not {type(payload).__name__}")
 
 
@@ -158,6 +177,7 @@ def verify_header(
     a ``payload`` that is neither bytes nor str, or a header or secret of another
     type, is a TypeError.
     """
+    _check_tolerance(tolerance)
     body = _body_bytes(payload)
     if body is None:
         what = "text that cannot be encoded" if isinstance(payload, str) else "bytes that are not"
@@ -184,7 +204,7 @@ def verify_header(
         key = None
     if key is None:
         raise _refuse("bad_secret", "the webhook secret cannot be encoded as UTF-8")
-    expected = hmac.digest(key, b"%d." % timestamp + body, "sha256").hex()
+    expected = _signature(key, timestamp, body).hex()
     for signature in signatures:
         if not signature.isascii():  # the official library fails here (compare_digest)
             raise _refuse("bad_header", f"a {SCHEME} signature in the header is not ASCII")
@@ -204,6 +224,18 @@ def verify_header(
     return timestamp
 
 
+def _check_tolerance(tolerance: object) -> None:
+    """A tolerance is None or a finite number of seconds (TypeError/ValueError): NaN or an
+    infinity would silently turn the check off, or refuse everything. (A negative one
+    refuses timestamps not that far in the future, as in the official library.)"""
+    if tolerance is None:
+        return
+    if isinstance(tolerance, bool) or not isinstance(tolerance, (int, float)):
+        raise TypeError(f"tolerance is a number of seconds or None, not {type(tolerance).__name__}")
+    if not math.isfinite(tolerance):
+        raise ValueError("tolerance must be a finite number of seconds (0 or None: no check)")
+
+
 def signature_header(
     payload: bytes | bytearray | str, secret: str, *, timestamp: int | None = None
 ) -> str:
@@ -214,8 +246,12 @@ def signature_header(
     body = _body_bytes(payload)
     if body is None:
         raise ValueError("the webhook body is not UTF-8")
+    if not isinstance(secret, str):
+        raise TypeError(f"the webhook secret must be a str, not {type(secret).__name__}")
+    if timestamp is not None and (isinstance(timestamp, bool) or not isinstance(timestamp, int)):
+        raise TypeError(f"the timestamp is an int, not {type(timestamp).__name__}")
     stamp = int(time.time()) if timestamp is None else timestamp
-    digest = hmac.digest(secret.encode("utf-8"), b"%d." % stamp + body, "sha256")
+    digest = _signature(secret.encode("utf-8"), stamp, body)
     return f"t={stamp},{SCHEME}={digest.hex()}"
 
 

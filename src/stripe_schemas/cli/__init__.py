@@ -9,11 +9,13 @@ traceback), 130 interrupted, 141 the output was closed (``| head``).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from collections.abc import Sequence
 from importlib import metadata
 
+from ..issues import printable
 from ..requires import MissingExtra
 from . import _diff, _generate, _sample, _spec, _validate, _webhook
 
@@ -71,10 +73,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         # The reader of our output went away (``| head``): stop quietly. Point stdout at
         # /dev/null so the interpreter's own flush at exit does not fail again.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        _silence_stdout()
         return EXIT_OUTPUT_CLOSED
+    except OSError as exc:  # an output that cannot be written (a full disk: /dev/full), …
+        _silence_stdout()
+        where = f"{exc.filename}: " if isinstance(exc.filename, str) else ""
+        reason = exc.strerror or type(exc).__name__
+        print(f"stripe-schemas: error: {printable(where)}{reason}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     return code
+
+
+def _silence_stdout() -> None:
+    with contextlib.suppress(OSError, ValueError):
+        sys.stdout.flush()
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
 
 
 if __name__ == "__main__":  # pragma: no cover

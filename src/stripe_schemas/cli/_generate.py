@@ -94,8 +94,11 @@ def installed_models_dir() -> Path | None:
 def choose_package(package: str | None, out: Path) -> str | None:
     """The package name to generate, or None (after a message) when it would shadow."""
     if package is not None:
-        if not package.isidentifier():
-            _fail(f"--package {package!r} is not a Python name")
+        from stripe_codegen.naming import package_problem
+
+        why = package_problem(package)
+        if why is not None:
+            _fail(f"--package {why}")
             return None
         return package
     installed = installed_models_dir()

@@ -13,11 +13,13 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import os
 import sys
 from pathlib import Path
 from typing import IO, Any
 
 from ..identity import REPORT, SESSION, STATUSES, TYPES
+from ..issues import printable
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
@@ -106,23 +108,36 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as exc:
         _error(f"stripe-schemas sample: {exc}")
         return EXIT_BAD_INPUT
-    with contextlib.ExitStack() as stack:
-        try:
+    where = args.output or "<stdout>"
+    try:
+        with contextlib.ExitStack() as stack:
             stream: IO[bytes] = (
                 stack.enter_context(Path(args.output).open("wb"))
                 if args.output
                 else sys.stdout.buffer
             )
-        except OSError as exc:
-            reason = exc.strerror or type(exc).__name__
-            _error(f"stripe-schemas sample: {args.output}: {reason}")
-            return EXIT_BAD_INPUT
-        if first is not None:
-            _write(stream, first)
-        for _ in range(args.count - 1):
-            _write(stream, draw(sampler, src, args.model, **filters))
-        stream.flush()
+            if first is not None:
+                _write(stream, first)
+            for _ in range(args.count - 1):
+                _write(stream, draw(sampler, src, args.model, **filters))
+            stream.flush()
+    except BrokenPipeError:
+        raise  # the reader went away (| head): the command line ends quietly
+    except OSError as exc:  # cannot open, or cannot write (a full disk: /dev/full)
+        reason = exc.strerror or type(exc).__name__
+        _error(f"stripe-schemas sample: {printable(where)}: {reason}")
+        if not args.output:
+            _silence_stdout()
+        return EXIT_BAD_INPUT
     return EXIT_OK
+
+
+def _silence_stdout() -> None:
+    """Point standard output at /dev/null, so the interpreter's flush at exit does not fail
+    (and print) again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
 
 
 def _write(stream: IO[bytes], payload: object) -> None:

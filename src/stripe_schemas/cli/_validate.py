@@ -24,6 +24,8 @@ from ..issues import Issue, printable
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
 EXIT_BAD_INPUT = 2
+#: The most worker processes --jobs starts (more only adds memory and start-up time).
+MAX_JOBS = 64
 
 EXIT_CODES = """\
 exit status:
@@ -79,7 +81,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         type=_positive,
         default=1,
         metavar="N",
-        help="validate with N processes (same output, same order)",
+        help=f"validate with N processes (same output, same order; at most {MAX_JOBS})",
     )
     parser.add_argument(
         "--engine",
@@ -111,7 +113,7 @@ def _size(text: str) -> int:
 
 
 def _positive(text: str) -> int:
-    if not text.isdigit() or int(text) < 1:
+    if not text.isascii() or not text.isdigit() or len(text) > 12 or int(text) < 1:
         raise argparse.ArgumentTypeError(f"not a positive number: {text!r}")
     return int(text)
 
@@ -123,6 +125,11 @@ def run(args: argparse.Namespace) -> int:
     if args.scheduler and args.engine != "dask":
         _error("stripe-schemas validate: --scheduler needs --engine dask")
         return EXIT_BAD_INPUT
+    if args.jobs > MAX_JOBS:
+        _error(
+            f"stripe-schemas validate: --jobs {args.jobs} is more than {MAX_JOBS}; using {MAX_JOBS}"
+        )
+        args.jobs = MAX_JOBS
     try:
         settings = _settings(args, Settings)
     except (OSError, ValueError, RecursionError) as exc:

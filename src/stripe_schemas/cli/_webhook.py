@@ -9,8 +9,9 @@ id, type and verdict, and one line per issue.
 
 Exit status: 0 the signature and the event are valid, 1 the signature is refused
 or the event is invalid (not JSON, or with errors), 2 bad usage: the variable is
-unset or empty, the file cannot be read (one line on standard error). Nothing
-printed contains the secret, the signature or the body's values.
+unset or empty, the file cannot be read or is larger than :data:`MAX_BODY_BYTES`
+(one line on standard error). Nothing printed contains the secret, the signature
+or the body's values. At most ``MAX_BODY_BYTES + 1`` bytes of the input are read.
 """
 
 from __future__ import annotations
@@ -30,6 +31,9 @@ EXIT_PROBLEMS = 1
 EXIT_BAD_INPUT = 2
 #: Event ids and types are shown up to this many characters.
 _SHOWN = 120
+#: The largest delivery body read (1 MiB, as the example endpoint; Stripe's events are far
+#: smaller). A larger input is refused after reading one byte more than this.
+MAX_BODY_BYTES = 1 << 20
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -95,9 +99,15 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
     name = "<stdin>" if args.path == "-" else args.path
     try:
-        data = sys.stdin.buffer.read() if args.path == "-" else Path(args.path).read_bytes()
+        data = _read(args.path)
     except OSError as exc:
         _error(f"stripe-schemas webhook verify: {name}: {exc.strerror or type(exc).__name__}")
+        return EXIT_BAD_INPUT
+    if len(data) > MAX_BODY_BYTES:
+        _error(
+            f"stripe-schemas webhook verify: {name}: larger than {MAX_BODY_BYTES} bytes (1 MiB); "
+            "not read further (a webhook delivery is far smaller)"
+        )
         return EXIT_BAD_INPUT
     out = _Output(sys.stdout, args.fmt, name)
     try:
@@ -113,6 +123,14 @@ def run(args: argparse.Namespace) -> int:
     report = validate(value, mode=args.mode)
     out.verdict(timestamp, value, list(report.issues))
     return EXIT_OK if report.ok else EXIT_PROBLEMS
+
+
+def _read(path: str) -> bytes:
+    """At most ``MAX_BODY_BYTES + 1`` bytes of the file (``-``: standard input)."""
+    if path == "-":
+        return sys.stdin.buffer.read(MAX_BODY_BYTES + 1)
+    with Path(path).open("rb") as file:
+        return file.read(MAX_BODY_BYTES + 1)
 
 
 def _shown(value: Any) -> str:

@@ -19,7 +19,11 @@ the official ``stripe`` package does (:mod:`stripe_schemas.forms`), sent with an
 ``Idempotency-Key`` on every POST, retried with backoff on connection failures,
 409, 429 and 5xx (honouring ``Stripe-Should-Retry``), and answered with typed
 models or a typed :class:`StripeError`. The API key never appears in a repr, a
-log line or an exception. :class:`AsyncClient` does the same with ``await``.
+log line or an exception, and goes only over https (or plain http to this
+machine). Each attempt has a total deadline (``timeout``, 80 s) and so has the
+whole call with its retries (``call_timeout``, 300 s); response bodies are read
+up to ``max_response_bytes`` (64 MiB). :class:`AsyncClient` does the same with
+``await``.
 """
 
 # ruff: noqa: E402 - the imports below come after the check that httpx is installed

@@ -4,15 +4,19 @@
   and encodes them (``stripe_schemas.forms``): nothing is sent when they are wrong.
 * :class:`RetryPolicy` decides whether and how long to wait before trying again.
 * :func:`parse` turns a response into a typed value or a typed exception.
+* :class:`Limits` holds the bounds of a call: the deadline of each attempt and of the
+  whole call (retries and waits included), and the largest response body read.
 """
 
 from __future__ import annotations
 
 import importlib.metadata
+import ipaddress
 import logging
 import os
 import random
 import re
+import time
 import uuid
 import weakref
 from collections.abc import Callable, Mapping
@@ -27,7 +31,7 @@ import stripe_models
 from .. import forms
 from .. import io as jsonio
 from ..converters import Mode, structure
-from ..issues import HIDDEN, TYPE_MISMATCH, WRONG_OBJECT_TAG, Issue, PayloadError
+from ..issues import HIDDEN, INPUT_LIMIT, TYPE_MISMATCH, WRONG_OBJECT_TAG, Issue, PayloadError
 from ..params import check
 from ._errors import (
     APIConnectionError,
@@ -35,12 +39,18 @@ from ._errors import (
     StripeError,
     error_class,
 )
+from ._transport import time_left
 
 T = TypeVar("T")
 
 DEFAULT_BASE_URL = "https://api.stripe.com"
-#: stripe-python's default (seconds, for the whole request).
+#: Seconds one attempt may take in all: connecting, sending, and the whole response (Stripe's
+#: own libraries give a request 80 s).
 DEFAULT_TIMEOUT = 80.0
+#: Seconds one call may take in all: every attempt and every wait between them.
+DEFAULT_CALL_TIMEOUT = 300.0
+#: The largest response body read, decoded (64 MiB; Stripe's responses are kilobytes).
+DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024
 API_KEY_ENV = "STRIPE_API_KEY"
 #: Transport failures worth another try: nothing (or not everything) reached Stripe.
 RETRYABLE_TRANSPORT_ERRORS = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError)
@@ -58,14 +68,23 @@ USER_AGENT = f"stripe-schemas/{_VERSION} httpx/{httpx.__version__}"
 class ApiKey:
     """The secret key; its repr, str and pickling never show it."""
 
-    __slots__ = ("_value",)
+    __slots__ = ("__weakref__", "_pattern", "_value")
 
     def __init__(self, value: str) -> None:
-        if not isinstance(value, str) or not value or value != value.strip():
+        if not isinstance(value, str):
+            raise TypeError(f"the API key must be a str, not {type(value).__name__}")
+        if not value or value != value.strip():
             raise ValueError("the API key must be a non-empty string without surrounding spaces")
         if "\r" in value or "\n" in value:
             raise ValueError("the API key must be one line")
+        if not _HEADER_SAFE(value):
+            raise ValueError(
+                "the API key must be printable ASCII without spaces or control characters "
+                "(it is sent in the Authorization header)"
+            )
         self._value = value
+        self._pattern = re.compile(re.escape(value), re.IGNORECASE)
+        _LOG_FILTER.keys.add(self)
 
     @classmethod
     def resolve(cls, value: str | None) -> ApiKey:
@@ -79,8 +98,12 @@ class ApiKey:
         return f"Bearer {self._value}"
 
     def redact(self, text: str) -> str:
-        """``text`` with the key removed, should a server ever echo it back."""
-        return text.replace(self._value, HIDDEN) if self._value in text else text
+        """``text`` with every occurrence of the key removed, in any letter case, should a
+        server ever echo it back."""
+        return self._pattern.sub(HIDDEN, text)
+
+    def redact_optional(self, text: str | None) -> str | None:
+        return None if text is None else self._pattern.sub(HIDDEN, text)
 
     def __repr__(self) -> str:
         return f"ApiKey({HIDDEN})"
@@ -89,6 +112,199 @@ class ApiKey:
 
     def __reduce__(self) -> Any:
         raise TypeError("an API key is not pickled")
+
+
+class _RedactKeys(logging.Filter):
+    """Removes the keys of the live clients from the records of httpx's and httpcore's
+    loggers: at DEBUG, httpcore logs every response's headers, and a server may echo a key
+    in one (a Request-Id). Costs nothing unless those loggers are at DEBUG."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.keys: weakref.WeakSet[ApiKey] = weakref.WeakSet()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        keys = list(self.keys)
+        if keys:
+            text = original = record.getMessage()
+            for key in keys:
+                text = key.redact(text)
+            if text != original:
+                record.msg, record.args = text, None
+        return True
+
+
+_LOG_FILTER = _RedactKeys()
+#: The loggers of the HTTP stack below the client (filters apply where a record is made).
+THIRD_PARTY_LOGGERS = (
+    "httpx",
+    "httpcore.connection",
+    "httpcore.http11",
+    "httpcore.http2",
+    "httpcore.proxy",
+    "httpcore.socks",
+)
+for _name in THIRD_PARTY_LOGGERS:
+    logging.getLogger(_name).addFilter(_LOG_FILTER)
+
+#: What a header value may hold here: visible ASCII, no space, no control character.
+_HEADER_SAFE = re.compile(r"[\x21-\x7e]+").fullmatch
+
+
+# -- limits and the base URL ---------------------------------------------------------------
+
+
+@attrs.frozen
+class Limits:
+    """The bounds of every call: seconds per attempt and per call (None: no limit), and the
+    largest response body read."""
+
+    timeout: float | None = DEFAULT_TIMEOUT
+    call_timeout: float | None = DEFAULT_CALL_TIMEOUT
+    max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES
+
+    def __attrs_post_init__(self) -> None:
+        for name in ("timeout", "call_timeout"):
+            value = getattr(self, name)
+            if value is None:
+                continue
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise TypeError(f"{name} is a number of seconds or None, not {_kind(value)}")
+            if not value > 0 or value == float("inf"):
+                raise ValueError(f"{name} must be a positive, finite number of seconds, or None")
+        size = self.max_response_bytes
+        if isinstance(size, bool) or not isinstance(size, int):
+            raise TypeError(f"max_response_bytes is an int, not {_kind(size)}")
+        if size < 1:
+            raise ValueError("max_response_bytes must be at least 1")
+
+    def call_ends(self, started: float) -> float | None:
+        return None if self.call_timeout is None else started + self.call_timeout
+
+    def attempt_ends(self, now: float, call_ends: float | None) -> float | None:
+        """When the attempt starting ``now`` must end: its own limit, or the call's if nearer."""
+        ends = None if self.timeout is None else now + self.timeout
+        if call_ends is not None and (ends is None or call_ends < ends):
+            ends = call_ends
+        return ends
+
+    def describe(self) -> str:
+        def seconds(value: float | None) -> str:
+            return "no limit" if value is None else f"{value:g} s"
+
+        return (
+            f"deadlines: {seconds(self.timeout)} per attempt, {seconds(self.call_timeout)} per call"
+        )
+
+
+def check_mode(mode: object) -> Mode:
+    """``mode`` if it is one of the converters' modes, else a ValueError."""
+    if mode == "strict" or mode == "lenient":
+        return mode
+    raise ValueError(f"mode must be 'strict' or 'lenient', not {mode!r}")
+
+
+def _kind(value: object) -> str:
+    return f"a {type(value).__name__}"
+
+
+def check_base_url(base_url: object, allow_insecure_http: bool) -> str:
+    """``base_url`` without a trailing slash, if the API key may be sent there.
+
+    https anywhere; http only to a loopback host (``localhost``, 127.0.0.0/8, ``::1``), or
+    anywhere with ``allow_insecure_http=True``. Anything else is a ValueError: the key would
+    cross the network in clear text.
+    """
+    if not isinstance(base_url, str):
+        raise TypeError(f"base_url is a str, not {_kind(base_url)}")
+    try:
+        url = httpx.URL(base_url)
+    except (httpx.InvalidURL, ValueError, TypeError):
+        raise ValueError("base_url is not a URL") from None
+    if url.scheme not in ("https", "http") or not url.host:
+        raise ValueError("base_url must be an https:// URL with a host")
+    if url.query or url.fragment or url.userinfo:
+        raise ValueError("base_url takes no user, query or fragment")
+    if url.scheme == "http" and not allow_insecure_http and not _loopback(url.host):
+        raise ValueError(
+            "base_url is plain http to a host that is not this machine: the API key would be "
+            "sent in clear text (use https, or pass allow_insecure_http=True)"
+        )
+    return base_url.rstrip("/")
+
+
+def _loopback(host: str) -> bool:
+    if host.lower() in ("localhost", "localhost."):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def request_timeout(configured: httpx.Timeout, ends: float | None) -> httpx.Timeout:
+    """The HTTP client's own timeout for each network operation, shortened to the time left
+    before ``ends`` (so even a client without the deadline transport waits no longer)."""
+    if ends is None:
+        return configured
+    left = max(ends - time.monotonic(), 1e-3)
+
+    def bound(value: float | None) -> float:
+        return left if value is None else min(value, left)
+
+    return httpx.Timeout(
+        connect=bound(configured.connect),
+        read=bound(configured.read),
+        write=bound(configured.write),
+        pool=bound(configured.pool),
+    )
+
+
+class BodyBuffer:
+    """A response's (decoded) body, collected chunk by chunk: at most ``max_response_bytes``
+    of it (then :class:`BodyTooLarge`), and not past the attempt's deadline (then an
+    ``httpx.ReadTimeout``, as for any read that comes too late)."""
+
+    def __init__(self, response: httpx.Response, limits: Limits) -> None:
+        self.response = response
+        self.limit = limits.max_response_bytes
+        self.body = bytearray()
+        declared = response.headers.get("content-length")
+        encoded = response.headers.get("content-encoding", "identity").lower() != "identity"
+        if (
+            declared is not None
+            and declared.isdigit()
+            and not encoded
+            and int(declared) > self.limit
+        ):
+            raise BodyTooLarge(response, self.limit)
+
+    def add(self, chunk: bytes) -> None:
+        self.body += chunk
+        if len(self.body) > self.limit:
+            raise BodyTooLarge(self.response, self.limit)
+        left = time_left()
+        if left is not None and left <= 0:
+            raise httpx.ReadTimeout("the request's deadline has passed")
+
+
+class BodyTooLarge(Exception):
+    """A response body over the limit (raised as :class:`InvalidResponseError` by the client)."""
+
+    def __init__(self, response: httpx.Response, limit: int) -> None:
+        super().__init__(limit)
+        self.response = response
+        self.limit = limit
+
+
+def body_too_large_error(exc: BodyTooLarge, key: ApiKey) -> InvalidResponseError:
+    message = f"the response body is larger than {exc.limit} bytes; not read further"
+    return InvalidResponseError(
+        message,
+        [Issue("", INPUT_LIMIT, "error", message)],
+        http_status=exc.response.status_code,
+        request_id=key.redact_optional(exc.response.headers.get("request-id")),
+    )
 
 
 # -- requests ------------------------------------------------------------------------------
@@ -152,6 +368,8 @@ def prepare(
         body = encoded.encode("ascii")
         headers["Content-Type"] = "application/x-www-form-urlencoded"
         key = idempotency_key if idempotency_key is not None else str(uuid.uuid4())
+        if not isinstance(key, str):
+            raise TypeError(f"an idempotency key is a str, not {_kind(key)}")
         if not key or len(key) > 255 or not key.isprintable() or not key.isascii():
             raise ValueError("an idempotency key is 1 to 255 printable ASCII characters")
         headers["Idempotency-Key"] = key
@@ -216,19 +434,30 @@ log = logging.getLogger("stripe_schemas.client")
 class Retrying:
     """The decisions of the send loop both clients run: retry (after how long) or stop.
 
-    Logs each retry (method, path template, status or failure, Request-Id, wait), never
-    a header or a parameter.
+    A retry whose wait would end past the call's deadline is not made. Logs each retry
+    (method, path template, status or failure, Request-Id, wait), never a header or a
+    parameter.
     """
 
     policy: RetryPolicy
     jitter: Jitter
     key: ApiKey
+    limits: Limits = Limits()
 
-    def after_failure(self, prepared: Prepared, attempt: int, exc: httpx.TransportError) -> float:
+    def after_failure(
+        self,
+        prepared: Prepared,
+        attempt: int,
+        exc: httpx.TransportError,
+        call_ends: float | None = None,
+    ) -> float:
         """Seconds to wait after a transport failure, or raise :class:`APIConnectionError`."""
-        if not isinstance(exc, RETRYABLE_TRANSPORT_ERRORS) or attempt > self.policy.max_retries:
-            raise connection_error(exc, attempt, self.key) from exc
+        retryable = isinstance(exc, RETRYABLE_TRANSPORT_ERRORS)
+        if not retryable or attempt > self.policy.max_retries:
+            raise connection_error(exc, attempt, self.key, self.limits) from exc
         wait = self.policy.delay(attempt, self.jitter())
+        if _past(call_ends, wait):
+            raise connection_error(exc, attempt, self.key, self.limits, call_over=True) from exc
         log.info(
             "%s %s: %s; retry %d in %.2f s",
             prepared.method,
@@ -240,25 +469,30 @@ class Retrying:
         return wait
 
     def after_response(
-        self, prepared: Prepared, attempt: int, response: httpx.Response
+        self,
+        prepared: Prepared,
+        attempt: int,
+        response: httpx.Response,
+        call_ends: float | None = None,
     ) -> float | None:
         """Seconds to wait before trying again, or ``None``: this response is the answer."""
-        request = response.headers.get("request-id")
+        request = self.key.redact_optional(response.headers.get("request-id"))
         status = response.status_code
         if attempt <= self.policy.max_retries and self.policy.should_retry(
             status, response.headers
         ):
             wait = self.policy.delay(attempt, self.jitter(), response.headers)
-            log.info(
-                "%s %s: HTTP %d (request %s); retry %d in %.2f s",
-                prepared.method,
-                prepared.operation,
-                status,
-                request,
-                attempt,
-                wait,
-            )
-            return wait
+            if not _past(call_ends, wait):
+                log.info(
+                    "%s %s: HTTP %d (request %s); retry %d in %.2f s",
+                    prepared.method,
+                    prepared.operation,
+                    status,
+                    request,
+                    attempt,
+                    wait,
+                )
+                return wait
         log.debug(
             "%s %s: HTTP %d (request %s, attempt %d)",
             prepared.method,
@@ -268,6 +502,11 @@ class Retrying:
             attempt,
         )
         return None
+
+
+def _past(call_ends: float | None, wait: float) -> bool:
+    """Whether the call's deadline leaves no time for an attempt after waiting ``wait``."""
+    return call_ends is not None and time.monotonic() + wait >= call_ends
 
 
 # -- responses -----------------------------------------------------------------------------
@@ -306,7 +545,7 @@ def request_id(value: object) -> str | None:
     return found[1]
 
 
-def _error_fields(body: bytes) -> dict[str, Any] | None:
+def _error_fields(body: bytes | bytearray) -> dict[str, Any] | None:
     """Stripe's ``{"error": {...}}`` body as fields of a :class:`StripeError`, if it is one."""
     try:
         decoded = jsonio.loads(body)
@@ -322,10 +561,10 @@ def _error_fields(body: bytes) -> dict[str, Any] | None:
     return fields
 
 
-def error_from(response: httpx.Response, key: ApiKey) -> StripeError:
-    """The typed exception of an error response."""
-    request = response.headers.get("request-id")
-    fields = _error_fields(response.content)
+def error_from(response: httpx.Response, body: bytes | bytearray, key: ApiKey) -> StripeError:
+    """The typed exception of an error response (any echo of the API key removed)."""
+    request = key.redact_optional(response.headers.get("request-id"))
+    fields = _error_fields(body)
     if fields is None:
         kind = response.headers.get("content-type", "no content type").split(";")[0]
         message = f"HTTP {response.status_code} without a Stripe error body ({kind})"
@@ -337,23 +576,39 @@ def error_from(response: httpx.Response, key: ApiKey) -> StripeError:
     return cls(key.redact(message), http_status=response.status_code, request_id=request, **safe)
 
 
-def connection_error(exc: httpx.TransportError, attempts: int, key: ApiKey) -> APIConnectionError:
+def connection_error(
+    exc: httpx.TransportError,
+    attempts: int,
+    key: ApiKey,
+    limits: Limits | None = None,
+    *,
+    call_over: bool = False,
+) -> APIConnectionError:
     what = type(exc).__name__
     detail = key.redact(str(exc)) if str(exc) else "no detail"
-    return APIConnectionError(
-        f"no response from Stripe after {attempts} attempt(s): {what} ({detail})"
-    )
+    message = f"no response from Stripe after {attempts} attempt(s): {what} ({detail})"
+    if call_over:
+        message += "; the call's deadline leaves no time for another attempt"
+    if limits is not None and isinstance(exc, httpx.TimeoutException):
+        message += f" [{limits.describe()}]"
+    return APIConnectionError(message)
 
 
 def parse(
-    response: httpx.Response, target: Any, mode: Mode, key: ApiKey, *, page: bool = False
+    response: httpx.Response,
+    body: bytes | bytearray,
+    target: Any,
+    mode: Mode,
+    key: ApiKey,
+    *,
+    page: bool = False,
 ) -> Any:
     """A successful response as ``target`` (or a :class:`Page` of ``target``); errors raised."""
-    request = response.headers.get("request-id")
+    request = key.redact_optional(response.headers.get("request-id"))
     if response.status_code >= 300:
-        raise error_from(response, key)
+        raise error_from(response, body, key)
     try:
-        decoded = jsonio.loads(response.content)
+        decoded = jsonio.loads(body)
         value = _page(decoded, target, mode) if page else structure(decoded, target, mode=mode)
     except PayloadError as error:
         raise InvalidResponseError(
@@ -391,20 +646,29 @@ def _page(decoded: Any, item: type[T], mode: Mode) -> Page[T]:
 
 __all__ = [
     "DEFAULT_BASE_URL",
+    "DEFAULT_CALL_TIMEOUT",
+    "DEFAULT_MAX_RESPONSE_BYTES",
     "DEFAULT_TIMEOUT",
     "RETRYABLE_TRANSPORT_ERRORS",
     "ApiKey",
+    "BodyBuffer",
+    "BodyTooLarge",
     "Jitter",
+    "Limits",
     "Page",
     "Prepared",
     "RetryPolicy",
     "Retrying",
     "StripeError",
+    "body_too_large_error",
+    "check_base_url",
+    "check_mode",
     "connection_error",
     "default_jitter",
     "error_from",
     "parse",
     "prepare",
     "remember_request_id",
+    "request_timeout",
     "request_id",
 ]

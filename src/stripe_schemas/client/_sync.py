@@ -21,18 +21,28 @@ from stripe_models.params.identity import (
 from ..converters import Mode
 from ._core import (
     DEFAULT_BASE_URL,
+    DEFAULT_CALL_TIMEOUT,
+    DEFAULT_MAX_RESPONSE_BYTES,
     DEFAULT_TIMEOUT,
     ApiKey,
+    BodyBuffer,
+    BodyTooLarge,
     Jitter,
+    Limits,
     Page,
     Prepared,
     Retrying,
     RetryPolicy,
+    body_too_large_error,
+    check_base_url,
+    check_mode,
     default_jitter,
     parse,
     prepare,
+    request_timeout,
 )
 from ._paging import next_page_params
+from ._transport import DeadlineTransport, deadline
 
 T = TypeVar("T")
 
@@ -48,6 +58,12 @@ class Client:
     spec before anything is sent; responses are structured with the converters in
     ``mode`` (lenient by default: fields newer than the spec are kept). ``sleep`` and
     ``jitter`` are there for tests.
+
+    Bounds: ``timeout`` seconds for each attempt in all (connecting, sending, the whole
+    response, however slowly it arrives), ``call_timeout`` seconds for the call (every
+    attempt and every wait between them; None turns either off), and a response body of
+    at most ``max_response_bytes`` (decoded). The API key is only sent over https, or
+    plain http to this machine (``allow_insecure_http=True`` lifts that).
     """
 
     def __init__(
@@ -56,21 +72,32 @@ class Client:
         *,
         base_url: str = DEFAULT_BASE_URL,
         max_retries: int = 2,
-        timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
+        timeout: float | None = DEFAULT_TIMEOUT,
+        call_timeout: float | None = DEFAULT_CALL_TIMEOUT,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        allow_insecure_http: bool = False,
         mode: Mode = "lenient",
         http_client: httpx.Client | None = None,
         sleep: Callable[[float], None] = time.sleep,
         jitter: Jitter = default_jitter,
     ) -> None:
+        if isinstance(max_retries, bool) or not isinstance(max_retries, int):
+            raise TypeError(f"max_retries is an int, not a {type(max_retries).__name__}")
         if max_retries < 0:
             raise ValueError("max_retries must be 0 or more")
         self._key = ApiKey.resolve(api_key)
-        self.base_url = base_url.rstrip("/")
+        self.base_url = check_base_url(base_url, allow_insecure_http)
+        self.limits = Limits(timeout, call_timeout, max_response_bytes)
         self.retry = RetryPolicy(max_retries=max_retries)
-        self._retrying = Retrying(self.retry, jitter, self._key)
-        self.mode: Mode = mode
+        self._retrying = Retrying(self.retry, jitter, self._key, self.limits)
+        self.mode: Mode = check_mode(mode)
         self._own_http = http_client is None
-        self._http = http_client if http_client is not None else httpx.Client(timeout=timeout)
+        if http_client is None:
+            transport = DeadlineTransport(httpx.URL(self.base_url))
+            http_client = httpx.Client(transport=transport, timeout=timeout)
+        elif not isinstance(http_client, httpx.Client):
+            raise TypeError(f"http_client is an httpx.Client, not {type(http_client).__name__}")
+        self._http = http_client
         self._sleep = sleep
         self.verification_sessions = VerificationSessions(self)
 
@@ -90,23 +117,43 @@ class Client:
 
     # -- one request, with retries ---------------------------------------------------------
 
-    def _send(self, prepared: Prepared) -> httpx.Response:
+    def _send(self, prepared: Prepared) -> tuple[httpx.Response, bytearray]:
         headers = {**prepared.headers, "Authorization": self._key.authorization()}
         url = self.base_url + prepared.target
+        call_ends = self.limits.call_ends(time.monotonic())
         attempt = 0
         while True:
             attempt += 1
+            ends = self.limits.attempt_ends(time.monotonic(), call_ends)
             try:
-                response = self._http.request(
-                    prepared.method, url, content=prepared.body, headers=headers
-                )
+                response, body = self._attempt(prepared, url, headers, ends)
             except httpx.TransportError as exc:
-                self._sleep(self._retrying.after_failure(prepared, attempt, exc))
+                self._sleep(self._retrying.after_failure(prepared, attempt, exc, call_ends))
                 continue
-            wait = self._retrying.after_response(prepared, attempt, response)
+            except BodyTooLarge as exc:
+                raise body_too_large_error(exc, self._key) from None
+            wait = self._retrying.after_response(prepared, attempt, response, call_ends)
             if wait is None:
-                return response
+                return response, body
             self._sleep(wait)
+
+    def _attempt(
+        self, prepared: Prepared, url: str, headers: dict[str, str], ends: float | None
+    ) -> tuple[httpx.Response, bytearray]:
+        """One request and its whole response, by the deadline ``ends`` (None: none)."""
+        timeout = request_timeout(self._http.timeout, ends)
+        request = self._http.build_request(
+            prepared.method, url, content=prepared.body, headers=headers, timeout=timeout
+        )
+        with deadline(ends):
+            response = self._http.send(request, stream=True)
+            try:
+                buffer = BodyBuffer(response, self.limits)
+                for chunk in response.iter_bytes():
+                    buffer.add(chunk)
+            finally:
+                response.close()
+        return response, buffer.body
 
     def _call(
         self,
@@ -117,12 +164,14 @@ class Client:
         idempotency_key: str | None,
     ) -> T:
         prepared = prepare(model, path_args, params, idempotency_key=idempotency_key)
-        result: T = parse(self._send(prepared), target, self.mode, self._key)
+        response, body = self._send(prepared)
+        result: T = parse(response, body, target, self.mode, self._key)
         return result
 
     def _page(self, model: type, params: object, item: type[T]) -> Page[T]:
         prepared = prepare(model, (), params)
-        result: Page[T] = parse(self._send(prepared), item, self.mode, self._key, page=True)
+        response, body = self._send(prepared)
+        result: Page[T] = parse(response, body, item, self.mode, self._key, page=True)
         return result
 
 

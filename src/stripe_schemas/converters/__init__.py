@@ -355,7 +355,9 @@ _UNSTRUCTURE_FNS: dict[type, Callable[[Any], Any]] = {}
 def unstructure(instance: Any) -> Any:
     """The JSON value of an instance: exactly the payload it was structured from.
 
-    A value nested deeper than Python's recursion limit allows is a ValueError.
+    A value nested deeper than Python's recursion limit allows is a ValueError; an
+    instance holding a value of another type than its field declares (a dict where a
+    class is expected, ``None`` in a field that is not nullable) is a TypeError.
     """
     try:
         fn = _UNSTRUCTURE_FNS.get(type(instance))
@@ -366,6 +368,11 @@ def unstructure(instance: Any) -> Any:
         return fn(instance)
     except RecursionError:
         pass
+    except (AttributeError, TypeError, ValueError) as exc:
+        raise TypeError(
+            f"the {type(instance).__name__} holds a value of another type than its field "
+            f"declares ({type(exc).__name__}: {exc})"
+        ) from None
     raise ValueError(
         f"the {type(instance).__name__} is nested too deeply to unstructure "
         "(Python's recursion limit)"
