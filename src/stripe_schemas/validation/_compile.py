@@ -60,6 +60,7 @@ from ..identity import (
     Text,
     Where,
 )
+from ..io import shallow
 from ..issues import Issue
 from ..model import def_key, def_pointer, pointer
 from ..requires import require
@@ -630,8 +631,8 @@ class KeyRules:
         """Every check that fails, with the pointer of the value at fault, in table order."""
         try:
             return self._findings(payload, payload)
-        except ValueError:  # text jsonschema-rs cannot take (a lone surrogate): look at a copy
-            return self._findings(payload, _encodable(payload))
+        except ValueError:  # a value jsonschema-rs cannot take (a lone surrogate, deep nesting)
+            return self._findings(payload, _encodable(shallow(payload)))
 
     def _findings(self, payload: dict[str, Any], readable: dict[str, Any]) -> list[Finding]:
         out: list[Finding] = []
