@@ -485,15 +485,15 @@ def test_a_full_disk_is_one_line_and_exit_2(args: list[str]) -> None:
 def test_jobs_are_capped(tmp_path: Path, capsys: Any, monkeypatch: Any) -> None:
     """--jobs above MAX_JOBS runs with MAX_JOBS worker processes, and says so."""
     from stripe_schemas.cli._validate import MAX_JOBS
-    from stripe_schemas.validation import _parallel, _stream
+    from stripe_schemas.validation import engines
 
     asked: list[int] = []
 
     def run_jobs(inputs: Any, settings: Any, jobs: int, advance: Any = None) -> Any:
         asked.append(jobs)
-        return _stream.run_local(inputs, settings, advance=advance)
+        return engines.run_local(inputs, settings, advance=advance)
 
-    monkeypatch.setattr(_parallel, "run_jobs", run_jobs)
+    monkeypatch.setattr(engines, "run_jobs", run_jobs)
     path = tmp_path / "one.json"
     path.write_text(json.dumps(VERIFIED))
     code, _, err = run(capsys, "--jobs", "100000", str(path))

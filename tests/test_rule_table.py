@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 from bench.payloads import EXPANDED, REPORT, REQUIRES_INPUT, VERIFIED
 from stripe_schemas import identity
 from stripe_schemas.cli import main
-from stripe_schemas.identity import SESSION, Check, Is, Present, Rule, Where
+from stripe_schemas.identity import SESSION
+from stripe_schemas.rules import Check, Is, Present, Rule, Where
 from stripe_schemas.strategies import (
     session_histories,
     verification_reports,

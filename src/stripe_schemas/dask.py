@@ -32,7 +32,8 @@ import attrs
 
 from .io import CHUNK, MAX_BYTES, Layout, Problem, Reader, Skipped, Source, Stop, open_source, sniff
 from .requires import require
-from .validation._stream import (
+from .validation import Validator
+from .validation.engines import (
     Event,
     Finished,
     Found,
@@ -43,7 +44,6 @@ from .validation._stream import (
     finish,
     run_local,
 )
-from .validation._validator import Validator
 
 __all__ = ["DEFAULT_PARTITION_SIZE", "Result", "SchedulerError", "iter_events", "validate_files"]
 

@@ -23,28 +23,38 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Final, Literal
 
 import attrs
 
-#: How much an issue matters: an error makes a payload invalid; a warning or a notice does not.
-Severity = Literal["error", "warning", "notice"]
+from .rules import (
+    ABSENT,
+    REDACTED,
+    AllOf,
+    AnyOf,
+    Check,
+    Cond,
+    Empty,
+    Gone,
+    InRange,
+    Is,
+    Not,
+    Null,
+    OneOf,
+    Prefixed,
+    Present,
+    Rule,
+    SameAs,
+    Where,
+)
 
 __all__ = [
-    "ABSENT",
     "ADDRESS",
-    "ALL_VERSIONS",
-    "ALWAYS",
-    "AllOf",
-    "AnyOf",
     "CANCELED",
     "CHECKS",
     "CHECK_STATUSES",
     "CHECK_UNVERIFIED",
     "CHECK_VERIFIED",
     "CREATED_FROM",
-    "Check",
-    "Cond",
     "DATE_RANGES",
     "DATE_SCHEMAS",
     "DOCUMENT_CHECK",
@@ -54,9 +64,7 @@ __all__ = [
     "EVENT_PREFIX",
     "EVENT_STATUS",
     "EVENT_STATUS_MISMATCH",
-    "Empty",
     "FILE",
-    "Gone",
     "ID_NUMBER_CHECK",
     "ID_PREFIX",
     "ID_PREFIXES",
@@ -64,13 +72,10 @@ __all__ = [
     "INVALID_DATE",
     "INVALID_EVENT",
     "INVALID_TRANSITION",
-    "InRange",
-    "Is",
     "KEPT",
     "Kept",
     "LEFT_TERMINAL_STATUS",
     "LINKS",
-    "Layer",
     "METADATA_KEY_FORBIDDEN",
     "METADATA_MAX_KEYS",
     "METADATA_MAX_KEY_LENGTH",
@@ -79,21 +84,13 @@ __all__ = [
     "MIXED_SESSIONS",
     "MOVES",
     "Move",
-    "Not",
-    "Null",
     "OPTIONS_TYPE_MISMATCH",
-    "OneOf",
     "PERSONAL",
     "PERSONAL_FIELDS",
     "PROCESSING",
     "Part",
     "Personal",
-    "Placeholder",
-    "Predicate",
-    "Prefixed",
-    "Present",
     "REDACTABLE",
-    "REDACTED",
     "REDACTED_DATE",
     "REDACTED_TEXT",
     "REDACTED_WHEN",
@@ -108,16 +105,12 @@ __all__ = [
     "RETRY_WITHOUT_ERROR",
     "RULES",
     "RULES_BY_CODE",
-    "Redacted",
-    "Rule",
     "SECRET_FIELDS",
     "SELFIE_CHECK",
     "SENT_ON_REDACTION",
     "SESSION",
     "STATUSES",
     "STORED_SECRET",
-    "SameAs",
-    "Severity",
     "TERMINAL",
     "TEXT",
     "TYPES",
@@ -130,9 +123,7 @@ __all__ = [
     "UNVERIFIED_WITHOUT_ERROR",
     "VERIFIED",
     "VERIFIED_OUTPUTS",
-    "Versions",
     "WRONG_OBJECT_TAG",
-    "Where",
 ]
 
 # --- resources and schema keys ----------------------------------------------------------
@@ -352,200 +343,6 @@ EVENT_STATUS: Mapping[str, str | None] = MappingProxyType(
 #: Events also sent when a redaction changes the status (of any session being redacted).
 SENT_ON_REDACTION = frozenset({EVENT_PREFIX + CANCELED})
 
-# --- the rules: declarations ----------------------------------------------------------
-#
-# A rule is data: where it applies (schema keys, API versions), what must hold there, and
-# its code and severity. Nothing in this module evaluates a rule; one compiler
-# (``stripe_schemas.validation._compile``) turns the table into every checker that needs
-# it: the JSON Schema the fast path runs, the per-rule checks that say where a payload
-# breaks a rule, and, for what a schema cannot say (:class:`SameAs`), a residual Python
-# check made from the same object.
-
-Layer = Literal["schema", "invariant", "lifecycle"]
-
-#: Stands for "the field is absent" in the values of :class:`Is`.
-ABSENT: Final = "<absent>"
-
-
-def _date(version: str) -> str:
-    """The date part of an API version (``2026-09-30.endive`` → ``2026-09-30``)."""
-    return version[:10]
-
-
-@attrs.frozen
-class Versions:
-    """API versions a check holds for, compared by their dates: from ``since`` (inclusive) up
-    to ``until`` (exclusive). A document that names no version counts as the newest."""
-
-    since: str | None = None
-    until: str | None = None
-
-    def covers(self, version: str | None) -> bool:
-        if version is None:
-            return self.until is None
-        day = _date(version)
-        if self.since is not None and day < _date(self.since):
-            return False
-        return self.until is None or day < _date(self.until)
-
-
-ALL_VERSIONS = Versions()
-
-# What must hold of one value. A field that is absent counts as absent, not as null; each
-# predicate says what it makes of an absent field and of values of another JSON type.
-
-
-@attrs.frozen
-class Null:
-    """Null or absent."""
-
-
-@attrs.frozen
-class Present:
-    """There, and not null."""
-
-
-@attrs.frozen
-class Is:
-    """There and equal to one of ``values`` (:data:`ABSENT` among them: absent is fine too)."""
-
-    values: tuple[object, ...]
-
-
-@attrs.frozen
-class OneOf:
-    """A string, when there, is one of ``values`` (other values are the schema's business)."""
-
-    values: tuple[str, ...]
-
-
-@attrs.frozen
-class Prefixed:
-    """A string, when there, starts with ``prefix``."""
-
-    prefix: str
-
-
-@attrs.frozen
-class InRange:
-    """A number, when there, lies between ``low`` and ``high`` (inclusive)."""
-
-    low: int
-    high: int
-
-
-@attrs.frozen
-class Empty:
-    """An object, when there, has no keys."""
-
-
-@attrs.frozen
-class Placeholder:
-    """A string, when there, is :data:`REDACTED_TEXT` (personal text after a redaction)."""
-
-
-@attrs.frozen
-class Gone:
-    """No personal value of an object of schema ``schema`` is left (see :data:`PERSONAL`):
-    its personal text is null or the placeholder, its personal dates null or the
-    placeholder date, recursively; kept fields (file IDs) do not count."""
-
-    schema: str
-
-
-@attrs.frozen
-class SameAs:
-    """Equal to the value at ``path`` of the same object. A schema cannot say this: the
-    compiler makes it a residual Python check."""
-
-    path: str
-
-
-Predicate = Null | Present | Is | OneOf | Prefixed | InRange | Empty | Placeholder | Gone | SameAs
-
-
-@attrs.frozen
-class Where:
-    """The value at ``path`` (``a/b``: field ``b`` of the object in field ``a``; ``""``: the
-    object itself) satisfies ``must``."""
-
-    path: str
-    must: Predicate
-
-
-@attrs.frozen
-class Redacted:
-    """The object belongs to a redacted resource (see :data:`REDACTED_WHEN`)."""
-
-
-@attrs.frozen
-class Not:
-    """The condition does not hold."""
-
-    cond: Cond
-
-
-@attrs.frozen
-class AllOf:
-    """Every condition holds (none: always)."""
-
-    conds: tuple[Cond, ...] = ()
-
-
-@attrs.frozen
-class AnyOf:
-    """Some condition holds."""
-
-    conds: tuple[Cond, ...] = ()
-
-
-Cond = Where | Redacted | Not | AllOf | AnyOf
-#: The condition that always holds.
-ALWAYS = AllOf()
-REDACTED = Redacted()
-
-
-@attrs.frozen
-class Check:
-    """One declarative part of a rule: on objects of the schema keys ``on``, when ``when``
-    holds, the value at ``field`` satisfies ``must``.
-
-    ``message`` is the issue's text: ``{field}`` is replaced by the name of the field at
-    fault and ``{value}`` by a description of its value that never shows a secret or
-    personal value. ``point``: an issue per value at fault inside ``field``
-    (``"value"``), or one at ``field`` itself (``"field"``).
-    """
-
-    on: tuple[str, ...]
-    field: str
-    must: Predicate
-    message: str
-    when: Cond = ALWAYS
-    versions: Versions = ALL_VERSIONS
-    point: Literal["value", "field"] = "value"
-
-
-@attrs.frozen
-class Rule:
-    """One rule: its stable code, its severity in each mode, why it holds, and its checks.
-
-    Rules of the ``lifecycle`` layer hold between the items of a history and have no
-    checks of one payload (``validation/_lifecycle.py`` reads :data:`MOVES`); those of the
-    ``schema`` layer are the schema's own, listed so the whole contract is one table.
-    """
-
-    code: str
-    strict: Severity
-    lenient: Severity
-    rationale: str
-    #: ``invariant`` (one payload), ``lifecycle`` (a history) or ``schema`` (the schema layer).
-    layer: Layer = "invariant"
-    checks: tuple[Check, ...] = ()
-
-    def severity(self, mode: str) -> Severity:
-        """The severity in ``mode`` (``"strict"`` or ``"lenient"``)."""
-        return self.strict if mode == "strict" else self.lenient
-
 
 def _either(names: tuple[str, ...] | list[str]) -> str:
     quoted = [f"`{name}`" for name in names]
@@ -610,7 +407,6 @@ MIXED_SESSIONS = "mixed_sessions"
 WRONG_OBJECT_TAG = "wrong_object_tag"
 UNKNOWN_ENUM_VALUE = "unknown_enum_value"
 
-_SESSION_LABEL = "session"
 _REPORT_FIELD = next(field for (owner, field), target in LINKS.items() if owner == SESSION)
 
 

@@ -15,13 +15,13 @@ from contextvars import ContextVar
 import attrs
 
 from .identity import PERSONAL_FIELDS, SECRET_FIELDS
-from .identity import Severity as Severity
 from .model import escape_token as escape_token
 from .model import is_under as is_under
 from .model import join_pointer as join_pointer
 from .model import pointer as pointer
 from .model import split_pointer as split_pointer
 from .model import unescape_token as unescape_token
+from .rules import Severity as Severity
 
 # Stable issue codes shared by the converters and the schema validator.
 TYPE_MISMATCH = "type_mismatch"

@@ -16,10 +16,14 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from ..io import MAX_BYTES, Problem, Skipped, Source, Stop, expand
 from ..issues import Issue, printable
+
+if TYPE_CHECKING:  # the engines load on first use (the command starts fast)
+    from ..validation.engines import Event, Outcome, Settings, Tally
+
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
@@ -120,7 +124,7 @@ def _positive(text: str) -> int:
 
 def run(args: argparse.Namespace) -> int:
     from ..validation import SchemaDocumentError
-    from ..validation._stream import Settings
+    from ..validation.engines import Settings
 
     if args.scheduler and args.engine != "dask":
         _error("stripe-schemas validate: --scheduler needs --engine dask")
@@ -154,7 +158,7 @@ def run(args: argparse.Namespace) -> int:
     return code
 
 
-def _settings(args: argparse.Namespace, settings: Any) -> Any:
+def _settings(args: argparse.Namespace, settings: type[Settings]) -> Settings:
     """The run's :class:`Settings`; a ``--schema`` document is checked and compiled first."""
     from ..io import decode
     from ..validation import SchemaDocumentError, Validator
@@ -176,7 +180,9 @@ class _EngineError(Exception):
     """The chosen engine cannot run (a missing extra, an unreachable scheduler)."""
 
 
-def _engine(args: argparse.Namespace, settings: Any, progress: _Progress | None) -> Iterator[Any]:
+def _engine(
+    args: argparse.Namespace, settings: Settings, progress: _Progress | None
+) -> Iterator[Event]:
     inputs = expand(args.paths)
     advance = progress.advance if progress is not None else None
     if args.engine == "dask":
@@ -192,19 +198,19 @@ def _engine(args: argparse.Namespace, settings: Any, progress: _Progress | None)
         except dask_engine.SchedulerError as exc:
             raise _EngineError(str(exc)) from None
     if args.jobs > 1:
-        from ..validation._parallel import run_jobs
+        from ..validation.engines import run_jobs
 
         return run_jobs(inputs, settings, args.jobs, advance=advance)
-    from ..validation._stream import run_local
+    from ..validation.engines import run_local
 
     return run_local(inputs, settings, advance=advance)
 
 
 def _report(
-    events: Iterator[Any], out: _Writer, *, quiet: bool, progress: _Progress | None = None
+    events: Iterator[Event], out: _Writer, *, quiet: bool, progress: _Progress | None = None
 ) -> int:
     """Write every event; the exit status."""
-    from ..validation._stream import Finished, Found, Tally
+    from ..validation.engines import Finished, Found, Tally
 
     total = Tally()
     files = 0
@@ -270,7 +276,7 @@ def _utf8(text: str) -> str:
     return text
 
 
-def summary_line(tally: Any) -> str:
+def summary_line(tally: Tally) -> str:
     """``N records: V valid, I invalid, U unreadable (E errors, W warnings, N notices)``."""
     line = (
         f"{tally.records} records: {tally.valid} valid, {tally.invalid} invalid, "
@@ -288,13 +294,13 @@ class _Writer:
     def __init__(self, stream: TextIO) -> None:
         self.stream = stream
 
-    def found(self, source: Source, item: Any) -> None:
+    def found(self, source: Source, item: Outcome | Stop) -> None:
         raise NotImplementedError
 
-    def finished(self, source: Source, tally: Any, error: str | None, *, quiet: bool) -> None:
+    def finished(self, source: Source, tally: Tally, error: str | None, *, quiet: bool) -> None:
         raise NotImplementedError
 
-    def close(self, total: Any, *, files: int, bad_paths: int, skipped: int) -> None:
+    def close(self, total: Tally, *, files: int, bad_paths: int, skipped: int) -> None:
         raise NotImplementedError
 
 
@@ -308,7 +314,7 @@ def _issue_dict(issue: Issue, line: int) -> dict[str, Any]:
     }
 
 
-def _totals(total: Any, files: int, bad_paths: int, skipped: int) -> dict[str, Any]:
+def _totals(total: Tally, files: int, bad_paths: int, skipped: int) -> dict[str, Any]:
     return {
         **total.to_dict(),
         "files": files,
@@ -324,7 +330,7 @@ class _Text(_Writer):
         super().__init__(stream)
         self.per_file: list[str] = []
 
-    def found(self, source: Source, item: Any) -> None:
+    def found(self, source: Source, item: Outcome | Stop) -> None:
         name = printable(source.name)
         if isinstance(item, Stop):
             _write(self.stream, f"{name}:{item.line}: {item.issue}\n")
@@ -332,14 +338,14 @@ class _Text(_Writer):
         lines = "".join(f"{name}:{line}: {issue}\n" for issue, line in item.issues)
         _write(self.stream, lines)
 
-    def finished(self, source: Source, tally: Any, error: str | None, *, quiet: bool) -> None:
+    def finished(self, source: Source, tally: Tally, error: str | None, *, quiet: bool) -> None:
         name = printable(source.name)
         if error is not None:
             _write(self.stream, f"{name}: error: {printable(error)}\n")
         if not quiet:
             self.per_file.append(f"{name}: {summary_line(tally)}")
 
-    def close(self, total: Any, *, files: int, bad_paths: int, skipped: int) -> None:
+    def close(self, total: Tally, *, files: int, bad_paths: int, skipped: int) -> None:
         lines = self.per_file if files > 1 else []
         last = f"total: {summary_line(total)}" if files > 1 else summary_line(total)
         if bad_paths:
@@ -358,7 +364,7 @@ class _Json(_Writer):
         self.files: list[dict[str, Any]] = []
         stream.write('{"results": [')
 
-    def found(self, source: Source, item: Any) -> None:
+    def found(self, source: Source, item: Outcome | Stop) -> None:
         if isinstance(item, Stop):
             entry: dict[str, Any] = {
                 "file": _utf8(source.name),
@@ -380,10 +386,10 @@ class _Json(_Writer):
         self.stream.write(("" if self.first else ",") + "\n" + json.dumps(entry))
         self.first = False
 
-    def finished(self, source: Source, tally: Any, error: str | None, *, quiet: bool) -> None:
+    def finished(self, source: Source, tally: Tally, error: str | None, *, quiet: bool) -> None:
         self.files.append({"file": _utf8(source.name), **tally.to_dict(), "error": error})
 
-    def close(self, total: Any, *, files: int, bad_paths: int, skipped: int) -> None:
+    def close(self, total: Tally, *, files: int, bad_paths: int, skipped: int) -> None:
         tail = {"files": self.files, "summary": _totals(total, files, bad_paths, skipped)}
         self.stream.write("\n], " + json.dumps(tail)[1:] + "\n")
 
@@ -394,7 +400,7 @@ class _Ndjson(_Writer):
     def _line(self, entry: dict[str, Any]) -> None:
         self.stream.write(json.dumps(entry) + "\n")
 
-    def found(self, source: Source, item: Any) -> None:
+    def found(self, source: Source, item: Outcome | Stop) -> None:
         name = _utf8(source.name)
         if isinstance(item, Stop):
             entry = {"kind": "issue", "file": name, "record_line": item.line, "model": None}
@@ -404,10 +410,10 @@ class _Ndjson(_Writer):
         for issue, line in item.issues:
             self._line({**head, "status": item.status, **_issue_dict(issue, line)})
 
-    def finished(self, source: Source, tally: Any, error: str | None, *, quiet: bool) -> None:
+    def finished(self, source: Source, tally: Tally, error: str | None, *, quiet: bool) -> None:
         self._line({"kind": "file", "file": _utf8(source.name), **tally.to_dict(), "error": error})
 
-    def close(self, total: Any, *, files: int, bad_paths: int, skipped: int) -> None:
+    def close(self, total: Tally, *, files: int, bad_paths: int, skipped: int) -> None:
         self._line({"kind": "summary", **_totals(total, files, bad_paths, skipped)})
 
 

@@ -9,7 +9,7 @@ snapshots or webhook events in order.
 from __future__ import annotations
 
 from ..identity import RULES as _TABLE
-from ..identity import Rule
+from ..rules import Rule
 from ._events import event_status_issues
 from ._lifecycle import validate_history
 from ._report import Mode, Report

@@ -29,10 +29,10 @@ from ..identity import (
     RETRY_WITHOUT_ERROR,
     SESSION,
     Move,
-    Rule,
 )
 from ..io import Record, Stop, read_text
 from ..issues import INVALID_JSON, TYPE_MISMATCH, Issue
+from ..rules import Rule
 from ._classify import describe
 from ._events import event_status_issues, session_event
 from ._report import MODES, Mode, Report

@@ -13,7 +13,6 @@ from typing import Any
 
 from .. import identity as facts
 from .. import io as jsonio
-from ..identity import Rule
 from ..io import check_value, shallow
 from ..issues import TYPE_MISMATCH, UNKNOWN_MODEL, WRONG_OBJECT_TAG, Issue, resource_root
 from ..model import (
@@ -26,6 +25,7 @@ from ..model import (
     tagged_objects,
 )
 from ..requires import require
+from ..rules import Rule
 from ._classify import classify, describe
 from ._compile import KeyRules, RuleSet, to_issues
 from ._envelopes import ENVELOPE_DEFS, EVENT, LIST, PARTIAL_PREFIX, check_envelope, partial_defs

@@ -1,0 +1,289 @@
+"""Predicates and conditions of the rule language (:mod:`stripe_schemas.rules`) as JSON Schema.
+
+Every check of a rule becomes a (condition, target) pair of schemas: the fast path folds
+them into specialised copies of the strict definitions (:mod:`._specialise`), and each
+check also gets a schema of its own that says where a payload breaks it (:mod:`._compile`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from .. import identity as facts
+from ..identity import Date, Part, Text
+from ..rules import (
+    ABSENT,
+    AllOf,
+    AnyOf,
+    Check,
+    Cond,
+    Empty,
+    Gone,
+    InRange,
+    Is,
+    Not,
+    Null,
+    OneOf,
+    Placeholder,
+    Predicate,
+    Prefixed,
+    Present,
+    Redacted,
+    SameAs,
+    Where,
+)
+
+_NULL: dict[str, Any] = {"type": "null"}
+
+
+def _if_string(then: dict[str, Any]) -> dict[str, Any]:
+    return {"if": {"type": "string"}, "then": then}
+
+
+def _date_gone() -> dict[str, Any]:
+    """A date that a redaction left: the placeholder date, or every part null (or absent)."""
+    return {
+        "anyOf": [
+            {
+                "properties": {unit: {"const": v} for unit, v in facts.REDACTED_DATE.items()},
+                "required": list(facts.REDACTED_DATE),
+            },
+            {"properties": {unit: _NULL for unit in facts.DATE_RANGES}},
+        ]
+    }
+
+
+def _gone(schema: str) -> dict[str, Any]:
+    properties: dict[str, Any] = {}
+    for name, kind in facts.PERSONAL.get(schema, {}).items():
+        if isinstance(kind, Text):
+            properties[name] = predicate_schema(Placeholder())
+        elif isinstance(kind, Date):
+            properties[name] = _date_gone()
+        elif isinstance(kind, Part):
+            inner = _gone(kind.schema)
+            if inner:
+                properties[name] = inner
+    return {"properties": properties} if properties else {}
+
+
+def predicate_schema(must: Predicate) -> dict[str, Any] | bool:
+    """The JSON Schema of a predicate, applied to the value itself (absence is the caller's)."""
+    if isinstance(must, Null):
+        return dict(_NULL)
+    if isinstance(must, Present):
+        return {"not": _NULL}
+    if isinstance(must, Is):
+        values = [v for v in must.values if v != ABSENT]
+        if not values:
+            return False
+        return {"const": values[0]} if len(values) == 1 else {"enum": values}
+    if isinstance(must, OneOf):
+        return _if_string({"enum": list(must.values)})
+    if isinstance(must, Prefixed):
+        return {"pattern": "^" + re.escape(must.prefix)}  # applies to strings only
+    if isinstance(must, InRange):
+        return {"minimum": must.low, "maximum": must.high}  # applies to numbers only
+    if isinstance(must, Empty):
+        return {"maxProperties": 0}  # applies to objects only
+    if isinstance(must, Placeholder):
+        return _if_string({"const": facts.REDACTED_TEXT})
+    if isinstance(must, Gone):
+        return _gone(must.schema)
+    raise TypeError(f"{must!r} has no JSON Schema (it is a residual check)")
+
+
+def _absent_ok(must: Predicate) -> bool:
+    """Whether the predicate holds of a field that is absent."""
+    if isinstance(must, Present):
+        return False
+    if isinstance(must, Is):
+        return ABSENT in must.values
+    return True
+
+
+def path_tokens(path: str) -> list[str]:
+    return path.split("/") if path else []
+
+
+def where_schema(path: str, must: Predicate, *, point_at_field: bool = False) -> dict[str, Any]:
+    """An object whose value at ``path`` satisfies ``must`` (see :class:`~..identity.Where`).
+
+    A predicate that holds of an absent field holds when an object on the way is missing;
+    one that does not requires every object on the way. ``point_at_field``: the failure is
+    reported at ``path`` itself, not at the values inside it.
+    """
+    leaf = predicate_schema(must)
+    if point_at_field:
+        leaf = {"not": {"not": leaf}}
+    tokens = path_tokens(path)
+    if not tokens:
+        return leaf if isinstance(leaf, dict) else ({} if leaf else {"not": {}})
+    needs = not _absent_ok(must)
+    node: Any = leaf
+    for index in range(len(tokens) - 1, -1, -1):
+        wrapper: dict[str, Any] = {"properties": {tokens[index]: node}}
+        if needs:
+            wrapper["required"] = [tokens[index]]
+            if index > 0:
+                wrapper["type"] = "object"
+        node = wrapper
+    return node  # type: ignore[no-any-return]
+
+
+#: What :data:`~..identity.REDACTED` stands for while compiling: a known answer (the object
+#: is, or is not, in a redacted resource) or the schema of the resource's own test.
+Context = bool | dict[str, Any]
+
+
+def cond_schema(cond: Cond, ctx: Context) -> dict[str, Any] | bool:
+    """The JSON Schema of a condition on one object (``True``/``False`` when known now)."""
+    if isinstance(cond, Redacted):
+        return ctx
+    if isinstance(cond, Where):
+        return where_schema(cond.path, cond.must)
+    if isinstance(cond, Not):
+        inner = cond_schema(cond.cond, ctx)
+        return (not inner) if isinstance(inner, bool) else {"not": inner}
+    parts = [cond_schema(c, ctx) for c in cond.conds]
+    if isinstance(cond, AllOf):
+        if any(p is False for p in parts):
+            return False
+        every: list[dict[str, Any] | bool] = [p for p in parts if p is not True]
+        return True if not every else (every[0] if len(every) == 1 else {"allOf": every})
+    if isinstance(cond, AnyOf):
+        if any(p is True for p in parts):
+            return True
+        some: list[dict[str, Any] | bool] = [p for p in parts if p is not False]
+        return False if not some else (some[0] if len(some) == 1 else {"anyOf": some})
+    raise TypeError(f"not a condition: {cond!r}")
+
+
+def negated(cond: Cond) -> dict[str, Any] | None:
+    """A schema of objects only that holds exactly when ``cond`` does not, when there is one:
+    for a value that must not be one of some values (or an ``AnyOf`` of such conditions)."""
+    if isinstance(cond, AnyOf):
+        parts = [negated(c) for c in cond.conds]
+        if any(p is None for p in parts):
+            return None
+        out: dict[str, Any] = {}
+        for part in parts:
+            assert part is not None
+            out = union(out, part)
+        return out
+    if isinstance(cond, Where) and isinstance(cond.must, Is) and ABSENT not in cond.must.values:
+        tokens = path_tokens(cond.path)
+        if not tokens:
+            return None
+        node: dict[str, Any] = {"not": predicate_schema(cond.must)}
+        for token in reversed(tokens):
+            node = {"properties": {token: node}}
+        return node
+    return None
+
+
+def check_parts(
+    check: Check, ctx: Context, *, probe: bool
+) -> tuple[dict[str, Any] | bool, dict[str, Any]] | None:
+    """(condition, target) of one check on an object of its schema keys; None when there is
+    nothing to check there. ``probe``: the schema reports where the check fails (the
+    findings), else it only decides (the fast path)."""
+    if isinstance(check.must, SameAs):
+        return None
+    when = cond_schema(check.when, ctx)
+    if when is False:
+        return None
+    at_field = probe and check.point == "field"
+    target = where_schema(check.field, check.must, point_at_field=at_field)
+    return (when, target) if target else None
+
+
+def combine(parts: Iterable[tuple[dict[str, Any] | bool, dict[str, Any]]]) -> dict[str, Any] | None:
+    """One fragment from checks' (condition, target) pairs: unconditional targets side by side,
+    one ``if`` per distinct condition, and a condition with its negation as ``if``/``else``."""
+    always: dict[str, Any] = {}
+    by_condition: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {}
+    for when, target in parts:
+        if when is True:
+            always = union(always, target)
+            continue
+        assert isinstance(when, dict)
+        name = digest(when)
+        found = by_condition.get(name)
+        by_condition[name] = (when, union(found[1], target) if found else target)
+    branches: list[dict[str, Any]] = []
+    for name, (when, target) in list(by_condition.items()):
+        if name not in by_condition:
+            continue  # taken as the other side of a pair
+        negated = when.get("not") if set(when) == {"not"} else None
+        other = by_condition.get(digest(negated)) if isinstance(negated, dict) else None
+        if other is not None:
+            del by_condition[digest(negated)]
+            branches.append({"if": other[0], "then": other[1], "else": target})
+            continue
+        opposite = by_condition.pop(digest({"not": when}), None)
+        if isinstance(negated, dict):  # "if not X then T" is "if X else T", one keyword less
+            branches.append({"if": negated, "else": target})
+            continue
+        branch: dict[str, Any] = {"if": when, "then": target}
+        if opposite is not None:
+            branch["else"] = opposite[1]
+        branches.append(branch)
+    if len(branches) == 1 and not {"if", "then", "else"} & set(always):
+        always = union(always, branches[0])  # one condition: no allOf around it
+    elif branches:
+        always = union(always, {"allOf": branches})
+    return always or None
+
+
+def merge(strict: Mapping[str, Any], overlay: Mapping[str, Any]) -> dict[str, Any]:
+    """A schema equivalent to ``allOf: [strict, overlay]``, with ``properties`` merged."""
+    out = dict(strict)
+    extra: list[dict[str, Any]] = []
+    for keyword, value in overlay.items():
+        if keyword not in out:
+            if keyword == "properties" and out.get("additionalProperties") is False:
+                extra.append({keyword: value})  # new names would widen a closed object
+            else:
+                out[keyword] = value
+        elif out[keyword] == value:
+            continue
+        elif keyword == "properties" and set(value) <= set(out[keyword]):
+            merged = dict(out[keyword])
+            for name, sub in value.items():
+                merged[name] = merge(merged[name], sub)
+            out[keyword] = merged
+        elif keyword == "required":
+            out[keyword] = sorted({*out[keyword], *value})
+        elif keyword == "allOf":
+            out[keyword] = [*out[keyword], *value]
+        else:
+            extra.append({keyword: value})
+    if extra:
+        out["allOf"] = [*out.get("allOf", []), *extra]
+    return out
+
+
+def union(first: Mapping[str, Any], second: Mapping[str, Any]) -> dict[str, Any]:
+    """Two fragments as one (``allOf`` of both), their ``properties`` side by side, so that a
+    field named by either stays visible to the builder, which folds it into the field's
+    definition."""
+    out = merge(
+        {k: v for k, v in first.items() if k != "properties"},
+        {k: v for k, v in second.items() if k != "properties"},
+    )
+    properties = dict(first.get("properties", {}))
+    for name, sub in second.get("properties", {}).items():
+        properties[name] = union(properties[name], sub) if name in properties else sub
+    if properties:
+        out["properties"] = properties
+    return out
+
+
+def digest(value: Any) -> str:
+    """A short name for a schema, from its content."""
+    return hashlib.sha256(json.dumps(value, sort_keys=True).encode()).hexdigest()[:12]

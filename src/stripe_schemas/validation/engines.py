@@ -1,0 +1,39 @@
+"""Validating streams of records: what the ``validate`` command and the Dask engine share.
+
+:func:`run_local` validates inputs in this process and :func:`run_jobs` in worker processes
+(``--jobs``); both yield the same :class:`Found` / :class:`Finished` events, in input
+order, counted in a :class:`Tally`. :func:`check_items` is the loop under both: every
+record a :class:`~stripe_schemas.io.Reader` gives, validated and counted.
+"""
+
+from __future__ import annotations
+
+from ._parallel import run_jobs
+from ._stream import (
+    Advance,
+    Event,
+    Finished,
+    Found,
+    Outcome,
+    Settings,
+    Status,
+    Tally,
+    check_items,
+    finish,
+    run_local,
+)
+
+__all__ = [
+    "Advance",
+    "Event",
+    "Finished",
+    "Found",
+    "Outcome",
+    "Settings",
+    "Status",
+    "Tally",
+    "check_items",
+    "finish",
+    "run_jobs",
+    "run_local",
+]
