@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from bench._timing import fmt_time, interleaved
-from bench.payloads import PAYLOADS
+from bench.payloads import PAYLOADS, strict_schema
 
 X = "\u00d7"  # the multiplication sign of ratios
 RECORDS = 240_000
@@ -54,9 +54,7 @@ def _naive(path: Path) -> Callable[[], int]:
     import jsonschema_rs
     import orjson
 
-    from stripe_schemas.validation import default_validator
-
-    schema = default_validator().compiled(SESSION).checker.strict_schema
+    schema = strict_schema(SESSION)
     valid = jsonschema_rs.validator_for(schema).is_valid
     loads = orjson.loads
 

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from bench._timing import fmt_time, interleaved
-from bench.payloads import PAYLOADS, invalid_payload
+from bench.payloads import PAYLOADS, invalid_payload, strict_schema
 
 X = "\u00d7"  # the multiplication sign of ratios (kept out of literals for ruff's RUF001)
 ROOT = Path(__file__).resolve().parents[1]
@@ -34,10 +34,9 @@ Check = Callable[[dict[str, Any]], Any]
 
 
 def _ours_setup() -> tuple[Check, dict[str, Any]]:
-    from stripe_schemas.validation import default_validator, validate
+    from stripe_schemas.validation import validate
 
-    validator = default_validator()
-    strict = validator.compiled(SESSION).checker.strict_schema
+    strict = strict_schema(SESSION)
     return validate, strict
 
 

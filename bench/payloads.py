@@ -136,3 +136,13 @@ def invalid_payload() -> dict[str, Any]:
     bad["verified_outputs"]["dob"]["day"] = "ten"
     bad["options"]["document"]["allowed_types"] = ["passport", 7]
     return bad
+
+
+def strict_schema(key: str, document: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The strict variant of ``key``'s schema (objects closed) in ``document`` (the committed
+    one by default), as the validator derives it: what the JSON Schema competitors get."""
+    from stripe_schemas.model import load_default_document
+    from stripe_schemas.validation._schema import root_schema, strict_defs
+
+    document = document if document is not None else load_default_document()
+    return root_schema(str(document["$schema"]), key, strict_defs(document["$defs"]))

@@ -45,7 +45,7 @@ LAYERS = {
 
 def _modules() -> dict[str, tuple[Path, bool]]:
     found: dict[str, tuple[Path, bool]] = {}
-    for top, path in PACKAGES.items():
+    for path in PACKAGES.values():
         for file in path.rglob("*.py"):
             parts = list(file.relative_to(path.parent).with_suffix("").parts)
             is_package = parts[-1] == "__init__"

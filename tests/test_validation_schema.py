@@ -10,6 +10,7 @@ from typing import Any
 import jsonschema
 import jsonschema_rs
 import pytest
+from _reference import reference_is_valid
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -257,7 +258,7 @@ def test_all_document_engines_agree_on_every_2023_fixture(
         if key is None:
             continue
         checker = validator.compiled(key).checker
-        assert checker.is_valid(payload) == checker.reference_is_valid(payload), resource
+        assert checker.is_valid(payload) == reference_is_valid(key, payload, doc), resource
         report = validator.validate(payload, key, mode="lenient")
         assert all(i.code for i in report.issues)
         checked += 1
@@ -279,7 +280,7 @@ def test_generated_payloads_are_valid_for_both_engines(key: str, data: st.DataOb
     payload = data.draw(from_schema(key))
     checker = _checker(key)
     assert checker.is_valid(payload)
-    assert checker.reference_is_valid(payload)
+    assert reference_is_valid(key, payload)
 
 
 @pytest.mark.parametrize("key", [SESSION, REPORT_KEY])
@@ -290,7 +291,7 @@ def test_engines_agree_on_mutated_payloads(key: str, data: st.DataObject) -> Non
     payload, how = data.draw(from_schema(key).flatmap(mutations))
     checker = _checker(key)
     fast = checker.is_valid(payload)
-    assert fast == checker.reference_is_valid(payload), how
+    assert fast == reference_is_valid(key, payload), how
     report = validate(payload, key)
     schema_errors = [i for i in report.errors if i.code in SCHEMA_CODES]
     assert bool(schema_errors) == (not fast), how

@@ -203,10 +203,6 @@ class SchemaChecker:
         if clean is not None:
             self.is_clean = jsonschema_rs.validator_for(dict(clean)).is_valid
 
-    @property
-    def strict_schema(self) -> dict[str, Any]:
-        return self._strict_schema
-
     def lenient_is_valid(self, payload: Any) -> bool:
         """Whether the payload conforms to the lenient variant (jsonschema-rs)."""
         if self._rs_lenient is None:
@@ -223,12 +219,6 @@ class SchemaChecker:
 
             self._reference = jsonschema.Draft202012Validator(self._strict_schema)
         return faults_from_jsonschema(self._reference.iter_errors(payload))
-
-    def reference_is_valid(self, payload: Any) -> bool:
-        """The reference engine's verdict on the strict variant (for tests and benchmarks)."""
-        if self._reference is None:
-            self.reference_faults({})
-        return bool(self._reference.is_valid(payload))
 
     def fast_faults(self, payload: Any) -> list[Fault]:
         """Every strict-variant failure, from jsonschema-rs (used when only notices remain)."""
