@@ -186,15 +186,55 @@ def negated(cond: Cond) -> dict[str, Any] | None:
     return None
 
 
-def check_parts(
-    check: Check, ctx: Context, *, probe: bool
-) -> tuple[dict[str, Any] | bool, dict[str, Any]] | None:
-    """(condition, target) of one check on an object of its schema keys; None when there is
-    nothing to check there. ``probe``: the schema reports where the check fails (the
-    findings), else it only decides (the fast path)."""
+def simplify(cond: Cond, ctx: Context) -> Cond | bool:
+    """``cond`` with :data:`~stripe_schemas.rules.REDACTED` replaced where ``ctx`` knows it,
+    and what that decides folded away (``True``/``False`` when it is decided)."""
+    if isinstance(cond, Redacted):
+        return ctx if isinstance(ctx, bool) else cond
+    if isinstance(cond, Not):
+        inner = simplify(cond.cond, ctx)
+        return (not inner) if isinstance(inner, bool) else Not(inner)
+    if isinstance(cond, (AllOf, AnyOf)):
+        decisive, neutral = isinstance(cond, AnyOf), isinstance(cond, AllOf)
+        kept: list[Cond] = []
+        for part in cond.conds:
+            found = simplify(part, ctx)
+            if found is decisive:
+                return decisive
+            if found is not neutral:
+                assert not isinstance(found, bool)
+                kept.append(found)
+        if not kept:
+            return neutral
+        return kept[0] if len(kept) == 1 else type(cond)(tuple(kept))
+    return cond
+
+
+def _value_test(cond: Cond | bool) -> tuple[str, frozenset[Any], bool] | None:
+    """(path, values, holds when the value is one of them) of a test of one field's value."""
+    positive = True
+    if isinstance(cond, Not):
+        cond, positive = cond.cond, False
+    if (
+        isinstance(cond, Where)
+        and isinstance(cond.must, Is)
+        and ABSENT not in cond.must.values
+        and all(isinstance(v, (str, int, bool)) or v is None for v in cond.must.values)
+    ):
+        return cond.path, frozenset(cond.must.values), positive
+    return None
+
+
+Part_ = tuple[Cond | bool, dict[str, Any]]
+
+
+def check_parts(check: Check, ctx: Context, *, probe: bool) -> Part_ | None:
+    """(condition, target schema) of one check on an object of its schema keys; None when
+    there is nothing to check there. ``probe``: the schema reports where the check fails
+    (the findings), else it only decides (the fast path)."""
     if isinstance(check.must, SameAs):
         return None
-    when = cond_schema(check.when, ctx)
+    when = simplify(check.when, ctx)
     if when is False:
         return None
     at_field = probe and check.point == "field"
@@ -202,34 +242,97 @@ def check_parts(
     return (when, target) if target else None
 
 
-def combine(parts: Iterable[tuple[dict[str, Any] | bool, dict[str, Any]]]) -> dict[str, Any] | None:
-    """One fragment from checks' (condition, target) pairs: unconditional targets side by side,
-    one ``if`` per distinct condition, and a condition with its negation as ``if``/``else``."""
+def _is_one_of(path: str, values: Iterable[Any]) -> dict[str, Any]:
+    chosen = sorted(values, key=repr)
+    return where_schema(path, Is(tuple(chosen)))
+
+
+def _switch(path: str, tests: list[tuple[frozenset[Any], bool, dict[str, Any]]]) -> dict[str, Any]:
+    """Several checks whose conditions test the value of one field, as one decision: is the
+    value one the tests name at all (else the checks that hold for any other value apply),
+    then which of them. A value no test names (the common case) costs one ``if``."""
+    named = frozenset().union(*(values for values, _, _ in tests))
+    by_value: dict[Any, dict[str, Any]] = {}
+    for value in sorted(named, key=repr):
+        target: dict[str, Any] = {}
+        for values, positive, piece in tests:
+            if (value in values) == positive:
+                target = union(target, piece)
+        by_value[value] = target
+    classes: dict[str, tuple[list[Any], dict[str, Any]]] = {}
+    for value, target in by_value.items():
+        entry = classes.setdefault(digest(target), ([], target))
+        entry[0].append(value)
+    rest: dict[str, Any] = {}
+    for _, positive, piece in tests:
+        if not positive:
+            rest = union(rest, piece)
+    ordered = list(classes.values())
+    chain: dict[str, Any] = ordered[-1][1]
+    for values, target in reversed(ordered[:-1]):
+        step: dict[str, Any] = {"if": _is_one_of(path, values), "then": target}
+        if chain:
+            step["else"] = chain
+        chain = step
+    switch: dict[str, Any] = {"if": _is_one_of(path, named), "then": chain}
+    if rest:
+        switch["else"] = rest
+    return switch
+
+
+def combine(parts: Iterable[Part_]) -> dict[str, Any] | None:
+    """One fragment from checks' (condition, target) pairs: unconditional targets side by side;
+    conditions that test one field's value as one decision (:func:`_switch`); one ``if`` per
+    other condition, and a condition with its negation as ``if``/``else``."""
     always: dict[str, Any] = {}
-    by_condition: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {}
+    tests: dict[str, list[tuple[frozenset[Any], bool, dict[str, Any]]]] = {}
+    others: list[tuple[Cond, dict[str, Any]]] = []
     for when, target in parts:
         if when is True:
             always = union(always, target)
             continue
-        assert isinstance(when, dict)
-        name = digest(when)
-        found = by_condition.get(name)
-        by_condition[name] = (when, union(found[1], target) if found else target)
+        assert not isinstance(when, bool)
+        found = _value_test(when)
+        if found is None:
+            others.append((when, target))
+        else:
+            tests.setdefault(found[0], []).append((found[1], found[2], target))
     branches: list[dict[str, Any]] = []
-    for name, (when, target) in list(by_condition.items()):
+    for path, group in tests.items():
+        if len({(values, positive) for values, positive, _ in group}) > 1:
+            branches.append(_switch(path, group))
+        else:
+            values, positive, _ = group[0]
+            others.extend(
+                (
+                    Where(path, Is(tuple(sorted(values, key=repr))))
+                    if positive
+                    else Not(Where(path, Is(tuple(sorted(values, key=repr))))),
+                    piece,
+                )
+                for _, _, piece in group
+            )
+    by_condition: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {}
+    for cond, target in others:
+        schema = cond_schema(cond, False)
+        assert isinstance(schema, dict)
+        name = digest(schema)
+        found_pair = by_condition.get(name)
+        by_condition[name] = (schema, union(found_pair[1], target) if found_pair else target)
+    for name, (test, target) in list(by_condition.items()):
         if name not in by_condition:
             continue  # taken as the other side of a pair
-        negated = when.get("not") if set(when) == {"not"} else None
-        other = by_condition.get(digest(negated)) if isinstance(negated, dict) else None
+        negation = test.get("not") if set(test) == {"not"} else None
+        other = by_condition.get(digest(negation)) if isinstance(negation, dict) else None
         if other is not None:
-            del by_condition[digest(negated)]
+            del by_condition[digest(negation)]
             branches.append({"if": other[0], "then": other[1], "else": target})
             continue
-        opposite = by_condition.pop(digest({"not": when}), None)
-        if isinstance(negated, dict):  # "if not X then T" is "if X else T", one keyword less
-            branches.append({"if": negated, "else": target})
+        opposite = by_condition.pop(digest({"not": test}), None)
+        if isinstance(negation, dict):  # "if not X then T" is "if X else T", one keyword less
+            branches.append({"if": negation, "else": target})
             continue
-        branch: dict[str, Any] = {"if": when, "then": target}
+        branch: dict[str, Any] = {"if": test, "then": target}
         if opposite is not None:
             branch["else"] = opposite[1]
         branches.append(branch)
