@@ -72,6 +72,7 @@ __all__ = [
     "INVALID_DATE",
     "INVALID_EVENT",
     "INVALID_TRANSITION",
+    "IS_REDACTED_DATE",
     "KEPT",
     "Kept",
     "LEFT_TERMINAL_STATUS",
@@ -433,16 +434,21 @@ def _id_checks() -> tuple[Check, ...]:
     return tuple(checks)
 
 
+#: A date that is the placeholder a redaction writes (its parts, whatever else it holds).
+IS_REDACTED_DATE: Cond = AllOf(
+    tuple(Where(unit, Is((value,))) for unit, value in REDACTED_DATE.items())
+)
+
+
 def _date_checks() -> tuple[Check, ...]:
     """Each part of a calendar date in range, but for the placeholder date of a redaction."""
-    placeholder = Where("", Is((dict(REDACTED_DATE),)))
     return tuple(
         Check(
             DATE_SCHEMAS,
             unit,
             InRange(low, high),
             f"{unit} must be between {low} and {high}",
-            when=Not(AllOf((REDACTED, placeholder))),
+            when=Not(AllOf((REDACTED, IS_REDACTED_DATE))),
         )
         for unit, (low, high) in DATE_RANGES.items()
     )

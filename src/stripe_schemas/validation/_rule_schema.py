@@ -46,15 +46,8 @@ def _if_string(then: dict[str, Any]) -> dict[str, Any]:
 
 def _date_gone() -> dict[str, Any]:
     """A date that a redaction left: the placeholder date, or every part null (or absent)."""
-    return {
-        "anyOf": [
-            {
-                "properties": {unit: {"const": v} for unit, v in facts.REDACTED_DATE.items()},
-                "required": list(facts.REDACTED_DATE),
-            },
-            {"properties": {unit: _NULL for unit in facts.DATE_RANGES}},
-        ]
-    }
+    placeholder = cond_schema(facts.IS_REDACTED_DATE, False)
+    return {"anyOf": [placeholder, {"properties": {unit: _NULL for unit in facts.DATE_RANGES}}]}
 
 
 def _gone(schema: str) -> dict[str, Any]:
@@ -153,14 +146,60 @@ def cond_schema(cond: Cond, ctx: Context) -> dict[str, Any] | bool:
     if isinstance(cond, AllOf):
         if any(p is False for p in parts):
             return False
-        every: list[dict[str, Any] | bool] = [p for p in parts if p is not True]
-        return True if not every else (every[0] if len(every) == 1 else {"allOf": every})
+        every = [p for p in parts if p is not True]
+        if not every:
+            return True
+        if all(isinstance(p, dict) and _object_level(p) for p in every):
+            joined: dict[str, Any] = {}
+            for part in every:
+                assert isinstance(part, dict)
+                joined = union(joined, part)
+            return joined  # fields of one object: one schema, not an allOf
+        return every[0] if len(every) == 1 else {"allOf": every}
     if isinstance(cond, AnyOf):
         if any(p is True for p in parts):
             return True
         some: list[dict[str, Any] | bool] = [p for p in parts if p is not False]
         return False if not some else (some[0] if len(some) == 1 else {"anyOf": some})
     raise TypeError(f"not a condition: {cond!r}")
+
+
+def _object_level(schema: dict[str, Any]) -> bool:
+    """Whether ``schema`` only names fields (``properties`` and ``required``)."""
+    return set(schema) <= {"properties", "required"}
+
+
+def distribute(overlay: dict[str, Any]) -> dict[str, Any]:
+    """``anyOf: [X, N…]`` beside ``if: X, else: R`` as ``anyOf: [X, N and R…]``: the same
+    ("X or N" and "X or R" is "X, or N and R"), with one ``if`` less to evaluate. A
+    redacted date is both: the placeholder or null (personal data gone), and the
+    placeholder or in range (a valid date)."""
+    branches = overlay.get("anyOf")
+    test = overlay.get("if")
+    if not isinstance(branches, list) or test not in branches or "then" in overlay:
+        return overlay
+    otherwise = overlay.get("else", {})
+    out = {k: v for k, v in overlay.items() if k not in ("if", "else", "anyOf")}
+    out["anyOf"] = [b if b == test else union(b, otherwise) for b in branches]
+    return out
+
+
+def either(overlay: dict[str, Any]) -> dict[str, Any]:
+    """``if: X, else: R`` (no ``then``) as ``anyOf: [R, X]``, the same (X or R): R is what
+    usually holds (a date in range, rather than the placeholder), and a valid first branch
+    ends an ``anyOf`` at once. Only for the fast path: ``anyOf`` reports one error at the
+    object where ``if``/``else`` names the field at fault."""
+
+    def convert(schema: dict[str, Any]) -> dict[str, Any]:
+        if "if" in schema and "else" in schema and "then" not in schema:
+            rest = {k: v for k, v in schema.items() if k not in ("if", "else")}
+            return union(rest, {"anyOf": [schema["else"], schema["if"]]})
+        return schema
+
+    out = convert(overlay)
+    if isinstance(out.get("allOf"), list):
+        out = {**out, "allOf": [convert(b) if isinstance(b, dict) else b for b in out["allOf"]]}
+    return out
 
 
 def negated(cond: Cond) -> dict[str, Any] | None:
@@ -218,7 +257,6 @@ def _value_test(cond: Cond | bool) -> tuple[str, frozenset[Any], bool] | None:
     if (
         isinstance(cond, Where)
         and isinstance(cond.must, Is)
-        and ABSENT not in cond.must.values
         and all(isinstance(v, (str, int, bool)) or v is None for v in cond.must.values)
     ):
         return cond.path, frozenset(cond.must.values), positive
@@ -248,35 +286,39 @@ def _is_one_of(path: str, values: Iterable[Any]) -> dict[str, Any]:
 
 
 def _switch(path: str, tests: list[tuple[frozenset[Any], bool, dict[str, Any]]]) -> dict[str, Any]:
-    """Several checks whose conditions test the value of one field, as one decision: is the
-    value one the tests name at all (else the checks that hold for any other value apply),
-    then which of them. A value no test names (the common case) costs one ``if``."""
+    """Several checks whose conditions test the value of one field, as one decision over the
+    values they name (:data:`~stripe_schemas.rules.ABSENT` among them): which class of those
+    values the field holds, and, when checks hold for every other value too, a first test of
+    whether it holds any of them (so that a value no test names costs one ``if``)."""
     named = frozenset().union(*(values for values, _, _ in tests))
-    by_value: dict[Any, dict[str, Any]] = {}
+    classes: dict[str, tuple[list[Any], dict[str, Any]]] = {}
     for value in sorted(named, key=repr):
         target: dict[str, Any] = {}
         for values, positive, piece in tests:
             if (value in values) == positive:
                 target = union(target, piece)
-        by_value[value] = target
-    classes: dict[str, tuple[list[Any], dict[str, Any]]] = {}
-    for value, target in by_value.items():
-        entry = classes.setdefault(digest(target), ([], target))
-        entry[0].append(value)
+        classes.setdefault(digest(target), ([], target))[0].append(value)
     rest: dict[str, Any] = {}
     for _, positive, piece in tests:
         if not positive:
             rest = union(rest, piece)
-    ordered = list(classes.values())
-    chain: dict[str, Any] = ordered[-1][1]
+    ordered = list(classes.values()) if rest else [c for c in classes.values() if c[1]]
+    if not rest:  # nothing holds for other values: a chain of tests, each class its own
+        chain: dict[str, Any] = {}
+        for values, target in reversed(ordered):
+            step: dict[str, Any] = {"if": _is_one_of(path, values), "then": target}
+            if chain:
+                step["else"] = chain
+            chain = step
+        return chain
+    chain = ordered[-1][1]
     for values, target in reversed(ordered[:-1]):
-        step: dict[str, Any] = {"if": _is_one_of(path, values), "then": target}
+        step = {"if": _is_one_of(path, values), "then": target}
         if chain:
             step["else"] = chain
         chain = step
     switch: dict[str, Any] = {"if": _is_one_of(path, named), "then": chain}
-    if rest:
-        switch["else"] = rest
+    switch["else"] = rest
     return switch
 
 

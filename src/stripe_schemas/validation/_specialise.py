@@ -12,7 +12,7 @@ from typing import Any
 
 from ..model import def_key, def_pointer
 from ..rules import AnyOf, Cond
-from ._rule_schema import cond_schema, digest, merge, negated, union
+from ._rule_schema import cond_schema, digest, distribute, either, merge, negated, union
 
 CLEAN_PREFIX = "clean:"
 #: Keywords that constrain objects only (a fragment made of them holds of any other value).
@@ -152,7 +152,9 @@ class Builder:
             return found
         self._made[made] = ""  # being built
         own = self.fragment(key, redacted)
-        overlay = union(extra, own) if own else extra
+        overlay = distribute(union(extra, own)) if own else extra
+        if self.full:
+            overlay = either(overlay)
         strict = self.strict[key]
         declared = strict.get("properties", {}) if isinstance(strict, Mapping) else {}
         pieces = dict(overlay.get("properties", {}))
