@@ -51,7 +51,11 @@ from ._json import MAX_BYTES, REFUSED, fast_decode, fast_loads, utf16_reason
 from ._layout import BOM, CLOSE, DOC_END, LINE_OPENER, OPEN, SPACE
 from ._records import Batch, Item, Record, Stop, unreadable
 
-__all__ = ["Reader", "read_text"]
+__all__ = ["BATCH", "Reader", "read_text"]
+
+#: JSON Lines records handed over at a time: enough to save the calls per record, few enough
+#: that the decoded values are still in the processor's caches when they are validated.
+BATCH = 32
 
 
 class Reader(Arrays):
@@ -128,6 +132,11 @@ class Reader(Arrays):
                 offsets.append(base + pos)
                 pos += size + 1
                 line += 1
+                if len(values) == BATCH:
+                    self.pos = pos
+                    self._line_pos, self._line = pos, line
+                    yield Batch(values, lines, offsets)
+                    values, lines, offsets = [], [], []
             self.pos = pos
             self._line_pos, self._line = pos, line
             if values:
