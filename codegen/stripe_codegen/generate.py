@@ -14,7 +14,7 @@ changed and whether it breaks code written against the committed models.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -178,18 +178,23 @@ def _field_clashes(source: str, cls: ClassDef) -> list[SpecProblem]:
 
 
 def generate(
-    source: str | Path, roots: Sequence[str] | None, *, package: str = DEFAULT_PACKAGE
+    source: str | Path,
+    roots: Sequence[str] | None,
+    *,
+    package: str = DEFAULT_PACKAGE,
+    names: Mapping[str, str] | None = None,
 ) -> Generated:
     """Run the whole pipeline on a spec; ``roots=None`` generates every component schema.
 
-    A name that would give a package that cannot be imported (:func:`name_problems`) is a
-    :class:`SpecError` before anything is formatted or written.
+    ``names``: the user's names for what the naming rule would name alike (see
+    :func:`load_names`). A name that would give a package that cannot be imported
+    (:func:`name_problems`) is a :class:`SpecError` before anything is formatted or written.
     """
     why = naming.package_problem(package)
     if why is not None:
         raise SpecError(SpecProblem("--package", None, why))
     spec = load_spec(source)
-    model_set = build_model_set(spec, roots)
+    model_set = build_model_set(spec, roots, names=names)
     keys = None if roots is None else model_set.schema_keys
     param_set, param_sources, param_other = params_files(spec, keys, package)
     problems = name_problems(spec, model_set, param_set if param_sources else None, package)
@@ -210,6 +215,28 @@ def generate(
         roots=None if roots is None else tuple(roots),
         param_set=param_set,
     )
+
+
+def load_names(path: str | Path) -> dict[str, str]:
+    """A ``--names`` file: a JSON or YAML mapping from a schema key (its class) or
+    ``key.field[.field…]`` (the enum alias or inline object there) to the name to use."""
+    source = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise SpecError(SpecProblem(source, None, f"cannot read: {exc.strerror or exc}")) from None
+    try:
+        import yaml
+
+        found = yaml.safe_load(text)
+    except Exception as exc:
+        raise SpecError(SpecProblem(source, None, f"not JSON or YAML: {exc}")) from None
+    if not isinstance(found, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in found.items()
+    ):
+        message = "expected a mapping of schema keys (or key.field) to names"
+        raise SpecError(SpecProblem(source, None, message))
+    return found
 
 
 def _inside(result: Generated) -> dict[str, str]:

@@ -50,6 +50,13 @@ class LoadedSpec:
         return str(version) if version is not None else "unknown"
 
     @property
+    def is_stripe(self) -> bool:
+        """Whether this is one of Stripe's specs (its ``info`` names Stripe's spec file): then
+        Stripe's own conventions apply (see :mod:`.naming`)."""
+        info = self.document.get("info")
+        return isinstance(info, dict) and "x-stripeSpecFilename" in info
+
+    @property
     def schemas(self) -> dict[str, Any]:
         components = self.document.get("components") or {}
         schemas = components.get("schemas") if isinstance(components, dict) else None

@@ -19,7 +19,9 @@ from typing import Any
 CORE_MODULE = "core"
 COMMON_MODULE = "common"
 
-#: Product code names Stripe uses as schema-key prefixes for a namespace's sub-schemas.
+#: Product code names Stripe uses as schema-key prefixes for a namespace's sub-schemas
+#: (``gelato_document_report`` is Identity's). In a spec of Stripe's, a class name drops
+#: the code name: a name says what a thing is for the user, not what Stripe calls it inside.
 PRODUCT_ALIASES: Mapping[str, str] = {"gelato": "identity"}
 
 _NON_IDENT = re.compile(r"[^0-9A-Za-z_]")
@@ -239,14 +241,40 @@ def _longest_owner(key: str, short_names: Mapping[str, set[str]]) -> set[str] | 
     return short_names[best] if best is not None else None
 
 
-def class_name(key: str, schema: Mapping[str, Any]) -> str:
-    """The class name of a component schema: from ``x-resourceId`` when present, else the key."""
+def class_name(key: str, schema: Mapping[str, Any], *, stripe: bool = False) -> str:
+    """The class name of a component schema: from ``x-resourceId`` when present, else the key
+    (in a spec of Stripe's, without a product code name: see :data:`PRODUCT_ALIASES`)."""
     rid = schema.get("x-resourceId")
     if isinstance(rid, str):
         return pascal(split_resource(rid)[1])
     if "." in key:
         return pascal(split_resource(key)[1])
+    if stripe:
+        for alias in PRODUCT_ALIASES:
+            if key.startswith(alias + "_"):
+                return pascal(key.removeprefix(alias + "_"))
     return pascal(key)
+
+
+class Overrides:
+    """Names the user chose (``generate --names FILE``), to settle a clash the naming rule
+    cannot: a schema key → its class name, and ``key.field[.field…]`` → the name of the
+    enum alias or inline object defined at that field."""
+
+    def __init__(self, names: Mapping[str, str] | None = None) -> None:
+        self.names: dict[str, str] = dict(names or {})
+        self.used: set[str] = set()
+
+    def get(self, where: str, default: str) -> str:
+        found = self.names.get(where)
+        if found is None:
+            return default
+        self.used.add(where)
+        return found
+
+    def unused(self) -> list[str]:
+        """Entries that named nothing (a typo, or a schema the models do not hold)."""
+        return sorted(set(self.names) - self.used)
 
 
 def member_name(owner: str, path: Iterable[str]) -> str:

@@ -8,7 +8,7 @@ the raw schema at each field's JSON pointer and give everything a stable name.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from stripe_schemas.model import unescape_token
@@ -65,6 +65,18 @@ def string_max_length(schema: Any) -> int | None:
     return found.pop() if len(found) == 1 else None
 
 
+#: Tokens of a schema pointer that say how a schema is built, not which field it is.
+_STRUCTURE = frozenset({"properties", "items", "additionalProperties", "anyOf", "oneOf"})
+
+
+def _where(pointer: str) -> str:
+    """How ``--names`` names what is defined at a schema pointer: the schema key, then the
+    fields on the way (``/components/schemas/k/properties/p/anyOf/0`` → ``k.p``)."""
+    tokens = [unescape_token(t) for t in pointer.split("/")[3:]]
+    fields = [t for t in tokens[1:] if t not in _STRUCTURE and not t.isdigit()]
+    return ".".join([tokens[0], *fields])
+
+
 def _ref_pointer(ref: str) -> str:
     return schema_pointer(ref.removeprefix(REF_PREFIX))
 
@@ -72,9 +84,12 @@ def _ref_pointer(ref: str) -> str:
 class _Builder:
     """Walks raw schemas of the selected models and collects classes, aliases and enums."""
 
-    def __init__(self, spec: LoadedSpec, models: dict[str, ParsedModel]) -> None:
+    def __init__(
+        self, spec: LoadedSpec, models: dict[str, ParsedModel], names: naming.Overrides
+    ) -> None:
         self.spec = spec
         self.models = models
+        self.names = names
         self.placer = naming.ModulePlacer(spec.schemas)
         self.enums: dict[str, EnumDef] = {}
         self.problems: list[SpecProblem] = []
@@ -89,11 +104,11 @@ class _Builder:
         parts = pointer.split("/")
         key = unescape_token(parts[3])
         schema = self.spec.schemas[key]
-        name = naming.class_name(key, schema)
+        name = self.names.get(key, naming.class_name(key, schema, stripe=self.spec.is_stripe))
         module = self.placer.module_for(key, schema)
         if len(parts) > 4:  # an inline object: /components/schemas/k/properties/p[/properties/q…]
             props = [p for i, p in enumerate(parts[4:]) if i % 2 == 1]
-            name = naming.member_name(name, props)
+            name = self.names.get(_where(pointer), naming.member_name(name, props))
         self.owner_names[pointer] = (name, module)
         return name, module
 
@@ -132,7 +147,10 @@ class _Builder:
             if pointer not in self.enums:
                 self.enums[pointer] = EnumDef(
                     pointer=pointer,
-                    name=naming.member_name(owner, [p for p in path if p not in ("item",)]),
+                    name=self.names.get(
+                        _where(pointer),
+                        naming.member_name(owner, [p for p in path if p not in ("item",)]),
+                    ),
                     module=module,
                     values=values,
                     bypass_validation=bool(schema.get("x-stripeBypassValidation")),
@@ -254,16 +272,23 @@ def _check_names(model_set: ModelSet) -> list[SpecProblem]:
 
 
 def build_model_set(
-    spec: LoadedSpec, roots: Sequence[str] | None, *, typed_events: bool = True
+    spec: LoadedSpec,
+    roots: Sequence[str] | None,
+    *,
+    typed_events: bool = True,
+    names: Mapping[str, str] | None = None,
 ) -> ModelSet:
     """Select, parse and name: the whole front half of the generator.
 
     ``typed_events``: type an event's ``data.object`` by its tag (:mod:`.events`); the
-    diff compares what the spec says, so it leaves that out.
+    diff compares what the spec says, so it leaves that out. ``names``: the user's names
+    for what the naming rule would name alike (``generate --names``; see
+    :class:`~.naming.Overrides`); an entry that names nothing is an error.
     """
     keys = select_schemas(spec, roots)
     models = parse_models({k: spec.schemas[k] for k in keys}, spec.source)
-    builder = _Builder(spec, models)
+    overrides = naming.Overrides(names)
+    builder = _Builder(spec, models, overrides)
     classes = [builder.class_of(m) for _, m in sorted(models.items()) if m.is_object]
     aliases = [builder.alias_of(m) for _, m in sorted(models.items()) if not m.is_object]
     pointers = {c.pointer for c in classes} | {a.pointer for a in aliases}
@@ -282,6 +307,10 @@ def build_model_set(
     if typed_events:  # events: data.object typed by its object tag (not a fact of the spec)
         model_set = type_event_data(model_set)
     problems = builder.problems + _check_names(model_set)
+    problems += [
+        SpecProblem(spec.source, "", f"--names: {where!r} names no schema or field of the models")
+        for where in overrides.unused()
+    ]
     if problems:
         raise SpecError(problems)
     return model_set

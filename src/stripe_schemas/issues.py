@@ -34,6 +34,8 @@ INVALID_FORMAT = "invalid_format"
 WRONG_OBJECT_TAG = "wrong_object_tag"
 INVALID_JSON = "invalid_json"
 UNKNOWN_MODEL = "unknown_model"
+#: An event of an API version without bundled models, checked against another version's.
+API_VERSION_MISMATCH = "api_version_mismatch"
 
 #: Keys whose values are secrets or personal data. A value under any of these
 #: keys (at any depth below it) is never shown in an issue, log line or report.

@@ -35,8 +35,8 @@ from stripe_models.core import Event
 
 from . import io as jsonio
 from .converters import Mode, structure, target_name
-from .issues import Issue, PayloadError
-from .model import MODES
+from .issues import API_VERSION_MISMATCH, Issue, PayloadError, printable
+from .model import LATEST, MODES, is_bundled, models_for
 from .validation import event_status_issues
 
 __all__ = [
@@ -268,6 +268,7 @@ def construct_event(
     mode: Mode = ...,
     notices: list[Issue] | None = ...,
     event_class: None = ...,
+    api_version: str | None = ...,
 ) -> Event: ...
 @overload
 def construct_event(
@@ -289,6 +290,7 @@ def construct_event(
     mode: Mode = "lenient",
     notices: list[Issue] | None = None,
     event_class: Any = None,
+    api_version: str | None = None,
 ) -> Any:
     """Verify a webhook delivery (:func:`verify_header`), then parse it (:func:`parse_event`).
 
@@ -297,7 +299,9 @@ def construct_event(
     """
     _check_options(mode, event_class)
     verify_header(payload, sig_header, secret, tolerance=tolerance)
-    return parse_event(payload, mode=mode, notices=notices, event_class=event_class)
+    return parse_event(
+        payload, mode=mode, notices=notices, event_class=event_class, api_version=api_version
+    )
 
 
 @overload
@@ -307,6 +311,7 @@ def parse_event(
     mode: Mode = ...,
     notices: list[Issue] | None = ...,
     event_class: None = ...,
+    api_version: str | None = ...,
 ) -> Event: ...
 @overload
 def parse_event(
@@ -322,13 +327,19 @@ def parse_event(
     mode: Mode = "lenient",
     notices: list[Issue] | None = None,
     event_class: Any = None,
+    api_version: str | None = None,
 ) -> Any:
     """A typed event from JSON that is already verified, or comes from a trusted source.
 
     This does **not** check a signature: use :func:`construct_event` for deliveries.
-    ``event_class`` is the ``Event`` class of a generated package (default:
-    ``stripe_models.core.Event``, the identity closure; pass the one of a package
-    generated with ``--all`` to type every resource). ``event.data.object`` is the
+    An event is read with the bundled models of its own ``api_version`` (the ``Event``
+    of ``stripe_models`` for the newest, of ``stripe_models_2023_08_16`` for
+    2023-08-16: the same names, so ``isinstance`` wants that package's classes); one of a
+    version without bundled models is read with the newest, and an
+    ``api_version_mismatch`` notice goes to ``notices``. ``api_version="…"`` reads it
+    with that version's models instead, and ``event_class`` with the ``Event`` class
+    of any generated package (one generated with ``--all`` types every resource); not
+    both. ``event.data.object`` is the
     model its ``object`` tag names, or a plain mapping (with an ``unknown_model``
     notice) when the package has none; ``data.previous_attributes`` is checked
     against the same model. An ``identity.verification_session.*`` event must agree
@@ -339,7 +350,11 @@ def parse_event(
     the event's root (``/data/object/status``); notices go to ``notices``.
     """
     cls = _check_options(mode, event_class)
+    if event_class is not None and api_version is not None:
+        raise TypeError("give event_class or api_version, not both")
     value = load_json(payload, target_name(cls))
+    if event_class is None:
+        cls = _event_class(value, api_version, notices)
     event = structure(value, cls, mode=mode, notices=notices)
     problems = event_status_issues(value)
     if problems:
@@ -354,6 +369,25 @@ def load_json(payload: bytes | bytearray | str, name: str = "event") -> Any:
     :class:`~stripe_schemas.PayloadError` (``invalid_json``, ``input_limit``).
     """
     return jsonio.loads(payload, name)
+
+
+def _event_class(value: Any, api_version: str | None, notices: list[Issue] | None) -> Any:
+    """The ``Event`` class of the models to read an event with: those of ``api_version``,
+    else of the event's own ``api_version`` when they are bundled, else the newest (with an
+    ``api_version_mismatch`` notice: the event is never silently read as another version)."""
+    if api_version is not None:
+        return models_for(api_version).model_for("event")
+    version = value.get("api_version") if isinstance(value, dict) else None
+    if is_bundled(version):
+        assert isinstance(version, str)
+        return models_for(version).model_for("event")
+    if isinstance(version, str) and notices is not None:
+        message = (
+            f"the event is of API version {printable(version[:40])!r}, which has no models "
+            f"here; it was read as {LATEST}"
+        )
+        notices.append(Issue("/api_version", API_VERSION_MISMATCH, "notice", message))
+    return Event
 
 
 def _check_options(mode: object, event_class: Any) -> Any:

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 DEFAULT_SPEC = "spec/stripe-identity.yaml"
-DEFAULT_ROOTS = ("identity.verification_session", "event")
+DEFAULT_ROOTS = ("identity.verification_session", "identity.verification_report", "event")
 DEFAULT_OUT = "generated"
 DEFAULT_PACKAGE = "stripe_models"
 #: Changes listed before "… and N more" in the regeneration summary.
@@ -56,6 +56,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         default=None,
         help=f"package name; required unless OUT/{DEFAULT_PACKAGE} is the installed "
         f"{DEFAULT_PACKAGE} itself (a package of that name elsewhere would shadow it)",
+    )
+    parser.add_argument(
+        "--names",
+        metavar="FILE",
+        help="JSON or YAML mapping of schema keys (or key.field) to the names to use, to settle "
+        "a clash of names; give it again at every regeneration",
     )
     parser.add_argument(
         "--check",
@@ -114,7 +120,13 @@ def choose_package(package: str | None, out: Path) -> str | None:
 def run(args: argparse.Namespace) -> int:
     try:
         from stripe_codegen import SpecError
-        from stripe_codegen.generate import generate, previous_spec, stale_files, write
+        from stripe_codegen.generate import (
+            generate,
+            load_names,
+            previous_spec,
+            stale_files,
+            write,
+        )
     except ImportError as exc:
         return _fail(
             f"the generator needs extra packages ({exc.name}); install stripe-schemas[codegen]"
@@ -126,7 +138,8 @@ def run(args: argparse.Namespace) -> int:
     roots = None if args.all else (args.roots or list(DEFAULT_ROOTS))
     started = time.perf_counter()
     try:
-        result = generate(args.spec, roots, package=package)
+        names = load_names(args.names) if args.names else None
+        result = generate(args.spec, roots, package=package, names=names)
         previous, why_not = previous_spec(out / package)
         breaking = _print_changes(result, previous, why_not, out / package)
     except SpecError as exc:

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from ..io import MAX_BYTES, Problem, Skipped, Source, Stop, expand
 from ..issues import Issue, printable
+from ..model import BUNDLED, LATEST, UnknownApiVersion, package_for
 
 if TYPE_CHECKING:  # the engines load on first use (the command starts fast)
     from ..validation.engines import Event, Outcome, Settings, Tally
@@ -60,6 +61,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     parser.add_argument(
         "--model", help="schema key or resource id (default: each payload's object tag)"
+    )
+    parser.add_argument(
+        "--api-version",
+        metavar="VERSION",
+        help="read the records as this bundled API version, as Stripe writes it (default: the "
+        f"newest, {LATEST}; an event is read as its own api_version); bundled: "
+        + ", ".join(BUNDLED),
     )
     parser.add_argument(
         "--format",
@@ -134,6 +142,15 @@ def run(args: argparse.Namespace) -> int:
             f"stripe-schemas validate: --jobs {args.jobs} is more than {MAX_JOBS}; using {MAX_JOBS}"
         )
         args.jobs = MAX_JOBS
+    if args.api_version is not None:
+        if args.schema:
+            _error("stripe-schemas validate: --api-version and --schema cannot go together")
+            return EXIT_BAD_INPUT
+        try:
+            package_for(args.api_version)
+        except UnknownApiVersion as exc:
+            _error(f"stripe-schemas validate: {exc}")
+            return EXIT_BAD_INPUT
     try:
         settings = _settings(args, Settings)
     except (OSError, ValueError, RecursionError) as exc:
@@ -170,7 +187,7 @@ def _settings(args: argparse.Namespace, settings: type[Settings]) -> Settings:
             raise ValueError(decoded.issues[0].message)
         document = decoded.value
         Validator(document).check()
-    found = settings(document, args.model, args.mode, args.max_record_size)
+    found = settings(document, args.model, args.mode, args.max_record_size, args.api_version)
     if args.model is not None and found.validator().resolve(args.model) is None:
         raise SchemaDocumentError(f"unknown model {args.model!r}")
     return found

@@ -65,6 +65,7 @@ from ..model import (
     is_model_target,
     is_model_union,
     is_under,
+    retarget,
     type_node,
     unsupported,
 )
@@ -293,12 +294,29 @@ def make_converter(mode: Mode = "strict", **kwargs: Any) -> StripeConverter:
 
 @overload
 def structure(
-    obj: Any, cl: type[T], *, mode: Mode = ..., notices: list[Issue] | None = ...
+    obj: Any,
+    cl: type[T],
+    *,
+    mode: Mode = ...,
+    notices: list[Issue] | None = ...,
+    api_version: None = ...,
 ) -> T: ...
 @overload
-def structure(obj: Any, cl: Any, *, mode: Mode = ..., notices: list[Issue] | None = ...) -> Any: ...
 def structure(
-    obj: Any, cl: Any, *, mode: Mode = "strict", notices: list[Issue] | None = None
+    obj: Any,
+    cl: Any,
+    *,
+    mode: Mode = ...,
+    notices: list[Issue] | None = ...,
+    api_version: str | None = ...,
+) -> Any: ...
+def structure(
+    obj: Any,
+    cl: Any,
+    *,
+    mode: Mode = "strict",
+    notices: list[Issue] | None = None,
+    api_version: str | None = None,
 ) -> Any:
     """Structure a decoded JSON value into a generated class or a type built of them.
 
@@ -308,7 +326,14 @@ def structure(
     TypeError. Nothing is coerced. Raises :class:`PayloadError` listing every
     problem, with pointers from the root of ``obj``. In lenient mode, unknown enum
     values are kept and a ``notice`` issue for each is appended to ``notices``.
+
+    ``api_version`` (``"2023-08-16"``): structure into the models of that bundled
+    version instead; each generated class in ``cl`` (or a resource id / schema key given
+    as a string) stands for the class of the same schema there. An unknown version is
+    :class:`~stripe_schemas.model.UnknownApiVersion`.
     """
+    if api_version is not None:
+        cl = _for_version(cl, api_version)
     try:
         fast, detailed = _ENTRIES[mode][cl]
     except (KeyError, TypeError):
@@ -328,25 +353,56 @@ def structure(
 
 @overload
 def loads(
-    data: bytes | str, cl: type[T], *, mode: Mode = ..., notices: list[Issue] | None = ...
+    data: bytes | str,
+    cl: type[T],
+    *,
+    mode: Mode = ...,
+    notices: list[Issue] | None = ...,
+    api_version: None = ...,
 ) -> T: ...
 @overload
 def loads(
-    data: bytes | str, cl: Any, *, mode: Mode = ..., notices: list[Issue] | None = ...
+    data: bytes | str,
+    cl: Any,
+    *,
+    mode: Mode = ...,
+    notices: list[Issue] | None = ...,
+    api_version: str | None = ...,
 ) -> Any: ...
 def loads(
-    data: bytes | str, cl: Any, *, mode: Mode = "strict", notices: list[Issue] | None = None
+    data: bytes | str,
+    cl: Any,
+    *,
+    mode: Mode = "strict",
+    notices: list[Issue] | None = None,
+    api_version: str | None = None,
 ) -> Any:
     """Parse JSON text or bytes and :func:`structure` it (invalid JSON is a PayloadError).
 
     An unsupported ``cl`` is a TypeError before anything is parsed, and so is a
-    ``data`` that is neither bytes nor str.
+    ``data`` that is neither bytes nor str. ``api_version``: see :func:`structure`.
     """
+    if api_version is not None:
+        cl = _for_version(cl, api_version)
     try:
         _ENTRIES[mode][cl]
     except (KeyError, TypeError):
         _entry_for(cl, mode)
     return structure(jsonio.loads(data, target_name(cl)), cl, mode=mode, notices=notices)
+
+
+_RETARGETED: dict[tuple[Any, str], Any] = {}
+
+
+def _for_version(cl: Any, api_version: str) -> Any:
+    """``cl`` with its generated classes taken from the package of ``api_version``."""
+    try:
+        return _RETARGETED[cl, api_version]
+    except KeyError:
+        found = _RETARGETED[cl, api_version] = retarget(cl, api_version)
+        return found
+    except TypeError:  # an unhashable target: looked up each time (it fails as a target anyway)
+        return retarget(cl, api_version)
 
 
 _UNSTRUCTURE_FNS: dict[type, Callable[[Any], Any]] = {}

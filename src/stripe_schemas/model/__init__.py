@@ -53,12 +53,23 @@ from ._plans import (
 from ._pointers import escape_token, is_under, join_pointer, pointer, split_pointer, unescape_token
 from ._types import Expandable, HasId, UnknownEnumValue, expandable_id, is_expanded
 from ._unset import UNSET, UnsetType
+from ._versions import (
+    BUNDLED,
+    LATEST,
+    UnknownApiVersion,
+    is_bundled,
+    models_for,
+    package_for,
+    retarget,
+)
 
 __all__ = [
+    "BUNDLED",
     "CLEAR",
     "DEFAULT_PACKAGE",
     "EVENT_DATA_SCHEMA",
     "EXTRA_ATTR",
+    "LATEST",
     "MODES",
     "UNSET",
     "AnyNode",
@@ -81,6 +92,7 @@ __all__ = [
     "ScalarNode",
     "StripeMeta",
     "UnionNode",
+    "UnknownApiVersion",
     "UnknownEnumValue",
     "UnsetType",
     "check_document",
@@ -92,6 +104,7 @@ __all__ = [
     "escape_token",
     "expandable_id",
     "field_info",
+    "is_bundled",
     "is_expanded",
     "is_generic_model",
     "is_model",
@@ -101,8 +114,11 @@ __all__ = [
     "join_pointer",
     "load_default_document",
     "meta",
+    "models_for",
+    "package_for",
     "package_of",
     "pointer",
+    "retarget",
     "schema_for",
     "spec_fields",
     "split_pointer",

@@ -9,13 +9,15 @@ import urllib.parse
 from typing import Any
 
 from ._pointers import escape_token, split_pointer
+from ._versions import BUNDLED, LATEST
 
-DEFAULT_PACKAGE = "stripe_models"
+#: The package of the newest bundled API version.
+DEFAULT_PACKAGE = BUNDLED[LATEST]
 DEFAULT_RESOURCE = "schemas.json"
 
 
 def load_default_document() -> dict[str, Any]:
-    """The JSON Schema document committed with the generated models."""
+    """The JSON Schema document of the newest bundled models."""
     resource = importlib.resources.files(DEFAULT_PACKAGE).joinpath(DEFAULT_RESOURCE)
     document: dict[str, Any] = json.loads(resource.read_text(encoding="utf-8"))
     return document

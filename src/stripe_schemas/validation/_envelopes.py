@@ -51,6 +51,8 @@ class Checker(Protocol):
         self, compiled: Any, payload: dict[str, Any], mode: Mode, issues: list[Issue]
     ) -> Report: ...
 
+    def for_event(self, event: Mapping[str, Any]) -> tuple[Checker, Issue | None]: ...
+
 
 LIST: Final = "list"
 #: The resource id (and schema key) of the event envelope in generated documents.
@@ -159,11 +161,20 @@ def _under(base: str, issues: Iterable[Issue]) -> list[Issue]:
 def check_envelope(
     validator: Checker, key: str, payload: dict[str, Any], mode: Mode, prior: tuple[Issue, ...]
 ) -> Report:
-    """The report of a list object or an event: its envelope, then what it carries."""
+    """The report of a list object or an event: its envelope, then what it carries.
+
+    An event is checked by the validator of its own API version (see
+    :meth:`Checker.for_event`).
+    """
+    notice = None
+    if key == EVENT:
+        validator, notice = validator.for_event(payload)
     compiled = validator.compiled(key)
     issues = list(prior)
     if prior or compiled.fast(payload) is None:
         issues.extend(validator.detailed(compiled, payload, mode, []).issues)
+    if notice is not None:
+        issues.append(notice)
     data = payload.get("data")
     if key == LIST:
         if type(data) is list:

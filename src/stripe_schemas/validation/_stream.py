@@ -30,7 +30,7 @@ from ..io import (
 )
 from ..issues import Issue
 from ._report import Mode
-from ._validator import Validator, default_validator
+from ._validator import Validator, default_validator, validator_for_version
 
 Status = Literal["valid", "invalid", "unreadable"]
 
@@ -191,14 +191,20 @@ Event = Found | Finished | Problem | Skipped
 class Settings:
     """What every engine needs to validate records the same way (picklable, for workers)."""
 
-    #: The ``--schema`` document, or None for the committed one.
+    #: The ``--schema`` document, or None for the bundled models'.
     document: dict[str, Any] | None = None
     model: str | None = None
     mode: Mode = "strict"
     max_record_bytes: int = MAX_BYTES
+    #: The bundled API version to read records as (None: the newest; events say theirs).
+    api_version: str | None = None
 
     def validator(self) -> Validator:
-        return Validator(self.document) if self.document is not None else default_validator()
+        if self.document is not None:
+            return Validator(self.document)
+        if self.api_version is not None:
+            return validator_for_version(self.api_version)
+        return default_validator()
 
 
 #: A progress callback: bytes just read, records of the current input so far.

@@ -14,13 +14,23 @@ from typing import Any
 from .. import identity as facts
 from .. import io as jsonio
 from ..io import check_value, shallow
-from ..issues import TYPE_MISMATCH, UNKNOWN_MODEL, WRONG_OBJECT_TAG, Issue, resource_root
+from ..issues import (
+    API_VERSION_MISMATCH,
+    TYPE_MISMATCH,
+    UNKNOWN_MODEL,
+    WRONG_OBJECT_TAG,
+    Issue,
+    printable,
+    resource_root,
+)
 from ..model import (
+    BUNDLED,
     ModelPackage,
     check_document,
     document_of,
     is_under,
     load_default_document,
+    models_for,
     package_of,
     tagged_objects,
 )
@@ -148,6 +158,9 @@ class Validator:
         self.tags: dict[str, tuple[str, ...]] = self._tag_table()
         self._strict: dict[str, Any] | None = None
         self._lenient: dict[str, Any] | None = None
+        version = self.document.get("x-api-version")
+        #: The API version of the document's spec (None: the document does not say).
+        self.api_version: str | None = version if isinstance(version, str) else None
         #: The rule table this validator applies (fixed when it is built).
         self.rules: tuple[Rule, ...] = tuple(facts.RULES if rules is None else rules)
         self._rule_set: RuleSet | None = None
@@ -178,6 +191,32 @@ class Validator:
             tag: tuple(sorted(keys, key=lambda k: -len(self._defs[k].get("required", ()))))
             for tag, keys in table.items()
         }
+
+    def for_event(self, event: Mapping[str, Any]) -> tuple[Validator, Issue | None]:
+        """The validator of an event's own API version, and a notice when it cannot be.
+
+        A validator of bundled models hands an event of another bundled version to that
+        version's validator. An event of a version with no models here is checked by this
+        one, with an ``api_version_mismatch`` notice: never silently as if it were this one.
+        """
+        version = event.get("api_version")
+        if not isinstance(version, str) or version == self.api_version:
+            return self, None
+        if self._is_bundled() and version in BUNDLED:
+            return validator_for_version(version), None
+        mine = self.api_version or "an unnamed version"
+        message = (
+            f"the event is of API version {printable(version[:40])!r}, which has no models "
+            f"here; it was checked against {mine}"
+        )
+        return self, Issue("/api_version", API_VERSION_MISMATCH, "notice", message)
+
+    def _is_bundled(self) -> bool:
+        """Whether this validator's document is the one of a bundled version's models."""
+        if self.api_version is None or self.api_version not in BUNDLED:
+            return False
+        models = models_for(self.api_version)
+        return bool(self.document.get("x-spec-sha256") == models.SPEC_SHA256)
 
     # --- model resolution ---------------------------------------------------------------
 
@@ -452,18 +491,31 @@ class Validator:
 _per_package: dict[ModelPackage, Validator] = {}
 
 
+def _shared(package: ModelPackage, default: Validator) -> Validator:
+    """The one validator of a generated package's document (``default`` when it is that)."""
+    if default.document.get("x-spec-sha256") == package.spec_sha256:
+        return default
+    found = _per_package.get(package)
+    if found is None:
+        found = Validator(document_of(package), rules=default.rules)
+        with _default_lock:
+            found = _per_package.setdefault(package, found)
+    return found
+
+
 def validator_for(model: object, default: Validator) -> Validator:
     """The validator of ``model``'s own package: ``default`` when that is its document (or
     ``model`` is not a generated class), else one built once from the package's document."""
     package = package_of(model)
-    if package is None or default.document.get("x-spec-sha256") == package.spec_sha256:
-        return default
-    found = _per_package.get(package)
-    if found is None:
-        found = type(default)(document_of(package))
-        with _default_lock:
-            found = _per_package.setdefault(package, found)
-    return found
+    return default if package is None else _shared(package, default)
+
+
+def validator_for_version(api_version: str) -> Validator:
+    """The validator of a bundled API version's models (see :mod:`stripe_schemas.model`);
+    :class:`~stripe_schemas.model.UnknownApiVersion` for a version not bundled."""
+    models = models_for(api_version)
+    package = ModelPackage(models.__name__, models.API_VERSION, models.SPEC_SHA256)
+    return _shared(package, _default or default_validator())
 
 
 _default: Validator | None = None
@@ -471,7 +523,7 @@ _default_lock = threading.Lock()
 
 
 def default_validator() -> Validator:
-    """The shared validator of the committed schema document."""
+    """The shared validator of the newest bundled models' schema document."""
     global _default
     if _default is None:
         with _default_lock:
@@ -480,7 +532,9 @@ def default_validator() -> Validator:
     return _default
 
 
-def validate(payload: Any, model: object = None, *, mode: Mode = "strict") -> Report:
+def validate(
+    payload: Any, model: object = None, *, mode: Mode = "strict", api_version: str | None = None
+) -> Report:
     """Validate one Stripe payload: schema conformance plus the Stripe Identity invariants.
 
     ``payload`` is a decoded JSON object, or JSON text/bytes (decoded by the one
@@ -491,8 +545,20 @@ def validate(payload: Any, model: object = None, *, mode: Mode = "strict") -> Re
     In ``strict`` mode unknown fields and unknown enum values are errors; in
     ``lenient`` mode they are notices. Bad input of any kind yields a report, never
     an exception.
+
+    ``api_version`` (``"2023-08-16"``): check against the models of that bundled
+    version (a class given as ``model`` stands for the same schema there); an unknown
+    version is :class:`~stripe_schemas.model.UnknownApiVersion`. By default a payload
+    is read as the newest bundled version, except an event, which says its own: it is
+    checked against the models of its ``api_version`` when they are bundled, else
+    against the newest with an ``api_version_mismatch`` notice.
     """
     validator = _default or default_validator()
-    if model is not None and not isinstance(model, str):  # a class: its own package's schema
+    if api_version is not None:
+        validator = validator_for_version(api_version)
+        if model is not None and not isinstance(model, str):
+            key = getattr(model, "__stripe_schema__", None)
+            model = key if isinstance(key, str) else model
+    elif model is not None and not isinstance(model, str):  # a class: its own package's schema
         validator = validator_for(model, validator)
     return validator.validate(payload, model, mode=mode)
