@@ -37,7 +37,15 @@ LAUNCH = 1609459200  # 2021-01-01: Identity sessions are not older
 #: What the documented redacted session replaces in verified_outputs (country is kept).
 REDACTED_OUTPUT_TEXT = ("first_name", "last_name", "id_number")
 REDACTED_ADDRESS_LINES = ("line1", "line2", "city", "state", "postal_code")
-TYPES = ("document", "id_number")
+#: Since 2026's API (and a while before it), a person's email, phone, sex (as read, and
+#: its unparsed text) and place of birth are personal data too, wherever they appear.
+NEWER_PERSONAL_TEXT = ("email", "phone", "sex", "unparsed_sex", "unparsed_place_of_birth")
+#: Verification types: a session can run a verification flow from the Dashboard (today's API).
+TYPES = ("document", "id_number", "verification_flow")
+TYPES_2023 = ("document", "id_number")
+#: The checks a report holds; email and phone checks are asked for in a session's options.
+CHECK_NAMES = ("document", "id_number", "selfie", "email", "phone")
+ASKED_FOR = ("email", "phone")
 
 
 def _real_text(value: Any) -> bool:
@@ -55,7 +63,8 @@ def personal_left(person: Any) -> list[str]:
     """Names, ID number, address lines or date of birth that are real (not placeholders)."""
     if not isinstance(person, dict):
         return []
-    left = [name for name in (*REDACTED_OUTPUT_TEXT, "number") if _real_text(person.get(name))]
+    texts = (*REDACTED_OUTPUT_TEXT, "number", *NEWER_PERSONAL_TEXT)
+    left = [name for name in texts if _real_text(person.get(name))]
     address = person.get("address")
     if isinstance(address, dict):
         left += [
@@ -96,7 +105,9 @@ def metadata_problems(metadata: Any) -> list[str]:
     return out
 
 
-def report_problems(report: dict[str, Any], in_redacted_session: bool = False) -> list[str]:
+def report_problems(
+    report: dict[str, Any], in_redacted_session: bool = False, types: tuple[str, ...] = TYPES
+) -> list[str]:
     """What Stripe's documentation says a verification report cannot look like."""
     out = []
     if not str(report.get("id", "")).startswith("vr_"):
@@ -105,18 +116,21 @@ def report_problems(report: dict[str, Any], in_redacted_session: bool = False) -
     if link is not None and not str(link).startswith("vs_"):
         out.append("session id prefix")
     kind = report.get("type")
-    if kind is not None and kind not in TYPES:
+    if kind is not None and kind not in types:
         out.append("unknown type")
-    if kind in TYPES and report.get(kind) is None:
+    if kind in TYPES_2023 and report.get(kind) is None:
         out.append("no check for the type")
+    if types == TYPES and (kind == "verification_flow") != bool(report.get("verification_flow")):
+        out.append("verification flow and type disagree")
     options = report.get("options") or {}
     if options.get("document") is not None and kind != "document":
         out.append("document options on another type")
-    checks = [report.get(name) for name in ("document", "id_number", "selfie")]
+    checks = [report.get(name) for name in CHECK_NAMES]
     redacted = in_redacted_session or any(
         isinstance(check, dict)
         and any(
-            check.get(f) == PLACEHOLDER for f in ("first_name", "last_name", "number", "id_number")
+            check.get(f) == PLACEHOLDER
+            for f in ("first_name", "last_name", "number", "id_number", *NEWER_PERSONAL_TEXT)
         )
         for check in checks
     )
@@ -134,7 +148,9 @@ def report_problems(report: dict[str, Any], in_redacted_session: bool = False) -
     return out
 
 
-def session_problems(session: dict[str, Any], now: int | None = None) -> list[str]:
+def session_problems(
+    session: dict[str, Any], now: int | None = None, types: tuple[str, ...] = TYPES
+) -> list[str]:
     """What Stripe's documentation says a verification session cannot look like."""
     out = []
     now = int(time.time()) + 1 if now is None else now
@@ -157,15 +173,17 @@ def session_problems(session: dict[str, Any], now: int | None = None) -> list[st
     if redacted:
         if session.get("metadata"):
             out.append("redacted session keeps metadata")
-        if personal_left(outputs):
+        if personal_left(outputs) or personal_left(session.get("provided_details")):
             out.append("redacted session keeps personal data")
     elif status != "verified" and personal_left(outputs):
         out.append("personal data on a session that is not verified")
     if isinstance(outputs, dict):
         out += [f"dob.{part}" for part in date_problems(outputs.get("dob"), redacted)]
     kind = session.get("type")
-    if kind is not None and kind not in TYPES:
+    if kind is not None and kind not in types:
         out.append("unknown type")
+    if types == TYPES and (kind == "verification_flow") != bool(session.get("verification_flow")):
+        out.append("verification flow and type disagree")
     if (session.get("options") or {}).get("document") is not None and kind != "document":
         out.append("document options on another type")
     out += metadata_problems(session.get("metadata"))
@@ -177,7 +195,35 @@ def session_problems(session: dict[str, Any], now: int | None = None) -> list[st
             out.append("expanded report of another session")
         if kind is not None and report.get("type") not in (None, kind):
             out.append("expanded report of another type")
-        out += report_problems(report, redacted)
+        out += report_problems(report, redacted, types)
+        if types == TYPES:
+            out += _asked_for_problems(session, report)
+    return out
+
+
+def _asked_for_problems(session: dict[str, Any], report: dict[str, Any]) -> list[str]:
+    """The email and phone checks a session asks for are in its report, and no others (a flow's
+    options live in the flow); they pass on a verified session; the one the session failed on
+    (its last_error code names it) is unverified with that code."""
+    out = []
+    options = session.get("options") or {}
+    code = (session.get("last_error") or {}).get("code")
+    for name in ASKED_FOR:
+        asked = (options.get(name) or {}).get("require_verification") is True
+        check = report.get(name)
+        if asked and check is None:
+            out.append(f"asked for a {name} check, the report has none")
+        if not asked and check is not None and session.get("type") != "verification_flow":
+            out.append(f"a {name} check nobody asked for")
+        if not isinstance(check, dict):
+            continue
+        if session.get("status") == "verified" and check.get("status") != "verified":
+            out.append(f"verified session with an unverified {name} check")
+        if isinstance(code, str) and code.startswith(name + "_"):
+            if check.get("status") != "unverified":
+                out.append(f"failed on its {name} check, which says verified")
+            if (check.get("error") or {}).get("code") != code:
+                out.append(f"the {name} check's error code is not the session's")
     return out
 
 

@@ -11,7 +11,7 @@ from typing import Any
 import cattrs
 import orjson
 import pytest
-from test_converters_models import DeletedWidget, Gadget, Holder, OptionsA, OptionsB, Widget
+from _converter_models import DeletedWidget, Gadget, Holder, OptionsA, OptionsB, Widget
 
 import stripe_schemas
 from bench.payloads import EXPANDED, PAYLOADS, REPORT, REQUIRES_INPUT, VERIFIED, invalid_payload

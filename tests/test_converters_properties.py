@@ -8,12 +8,12 @@ from typing import Any
 
 import orjson
 import pytest
+from _converter_models import Gadget, Holder, Widget
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_converters_models import Gadget, Holder, Widget
 
 from stripe_models.common import Address
-from stripe_models.identity import GelatoVerifiedOutputs, VerificationReport, VerificationSession
+from stripe_models.identity import VerificationReport, VerificationSession, VerifiedOutputs
 from stripe_schemas import PayloadError, extras, structure, unstructure
 from stripe_schemas.converters import Mode, _entry_for
 from stripe_schemas.converters._fast import FAST_ERRORS
@@ -23,7 +23,7 @@ from stripe_schemas.strategies._models import JSON, payloads, unknown_fields, wi
 CLASSES = [
     VerificationSession,
     VerificationReport,
-    GelatoVerifiedOutputs,
+    VerifiedOutputs,
     Address,
     Gadget,
     Widget,

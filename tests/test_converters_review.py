@@ -15,9 +15,9 @@ from typing import Any, ClassVar, Literal
 import attrs
 import orjson
 import pytest
+from _converter_models import Gadget, Holder, OptionsA, OptionsB, Widget
 from hypothesis import given
 from hypothesis import strategies as st
-from test_converters_models import Gadget, Holder, OptionsA, OptionsB, Widget
 
 from bench.payloads import EXPANDED, REQUIRES_INPUT, VERIFIED
 from stripe_models.identity import VerificationSession

@@ -73,7 +73,7 @@ def test_identity_closure_contents(bundled: Generated) -> None:
     assert ("identity", "VerificationSession") in names
     assert ("identity", "VerificationReport") in names
     assert ("common", "Address") in names
-    assert ("identity", "GelatoSessionLastError") in names
+    assert ("identity", "SessionLastError") in names
     assert ("core", "Event") in names
     enum_names = {e.name for e in ms.enums}
     assert {"VerificationSessionStatus", "VerificationSessionType"} <= enum_names
@@ -124,11 +124,11 @@ def test_identity_field_states() -> None:
     assert "document" in typing.get_args(vtype[0]) and type(None) in vtype
     # options is in x-expandableFields but has no x-expansionResources: always an object
     assert set(typing.get_args(hints["options"])) == {
-        identity.GelatoVerificationSessionOptions,
+        identity.VerificationSessionOptions,
         type(None),
         type(UNSET),
     }
-    outputs = typing.get_type_hints(identity.GelatoVerifiedOutputs)
+    outputs = typing.get_type_hints(identity.VerifiedOutputs)
     assert common.Address in typing.get_args(outputs["address"])
 
     fields = {a.name: a for a in attrs.fields(identity.VerificationSession)}

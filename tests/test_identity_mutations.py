@@ -105,7 +105,7 @@ def _redaction_incomplete(p: Payload, data: st.DataObject) -> str:
 
 
 def _unknown_type(p: Payload, data: st.DataObject) -> str:
-    p["type"] = "verification_flow"
+    p["type"] = "selfie_only"
     return "/type"
 
 
@@ -140,8 +140,11 @@ def _unknown_check_status(p: Payload, data: st.DataObject) -> str:
 
 
 def _main_check(p: Payload) -> str:
-    """The check the report's type names (a report without a type still holds one)."""
-    return str(p.get("type") or next(n for n in ("document", "id_number") if n in p))
+    """The check the report's type names (one of a flow, or without a type, holds one too)."""
+    kind = p.get("type")
+    if kind in ("document", "id_number"):
+        return str(kind)
+    return next(n for n in ("document", "id_number") if isinstance(p.get(n), dict))
 
 
 def _unverified_without_error(p: Payload, data: st.DataObject) -> str:
@@ -156,6 +159,44 @@ def _invalid_date(p: Payload, data: st.DataObject) -> str:
     check = _main_check(p)
     p[check]["dob"] = {"day": 10, "month": 12, "year": 1985, unit: value}
     return f"/{check}/dob/{unit}"
+
+
+def _verification_flow(p: Payload, data: st.DataObject) -> str:
+    if p["type"] == "verification_flow":
+        del p["verification_flow"]  # a flow's session that names no flow
+    else:
+        p["verification_flow"] = "vf_" + "X" * 24  # a flow named on a session of another type
+    return "/verification_flow"
+
+
+def _report_of(p: Payload) -> Payload:
+    report = p["last_verification_report"]
+    assert isinstance(report, dict)
+    return report
+
+
+def _check_options(p: Payload, data: st.DataObject) -> str:
+    check = data.draw(st.sampled_from(["email", "phone"]))
+    asked = ((p.get("options") or {}).get(check) or {}).get("require_verification") is True
+    if asked:
+        del _report_of(p)[check]  # asked for, not there
+    else:
+        _report_of(p)[check] = {"status": "verified", "error": None}  # there, not asked for
+    return f"/last_verification_report/{check}"
+
+
+def _check_outcome(p: Payload, data: st.DataObject) -> str:
+    check = data.draw(st.sampled_from(["email", "phone"]))
+    p.setdefault("options", {})
+    p["options"] = {**(p["options"] or {}), check: {"require_verification": True}}
+    report = _report_of(p)
+    if p["status"] == "verified":  # a verified session's check did not pass
+        report[check] = {"status": "unverified", "error": {"code": None, "reason": None}}
+        return f"/last_verification_report/{check}/status"
+    code = f"{check}_verification_declined"  # failed on it, but it passed
+    p["last_error"] = {"code": code, "reason": None}
+    report[check] = {"status": "verified", "error": None}
+    return f"/last_verification_report/{check}/status"
 
 
 not_verified = ["requires_input", "processing", "canceled"]
@@ -188,7 +229,7 @@ MUTATORS: dict[str, tuple[st.SearchStrategy[Payload], Mutator, str]] = {
         _mutate(_redaction_incomplete),
         SESSION,
     ),
-    "unknown_type": (verification_reports(), _mutate(_unknown_type), REPORT),
+    "unknown_type": (verification_reports(type="document"), _mutate(_unknown_type), REPORT),
     "options_type_mismatch": (
         verification_sessions(type="document", expanded=False),
         _mutate(_options_type_mismatch),
@@ -216,6 +257,23 @@ MUTATORS: dict[str, tuple[st.SearchStrategy[Payload], Mutator, str]] = {
         REPORT,
     ),
     "invalid_date": (verification_reports(redacted=False), _mutate(_invalid_date), REPORT),
+    "verification_flow_mismatch": (
+        verification_sessions(expanded=False),
+        _mutate(_verification_flow),
+        SESSION,
+    ),
+    "check_options_mismatch": (
+        verification_sessions(expanded=True, redacted=False, type="document"),
+        _mutate(_check_options),
+        SESSION,
+    ),
+    "check_outcome_mismatch": (
+        verification_sessions(
+            expanded=True, redacted=False, type="document", status=["verified", "requires_input"]
+        ),
+        _mutate(_check_outcome),
+        SESSION,
+    ),
 }
 
 

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from stripe_models.common import Address
 from stripe_models.core import Event
-from stripe_models.identity import GelatoVerifiedOutputs, VerificationReport, VerificationSession
+from stripe_models.identity import VerificationReport, VerificationSession, VerifiedOutputs
 from stripe_schemas import extras, structure, unstructure
 from stripe_schemas.model import load_default_document
 from stripe_schemas.strategies import (
@@ -111,7 +111,7 @@ def test_impossible_filters_fail_at_once() -> None:
     with pytest.raises(ValueError, match="status"):
         verification_sessions(status="requires_action")
     with pytest.raises(ValueError, match="type"):
-        verification_reports(type="verification_flow")
+        verification_reports(type="selfie_only")
 
 
 @settings(max_examples=25)
@@ -161,7 +161,7 @@ def test_lenient_reports_have_notices_only(report: dict[str, Any]) -> None:
 @settings(max_examples=25)
 @given(
     payloads(VerificationSession, url=st.just("https://verify.example/x"), status="processing"),
-    payloads(GelatoVerifiedOutputs, first_name="Zoë", address=None),
+    payloads(VerifiedOutputs, first_name="Zoë", address=None),
 )
 def test_overrides_force_the_field_present(
     session: dict[str, Any], outputs: dict[str, Any]
@@ -221,6 +221,17 @@ def _has(name: str, present: bool) -> Any:
     return lambda payload: (name in payload) is present
 
 
+#: The checks a session's options can ask for (in the bundled version).
+ASKED = ("email", "phone")
+
+
+def _types(key: str) -> list[str]:
+    """The document's types, and "absent" where ``type`` is optional (older versions)."""
+    schema = DOCUMENT["$defs"][key]
+    types = list(schema["properties"]["type"].get("x-enum", ()))
+    return [*types, *(["absent"] if "type" not in schema["required"] else [])]
+
+
 def _optional(key: str) -> list[str]:
     schema = DOCUMENT["$defs"][key]
     return sorted(set(schema["properties"]) - set(schema["required"]))
@@ -236,9 +247,26 @@ SESSION_CLASSES: dict[str, Any] = {
     "redaction:redacted": _is("redaction/status", "redacted"),
     "redaction:processing": _is("redaction/status", "processing"),
     "redaction:none": lambda x: not x.get("redaction"),
-    **{f"type:{kind}": _is("type", kind) for kind in ("document", "id_number", "absent")},
+    **{f"type:{kind}": _is("type", kind) for kind in _types(SESSION)},
     **{f"present:{n}": _has(n, True) for n in _optional(SESSION)},
     **{f"absent:{n}": _has(n, False) for n in _optional(SESSION)},
+    **{f"asks for {check}": _is(f"options/{check}/require_verification", True) for check in ASKED},
+    **{
+        f"report with a {check} check": (
+            lambda c: (
+                lambda x: isinstance(
+                    (x.get("last_verification_report") or {}).get(c)
+                    if isinstance(x.get("last_verification_report"), dict)
+                    else None,
+                    dict,
+                )
+            )
+        )(check)
+        for check in ASKED
+    },
+    "failed on a requested check": lambda x: str(
+        (x.get("last_error") or {}).get("code") or ""
+    ).startswith(ASKED),
     "metadata:some": lambda x: bool(x["metadata"]),
     "metadata:none": lambda x: not x["metadata"],
     "non-ascii": lambda x: not json.dumps(x, ensure_ascii=False).isascii(),
@@ -255,8 +283,13 @@ def test_session_draws_cover_every_class(name: str) -> None:
 
 #: Each class of report the strategy must draw → the predicate that recognises it.
 REPORT_CLASSES: dict[str, Any] = {
-    **{f"type:{kind}": _is("type", kind) for kind in ("document", "id_number", "absent")},
+    **{f"type:{kind}": _is("type", kind) for kind in _types(REPORT)},
     "redacted": lambda x: "[redacted]" in json.dumps(x),
+    **{
+        f"check:{check}:{status}": _is(f"{check}/status", status)
+        for check in ASKED
+        for status in ("verified", "unverified")
+    },
     **{
         f"check:{check}:{status}": _is(f"{check}/status", status)
         for check, status in (
@@ -279,7 +312,7 @@ def test_report_draws_cover_every_class(name: str) -> None:
     assert can_draw(verification_reports(), REPORT_CLASSES[name])
 
 
-@pytest.mark.parametrize("model", [Address, GelatoVerifiedOutputs, Event], ids=lambda m: m.__name__)
+@pytest.mark.parametrize("model", [Address, VerifiedOutputs, Event], ids=lambda m: m.__name__)
 def test_model_payloads_draw_optional_fields_present_and_absent(model: type) -> None:
     """payloads(Model) of any generated class leaves each optional field out sometimes, not always."""
     from stripe_schemas.model import class_plan

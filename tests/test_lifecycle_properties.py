@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from _draws import can_draw
-from _oracle import EVENTS, MOVES, STATUSES, TERMINAL, history_problems
+from _oracle import EVENTS, MOVES, NEWER_PERSONAL_TEXT, STATUSES, TERMINAL, history_problems
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
@@ -121,11 +121,17 @@ class SessionLifecycle(RuleBasedStateMachine):
     @precondition(lambda self: self.redaction == "processing")
     @rule(as_event=st.booleans())
     def finish_redaction(self, as_event: bool) -> None:
-        """Stripe's documented result: names and lines → "[redacted]", dob 1/1/1, country kept."""
+        """Stripe's documented result: names, lines, contact details → "[redacted]", dob 1/1/1,
+        country kept."""
         self.redaction = "redacted"
         outputs = self.session.get("verified_outputs")
+        details = self.session.get("provided_details")
+        if isinstance(details, dict):  # what the integration provided about the person, too
+            for name in ("email", "phone"):
+                if isinstance(details.get(name), str):
+                    details[name] = "[redacted]"
         if isinstance(outputs, dict):
-            for name in ("first_name", "last_name", "id_number"):
+            for name in ("first_name", "last_name", "id_number", *NEWER_PERSONAL_TEXT):
                 if isinstance(outputs.get(name), str):
                     outputs[name] = "[redacted]"
             if isinstance(outputs.get("dob"), dict):

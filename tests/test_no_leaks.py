@@ -7,9 +7,9 @@ from typing import Any
 import pytest
 
 from stripe_models.identity import (
-    GelatoDocumentReport,
-    GelatoSelfieReport,
-    GelatoVerifiedOutputs,
+    DocumentReport,
+    SelfieReport,
+    VerifiedOutputs,
 )
 from stripe_schemas import Issue, PayloadError, structure
 from stripe_schemas.validation import validate
@@ -17,13 +17,13 @@ from stripe_schemas.validation import validate
 SECRET = "Johnsecretname"
 
 CASES: list[tuple[type, str, dict[str, Any]]] = [
-    (GelatoVerifiedOutputs, "gelato_verified_outputs", {"id_number_type": SECRET, "first_name": 5}),
+    (VerifiedOutputs, "gelato_verified_outputs", {"id_number_type": SECRET, "first_name": 5}),
     (
-        GelatoDocumentReport,
+        DocumentReport,
         "gelato_document_report",
         {"status": "verified", "number": 7, "type": SECRET},
     ),
-    (GelatoSelfieReport, "gelato_selfie_report", {"status": SECRET, "selfie": 3}),
+    (SelfieReport, "gelato_selfie_report", {"status": SECRET, "selfie": 3}),
 ]
 
 

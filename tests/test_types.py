@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from stripe_models.identity import GelatoDataVerifiedOutputsDate, VerificationReport
+from stripe_models.identity import DataVerifiedOutputsDate, VerificationReport
 from stripe_schemas import UNSET, expandable_id, is_expanded
 
 REPORT = VerificationReport(
-    created=1, id="vr_1", livemode=False, object="identity.verification_report"
+    created=1, id="vr_1", livemode=False, object="identity.verification_report", type="document"
 )
 
 
@@ -36,9 +36,9 @@ def test_unset_is_falsy_singleton() -> None:
 
 def test_leaf_instances_are_hashable_and_equal() -> None:
     """Frozen instances without containers hash by value (unknown fields are left out of the hash)."""
-    one = GelatoDataVerifiedOutputsDate(day=1, month=2, year=2000)
-    two = GelatoDataVerifiedOutputsDate(day=1, month=2, year=2000)
+    one = DataVerifiedOutputsDate(day=1, month=2, year=2000)
+    two = DataVerifiedOutputsDate(day=1, month=2, year=2000)
     assert one == two and hash(one) == hash(two)
     assert {one, two} == {one}
-    with_extra = GelatoDataVerifiedOutputsDate(day=1, month=2, year=2000, _extra={"x": 1})
+    with_extra = DataVerifiedOutputsDate(day=1, month=2, year=2000, _extra={"x": 1})
     assert with_extra != one

@@ -44,13 +44,19 @@ from .rules import (
     Present,
     Rule,
     SameAs,
+    Versions,
     Where,
 )
 
 __all__ = [
     "ADDRESS",
+    "API_2023",
+    "API_2026",
+    "BEFORE_2026",
     "CANCELED",
     "CHECKS",
+    "CHECK_OPTIONS_MISMATCH",
+    "CHECK_OUTCOME_MISMATCH",
     "CHECK_STATUSES",
     "CHECK_UNVERIFIED",
     "CHECK_VERIFIED",
@@ -58,7 +64,7 @@ __all__ = [
     "DATE_RANGES",
     "DATE_SCHEMAS",
     "DOCUMENT_CHECK",
-    "Date",
+    "EMAIL_CHECK",
     "ERROR_ON_VERIFIED",
     "EVENT",
     "EVENT_PREFIX",
@@ -74,7 +80,6 @@ __all__ = [
     "INVALID_TRANSITION",
     "IS_REDACTED_DATE",
     "KEPT",
-    "Kept",
     "LEFT_TERMINAL_STATUS",
     "LINKS",
     "METADATA_KEY_FORBIDDEN",
@@ -84,13 +89,12 @@ __all__ = [
     "MISSING_CHECK",
     "MIXED_SESSIONS",
     "MOVES",
-    "Move",
     "OPTIONS_TYPE_MISMATCH",
     "PERSONAL",
     "PERSONAL_FIELDS",
+    "PHONE_CHECK",
     "PROCESSING",
-    "Part",
-    "Personal",
+    "PROVIDED_DETAILS",
     "REDACTABLE",
     "REDACTED_DATE",
     "REDACTED_TEXT",
@@ -102,6 +106,7 @@ __all__ = [
     "REPORT",
     "REPORT_SESSION_MISMATCH",
     "REPORT_TYPE_MISMATCH",
+    "REQUESTED_CHECKS",
     "REQUIRES_INPUT",
     "RETRY_WITHOUT_ERROR",
     "RULES",
@@ -110,21 +115,30 @@ __all__ = [
     "SELFIE_CHECK",
     "SENT_ON_REDACTION",
     "SESSION",
+    "SINCE_2026",
     "STATUSES",
     "STORED_SECRET",
     "TERMINAL",
     "TEXT",
     "TYPES",
+    "TYPES_2023",
     "TYPE_OPTIONS",
-    "Text",
     "UNKNOWN_CHECK_STATUS",
     "UNKNOWN_ENUM_VALUE",
     "UNKNOWN_TYPE",
     "UNVERIFIED_OUTPUTS",
     "UNVERIFIED_WITHOUT_ERROR",
+    "VERIFICATION_FLOW",
+    "VERIFICATION_FLOW_MISMATCH",
     "VERIFIED",
     "VERIFIED_OUTPUTS",
     "WRONG_OBJECT_TAG",
+    "Date",
+    "Kept",
+    "Move",
+    "Part",
+    "Personal",
+    "Text",
 ]
 
 # --- resources and schema keys ----------------------------------------------------------
@@ -133,17 +147,35 @@ SESSION = "identity.verification_session"
 REPORT = "identity.verification_report"
 EVENT = "event"
 FILE = "file"
-#: Schema keys of the parts that hold personal data (as in the pinned spec).
+#: The API versions whose facts differ: the 2023-08-16 API, and today's (from which on
+#: sessions and reports have verification flows, email and phone checks and provided
+#: details). A fact is dated from the first of the bundled versions that has it.
+API_2023 = "2023-08-16"
+API_2026 = "2026-09-30.endive"
+
+#: Schema keys of the parts that hold personal data.
 VERIFIED_OUTPUTS = "gelato_verified_outputs"
+PROVIDED_DETAILS = "gelato_provided_details"
 ADDRESS = "address"
 DOCUMENT_CHECK = "gelato_document_report"
 ID_NUMBER_CHECK = "gelato_id_number_report"
 SELFIE_CHECK = "gelato_selfie_report"
+EMAIL_CHECK = "gelato_email_report"
+PHONE_CHECK = "gelato_phone_report"
 
 #: The checks a report can hold → their schema keys; a report of type ``t`` has check ``t``.
+#: (The email and phone checks exist from :data:`API_2026` on.)
 CHECKS: Mapping[str, str] = MappingProxyType(
-    {"document": DOCUMENT_CHECK, "id_number": ID_NUMBER_CHECK, "selfie": SELFIE_CHECK}
+    {
+        "document": DOCUMENT_CHECK,
+        "id_number": ID_NUMBER_CHECK,
+        "selfie": SELFIE_CHECK,
+        "email": EMAIL_CHECK,
+        "phone": PHONE_CHECK,
+    }
 )
+#: The checks a session asks for in its options (``options.<check>.require_verification``).
+REQUESTED_CHECKS: tuple[str, ...] = ("email", "phone")
 
 #: Object IDs start with a prefix naming the resource (documented by example only).
 ID_PREFIXES: Mapping[str, str] = MappingProxyType(
@@ -203,14 +235,23 @@ Personal = Text | Date | Part | Kept
 #: Reports are redacted with their session; their file IDs stay, the files become
 #: undownloadable.
 _PERSONAL: dict[str, dict[str, Personal]] = {
-    SESSION: {"verified_outputs": Part(VERIFIED_OUTPUTS)},
+    SESSION: {
+        "verified_outputs": Part(VERIFIED_OUTPUTS),
+        "provided_details": Part(PROVIDED_DETAILS),
+    },
     VERIFIED_OUTPUTS: {
         "first_name": TEXT,
         "last_name": TEXT,
         "id_number": TEXT,
         "address": Part(ADDRESS),
         "dob": Date("gelato_data_verified_outputs_date"),
+        "email": TEXT,
+        "phone": TEXT,
+        "sex": TEXT,
+        "unparsed_sex": TEXT,
+        "unparsed_place_of_birth": TEXT,
     },
+    PROVIDED_DETAILS: {"email": TEXT, "phone": TEXT},
     ADDRESS: {
         "line1": TEXT,
         "line2": TEXT,
@@ -226,6 +267,9 @@ _PERSONAL: dict[str, dict[str, Personal]] = {
         "address": Part(ADDRESS),
         "dob": Date("gelato_data_document_report_date_of_birth"),
         "files": KEPT,
+        "sex": TEXT,
+        "unparsed_sex": TEXT,
+        "unparsed_place_of_birth": TEXT,
     },
     ID_NUMBER_CHECK: {
         "first_name": TEXT,
@@ -234,6 +278,8 @@ _PERSONAL: dict[str, dict[str, Personal]] = {
         "dob": Date("gelato_data_id_number_report_date"),
     },
     SELFIE_CHECK: {"document": KEPT, "selfie": KEPT},
+    EMAIL_CHECK: {"email": TEXT},
+    PHONE_CHECK: {"phone": TEXT},
 }
 PERSONAL: Mapping[str, Mapping[str, Personal]] = MappingProxyType(
     {key: MappingProxyType(fields) for key, fields in _PERSONAL.items()}
@@ -283,8 +329,11 @@ CREATED_FROM = 1_609_459_200
 
 # --- types, options and checks ----------------------------------------------------------
 
-#: Verification types of the pinned API version (newer versions add ``verification_flow``).
-TYPES: tuple[str, ...] = ("document", "id_number")
+#: Verification types of the 2023-08-16 API, and of today's (a session can run a
+#: verification flow set up in the Dashboard; it names it in ``verification_flow``).
+TYPES_2023: tuple[str, ...] = ("document", "id_number")
+VERIFICATION_FLOW = "verification_flow"
+TYPES: tuple[str, ...] = (*TYPES_2023, VERIFICATION_FLOW)
 #: ``options.<key>`` belongs to sessions and reports of this type.
 TYPE_OPTIONS: Mapping[str, str] = MappingProxyType({"document": "document"})
 #: A check's outcome; an unverified check carries an ``error``.
@@ -398,6 +447,9 @@ MISSING_CHECK = "missing_check"
 UNKNOWN_CHECK_STATUS = "unknown_check_status"
 UNVERIFIED_WITHOUT_ERROR = "unverified_without_error"
 INVALID_DATE = "invalid_date"
+VERIFICATION_FLOW_MISMATCH = "verification_flow_mismatch"
+CHECK_OPTIONS_MISMATCH = "check_options_mismatch"
+CHECK_OUTCOME_MISMATCH = "check_outcome_mismatch"
 INVALID_TRANSITION = "invalid_transition"
 LEFT_TERMINAL_STATUS = "left_terminal_status"
 RETRY_WITHOUT_ERROR = "retry_without_error"
@@ -463,10 +515,132 @@ def _options_checks() -> tuple[Check, ...]:
             f"options/{key}",
             Null(),
             f"options.{key} is set on a session or report of another type than {owner!r}",
-            when=Where("type", Is((*(t for t in TYPES if t != owner), None, ABSENT))),
+            when=Where("type", Is((*(t for t in TYPES_2023 if t != owner), None, ABSENT))),
         )
         for key, owner in TYPE_OPTIONS.items()
     )
+
+
+BEFORE_2026 = Versions(until=API_2026)
+SINCE_2026 = Versions(since=API_2026)
+
+
+def _type_checks() -> tuple[Check, ...]:
+    """``type`` is one of the version's types."""
+    return tuple(
+        Check(
+            (SESSION, REPORT),
+            "type",
+            OneOf(types),
+            "type {value} is not known to this API version",
+            versions=versions,
+        )
+        for types, versions in ((TYPES_2023, BEFORE_2026), (TYPES, SINCE_2026))
+    )
+
+
+def _flow_checks() -> tuple[Check, ...]:
+    """A verification flow's session (or report) names its flow, and only such one does."""
+    flow = Where("type", Is((VERIFICATION_FLOW,)))
+    return (
+        Check(
+            (SESSION, REPORT),
+            VERIFICATION_FLOW,
+            Present(),
+            "a session or report of type verification_flow names no verification flow",
+            when=flow,
+            versions=SINCE_2026,
+        ),
+        Check(
+            (SESSION, REPORT),
+            VERIFICATION_FLOW,
+            Null(),
+            "{field} is set on a session or report of another type than verification_flow",
+            when=Not(flow),
+            versions=SINCE_2026,
+        ),
+    )
+
+
+def _requested(check: str) -> Where:
+    return Where(f"options/{check}/require_verification", Is((True,)))
+
+
+#: The expanded report is there (an object: it has an ``id``).
+_EXPANDED = Where(f"{next(f for (o, f) in LINKS if o == SESSION)}/id", Present())
+
+
+def _requested_checks() -> tuple[Check, ...]:
+    """An expanded report holds the email and phone checks its session's options ask for, and
+    (but for a verification flow, whose options live in the flow) no other."""
+    out: list[Check] = []
+    report = next(f for (o, f) in LINKS if o == SESSION)
+    not_flow = Not(Where("type", Is((VERIFICATION_FLOW,))))
+    for check in REQUESTED_CHECKS:
+        out.append(
+            Check(
+                (SESSION,),
+                f"{report}/{check}",
+                Present(),
+                f"the session's options ask for a {check} check, which its report does not hold",
+                when=AllOf((_EXPANDED, _requested(check))),
+                versions=SINCE_2026,
+            )
+        )
+        out.append(
+            Check(
+                (SESSION,),
+                f"{report}/{check}",
+                Null(),
+                f"the report holds a {check} check the session's options did not ask for",
+                when=AllOf((_EXPANDED, not_flow, Not(_requested(check)))),
+                versions=SINCE_2026,
+            )
+        )
+    return tuple(out)
+
+
+def _check_outcomes() -> tuple[Check, ...]:
+    """The email and phone checks agree with the session's outcome: all verified on a
+    verified session; the one a session failed on (its ``last_error.code`` is that check's)
+    unverified, with the same error code."""
+    out: list[Check] = []
+    report = next(f for (o, f) in LINKS if o == SESSION)
+    for check in REQUESTED_CHECKS:
+        failed_on = AllOf(
+            (
+                _EXPANDED,
+                Where("last_error/code", Present()),
+                Where("last_error/code", Prefixed(f"{check}_")),
+            )
+        )
+        out += [
+            Check(
+                (SESSION,),
+                f"{report}/{check}/status",
+                Is((CHECK_VERIFIED, ABSENT)),
+                f"the {check} check of a verified session's report is not verified",
+                when=AllOf((_EXPANDED, Where("status", Is((VERIFIED,))))),
+                versions=SINCE_2026,
+            ),
+            Check(
+                (SESSION,),
+                f"{report}/{check}/status",
+                Is((CHECK_UNVERIFIED,)),
+                f"the session failed on its {check} check, which its report has as verified",
+                when=failed_on,
+                versions=SINCE_2026,
+            ),
+            Check(
+                (SESSION,),
+                f"{report}/{check}/error/code",
+                SameAs("last_error/code"),
+                f"the {check} check's error code differs from the session's last_error code",
+                when=failed_on,
+                versions=SINCE_2026,
+            ),
+        ]
+    return tuple(out)
 
 
 RULES: tuple[Rule, ...] = (
@@ -571,15 +745,8 @@ RULES: tuple[Rule, ...] = (
         UNKNOWN_TYPE,
         "warning",
         "notice",
-        f"`type` is {_either(TYPES)} in the pinned API version",
-        checks=(
-            Check(
-                (SESSION, REPORT),
-                "type",
-                OneOf(TYPES),
-                "type {value} is not known to this API version",
-            ),
-        ),
+        f"`type` is {_either(TYPES_2023)} (before {API_2026}), or {_either(TYPES)}",
+        checks=_type_checks(),
     ),
     Rule(
         OPTIONS_TYPE_MISMATCH,
@@ -624,7 +791,7 @@ RULES: tuple[Rule, ...] = (
         MISSING_CHECK,
         "error",
         "error",
-        f"a report has the check its `type` names ({_either(TYPES)})",
+        f"a report has the check its `type` names ({_either(TYPES_2023)})",
         checks=tuple(
             Check(
                 (REPORT,),
@@ -633,7 +800,7 @@ RULES: tuple[Rule, ...] = (
                 f"a {kind} report has no {kind} check",
                 when=Where("type", Is((kind,))),
             )
-            for kind in TYPES
+            for kind in TYPES_2023
         ),
     ),
     Rule(
@@ -672,6 +839,34 @@ RULES: tuple[Rule, ...] = (
         ", ".join(f"`{part}` {low}-{high}" for part, (low, high) in DATE_RANGES.items())
         + " ({} only when redacted)".format("-".join(str(v) for v in REDACTED_DATE.values())),
         checks=_date_checks(),
+    ),
+    Rule(
+        VERIFICATION_FLOW_MISMATCH,
+        "error",
+        "error",
+        f"`type: {VERIFICATION_FLOW}` goes with a `{VERIFICATION_FLOW}` value, and only it"
+        f" (from {API_2026})",
+        checks=_flow_checks(),
+    ),
+    Rule(
+        CHECK_OPTIONS_MISMATCH,
+        "warning",
+        "warning",
+        "an expanded report holds the "
+        + " and ".join(REQUESTED_CHECKS)
+        + " checks its session's options ask for (`require_verification`), and no others"
+        f" (from {API_2026}; a verification flow's options live in the flow)",
+        checks=_requested_checks(),
+    ),
+    Rule(
+        CHECK_OUTCOME_MISMATCH,
+        "error",
+        "error",
+        "the "
+        + " and ".join(REQUESTED_CHECKS)
+        + " checks agree with the session: verified on a verified session; the one its"
+        " `last_error.code` names unverified, with that code (from " + API_2026 + ")",
+        checks=_check_outcomes(),
     ),
     Rule(
         INVALID_TRANSITION,

@@ -26,6 +26,8 @@ P_EXPANDED = 0.35
 P_REDACTED = 0.3
 P_REDACTING = 0.2
 P_FAILED = 0.5
+#: How often a session asks for an email or a phone check (in versions that have them).
+P_REQUESTED = 0.3
 #: How often a history step cancels or redacts the session rather than moving on.
 P_ENDING = 0.25
 #: How often a made-up personal value is replaced by free text (maybe at its maxLength).
@@ -39,13 +41,18 @@ CITIES = ("San Francisco", "London", "São Paulo", "Zürich", "Kraków", "Singap
 STATES = ("CA", "NY", "TX", "SP", "ZH")
 POSTAL_CODES = ("94111", "N1 0AA", "01310-100", "8001", "31-000", "049145")
 COUNTRIES = ("US", "GB", "BR", "CH", "PL", "SG", "JP", "FR", "DE")
+EMAIL_DOMAINS = ("example.com", "example.org", "mail.example", "exemple.fr")
+SEXES = ("female", "male", "unknown")
+PLACES = ("London", "São Paulo", "Zürich", "Kraków", "Sapporo", "Lagos")
 REASONS = (
     "We could not read the document.",
     "The photo does not match the document.",
     "The person left before finishing.",
     "Ce document a expiré.",
 )
-#: Fields a newer API version sends that the pinned one does not know.
+#: Fields the rules read (an unknown value there is not a notice only).
+_RULE_READ = frozenset({"object", "status", "type"}).union(*facts.PERSONAL_FIELDS.values())
+#: Fields a newer API version may send (those the document does not know are used).
 NEWER_FIELDS = ("client_reference_id", "related_customer", "provided_details", "related_person")
 
 
@@ -110,6 +117,16 @@ class Sampler:
         self.outputs_key = walker.target(SESSION, "verified_outputs")
         self.error_key = walker.target(SESSION, "last_error")
         self.redaction_key = walker.target(SESSION, "redaction")
+        session = walker.properties(SESSION)
+        #: What this document's API version has: its types, whether a session always says
+        #: its type, the checks options can ask for, verification flows.
+        self.types: tuple[str, ...] = tuple(walker.enum(SESSION, "type"))
+        self.type_required = "type" in walker.required(SESSION)
+        options = walker.properties(self.options_key)
+        self.requestable = tuple(c for c in facts.REQUESTED_CHECKS if c in options)
+        self.flows = facts.VERIFICATION_FLOW in session
+        report = walker.properties(REPORT)
+        self.checks = tuple(name for name in facts.CHECKS if name in report)
 
     # --- people -----------------------------------------------------------------------
 
@@ -158,6 +175,8 @@ class Sampler:
         key = self.outputs_key
         id_type = src.choice(self.w.enum(key, "id_number_type"))
         now_year = 1970 + self.w.now // 31_556_952
+        first, last = src.choice(FIRST_NAMES), src.choice(LAST_NAMES)
+        handle = "".join(c for c in f"{first}.{last}".lower() if c.isascii() and c != "'")
         return {
             "first_name": self.pick(src, FIRST_NAMES, key, "first_name"),
             "last_name": self.pick(src, LAST_NAMES, key, "last_name"),
@@ -165,6 +184,10 @@ class Sampler:
             "dob": (src.integer(1, 28), src.integer(1, 12), src.integer(1930, now_year - 18)),
             "id_number": self.id_number(src, id_type),
             "id_number_type": id_type,
+            "email": f"{handle or 'someone'}@{src.choice(EMAIL_DOMAINS)}",
+            "phone": "+1555" + "".join(str(src.integer(0, 9)) for _ in range(7)),
+            "sex": src.choice(SEXES),
+            "place_of_birth": src.choice(PLACES),
         }
 
     def dob(self, src: Source, key: str, person: dict[str, Any]) -> dict[str, Any]:
@@ -188,8 +211,8 @@ class Sampler:
     ) -> dict[str, Any]:
         """A verification session in one of ``statuses`` that breaks no rule."""
         status = src.choice(statuses)
-        kind = type if type is not None else src.choice(facts.TYPES)
-        typed = type is not None or src.chance(0.9)
+        kind = type if type is not None else src.choice(self.types)
+        typed = type is not None or self.type_required or src.chance(0.9)
         live = livemode if livemode is not None else src.chance(0.5)
         ident = self.w.new_id(src, SESSION)
         created = self.w.created(src)
@@ -208,6 +231,7 @@ class Sampler:
         )
         expand = has_report and (expanded if expanded is not None else src.chance(P_EXPANDED))
         person = self.person(src)
+        requested = tuple(c for c in self.requestable if src.chance(P_REQUESTED))
         report: Any = None
         if expand:
             outcome = True if status == facts.VERIFIED else (False if failed else None)
@@ -219,10 +243,12 @@ class Sampler:
                 livemode=live,
                 after=created,
                 person=person,
+                requested=requested,
             )
         elif has_report:
             report = self.w.new_id(src, REPORT)
         finished = status in facts.TERMINAL
+        options = self.session_options(src, kind if typed else None, requested)
         given: dict[str, Any] = {
             "id": ident,
             "created": created,
@@ -231,17 +257,51 @@ class Sampler:
             "type": kind if typed else ABSENT,
             "client_secret": Maybe(None if finished else self.secret(src, ident)),
             "url": Maybe(None if finished else self.url(src)),
-            "last_error": Maybe(self.last_error(src, status, failed)),
+            "last_error": Maybe(self.last_error(src, status, failed, report)),
             "last_verification_report": Maybe(report) if report is None else report,
             "metadata": self.w.metadata(src),
-            "options": Maybe(self.session_options(src, kind if typed else None)),
+            "options": options if requested else Maybe(options),
             "redaction": Maybe(None),
-            "verified_outputs": Maybe(self.outputs(src, status, kind, person)),
+            "verified_outputs": Maybe(self.outputs(src, status, kind, person, requested)),
+            **self.newer_fields(src, kind, person),
         }
         if redaction is not None:
             given["redaction"] = self.w.fill(self.redaction_key, src, {"status": redaction})
         session = self.w.fill(SESSION, src, given)
         return redact_session(session) if redaction == facts.REDACTION_DONE else session
+
+    def newer_fields(self, src: Source, kind: str, person: dict[str, Any]) -> dict[str, Any]:
+        """The fields of a session that newer API versions have (none in older documents)."""
+        fields = self.w.properties(SESSION)
+        given: dict[str, Any] = {}
+        if self.flows:
+            given[facts.VERIFICATION_FLOW] = (
+                "vf_" + self.w.new_id(src, SESSION).split("_", 1)[1]
+                if kind == facts.VERIFICATION_FLOW
+                else ABSENT
+            )
+        if "provided_details" in fields:
+            details = self.w.target(SESSION, "provided_details")
+            given["provided_details"] = Maybe(
+                self.w.fill(
+                    details,
+                    src,
+                    {"email": Maybe(person["email"]), "phone": Maybe(person["phone"])},
+                )
+            )
+        if "related_customer" in fields:
+            given["related_customer"] = Maybe(
+                src.choice([None, "cus_" + self.w.new_id(src, SESSION).split("_", 1)[1]])
+            )
+        if "related_person" in fields:
+            related = self.w.target(SESSION, "related_person")
+            suffix = self.w.new_id(src, SESSION).split("_", 1)[1]
+            given["related_person"] = Maybe(
+                self.w.fill(
+                    related, src, {"account": f"acct_{suffix}", "person": f"person_{suffix}"}
+                )
+            )
+        return given
 
     def secret(self, src: Source, ident: str) -> str:
         return f"{ident}_secret_{src.text(24, 24, KEY_ALPHABET[:26])}"
@@ -249,43 +309,80 @@ class Sampler:
     def url(self, src: Source) -> str:
         return "https://verify.stripe.com/start/" + src.text(40, 40, KEY_ALPHABET[:26])
 
-    def last_error(self, src: Source, status: str, failed: bool) -> dict[str, Any] | None:
+    def last_error(
+        self, src: Source, status: str, failed: bool, report: Any = None
+    ) -> dict[str, Any] | None:
+        """Why the last attempt failed: the error code of the report's unverified check when
+        the report is expanded (so the two agree), else any documented code."""
         if status == facts.VERIFIED or not (failed or src.chance(0.2)):
             return None
+        codes = self.w.enum(self.error_key, "code")
+        code: Any = src.choice(codes)
+        if isinstance(report, dict):
+            failing = [
+                report[name]
+                for name in self.checks
+                if isinstance(report.get(name), dict)
+                and report[name].get("status") == facts.CHECK_UNVERIFIED
+            ]
+            found = (failing[0].get("error") or {}).get("code") if failing else None
+            code = found if found in codes else self._unrequested_code(src, codes)
         return self.w.fill(
             self.error_key,
             src,
-            {
-                "code": src.choice(self.w.enum(self.error_key, "code")),
-                "reason": Maybe(self.pick(src, REASONS, self.error_key, "reason")),
-            },
+            {"code": code, "reason": Maybe(self.pick(src, REASONS, self.error_key, "reason"))},
         )
 
-    def session_options(self, src: Source, kind: str | None) -> dict[str, Any]:
-        given = {name: ABSENT for name in self.w.properties(self.options_key)}
-        if kind is not None:
+    def _unrequested_code(self, src: Source, codes: list[Any]) -> Any:
+        """A code that names none of the checks a session asks for (or null)."""
+        others = [c for c in codes if not any(str(c).startswith(f"{n}_") for n in self.requestable)]
+        return src.choice([None, *others])
+
+    def session_options(
+        self, src: Source, kind: str | None, requested: tuple[str, ...] = ()
+    ) -> dict[str, Any]:
+        """The options of a session of ``kind``, asking for the ``requested`` checks."""
+        given: dict[str, Any] = {name: ABSENT for name in self.w.properties(self.options_key)}
+        if kind is not None and kind in given:
             given[kind] = self.w.fill(self.w.target(self.options_key, kind), src)
+        for check in self.requestable:
+            target = self.w.target(self.options_key, check)
+            if check in requested:
+                given[check] = self.w.fill(target, src, {"require_verification": True})
+            elif src.chance(0.2):
+                given[check] = self.w.fill(target, src, {"require_verification": False})
         return self.w.fill(self.options_key, src, given)
 
     def outputs(
-        self, src: Source, status: str, kind: str, person: dict[str, Any]
+        self,
+        src: Source,
+        status: str,
+        kind: str,
+        person: dict[str, Any],
+        requested: tuple[str, ...] = (),
     ) -> dict[str, Any] | None:
         key = self.outputs_key
         if status != facts.VERIFIED:
             return None if src.chance(0.5) else self.nothing_personal(src, key)
         by_id = kind == "id_number"
-        return self.w.fill(
-            key,
-            src,
-            {
-                "first_name": Maybe(person["first_name"]),
-                "last_name": Maybe(person["last_name"]),
-                "address": Maybe(None if by_id else person["address"]),
-                "dob": Maybe(self.dob(src, self.w.target(key, "dob"), person)),
-                "id_number": Maybe(person["id_number"] if by_id else None),
-                "id_number_type": Maybe(person["id_number_type"] if by_id else None),
-            },
-        )
+        fields = self.w.properties(key)
+        given: dict[str, Any] = {
+            "first_name": Maybe(person["first_name"]),
+            "last_name": Maybe(person["last_name"]),
+            "address": Maybe(None if by_id else person["address"]),
+            "dob": Maybe(self.dob(src, self.w.target(key, "dob"), person)),
+            "id_number": Maybe(person["id_number"] if by_id else None),
+            "id_number_type": Maybe(person["id_number_type"] if by_id else None),
+        }
+        newer = {
+            "email": Maybe(person["email"] if "email" in requested else None),
+            "phone": Maybe(person["phone"] if "phone" in requested else None),
+            "sex": Maybe(None if by_id else person["sex"]),
+            "unparsed_sex": Maybe(None),
+            "unparsed_place_of_birth": Maybe(None if by_id else person["place_of_birth"]),
+        }
+        given.update({name: value for name, value in newer.items() if name in fields})
+        return self.w.fill(key, src, given)
 
     # --- reports ----------------------------------------------------------------------
 
@@ -299,33 +396,45 @@ class Sampler:
         livemode: bool | None = None,
         after: int | None = None,
         person: dict[str, Any] | None = None,
+        requested: tuple[str, ...] | None = None,
     ) -> dict[str, Any]:
         """A verification report that breaks no rule.
 
         ``outcome``: every check verified (True), some check unverified (False), or either.
+        ``requested``: the email and phone checks the session asked for (None: any).
         """
-        kind = type if type is not None else src.choice(facts.TYPES)
+        kind = type if type is not None else src.choice(self.types)
         person = person if person is not None else self.person(src)
-        typed = type is not None or session_id is not None or src.chance(0.9)
+        typed = (
+            type is not None
+            or session_id is not None
+            or "type" in self.w.required(REPORT)
+            or src.chance(0.9)
+        )
+        if requested is None:
+            requested = tuple(c for c in self.requestable if src.chance(P_REQUESTED))
         options_given: dict[str, Any] = {
             name: ABSENT for name in self.w.properties(self.report_options_key)
         }
-        if typed:  # options of a type only on reports that say their type
+        if typed and kind in options_given:  # a type's options on reports that say their type
             options_given[kind] = self.w.fill(self.w.target(self.report_options_key, kind), src)
         options = self.w.fill(self.report_options_key, src, options_given)
-        checks = [kind]
+        checks = [kind if kind in facts.CHECKS else "document"]  # a flow: a document, say
         document_options = options.get("document")
         if isinstance(document_options, dict):
             if document_options.get("require_matching_selfie"):
                 checks.append("selfie")
-            if document_options.get("require_id_number"):
+            if document_options.get("require_id_number") and "id_number" not in checks:
                 checks.append("id_number")
+        checks += [c for c in requested if c in self.checks]
         verified = {name: outcome if outcome is not None else src.chance(0.7) for name in checks}
         if outcome is False:
             verified[src.choice(checks)] = False
         given: dict[str, Any] = {name: ABSENT for name in facts.CHECKS if name not in checks}
         for name in checks:
-            given[name] = self.check(src, name, verified[name], person, redacted and name == kind)
+            given[name] = self.check(
+                src, name, verified[name], person, redacted and name == checks[0]
+            )
         given.update(
             {
                 "created": self.w.created(src, after),
@@ -335,6 +444,10 @@ class Sampler:
                 "options": Maybe(options),
             }
         )
+        if facts.VERIFICATION_FLOW in self.w.properties(REPORT):
+            flow = kind == facts.VERIFICATION_FLOW and typed
+            suffix = self.w.new_id(src, REPORT).split("_", 1)[1]
+            given[facts.VERIFICATION_FLOW] = f"vf_{suffix}" if flow else ABSENT
         report = self.w.fill(REPORT, src, given)
         return redact(report, REPORT) if redacted else report
 
@@ -398,6 +511,15 @@ class Sampler:
         elif name == "selfie":
             given["document"] = Maybe(self.w.new_id(src, facts.FILE))
             given["selfie"] = Maybe(self.w.new_id(src, facts.FILE))
+        elif name in ("email", "phone"):
+            given[name] = personal(person[name])
+        if name == "document":
+            newer = {
+                "sex": personal(person["sex"]),
+                "unparsed_sex": Maybe(None),
+                "unparsed_place_of_birth": personal(person["place_of_birth"]),
+            }
+            given.update({k: v for k, v in newer.items() if k in fields})
         return self.w.fill(key, src, given)
 
     # --- events and histories ---------------------------------------------------------
@@ -453,7 +575,7 @@ class Sampler:
         for name in ("last_error", "last_verification_report", "verified_outputs", "redaction"):
             if name in session:
                 session[name] = None
-        kind = session.get("type") or src.choice(facts.TYPES)
+        kind = session.get("type") or src.choice(self.types)
         person = self.person(src)
         clock = int(session["created"])
         items: list[dict[str, Any]] = []
@@ -521,15 +643,14 @@ class Sampler:
         session["status"] = move.target
         if move.target in facts.TERMINAL:
             self._clear_secrets(session)
-        if move.needs_error:
-            session["last_error"] = self.last_error(src, facts.REQUIRES_INPUT, True)
+        requested = self.requested_of(session)
         if move.target == facts.VERIFIED:
             session["last_error"] = None
-            session["verified_outputs"] = self.outputs(src, facts.VERIFIED, kind, person)
+            session["verified_outputs"] = self.outputs(src, facts.VERIFIED, kind, person, requested)
         if move.needs_error or move.target == facts.VERIFIED:
             verified = move.target == facts.VERIFIED
             expand = expanded if expanded is not None else src.chance(P_EXPANDED)
-            session["last_verification_report"] = (
+            report = (
                 self.report(
                     src,
                     type=kind,
@@ -538,22 +659,39 @@ class Sampler:
                     livemode=bool(session.get("livemode")),
                     after=int(session["created"]),
                     person=person,
+                    requested=requested,
                 )
                 if expand
                 else self.w.new_id(src, REPORT)
             )
+            session["last_verification_report"] = report
+            if move.needs_error:
+                session["last_error"] = self.last_error(src, facts.REQUIRES_INPUT, True, report)
+
+    def requested_of(self, session: dict[str, Any]) -> tuple[str, ...]:
+        """The checks a session's options ask for."""
+        options = session.get("options")
+        if not isinstance(options, dict):
+            return ()
+        return tuple(
+            check
+            for check in self.requestable
+            if isinstance(options.get(check), dict)
+            and options[check].get("require_verification") is True
+        )
 
     # --- newer API versions -----------------------------------------------------------
 
     def loosen(self, src: Source, payload: dict[str, Any], key: str) -> dict[str, Any]:
         """``payload`` as a newer API version might send it: unknown fields, unknown enum values.
 
-        Only values no rule reads are changed (never ``object``, ``status``, ``type``), so
-        lenient validation finds notices only.
+        Only values no rule reads are changed (never ``object``, ``status``, ``type`` or
+        personal data), so lenient validation finds notices only.
         """
         out = copy.deepcopy(payload)
         for _ in range(src.integer(1, 2)):
-            name = src.choice([*NEWER_FIELDS, "x_" + src.text(1, 6, KEY_ALPHABET[:26])])
+            unknown = [f for f in NEWER_FIELDS if f not in self.w.properties(key)]
+            name = src.choice([*unknown, "x_" + src.text(1, 6, KEY_ALPHABET[:26])])
             out[name] = self.w.json(src)
         sites = list(self._enum_sites(out, {"$ref": "#/$defs/" + key}))
         if sites and src.chance(P_OPTIONAL):
@@ -579,7 +717,7 @@ class Sampler:
                     child = value[field]
                     sub_node = sub
                     if isinstance(sub, dict) and "enum" in sub and isinstance(child, str):
-                        if field not in ("object", "status", "type"):
+                        if field not in _RULE_READ:
                             yield value, field
                         continue
                     yield from self._enum_sites(child, sub_node, field)

@@ -322,10 +322,41 @@ def _switch(path: str, tests: list[tuple[frozenset[Any], bool, dict[str, Any]]])
     return switch
 
 
+def _shared_conjunct(parts: list[Part_]) -> Cond | None:
+    """A condition that two or more of the checks' conditions are a conjunction of, with
+    others (the most shared one), or None."""
+    counts: dict[str, tuple[Cond, int]] = {}
+    for when, _ in parts:
+        if isinstance(when, AllOf):
+            for cond in {digest(repr(c)): c for c in when.conds}.values():
+                name = digest(repr(cond))
+                counts[name] = (cond, counts.get(name, (cond, 0))[1] + 1)
+    best = max(counts.values(), key=lambda found: found[1], default=None)
+    return best[0] if best is not None and best[1] > 1 else None
+
+
+def _without(when: Cond | bool, cond: Cond) -> Cond | bool:
+    """``when`` (a conjunction holding ``cond``) without ``cond``."""
+    assert isinstance(when, AllOf)
+    rest = tuple(c for c in when.conds if c != cond)
+    return True if not rest else (rest[0] if len(rest) == 1 else AllOf(rest))
+
+
 def combine(parts: Iterable[Part_]) -> dict[str, Any] | None:
     """One fragment from checks' (condition, target) pairs: unconditional targets side by side;
-    conditions that test one field's value as one decision (:func:`_switch`); one ``if`` per
-    other condition, and a condition with its negation as ``if``/``else``."""
+    a condition several conditions share as one ``if`` around their rest (an expanded report
+    is there: then its checks); conditions that test one field's value as one decision
+    (:func:`_switch`); one ``if`` per other condition, and a condition with its negation as
+    ``if``/``else``."""
+    parts = list(parts)
+    factored: list[dict[str, Any]] = []
+    while (shared := _shared_conjunct(parts)) is not None:
+        inside = [(w, t) for w, t in parts if isinstance(w, AllOf) and shared in w.conds]
+        parts = [(w, t) for w, t in parts if not (isinstance(w, AllOf) and shared in w.conds)]
+        inner = combine((_without(w, shared), t) for w, t in inside)
+        test = cond_schema(shared, False)
+        if inner and isinstance(test, dict):
+            factored.append({"if": test, "then": inner})
     always: dict[str, Any] = {}
     tests: dict[str, list[tuple[frozenset[Any], bool, dict[str, Any]]]] = {}
     others: list[tuple[Cond, dict[str, Any]]] = []
@@ -378,6 +409,7 @@ def combine(parts: Iterable[Part_]) -> dict[str, Any] | None:
         if opposite is not None:
             branch["else"] = opposite[1]
         branches.append(branch)
+    branches.extend(factored)
     if len(branches) == 1 and not {"if", "then", "else"} & set(always):
         always = union(always, branches[0])  # one condition: no allOf around it
     elif branches:
