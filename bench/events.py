@@ -6,6 +6,8 @@ import copy
 import json
 from typing import Any
 
+from stripe_schemas.model import LATEST
+
 from .payloads import REQUIRES_INPUT, VERIFIED
 
 #: An endpoint secret for tests and benchmarks only (not a real one).
@@ -13,16 +15,21 @@ TEST_SECRET = "whsec_test_0123456789abcdefghijklmnopqrstuv"
 
 
 def event(
-    kind: str, subject: dict[str, Any], *, previous: dict[str, Any] | None = None
+    kind: str,
+    subject: dict[str, Any],
+    *,
+    previous: dict[str, Any] | None = None,
+    api_version: str = LATEST,
 ) -> dict[str, Any]:
-    """A complete ``event`` envelope of type ``kind`` about ``subject`` (copied)."""
+    """A complete ``event`` envelope of type ``kind`` about ``subject`` (copied), rendered in
+    ``api_version`` (the newest bundled one by default)."""
     data: dict[str, Any] = {"object": copy.deepcopy(subject)}
     if previous is not None:
         data["previous_attributes"] = copy.deepcopy(previous)
     return {
         "id": "evt_bench000000000000000001",
         "object": "event",
-        "api_version": "2023-08-16",
+        "api_version": api_version,
         "created": 1700000200,
         "data": data,
         "livemode": False,

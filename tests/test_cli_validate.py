@@ -120,7 +120,7 @@ def test_directories_are_searched_for_payload_files_and_say_what_they_skip(
 def test_mode_and_model_options(tmp_path: Path, capsys: Any) -> None:
     """--mode lenient turns unknown fields into notices; --model forces the schema."""
     path = tmp_path / "new.json"
-    path.write_text(json.dumps(broken(related_customer=None)))
+    path.write_text(json.dumps(broken(hosted_flow_theme=None)))
     assert run(capsys, str(path))[0] == 1
     code, out, _ = run(capsys, "--mode", "lenient", str(path))
     assert code == 0 and "notice[unknown_field]" in out

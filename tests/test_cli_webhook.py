@@ -120,7 +120,7 @@ def test_strict_and_lenient_modes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """An envelope field newer than the models: a notice by default, an error with --mode strict."""
-    payload = {**session_event("verified"), "context": "acct_1"}
+    payload = {**session_event("verified"), "delivery_region": "eu"}
     path = write(tmp_path, payload)
     header = signature_header(path.read_bytes(), TEST_SECRET)
     code, out, _ = run_main(monkeypatch, capsys, ["--signature", header, str(path)])

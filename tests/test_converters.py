@@ -31,6 +31,7 @@ from stripe_schemas import (
     unstructure,
 )
 from stripe_schemas.converters import Mode
+from stripe_schemas.converters._shared import KEY_ORDERS_KEPT, NO_EXTRA
 from stripe_schemas.io import _json as json_backend
 from stripe_schemas.validation import validate
 
@@ -104,11 +105,11 @@ def test_only_json_types_come_out() -> None:
 
 def test_strict_rejects_unknown_fields_naming_each_path() -> None:
     """Strict mode reports every unknown key, at any depth, by its JSON pointer."""
-    payload = session(related_customer=None)
+    payload = session(hosted_flow_theme=None)
     payload["verified_outputs"]["address"]["zip"] = "N1"
     payload["options"]["document"]["a/b"] = True
     assert problems(payload, VerificationSession) == {
-        ("/related_customer", "unknown_field"),
+        ("/hosted_flow_theme", "unknown_field"),
         ("/verified_outputs/address/zip", "unknown_field"),
         ("/options/document/a~1b", "unknown_field"),
     }
@@ -116,11 +117,11 @@ def test_strict_rejects_unknown_fields_naming_each_path() -> None:
 
 def test_lenient_keeps_unknown_fields_read_only_and_writes_them_back() -> None:
     """Lenient mode keeps unknown fields, shows them read-only, and writes them back in place."""
-    payload = {"zzz_first": 1, **session(), "related_customer": "cus_1"}
+    payload = {"zzz_first": 1, **session(), "hosted_flow_theme": "dark"}
     payload["verified_outputs"]["address"] = {"zip": "N1", **payload["verified_outputs"]["address"]}
     instance = structure(payload, VerificationSession, mode="lenient")
     kept = extras(instance)
-    assert dict(kept) == {"zzz_first": 1, "related_customer": "cus_1"}
+    assert dict(kept) == {"zzz_first": 1, "hosted_flow_theme": "dark"}
     assert isinstance(kept, types.MappingProxyType)
     with pytest.raises(TypeError):
         kept["x"] = 1  # type: ignore[index]
@@ -130,6 +131,54 @@ def test_lenient_keeps_unknown_fields_read_only_and_writes_them_back() -> None:
     assert out == payload
     assert list(out) == list(payload)  # objects with unknown fields keep their key order
     assert list(out["verified_outputs"]["address"]) == list(payload["verified_outputs"]["address"])
+
+
+def _stripe_order(payload: dict[str, Any]) -> dict[str, Any]:
+    """The payload with ``id`` and ``object`` first, as Stripe's API writes objects."""
+    return {"id": payload["id"], "object": payload["object"], **payload}
+
+
+@pytest.mark.parametrize("mode", ["strict", "lenient"])
+def test_a_payloads_key_order_is_written_back(mode: Mode) -> None:
+    """Keys out of the class's order (Stripe's API puts ``id`` and ``object`` first) come
+    back in the payload's order, byte for byte, on the fast and the detailed path alike;
+    the order is not a field: instances compare equal and no unknown field is invented."""
+    payload = _stripe_order(copy.deepcopy(EXPANDED))
+    report = payload["last_verification_report"]
+    payload["last_verification_report"] = _stripe_order(report)
+    dob = report["document"]["dob"]
+    report["document"]["dob"] = {"year": dob["year"], "month": dob["month"], "day": dob["day"]}
+    expected = json.dumps(payload, separators=(",", ":")).encode()
+    fast, detailed = stripe_schemas.converters._entry_for(VerificationSession, mode)
+    built = (structure(payload, VerificationSession, mode=mode), fast(payload), detailed(payload))
+    for instance in built:
+        assert dumps(instance) == expected
+        assert instance == structure(EXPANDED, VerificationSession, mode=mode)
+        assert extras(instance) == {}
+    in_order = structure({key: VERIFIED[key] for key in sorted(VERIFIED)}, VerificationSession)
+    assert in_order._extra is NO_EXTRA  # the class's own order: nothing kept per instance
+
+
+def test_key_orders_are_kept_beyond_what_is_remembered() -> None:
+    """More distinct key orders than a class remembers are still each written back as read."""
+    base = session(verified_outputs=..., last_verification_report=None)
+    keys = list(base)
+    for shift in range(KEY_ORDERS_KEPT + 5):
+        turned = keys[shift % len(keys) :] + keys[: shift % len(keys)]
+        turned = turned[::-1] if shift >= len(keys) else turned
+        payload = {key: base[key] for key in turned}
+        assert list(unstructure(structure(payload, VerificationSession))) == turned
+
+
+def test_an_evolved_instance_keeps_the_order_and_writes_new_fields() -> None:
+    """A field set after structuring is written too; the others keep the payload's order."""
+    import attrs
+
+    payload = _stripe_order(session(client_reference_id=...))
+    changed = attrs.evolve(structure(payload, VerificationSession), client_reference_id="ref-1")
+    out = unstructure(changed)
+    assert list(out)[:2] == ["id", "object"]
+    assert out == {**payload, "client_reference_id": "ref-1"}
 
 
 def test_extras_of_a_user_built_instance_are_written_after_the_fields() -> None:
@@ -508,7 +557,7 @@ def test_configure_converter_on_a_plain_cattrs_converter() -> None:
     instance = converter.structure(EXPANDED, VerificationSession)
     assert converter.unstructure(instance) == EXPANDED
     with pytest.raises(PayloadError):
-        converter.structure(session(related_customer=None), VerificationSession)
+        converter.structure(session(hosted_flow_theme=None), VerificationSession)
 
 
 def test_unknown_mode_is_rejected() -> None:

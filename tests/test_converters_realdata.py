@@ -5,12 +5,14 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+import attrs
 import orjson
 import pytest
+import stripe_models_2023_08_16.identity as identity_2023
 
 from stripe_models.identity import VerificationReport, VerificationSession
 from stripe_schemas import Issue, PayloadError, dumps, extras, structure, unstructure
-from stripe_schemas.converters import _entry_for
+from stripe_schemas.converters import Mode, _entry_for
 from stripe_schemas.model import class_plan
 
 pytestmark = pytest.mark.realdata
@@ -18,6 +20,10 @@ pytestmark = pytest.mark.realdata
 IDENTITY = {
     "identity.verification_session": VerificationSession,
     "identity.verification_report": VerificationReport,
+}
+IDENTITY_2023 = {
+    "identity.verification_session": identity_2023.VerificationSession,
+    "identity.verification_report": identity_2023.VerificationReport,
 }
 #: The --all acceptance floor: 130 of the 131 fixtures. The one exception,
 #: ``treasury.outbound_payment``, lacks a field its own schema marks required.
@@ -57,29 +63,50 @@ def test_2023_identity_fixtures_structure_strictly_and_round_trip(
     assert dumps(lenient) == orjson.dumps(report)
 
 
+@pytest.mark.parametrize("mode", ["strict", "lenient"])
 @pytest.mark.parametrize("resource", sorted(IDENTITY))
-def test_2026_identity_fixtures_round_trip_in_lenient_mode(
-    fixtures_2026: dict[str, Any], resource: str
+def test_2026_identity_fixtures_structure_and_round_trip_byte_for_byte(
+    fixtures_2026: dict[str, Any], resource: str, mode: Mode
 ) -> None:
-    """The 2026 session and report structure leniently and round-trip, unknown fields included."""
+    """The bundled (2026-09-30.endive) models take Stripe's 2026 fixtures as they are, in
+    both modes, and write them back byte for byte: fields Stripe appended after the
+    others (``related_customer``) stay where they were; nothing is left unknown."""
     payload = fixtures_2026[resource]
     notices: list[Issue] = []
-    instance: Any = structure(payload, IDENTITY[resource], mode="lenient", notices=notices)
+    instance: Any = structure(payload, IDENTITY[resource], mode=mode, notices=notices)
+    assert notices == []
+    assert dumps(instance) == orjson.dumps(payload)
     assert unstructure(instance) == payload
-    assert list(unstructure(instance)) == list(payload)
+    assert "client_reference_id" in attrs.asdict(instance, recurse=False)
+    assert extras(instance) == {}
+
+
+@pytest.mark.parametrize("resource", sorted(IDENTITY))
+def test_2026_identity_fixtures_round_trip_leniently_with_2023_models(
+    fixtures_2026: dict[str, Any], resource: str
+) -> None:
+    """The 2023-08-16 models read a 2026 object leniently, keeping what they do not know
+    (read-only, in place); it is written back byte for byte."""
+    payload = fixtures_2026[resource]
+    notices: list[Issue] = []
+    instance: Any = structure(payload, IDENTITY_2023[resource], mode="lenient", notices=notices)
+    assert dumps(instance) == orjson.dumps(payload)
     assert "client_reference_id" in extras(instance)
     if resource == "identity.verification_session":
         assert {"related_customer", "client_reference_id"} <= set(extras(instance))
     assert all(n.severity == "notice" for n in notices)
+    same = structure(payload, resource, mode="lenient", api_version="2023-08-16")
+    assert type(same) is IDENTITY_2023[resource]
 
 
 @pytest.mark.parametrize("resource", sorted(IDENTITY))
-def test_2026_identity_fixtures_are_rejected_strictly_naming_new_fields(
+def test_2026_identity_fixtures_are_rejected_strictly_by_2023_models_naming_new_fields(
     fixtures_2026: dict[str, Any], resource: str
 ) -> None:
-    """Strict mode rejects the 2026 objects and names each field the pinned spec lacks."""
+    """Strict mode with the 2023-08-16 models rejects the 2026 objects, naming each field
+    that version lacks (the ``api_version=`` keyword and the class itself agree)."""
     payload = fixtures_2026[resource]
-    cls = IDENTITY[resource]
+    cls = IDENTITY_2023[resource]
     found = strict_issues(payload, cls)
     assert found and all(i.code == "unknown_field" for i in found)
     paths = {i.path for i in found}
@@ -88,6 +115,9 @@ def test_2026_identity_fixtures_are_rejected_strictly_naming_new_fields(
     assert "/client_reference_id" in paths
     if resource == "identity.verification_session":
         assert "/related_customer" in paths
+    with pytest.raises(PayloadError) as caught:
+        structure(payload, IDENTITY[resource], api_version="2023-08-16")
+    assert {i.path for i in caught.value.issues} == paths
 
 
 def _model(package: Any, resource: str) -> Any:

@@ -26,6 +26,9 @@ from _specs import widget_spec
 from conftest import ROOT, SHARED, require_shared
 
 BUNDLED = ROOT / "spec" / "stripe-identity.yaml"
+#: The previous bundled version: its slice and its package.
+OLDER = ROOT / "spec" / "stripe-identity-2023-08-16.yaml"
+OLDER_PACKAGE = "stripe_models_2023_08_16"
 
 
 def write_spec(tmp_path: Path, document: dict[str, Any], name: str = "spec.yaml") -> Path:
@@ -53,9 +56,16 @@ def bundled() -> Generated:
     return generate(BUNDLED, list(DEFAULT_ROOTS))
 
 
-def test_golden_record(bundled: Generated) -> None:
-    """Regenerating from spec/ reproduces the committed generated/ byte for byte."""
+@pytest.fixture(scope="module")
+def older() -> Generated:
+    return generate(OLDER, list(DEFAULT_ROOTS), package=OLDER_PACKAGE)
+
+
+def test_golden_record(bundled: Generated, older: Generated) -> None:
+    """Regenerating from spec/ reproduces the committed generated/ byte for byte, for both
+    bundled versions."""
     assert stale_files(bundled, ROOT / "generated") == []
+    assert stale_files(older, ROOT / "generated") == []
 
 
 def test_deterministic(bundled: Generated) -> None:
@@ -64,42 +74,63 @@ def test_deterministic(bundled: Generated) -> None:
     assert again.files == bundled.files
 
 
-def test_identity_closure_contents(bundled: Generated) -> None:
-    """The default closure: the 23 identity schemas plus the 3 of the event envelope, named readably."""
+def test_identity_closure_contents(bundled: Generated, older: Generated) -> None:
+    """Today's closure: the session, report and event schemas (35, with the flows, email and
+    phone checks and provided details); 2023-08-16's: 26. Both named readably, alike."""
     ms = bundled.model_set
-    assert len(ms.schema_keys) == 26
+    assert len(ms.schema_keys) == 35 and len(older.model_set.schema_keys) == 26
     assert {"event", "notification_event_data", "notification_event_request"} <= set(ms.schema_keys)
     names = {(c.module, c.name) for c in ms.classes}
-    assert ("identity", "VerificationSession") in names
-    assert ("identity", "VerificationReport") in names
-    assert ("common", "Address") in names
-    assert ("identity", "SessionLastError") in names
-    assert ("core", "Event") in names
+    assert {
+        ("identity", "VerificationSession"),
+        ("identity", "VerificationReport"),
+        ("common", "Address"),
+        ("identity", "SessionLastError"),
+        ("identity", "VerifiedOutputs"),
+        ("identity", "DocumentReport"),
+        ("identity", "EmailReport"),
+        ("identity", "ProvidedDetails"),
+        ("identity", "VerificationSessionOptions"),
+        ("core", "Event"),
+    } <= names
+    old_names = {(c.module, c.name) for c in older.model_set.classes}
+    assert old_names - names == set()  # the same names for the same schemas in both versions
     enum_names = {e.name for e in ms.enums}
     assert {"VerificationSessionStatus", "VerificationSessionType"} <= enum_names
     for name in {n for _, n in names} | enum_names:
         assert not re.search(r"(Model|\d)$", name), name
+        assert not name.startswith("Gelato"), name
 
 
-def test_file_headers(bundled: Generated) -> None:
+def test_file_headers(bundled: Generated, older: Generated) -> None:
     """Each module is headed 'do not edit' with the API version and the spec's sha256."""
-    digest = hashlib.sha256(BUNDLED.read_bytes()).hexdigest()
-    for rel, text in bundled.files.items():
-        if rel.endswith(".py"):
-            head = text.splitlines()[:3]
-            assert "do not edit" in head[0]
-            assert head[1] == "# Stripe API version: 2023-08-16"
-            assert head[2] == f"# Spec sha256: {digest}"
+    for result, spec, version in (
+        (bundled, BUNDLED, "2026-09-30.endive"),
+        (older, OLDER, "2023-08-16"),
+    ):
+        digest = hashlib.sha256(spec.read_bytes()).hexdigest()
+        for rel, text in result.files.items():
+            if rel.endswith(".py"):
+                head = text.splitlines()[:3]
+                assert "do not edit" in head[0]
+                assert head[1] == f"# Stripe API version: {version}"
+                assert head[2] == f"# Spec sha256: {digest}"
 
 
 def test_committed_package_api() -> None:
-    """stripe_models exposes API_VERSION, the registries and model_for."""
+    """stripe_models (today's API) and stripe_models_2023_08_16 expose API_VERSION, the
+    registries and model_for."""
+    import stripe_models_2023_08_16 as older
+
     import stripe_models
     from stripe_models.identity import VerificationReport, VerificationSession
 
-    assert stripe_models.API_VERSION == "2023-08-16"
+    assert stripe_models.API_VERSION == "2026-09-30.endive"
+    assert older.API_VERSION == "2023-08-16"
     assert stripe_models.model_for("identity.verification_session") is VerificationSession
     assert stripe_models.model_for("identity.verification_report") is VerificationReport
+    assert older.model_for("identity.verification_session").__name__ == "VerificationSession"
+    assert older.model_for("identity.verification_session") is not VerificationSession
     assert stripe_models.SCHEMAS["address"] == ("common", "Address")
     with pytest.raises(KeyError):
         stripe_models.model_for("no.such_thing")
@@ -107,6 +138,8 @@ def test_committed_package_api() -> None:
 
 def test_identity_field_states() -> None:
     """Required, optional-and-absent (UNSET) and nullable are kept apart in types and defaults."""
+    from stripe_models_2023_08_16 import identity as older
+
     from stripe_models import common, identity
 
     hints = typing.get_type_hints(identity.VerificationSession)
@@ -120,8 +153,12 @@ def test_identity_field_states() -> None:
         "requires_input",
         "verified",
     )
+    # today: type is always there and never null (an open enum); in 2023-08-16 it could be both
     vtype = typing.get_args(hints["type"])
-    assert "document" in typing.get_args(vtype[0]) and type(None) in vtype
+    assert "verification_flow" in typing.get_args(vtype[0])
+    assert type(None) not in vtype and type(UNSET) not in vtype
+    old = typing.get_args(typing.get_type_hints(older.VerificationSession)["type"])
+    assert type(None) in old and type(UNSET) in old
     # options is in x-expandableFields but has no x-expansionResources: always an object
     assert set(typing.get_args(hints["options"])) == {
         identity.VerificationSessionOptions,
@@ -140,8 +177,12 @@ def test_identity_field_states() -> None:
     created = field_info(session, "created")
     assert created.format == "unix-time" and created.required
     vtype_info = field_info(session, "type")
-    assert vtype_info.bypass_validation and vtype_info.nullable and not vtype_info.required
-    assert vtype_info.enum == ("document", "id_number")
+    assert vtype_info.bypass_validation and not vtype_info.nullable and vtype_info.required
+    assert vtype_info.enum == ("document", "id_number", "verification_flow")
+    old_type = field_info(older.VerificationSession, "type")
+    assert (
+        old_type.nullable and not old_type.required and old_type.enum == ("document", "id_number")
+    )
     assert field_info(session, "id").max_length == 5000
     assert field_info(session, "metadata").max_length == 500  # the map's values'
     assert not field_info(session, "status").bypass_validation
@@ -150,11 +191,13 @@ def test_identity_field_states() -> None:
     assert identity.VerificationSession.__stripe_resource__ == "identity.verification_session"
 
 
-def test_no_nonetype_enum_member(bundled: Generated) -> None:
+def test_no_nonetype_enum_member(bundled: Generated, older: Generated) -> None:
     """Nullable enums are Literal aliases with None outside them (no broken NoneType member)."""
     text = bundled.files["stripe_models/identity.py"]
     assert "NoneType" not in text
-    assert "type: VerificationSessionType | UnknownEnumValue | None | UnsetType" in text
+    assert "type: DocumentReportType | None | UnsetType" in text
+    old = older.files[f"{OLDER_PACKAGE}/identity.py"]
+    assert "type: VerificationSessionType | UnknownEnumValue | None | UnsetType" in old
 
 
 def test_keywords_and_builtins(tmp_path: Path) -> None:

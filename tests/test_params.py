@@ -32,37 +32,45 @@ from stripe_schemas.params import check, validator_for
 from _specs import widget_spec
 from conftest import ROOT
 
+SESSIONS = "/v1/identity/verification_sessions"
+REPORTS = "/v1/identity/verification_reports"
 IDENTITY = {
-    "GetIdentityVerificationSessions": ("GET", "", "VerificationSessionListParams"),
-    "PostIdentityVerificationSessions": ("POST", "", "VerificationSessionCreateParams"),
+    "GetIdentityVerificationSessions": ("GET", SESSIONS, "VerificationSessionListParams"),
+    "PostIdentityVerificationSessions": ("POST", SESSIONS, "VerificationSessionCreateParams"),
     "GetIdentityVerificationSessionsSession": (
         "GET",
-        "/{session}",
+        SESSIONS + "/{session}",
         "VerificationSessionRetrieveParams",
     ),
     "PostIdentityVerificationSessionsSession": (
         "POST",
-        "/{session}",
+        SESSIONS + "/{session}",
         "VerificationSessionUpdateParams",
     ),
     "PostIdentityVerificationSessionsSessionCancel": (
         "POST",
-        "/{session}/cancel",
+        SESSIONS + "/{session}/cancel",
         "VerificationSessionCancelParams",
     ),
     "PostIdentityVerificationSessionsSessionRedact": (
         "POST",
-        "/{session}/redact",
+        SESSIONS + "/{session}/redact",
         "VerificationSessionRedactParams",
+    ),
+    "GetIdentityVerificationReports": ("GET", REPORTS, "VerificationReportListParams"),
+    "GetIdentityVerificationReportsReport": (
+        "GET",
+        REPORTS + "/{report}",
+        "VerificationReportRetrieveParams",
     ),
 }
 
 
 def test_one_class_per_identity_operation() -> None:
-    """The six operations of the bundled spec, each with a readable class in params.identity."""
-    base = "/v1/identity/verification_sessions"
+    """The eight operations of the bundled spec (six on sessions, two on reports), each with a
+    readable class in params.identity."""
     expected = {
-        op: (method, base + tail, "identity", name) for op, (method, tail, name) in IDENTITY.items()
+        op: (method, path, "identity", name) for op, (method, path, name) in IDENTITY.items()
     }
     assert expected == stripe_models.params.OPERATIONS
     for op, (method, path, _, name) in expected.items():
@@ -75,10 +83,12 @@ def test_one_class_per_identity_operation() -> None:
 def test_field_states_enums_and_clear() -> None:
     """Required/absent states, enums, maxLength and Stripe's empty value are typed honestly."""
     create = typing.get_type_hints(params.VerificationSessionCreateParams)
-    # required (no UNSET), and open: Stripe marks it x-stripeBypassValidation
+    # optional today (a verification flow is the other way to say what to verify), and open:
+    # Stripe marks it x-stripeBypassValidation
     assert set(typing.get_args(create["type"])) == {
         params.VerificationSessionCreateParamsType,
         UnknownEnumValue,
+        type(UNSET),
     }
     assert typing.get_args(params.VerificationSessionCreateParamsType) == ("document", "id_number")
     assert set(typing.get_args(create["metadata"])) == {dict[str, str], type(UNSET)}
@@ -104,7 +114,7 @@ def test_field_states_enums_and_clear() -> None:
     fields = {a.name: info for a, info in spec_fields(params.VerificationSessionListParams)}
     assert fields["starting_after"].max_length == 5000
     info = field_info(params.VerificationSessionCreateParams, "type")
-    assert info.required and info.bypass_validation
+    assert not info.required and info.bypass_validation
     for name in IDENTITY.values():
         assert "expand" in attrs.fields_dict(getattr(params, name[2]))
 
@@ -137,7 +147,7 @@ def _infos(cls: type) -> list[tuple[str, Any]]:
 
 def test_classes_and_schemas_agree() -> None:
     """The classes and the JSON Schema the runtime checks come from one walk of the spec."""
-    assert _class_agrees_with_schema(stripe_models.params) == 6
+    assert _class_agrees_with_schema(stripe_models.params) == 8
 
 
 def test_limit_bounds_only_on_paged_operations() -> None:
@@ -156,7 +166,11 @@ BAD: list[tuple[type, dict[str, Any], list[tuple[str, str]]]] = [
         {"type": "document", "colour": "red"},
         [("/colour", "unknown_field")],
     ),
-    (params.VerificationSessionCreateParams, {}, [("/type", "missing_required")]),
+    (
+        params.VerificationSessionCreateParams,
+        {"related_person": {"account": "acct_1"}},
+        [("/related_person/person", "missing_required")],
+    ),
     (
         params.VerificationSessionCreateParams,
         {"type": "document", "metadata": {"a.b": 1}},
@@ -507,8 +521,8 @@ def test_every_operation_of_the_pinned_spec(all_models: Any) -> None:
     assert limits == {(True, 100)}  # a limit only on list and search operations, always 1-100
 
 
-def test_default_closure_of_the_bundled_spec_is_the_six() -> None:
-    """From the bundled spec, the default roots select exactly the six session operations."""
+def test_default_closure_of_the_bundled_spec_is_the_eight() -> None:
+    """From the bundled spec, the default roots select exactly the eight identity operations."""
     from stripe_codegen.loader import load_spec
     from stripe_codegen.parse import build_model_set
     from stripe_schemas.cli._generate import DEFAULT_ROOTS

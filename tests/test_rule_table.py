@@ -119,6 +119,28 @@ def test_every_entry_point_applies_a_rule_added_to_the_table(
     assert f"{dump}:2: /last_verification_report: error[{NEW_CODE}]" in out
 
 
+@pytest.mark.parametrize("api_version", ["2023-08-16", "2026-09-30.endive"])
+def test_a_validator_keeps_its_rules_on_events_of_every_bundled_version(api_version: str) -> None:
+    """A Validator built with its own rule table hands an event of another bundled version to
+    a sibling with the *same* table: the added rule is reported whatever the event's version,
+    and the default validator (the shipped table) still does not know it."""
+    event = {
+        "id": "evt_1",
+        "object": "event",
+        "api_version": api_version,
+        "created": 1700000000,
+        "data": {"object": NO_REPORT},
+        "livemode": False,
+        "pending_webhooks": 0,
+        "request": {"id": None, "idempotency_key": None},
+        "type": "identity.verification_session.verified",
+    }
+    custom = Validator(rules=WITH_NEW_RULE)
+    assert NEW_CODE in custom.validate(event).codes()
+    assert NEW_CODE not in validate(event).codes()
+    assert NEW_CODE in custom.validate(event).codes()  # the order of calls changes nothing
+
+
 def test_loads_stays_schema_only() -> None:
     """``loads``/``structure`` check the schema, not the Identity rules (a documented split):
     the payload that breaks only a rule structures."""

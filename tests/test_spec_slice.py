@@ -1,4 +1,5 @@
-"""Slicing the Stripe spec to the Identity closure, and the bundled spec/stripe-identity.yaml."""
+"""Slicing the Stripe spec to the Identity closure, and the bundled slices: today's API
+(spec/stripe-identity.yaml) and 2023-08-16 (spec/stripe-identity-2023-08-16.yaml)."""
 
 from __future__ import annotations
 
@@ -30,7 +31,13 @@ ALL_SPEC_NAMES = [
     "2023-04-17_api-2022-11-15.yaml",
     PINNED_NAME,
 ]
-BUNDLED = REPO / "spec" / "stripe-identity.yaml"
+#: The 2023-08-16 slice, cut from the pinned 2023 spec.
+BUNDLED = REPO / "spec" / "stripe-identity-2023-08-16.yaml"
+#: Today's slice, cut from Stripe's current Identity slice in ../shared.
+TODAY = REPO / "spec" / "stripe-identity.yaml"
+TODAY_UPSTREAM = SPECS / "2026-identity-slice_api-2026-09-30.endive.json"
+TODAY_ROOTS = ["identity.verification_session", "identity.verification_report", "event"]
+TODAY_PREFIXES = ["/v1/identity/verification_sessions", "/v1/identity/verification_reports"]
 ROOT = "identity.verification_session"
 #: The roots the bundled slice was cut with: the session and the event envelope.
 ROOTS = [ROOT, "event"]
@@ -300,7 +307,7 @@ def test_bundled_schema_set_is_the_closure_of_root_and_operations(
 
 @pytest.mark.realdata
 def test_bundled_file_is_what_slice_produces(pinned: LoadedSpec, bundled_text: str) -> None:
-    """spec/stripe-identity.yaml is byte-for-byte the output of slicing the pinned spec."""
+    """The 2023-08-16 slice is byte-for-byte the output of slicing the pinned spec."""
     assert dump_yaml(_slice_identity(pinned)) == bundled_text
 
 
@@ -546,3 +553,44 @@ def test_a_root_no_operation_returns_is_kept() -> None:
     schemas["leaf"] = {"type": "object", "properties": {"x": {"type": "string"}}}
     sliced = slice_spec(document, ["thing", "standalone"], source="x")
     assert {"standalone", "leaf"} <= set(sliced["components"]["schemas"])
+
+
+# --- today's slice ------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def today_upstream() -> LoadedSpec:
+    return load_spec(_require(TODAY_UPSTREAM))
+
+
+@pytest.mark.realdata
+def test_todays_slice_is_what_slice_produces(today_upstream: LoadedSpec) -> None:
+    """spec/stripe-identity.yaml is byte-for-byte the slice of Stripe's current Identity slice:
+    the session, report and event closures, with the session and report operations."""
+    document = slice_spec(
+        today_upstream.document,
+        TODAY_ROOTS,
+        path_prefixes=TODAY_PREFIXES,
+        source=str(TODAY_UPSTREAM),
+        upstream_sha256=today_upstream.sha256,
+    )
+    assert dump_yaml(document) == TODAY.read_text(encoding="utf-8")
+
+
+@pytest.mark.realdata
+def test_todays_slice_keeps_every_schema_and_operation_minus_prose(
+    today_upstream: LoadedSpec,
+) -> None:
+    """Each schema of today's slice is upstream's without prose; both report operations and the
+    six session operations are there."""
+    today = yaml.load(TODAY.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+    upstream = today_upstream.schemas
+    assert [
+        n for n, s in today["components"]["schemas"].items() if s != _naive_strip(upstream[n])
+    ] == []
+    assert today["info"]["version"] == "2026-09-30.endive"
+    ids = {op["operationId"] for _, _, op in _operations(today["paths"])}
+    assert {"GetIdentityVerificationReports", "GetIdentityVerificationReportsReport"} <= ids
+    assert ids >= OPERATION_IDS and len(ids) == 8
+    found = [p for p, key, value in _walk(today) if key in PROSE_KEYS and isinstance(value, str)]
+    assert found == []

@@ -27,7 +27,6 @@ from conftest import ROOT
 SESSION = "identity.verification_session"
 REPORT_KEY = "identity.verification_report"
 COMMITTED = ROOT / "generated" / "stripe_models" / "schemas.json"
-BUNDLED_SPEC = ROOT / "spec" / "stripe-identity.yaml"
 #: Codes only the schema layer (and input vetting) reports.
 SCHEMA_CODES = frozenset(
     {
@@ -193,18 +192,29 @@ def test_translation_is_deterministic_whatever_the_input_order() -> None:
     assert one.endswith("}\n")
 
 
-def test_committed_document_is_the_translation_of_the_bundled_spec() -> None:
-    """generated/stripe_models/schemas.json equals to_json_schema of spec/stripe-identity.yaml."""
-    spec = load_spec(BUNDLED_SPEC)
+@pytest.mark.parametrize(
+    ("spec_file", "package", "count"),
+    [
+        ("stripe-identity.yaml", "stripe_models", 35),
+        ("stripe-identity-2023-08-16.yaml", "stripe_models_2023_08_16", 26),
+    ],
+)
+def test_committed_document_is_the_translation_of_the_bundled_spec(
+    spec_file: str, package: str, count: int
+) -> None:
+    """Each bundled package's schemas.json equals to_json_schema of its spec slice (the
+    session's and the event's closure: 35 schemas in 2026-09-30.endive, 26 in 2023-08-16)."""
+    spec = load_spec(ROOT / "spec" / spec_file)
+    committed = ROOT / "generated" / package / "schemas.json"
     keys = closure(spec.schemas, SESSION) | closure(spec.schemas, "event")
-    assert len(keys) == 26
+    assert len(keys) == count
     doc = to_json_schema(
         spec.schemas,
         keys,
         api_version=spec.api_version,
-        source_sha256=json.loads(COMMITTED.read_text())["x-spec-sha256"],
+        source_sha256=json.loads(committed.read_text())["x-spec-sha256"],
     )
-    assert dumps(doc) == COMMITTED.read_text(encoding="utf-8")
+    assert dumps(doc) == committed.read_text(encoding="utf-8")
 
 
 def test_committed_document_is_a_valid_2020_12_schema() -> None:

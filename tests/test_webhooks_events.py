@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import copy
+import re
 from typing import Any
 from unittest import mock
 
 import pytest
 import stripe
+from stripe_models_2023_08_16.identity import VerificationSession as OlderSession
 
 from bench.events import TEST_SECRET, body, event, session_event
 from bench.payloads import REPORT, REQUIRES_INPUT
 from stripe_models.core import Event
 from stripe_models.identity import VerificationReport, VerificationSession
-from stripe_schemas import Issue, PayloadError, extras, unstructure
+from stripe_schemas import Issue, PayloadError, UnknownApiVersion, extras, unstructure
+from stripe_schemas.model import LATEST
 from stripe_schemas.webhooks import (
     SignatureVerificationError,
     construct_event,
@@ -180,17 +183,43 @@ def test_an_invalid_known_object_is_an_error_not_a_mapping() -> None:
 
 
 @pytest.mark.realdata
-def test_lenient_by_default_for_newer_api_versions(fixtures_2026: dict[str, Any]) -> None:
-    """A 2026 session event types leniently (new fields kept); strict names each new field."""
+def test_todays_events_type_strictly_and_older_models_keep_the_new_fields(
+    fixtures_2026: dict[str, Any],
+) -> None:
+    """A session event of today's API types strictly with the bundled models; read as the
+    2023-08-16 models it types leniently, keeping the newer fields, and strict names each."""
     session = fixtures_2026["identity.verification_session"]
     payload = event(f"identity.verification_session.{_kind(session)}", session)
-    typed = parse_event(body(payload))
+    typed = parse_event(body(payload), mode="strict")
     assert isinstance(typed.data.object, VerificationSession)
-    assert "client_reference_id" in extras(typed.data.object)
+    assert typed.data.object.related_customer is None
     assert unstructure(typed) == payload
+    older = parse_event(body(payload), api_version="2023-08-16")
+    assert isinstance(older.data.object, OlderSession)
+    assert "client_reference_id" in extras(older.data.object)
+    assert unstructure(older) == payload
     with pytest.raises(PayloadError) as caught:
-        parse_event(body(payload), mode="strict")
+        parse_event(body(payload), mode="strict", api_version="2023-08-16")
     assert "/data/object/client_reference_id" in {i.path for i in caught.value.issues}
+
+
+def test_an_event_is_read_with_the_models_of_its_api_version() -> None:
+    """2023-08-16 events type as that version's classes (a null type is fine there), today's
+    as today's; a version without models is read as the newest, with a notice."""
+    session = {**REQUIRES_INPUT, "type": None, "options": None}
+    old = event("identity.verification_session.created", session, api_version="2023-08-16")
+    typed = parse_event(body(old), mode="strict")
+    assert isinstance(typed.data.object, OlderSession) and typed.data.object.type is None
+    with pytest.raises(PayloadError):  # today's models: type is never null
+        parse_event(body(old), mode="strict", api_version=LATEST)
+    newer = event(
+        "identity.verification_session.created", REQUIRES_INPUT, api_version="2099-01-01.z"
+    )
+    notices: list[Issue] = []
+    assert isinstance(parse_event(body(newer), notices=notices).data.object, VerificationSession)
+    assert [(i.path, i.code) for i in notices] == [("/api_version", "api_version_mismatch")]
+    with pytest.raises(UnknownApiVersion, match=re.escape("2026-09-30.endive, 2023-08-16")):
+        parse_event(body(newer), api_version="2024-01-01")
 
 
 def _kind(session: dict[str, Any]) -> str:

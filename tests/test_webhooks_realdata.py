@@ -13,6 +13,9 @@ from bench.events import body, event
 from stripe_schemas import Issue, ListObject, PayloadError, structure, unstructure
 from stripe_schemas.webhooks import parse_event
 
+#: The API version of the 2023 fixtures and of the --all models generated from the 2023 spec.
+API = "2023-08-16"
+
 pytestmark = [pytest.mark.realdata, pytest.mark.slow]
 
 #: Stripe's fixture lacks a field its own spec marks required (see the converter tests).
@@ -33,7 +36,7 @@ def test_every_fixture_resource_types_inside_an_event(
     Event = all_models.model_for("event")
     typed: list[str] = []
     for resource, fixture in sorted(fixtures_2023.items()):
-        payload = event(f"{resource}.updated", fixture)
+        payload = event(f"{resource}.updated", fixture, api_version=API)
         notices: list[Issue] = []
         if resource in KNOWN_BAD:
             with pytest.raises(PayloadError) as caught:
@@ -78,7 +81,9 @@ def test_deleted_fixtures_are_the_deleted_models(
             either = structure(fixture, typing.Union[(*live_classes, type(alone))], mode=mode)
             assert type(either) is type(alone), key
             inside = parse_event(
-                body(event(f"{fixture['object']}.deleted", fixture)), event_class=Event, mode=mode
+                body(event(f"{fixture['object']}.deleted", fixture, api_version=API)),
+                event_class=Event,
+                mode=mode,
             )
             assert type(inside.data.object) is type(alone), key
 
@@ -89,7 +94,7 @@ def test_an_undeleted_stub_is_neither_model(all_models: Any, fixtures_2023: dict
     del fixture["deleted"]
     Event = all_models.model_for("event")
     with pytest.raises(PayloadError) as caught:
-        structure(event("customer.deleted", fixture), Event)
+        structure(event("customer.deleted", fixture, api_version=API), Event)
     assert all(i.path.startswith("/data/object") for i in caught.value.issues)
 
 
@@ -100,11 +105,16 @@ def test_previous_attributes_with_the_all_models(
     Event = all_models.model_for("event")
     customer = fixtures_2023["customer"]
     ok = {"email": None, "metadata": {"new_key": None}, "balance": 5, "address": {"city": "X"}}
-    payload = event("customer.updated", customer, previous=ok)
+    payload = event("customer.updated", customer, api_version=API, previous=ok)
     assert (
         parse_event(body(payload), event_class=Event, mode="strict").data.previous_attributes == ok
     )
-    bad = event("customer.updated", customer, previous={"balance": "5", "address": {"city": 1}})
+    bad = event(
+        "customer.updated",
+        customer,
+        api_version=API,
+        previous={"balance": "5", "address": {"city": 1}},
+    )
     with pytest.raises(PayloadError) as caught:
         parse_event(body(bad), event_class=Event)
     assert sorted(i.path for i in caught.value.issues) == [
@@ -141,7 +151,7 @@ def test_validate_agrees_with_the_converters_on_deleted_objects(
             alone = validator.validate(fixture, mode=mode)
             chosen = type(structure(fixture, _target(all_models, key), mode=mode))
             assert alone.issues == () and alone.model == chosen.__stripe_schema__, (key, alone)
-            wrapped = event(f"{fixture['object']}.deleted", fixture)
+            wrapped = event(f"{fixture['object']}.deleted", fixture, api_version=API)
             inside = validator.validate(wrapped, mode=mode)
             assert inside.issues == (), (key, inside.issues)
             assert type(parse_event(body(wrapped), event_class=Event).data.object) is chosen

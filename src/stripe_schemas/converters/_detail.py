@@ -47,7 +47,7 @@ from ..model import (
 )
 from ._compile_cache import run_source
 from ._fast import FAST_ERRORS, fast_compiler
-from ._shared import NO_EXTRA, Extras, copy_json, dict_dispatch, post_check
+from ._shared import NO_EXTRA, Extras, copy_json, dict_dispatch, key_orders, post_check
 
 #: Where :func:`structure` puts notices (``None``: nobody asked for them).
 NOTICE_SINK: ContextVar[list[Issue] | None] = ContextVar("stripe_schemas_notices", default=None)
@@ -252,7 +252,7 @@ class Walk:
                 bad = True
         if bad:
             return BAD
-        result = build(plan, values, _extras(value, extra))
+        result = build(plan, values, _extras(plan, value, extra))
         check = post_check(plan)
         if check is not None:
             before = len(self.issues)
@@ -391,9 +391,9 @@ def _json_kind_matches(node: Node, kind: str | None) -> bool:
     return False
 
 
-def _extras(payload: dict[str, Any], extra: dict[str, Any]) -> Any:
+def _extras(plan: ClassPlan, payload: dict[str, Any], extra: dict[str, Any]) -> Any:
     if not extra:
-        return NO_EXTRA
+        return key_orders(plan).judge(payload) if plan.has_extra else NO_EXTRA
     kept = Extras({key: copy_json(value) for key, value in extra.items()})
     kept.order = tuple(payload)
     return kept

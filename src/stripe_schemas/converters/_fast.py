@@ -40,6 +40,7 @@ from ._shared import (
     collect_extras,
     copy_json,
     dict_dispatch,
+    key_orders,
     post_check,
 )
 
@@ -188,15 +189,30 @@ class FastCompiler(CompileCache):
                 local = src.temp("f")
                 kwargs.append(f"{field.alias}={local}")
                 src.add(indent, f"{local} = {v}")
+        extra: str | None = None
+        in_order: tuple[str, ...] = ()
+        if plan.has_extra:  # the payload's key order, kept when it is not the class's own
+            extra = src.temp("e")
+            in_order = (f"{extra} = NOEX",)
+            if len(plan.fields) > 1:
+                orders = key_orders(plan)
+                in_order = (
+                    f"{extra} = {src.const(orders.seen.get)}(tuple({d}))",
+                    f"if {extra} is None:",
+                    f"    {extra} = {src.const(orders.judge)}({d})",
+                )
         if not plan.has_extra or not self.lenient:
             src.add(indent, f"if len({d}) != {n}:")
             src.add(indent + 1, "raise F")
-            extra = "NOEX" if plan.has_extra else None
+            for line in in_order:
+                src.add(indent, line)
         else:
+            src.add(indent, f"if len({d}) == {n}:")
+            for line in in_order:
+                src.add(indent + 1, line)
+            src.add(indent, "else:")
             known = src.const(plan.known)
-            extra = src.temp("e")
-            test = f"NOEX if len({d}) == {n} else collect_extras({d}, {known}, len({d}) - {n})"
-            src.add(indent, f"{extra} = {test}")
+            src.add(indent + 1, f"{extra} = collect_extras({d}, {known}, len({d}) - {n})")
         if sibling is not None:
             if extra is not None:
                 src.add(indent, f"{o}._extra = {extra}")

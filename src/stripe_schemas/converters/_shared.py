@@ -202,6 +202,60 @@ def collect_extras(payload: dict[str, Any], known: frozenset[str], count: int) -
     return extra
 
 
+#: How many key orders a class remembers (each a tuple of the keys as a payload held them).
+KEY_ORDERS_KEPT = 64
+
+
+class KeyOrders:
+    """Which key orders of a class's payloads differ from the order the class writes.
+
+    An instance remembers a payload's key order only when it differs (a shared,
+    empty :class:`Extras` whose ``order`` is the payload's keys), so that writing
+    it back gives the same bytes; in the usual case ``_extra`` stays ``NO_EXTRA``.
+    Judged orders are remembered, up to :data:`KEY_ORDERS_KEPT` per class, so the
+    fast path pays one tuple and one lookup per object.
+    """
+
+    __slots__ = ("index", "seen")
+
+    def __init__(self, plan: ClassPlan) -> None:
+        self.index = {field.wire: i for i, field in enumerate(plan.fields)}
+        #: keys (in payload order) → ``NO_EXTRA`` or the order-keeping ``Extras``.
+        self.seen: dict[tuple[str, ...], Mapping[str, Any]] = {}
+
+    def judge(self, payload: dict[str, Any]) -> Mapping[str, Any]:
+        """``NO_EXTRA`` when ``payload``'s (known) keys come in the class's order, else an
+        empty :class:`Extras` that keeps the payload's order."""
+        keys = tuple(payload)
+        found = self.seen.get(keys)
+        if found is not None:
+            return found
+        index = self.index
+        last = -1
+        found = NO_EXTRA
+        for key in keys:
+            position = index.get(key, last)  # an unknown key (kept apart) has no place
+            if position < last:
+                found = Extras()
+                found.order = keys
+                break
+            last = position
+        if len(self.seen) < KEY_ORDERS_KEPT:
+            self.seen[keys] = found
+        return found
+
+
+_KEY_ORDERS: dict[type, KeyOrders] = {}
+
+
+def key_orders(plan: ClassPlan) -> KeyOrders:
+    """The :class:`KeyOrders` of a class (one per class, shared by every path)."""
+    found = _KEY_ORDERS.get(plan.cls)
+    if found is None:
+        found = _KEY_ORDERS.setdefault(plan.cls, KeyOrders(plan))
+    return found
+
+
 def post_check(plan: ClassPlan) -> PostCheck | None:
     """The check that runs once an instance of the plan's class is built (see :data:`POST_CHECKS`)."""
     return POST_CHECKS.get(getattr(plan.cls, "__stripe_schema__", ""))

@@ -110,7 +110,7 @@ class UnstructureCompiler(CompileCache):
         if plan.has_extra:
             lines += [
                 "    e = o._extra",
-                "    if e is not NOEX and e:",
+                "    if e is not NOEX and (e or getattr(e, 'order', None)):",
                 "        return merge_extras(d, e)",
             ]
         lines.append("    return d")

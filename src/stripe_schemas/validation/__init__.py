@@ -13,7 +13,13 @@ from ..rules import Rule
 from ._events import event_status_issues
 from ._lifecycle import validate_history
 from ._report import Mode, Report
-from ._validator import SchemaDocumentError, Validator, default_validator, validate
+from ._validator import (
+    SchemaDocumentError,
+    Validator,
+    default_validator,
+    validate,
+    validator_for_version,
+)
 
 #: The rules of one payload: the schema layer's and the Identity invariants (not the lifecycle's).
 RULES: tuple[Rule, ...] = tuple(rule for rule in _TABLE if rule.layer != "lifecycle")
@@ -29,4 +35,5 @@ __all__ = [
     "event_status_issues",
     "validate",
     "validate_history",
+    "validator_for_version",
 ]

@@ -174,6 +174,9 @@ class Validator:
         #: ``object`` tag → the fast path of its model, once compiled (see :func:`_fast_path`).
         self._fast: dict[str, Callable[[dict[str, Any]], Report | None]] = {}
         self._lock = threading.Lock()
+        #: generated package name → the validator of its document with this one's rules,
+        #: shared by every validator of the family (see :func:`_shared`).
+        self._family: dict[str, Validator] = {}
 
     def _tag_table(self) -> dict[str, tuple[str, ...]]:
         """``object`` tag → schema keys: the resources', and the schemas that carry a
@@ -203,7 +206,7 @@ class Validator:
         if not isinstance(version, str) or version == self.api_version:
             return self, None
         if self._is_bundled() and version in BUNDLED:
-            return validator_for_version(version), None
+            return _shared(_version_package(version), self), None
         mine = self.api_version or "an unnamed version"
         message = (
             f"the event is of API version {printable(version[:40])!r}, which has no models "
@@ -488,19 +491,25 @@ class Validator:
         return classify(checker.reference_faults(shallow(payload)), mode)
 
 
-_per_package: dict[ModelPackage, Validator] = {}
-
-
 def _shared(package: ModelPackage, default: Validator) -> Validator:
-    """The one validator of a generated package's document (``default`` when it is that)."""
+    """The one validator of a generated package's document in ``default``'s family (the
+    validators built from it for other packages, with its rule table): ``default`` itself
+    when the document is its own, else one built on first use and kept in the family."""
     if default.document.get("x-spec-sha256") == package.spec_sha256:
         return default
-    found = _per_package.get(package)
-    if found is None:
-        found = Validator(document_of(package), rules=default.rules)
+    family = default._family
+    found = family.get(package.name)
+    if found is None:  # document_of refuses a package whose schemas.json is another spec's
+        built = Validator(document_of(package), rules=default.rules)
+        built._family = family
         with _default_lock:
-            found = _per_package.setdefault(package, found)
+            found = family.setdefault(package.name, built)
     return found
+
+
+def _version_package(api_version: str) -> ModelPackage:
+    models = models_for(api_version)
+    return ModelPackage(models.__name__, models.API_VERSION, models.SPEC_SHA256)
 
 
 def validator_for(model: object, default: Validator) -> Validator:
@@ -513,9 +522,7 @@ def validator_for(model: object, default: Validator) -> Validator:
 def validator_for_version(api_version: str) -> Validator:
     """The validator of a bundled API version's models (see :mod:`stripe_schemas.model`);
     :class:`~stripe_schemas.model.UnknownApiVersion` for a version not bundled."""
-    models = models_for(api_version)
-    package = ModelPackage(models.__name__, models.API_VERSION, models.SPEC_SHA256)
-    return _shared(package, _default or default_validator())
+    return _shared(_version_package(api_version), _default or default_validator())
 
 
 _default: Validator | None = None
