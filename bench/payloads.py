@@ -146,3 +146,13 @@ def strict_schema(key: str, document: dict[str, Any] | None = None) -> dict[str,
 
     document = document if document is not None else load_default_document()
     return root_schema(str(document["$schema"]), key, strict_defs(document["$defs"]))
+
+
+def lenient_schema(key: str, document: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The lenient variant of ``key``'s schema (objects open, enums only on ``object``), as the
+    validator derives it: what a naive loop that tolerates newer fields gets."""
+    from stripe_schemas.model import load_default_document
+    from stripe_schemas.validation._schema import lenient_defs, root_schema
+
+    document = document if document is not None else load_default_document()
+    return root_schema(str(document["$schema"]), key, lenient_defs(document["$defs"]))
