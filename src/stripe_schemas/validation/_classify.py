@@ -45,10 +45,11 @@ def classify(faults: Iterable[Fault], mode: Mode) -> list[Issue]:
             located.extend(_issues(fault, mode))
     finally:
         _POINTERS.clear()
-    return [issue for _, issue in _tidy(located)]
+    return [issue for _, issue in tidy(located)]
 
 
-def _tidy(located: list[_Located]) -> list[_Located]:
+def tidy(located: list[_Located]) -> list[_Located]:
+    """Issues with their tokens, without echoes and repeats, in document order."""
     typed = {issue.path for _, issue in located if issue.code in _TYPE_CODES}
     seen: set[tuple[str, str]] = set()
     out: list[_Located] = []
@@ -105,7 +106,7 @@ def _issues(fault: Fault, mode: Mode) -> list[_Located]:
         got = _describe_at(tokens, fault.instance)
         return [(tokens, Issue(ptr, TYPE_MISMATCH, "error", f"expected {expected}, got {got}"))]
     if keyword == "enum":
-        return [(tokens, _enum_issue(tokens, ptr, fault, mode))]
+        return [(tokens, enum_issue(tokens, ptr, fault.instance, fault.detail, mode))]
     if keyword == "required":
         out: list[_Located] = []
         for name in fault.detail or ():
@@ -114,16 +115,7 @@ def _issues(fault: Fault, mode: Mode) -> list[_Located]:
             out.append(((*tokens, name), Issue(where, MISSING_REQUIRED, "error", message)))
         return out
     if keyword == "additionalProperties":
-        severity = _lenient_severity(mode)
-        return [
-            (
-                (*tokens, key),
-                Issue(
-                    join_pointer(ptr, key), UNKNOWN_FIELD, severity, f"unknown field {_short(key)}"
-                ),
-            )
-            for key in fault.detail or ()
-        ]
+        return [((*tokens, key), unknown_field_issue(ptr, key, mode)) for key in fault.detail or ()]
     if keyword == "maxLength":
         message = too_long(ptr, fault.instance, fault.detail)
         return [(tokens, Issue(ptr, MAX_LENGTH, "error", message))]
@@ -138,9 +130,16 @@ def _issues(fault: Fault, mode: Mode) -> list[_Located]:
     return [(tokens, Issue(ptr, SCHEMA_VIOLATION, "error", message))]
 
 
-def _enum_issue(tokens: Tokens, ptr: str, fault: Fault, mode: Mode) -> Issue:
-    options = [value for value in (fault.detail or ()) if value is not None]
-    got = _describe_at(tokens, fault.instance)
+def unknown_field_issue(ptr: str, key: str, mode: Mode) -> Issue:
+    """The issue of an undeclared ``key`` in the object at ``ptr``."""
+    message = f"unknown field {_short(key)}"
+    return Issue(join_pointer(ptr, key), UNKNOWN_FIELD, _lenient_severity(mode), message)
+
+
+def enum_issue(tokens: Tokens, ptr: str, value: Any, allowed: Any, mode: Mode) -> Issue:
+    """The issue of a ``value`` at ``ptr`` that is not one of ``allowed``."""
+    options = [option for option in (allowed or ()) if option is not None]
+    got = describe(ptr, value)
     if tokens and tokens[-1] == "object" and len(options) == 1:
         message = f"object tag {got} does not match the model (expected {options[0]!r})"
         return Issue(ptr, WRONG_OBJECT_TAG, "error", message)

@@ -283,13 +283,20 @@ class RuleSet:
             self.strict, self.roots, fragment, lambda key: self.reaches(key, on), full=full
         )
 
-    def for_key(self, key: str) -> KeyRules | None:
-        """The compiled rules of ``key`` (None when no rule applies to it)."""
+    def clean_schema(self, key: str) -> dict[str, Any] | None:
+        """The schema of ``key`` (in this set's ``$defs``) with every check a schema can say
+        folded in (None when no rule applies to it)."""
         if key not in self.keys:
             return None
-        jsonschema_rs = require("jsonschema_rs", "validation", "validation")
         full = self._builder([check for _, check in self.checks], full=True)
-        clean = full.document(self.dialect, full.entry(key))
+        return full.document(self.dialect, full.entry(key))
+
+    def for_key(self, key: str) -> KeyRules | None:
+        """The compiled rules of ``key`` (None when no rule applies to it)."""
+        clean = self.clean_schema(key)
+        if clean is None:
+            return None
+        jsonschema_rs = require("jsonschema_rs", "validation", "validation")
         probes: list[_Probe] = []
         residuals: list[_Residual] = []
         for rule, check in self.checks:

@@ -39,6 +39,7 @@ from ..rules import Rule
 from ._classify import classify, describe
 from ._compile import KeyRules, RuleSet, to_issues
 from ._envelopes import ENVELOPE_DEFS, EVENT, LIST, PARTIAL_PREFIX, check_envelope, partial_defs
+from ._notices import GiveUp, Raw, Unsupported, Walk, Walker, notices
 from ._report import INPUT_CODES, MODES, Mode, Report, merge_issues
 from ._schema import SchemaChecker, lenient_defs, strict_defs
 
@@ -46,7 +47,16 @@ from ._schema import SchemaChecker, lenient_defs, strict_defs
 class _Compiled:
     """Everything needed to validate one schema key, built once."""
 
-    __slots__ = ("checker", "fast", "is_clean", "key", "ok_report", "residual", "rules")
+    __slots__ = (
+        "checker",
+        "fast",
+        "is_clean",
+        "key",
+        "notices_only",
+        "ok_report",
+        "residual",
+        "rules",
+    )
 
     def __init__(self, key: str, checker: SchemaChecker, rules: KeyRules | None) -> None:
         self.key = key
@@ -62,6 +72,9 @@ class _Compiled:
         self.fast: Callable[[dict[str, Any]], Report | None] = _fast_path(
             self.is_clean, self.residual, rules.residual_field if rules else None, self.ok_report
         )
+        #: The lenient path of a payload the fast path refused (see
+        #: :meth:`Validator.notices_only`); built on first use.
+        self.notices_only: Callable[[dict[str, Any]], Report | None] | None = None
 
     def findings(self, payload: dict[str, Any], mode: Mode) -> list[Issue]:
         """The issues of the key's rules in ``payload`` (none when it has no rules)."""
@@ -105,6 +118,70 @@ def _fast_path(
         return ok_report
 
     return fast
+
+
+def _refuse(payload: dict[str, Any]) -> Report | None:
+    return None
+
+
+def _notices_path(
+    key: str,
+    is_resource: bool,
+    lenient_clean: Callable[[Any], bool],
+    residual: Callable[[dict[str, Any]], bool] | None,
+    residual_field: str | None,
+    walk: Walk,
+) -> Callable[[dict[str, Any]], Report | None]:
+    """The lenient path of one model for a payload its fast path refused: the notices of a
+    walk when the payload passes the lenient check with the rules, else None."""
+
+    def notices_only(payload: dict[str, Any]) -> Report | None:
+        try:
+            if not lenient_clean(payload):
+                return None
+        except ValueError:
+            return None
+        if (
+            residual is not None
+            and (residual_field is None or type(payload.get(residual_field)) is dict)
+            and residual(payload)
+        ):
+            return None
+        raw: list[Raw] = []
+        try:
+            walk(payload, None, raw)
+        except GiveUp:
+            return None
+        if not raw:  # the strict check refused something the walk does not see
+            return None
+        found = tuple(raw)
+        try:
+            report = reports.get(found)
+        except TypeError:  # an unknown enum value of a type that cannot be hashed
+            report = None
+            found = ()
+        if report is None:
+            with resource_root(is_resource):
+                report = Report(tuple(merge_issues(notices(raw, "lenient"))), key)
+            if found and len(reports) < _REPORTS_KEPT and _short_enough(found):
+                reports[found] = report
+        return report
+
+    #: What a walk found → its report: payloads of one newer version repeat their notices.
+    reports: dict[tuple[Raw, ...], Report] = {}
+    return notices_only
+
+
+#: The most notice reports each model remembers (beyond, each is built anew).
+_REPORTS_KEPT = 256
+
+
+def _short_enough(found: tuple[Raw, ...]) -> bool:
+    """Whether what a walk found is small enough to remember (a hostile payload's
+    thousand-character keys are not kept)."""
+    return len(found) <= 16 and all(
+        len(what if kind == "field" else repr(what[0])) <= 200 for _, kind, what in found
+    )
 
 
 class SchemaDocumentError(ValueError):
@@ -164,6 +241,8 @@ class Validator:
         #: The rule table this validator applies (fixed when it is built).
         self.rules: tuple[Rule, ...] = tuple(facts.RULES if rules is None else rules)
         self._rule_set: RuleSet | None = None
+        self._lenient_rules: RuleSet | None = None
+        self._walker: Walker | None = None
         self._compiled: dict[str, _Compiled] = {}
         #: ``object`` tag → the one model it names (lists and events are envelopes).
         self._single: dict[str, str] = {
@@ -318,6 +397,54 @@ class Validator:
             ) from exc
         return _Compiled(key, checker, rules)
 
+    def notices_only(self, key: str) -> Callable[[dict[str, Any]], Report | None]:
+        """The lenient path of a payload of ``key`` that the fast path refused.
+
+        When the payload passes the lenient variant with the rules folded in, only notices
+        remain (unknown fields and enum values): a walk of the payload against the strict
+        variant finds them (:mod:`._notices`), instead of an engine's error list. None when
+        the payload does not pass, or the walk cannot tell (the detailed path decides).
+        """
+        compiled = self.compiled(key)
+        found = compiled.notices_only
+        if found is None:
+            with self._lock:
+                found = compiled.notices_only
+                if found is None:
+                    found = compiled.notices_only = self._notices_only(compiled)
+        return found
+
+    def _notices_only(self, compiled: _Compiled) -> Callable[[dict[str, Any]], Report | None]:
+        key = compiled.key
+        if self._strict is None:
+            self._strict = strict_defs(self._defs)
+        if self._walker is None:
+            self._walker = Walker(self._strict)
+        try:
+            walk = self._walker.for_key(key)
+        except Unsupported:
+            walk = None
+        if walk is None:  # nothing to walk, or a schema the walk does not model
+            return _refuse
+        lenient_clean = compiled.checker.lenient_is_valid
+        if compiled.rules is not None:
+            if self._lenient_rules is None:
+                self._lenient_rules = RuleSet(
+                    self._lenient_variant(), self._dialect, self.api_version, self.rules
+                )
+            schema = self._lenient_rules.clean_schema(key)
+            if schema is not None:
+                jsonschema_rs = require("jsonschema_rs", "validation", "validation")
+                lenient_clean = jsonschema_rs.validator_for(schema).is_valid
+        return _notices_path(
+            key,
+            self.is_resource(key),
+            lenient_clean,
+            compiled.residual,
+            compiled.rules.residual_field if compiled.rules else None,
+            walk,
+        )
+
     def _add_defs(self, new: dict[str, Any]) -> None:
         """More definitions (partial schemas), in the document and in its variants."""
         self._defs.update(new)
@@ -355,6 +482,10 @@ class Validator:
                     report = fast(payload)
                     if report is not None:
                         return report
+                    if mode == "lenient":
+                        report = self.notices_only(self._single[tag])(payload)
+                        if report is not None:
+                            return report
         return self._validate(payload, model, mode)
 
     def validate_decoded(
@@ -406,6 +537,8 @@ class Validator:
         if not prior:
             if model is not None:
                 report = compiled.fast(payload)
+                if report is None and mode == "lenient":
+                    report = self.notices_only(key)(payload)
                 if report is not None:
                     return report
             if self._schema_valid(compiled, payload):

@@ -1,0 +1,220 @@
+"""Lenient notices from a walk of the payload (``validation/_notices.py``), not from an error list.
+
+The oracle is the detailed path (``Validator.detailed``: the reference engine's errors, then
+the rules' findings), which always runs in full. On every payload the walk answers for, its
+report is exactly the detailed path's; on the payloads a newer API version sends, it answers.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bench.payloads import EXPANDED, VERIFIED
+from stripe_schemas.strategies import (
+    lenient_verification_reports,
+    lenient_verification_sessions,
+    verification_reports,
+    verification_sessions,
+)
+from stripe_schemas.validation import Validator, validate, validator_for_version
+from stripe_schemas.validation import _compile as compile_module
+from stripe_schemas.validation import _schema as schema_module
+from stripe_schemas.validation._report import Report
+
+SESSION = "identity.verification_session"
+REPORT = "identity.verification_report"
+API_2023 = "2023-08-16"
+
+Payload = dict[str, Any]
+
+
+def _key(payload: Payload) -> str:
+    return SESSION if payload["object"] == SESSION else REPORT
+
+
+def _detailed(validator: Validator, payload: Payload) -> Report:
+    """The oracle: every issue from the reference engine and the rules' probes."""
+    return validator.detailed(validator.compiled(_key(payload)), payload, "lenient", [])
+
+
+def _walked(validator: Validator, payload: Payload) -> Report | None:
+    """The notices path alone (None: it did not answer)."""
+    return validator.notices_only(_key(payload))(payload)
+
+
+def _same(validator: Validator, payload: Payload) -> None:
+    expected = _detailed(validator, copy.deepcopy(payload))
+    assert validator.validate(payload, mode="lenient").issues == expected.issues
+    walked = _walked(validator, payload)
+    if walked is not None:
+        assert walked.issues == expected.issues
+        assert walked.ok and expected.ok
+
+
+@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(
+    payload=st.one_of(
+        lenient_verification_sessions(now=1_790_000_000),
+        lenient_verification_reports(now=1_790_000_000),
+    )
+)
+def test_a_newer_versions_payload_gets_the_detailed_paths_notices_from_the_walk(
+    payload: Payload,
+) -> None:
+    """Sessions and reports as a newer version sends them (unknown fields and enum values):
+    the walk answers, with exactly the detailed path's report."""
+    validator = Validator()
+    expected = _detailed(validator, copy.deepcopy(payload))
+    walked = _walked(validator, payload)
+    if expected.issues and all(i.severity == "notice" for i in expected.issues):
+        assert walked is not None, "the walk gave up on a payload with notices only"
+    if walked is not None:
+        assert walked.issues == expected.issues
+    assert validator.validate(payload, mode="lenient").issues == expected.issues
+
+
+#: Keys an unknown field may have: pointer escapes, non-ASCII, a long one, a secret's name.
+_KEYS = st.sampled_from(
+    ["new_field", "a/b", "m~n", "~1", "", "é-ü", "x" * 300, "client_secret", "email", "0"]
+)
+#: Values an unknown field may hold, JSON or not (the walk gives up on what is not JSON).
+_VALUES = st.sampled_from(
+    [
+        None,
+        "text",
+        3,
+        1.5,
+        True,
+        [],
+        {},
+        {"nested": [1, {"deep": "x"}]},
+        math.nan,
+        2**80,
+        {1: "non-string key"},
+        ("a", "tuple"),
+    ]
+)
+
+
+def _objects(
+    value: Any, path: tuple[Any, ...] = ()
+) -> list[tuple[tuple[Any, ...], dict[str, Any]]]:
+    """Every object in a payload, with its path (metadata included: it is open)."""
+    found: list[tuple[tuple[Any, ...], dict[str, Any]]] = []
+    if isinstance(value, dict):
+        found.append((path, value))
+        for key, sub in value.items():
+            found.extend(_objects(sub, (*path, key)))
+    elif isinstance(value, list):
+        for index, sub in enumerate(value):
+            found.extend(_objects(sub, (*path, index)))
+    return found
+
+
+@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(
+    payload=st.one_of(
+        verification_sessions(now=1_790_000_000), verification_reports(now=1_790_000_000)
+    ),
+    data=st.data(),
+)
+def test_hostile_unknown_fields_get_the_detailed_paths_report(
+    payload: Payload, data: st.DataObject
+) -> None:
+    """Unknown fields anywhere (odd keys, values JSON cannot hold), unknown enum values and
+    broken values: the lenient report is the detailed path's, whichever path gave it."""
+    payload = copy.deepcopy(payload)
+    objects = _objects(payload)
+    for _ in range(data.draw(st.integers(1, 3))):
+        _, target = data.draw(st.sampled_from(objects))
+        target[data.draw(_KEYS)] = data.draw(_VALUES)
+    if data.draw(st.booleans()):
+        _, target = data.draw(st.sampled_from(objects))
+        fields = sorted(k for k in target if isinstance(k, str))
+        if fields:
+            target[data.draw(st.sampled_from(fields))] = data.draw(
+                st.sampled_from(["brand_new_value", 7, None, {"x": 1}, ["y"]])
+            )
+    _same(Validator(), payload)
+
+
+def test_the_notices_do_not_come_from_an_engines_error_list(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With both engines' error lists and the rules' probes unavailable, a newer version's
+    session still gets its notices, with their pointers: they come from the walk."""
+    newer = copy.deepcopy(EXPANDED)
+    newer["hosted_flow_theme"] = "dark"
+    newer["verified_outputs"]["nickname"] = "Ada"
+    newer["last_verification_report"]["document"]["hologram"] = {"status": "verified"}
+    newer["options"]["document"]["allowed_types"].append("residence_permit")
+    validator = Validator()
+    expected = _detailed(validator, copy.deepcopy(newer))
+
+    def unavailable(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("the notices path asked for an error list")
+
+    monkeypatch.setattr(schema_module.SchemaChecker, "fast_faults", unavailable)
+    monkeypatch.setattr(schema_module.SchemaChecker, "reference_faults", unavailable)
+    monkeypatch.setattr(compile_module.KeyRules, "findings", unavailable)
+    report = Validator().validate(newer, mode="lenient")
+    assert report.issues == expected.issues
+    assert [(i.path, i.code, i.severity) for i in report.issues] == [
+        ("/hosted_flow_theme", "unknown_field", "notice"),
+        ("/last_verification_report/document/hologram", "unknown_field", "notice"),
+        ("/options/document/allowed_types/2", "unknown_enum_value", "notice"),
+        ("/verified_outputs/nickname", "unknown_field", "notice"),
+    ]
+    assert Validator().validate(newer, SESSION, mode="lenient").issues == expected.issues
+
+
+def test_a_rule_broken_beside_an_unknown_field_still_takes_the_detailed_path() -> None:
+    """The walk only answers for a payload that passes the lenient check with the rules: a
+    verified session that keeps its client_secret is still an error in lenient mode."""
+    broken = {**VERIFIED, "client_secret": "vs_1_secret_x", "hosted_flow_theme": "dark"}
+    validator = Validator()
+    assert _walked(validator, broken) is None
+    report = validate(broken, mode="lenient")
+    assert "stored_secret" in report.codes()
+    assert ("/hosted_flow_theme", "unknown_field") in {(i.path, i.code) for i in report.issues}
+    assert report.issues == _detailed(validator, broken).issues
+
+
+def test_repeated_notices_share_a_report_and_the_memory_is_bounded() -> None:
+    """A stream of one newer version repeats its notices: the report is built once. Distinct
+    unknown keys without end are not all remembered."""
+    validator = Validator()
+    newer = {**VERIFIED, "hosted_flow_theme": "dark"}
+    first = validator.validate(newer, mode="lenient")
+    assert validator.validate(dict(newer), mode="lenient") is first
+    path = validator.notices_only(SESSION)
+    for index in range(1000):
+        assert path({**VERIFIED, f"field_{index}": 1}) is not None
+    kept = next(
+        cell.cell_contents
+        for cell in path.__closure__ or ()
+        if isinstance(cell.cell_contents, dict)
+    )
+    assert 0 < len(kept) <= 256
+
+
+def test_the_2026_fixtures_read_as_2023_get_the_detailed_paths_notices(
+    fixtures_2026: dict[str, Any],
+) -> None:
+    """Stripe's own 2026 objects checked against the 2023 models: notices only, from the walk,
+    the same as the detailed path's."""
+    validator = validator_for_version(API_2023)
+    for key in (SESSION, REPORT):
+        payload = fixtures_2026[key]
+        expected = _detailed(validator, copy.deepcopy(payload))
+        assert expected.issues and all(i.severity == "notice" for i in expected.issues)
+        walked = _walked(validator, payload)
+        assert walked is not None
+        assert walked.issues == expected.issues
+        assert validate(payload, mode="lenient", api_version=API_2023).issues == expected.issues
