@@ -1,5 +1,6 @@
 """Memory stays bounded on hostile input: each case runs in its own process, and its peak
-resident memory (the kernel's ``ru_maxrss`` of that process) must stay under a generous bound
+resident memory (the kernel's ``ru_maxrss`` of that process, started from a small launcher:
+see ``_MEASURE``) must stay under a generous bound
 that does not depend on the input's size. Nothing here measures time."""
 
 from __future__ import annotations
@@ -19,22 +20,43 @@ PEAK_BOUND = 300 * 1024 * 1024
 ENV = "STRIPE_SCHEMAS_TEST_WHSEC"
 
 
+#: Runs a command as its own child and writes that child's peak RSS (kilobytes) to a file.
+#: The command is started from this small process, not from the test process: on Linux a
+#: child's ``ru_maxrss`` counts the memory of the process it was forked from until it execs,
+#: so a command started from a large test process would inherit that size.
+_MEASURE = """
+import os, subprocess, sys
+child = subprocess.Popen(sys.argv[2:])
+_, status, usage = os.wait4(child.pid, 0)
+with open(sys.argv[1], "w") as out:
+    out.write(str(usage.ru_maxrss))
+code = os.waitstatus_to_exitcode(status)
+if code < 0:
+    os.kill(os.getpid(), -code)
+sys.exit(code)
+"""
+
+
 def run_measured(
     args: list[str], tmp_path: Path, *, stdin: str | None = None, env: dict[str, str] | None = None
 ) -> tuple[int, str, str, int]:
     """(exit code, stdout, stderr, peak RSS in bytes) of a command run to its end."""
     out_path, err_path = tmp_path / "stdout", tmp_path / "stderr"
+    peak_path = tmp_path / "peak"
     with (
         out_path.open("wb") as out,
         err_path.open("wb") as err,
         open(stdin or os.devnull, "rb") as source,
     ):
-        process = subprocess.Popen(
-            args, stdin=source, stdout=out, stderr=err, env={**os.environ, **(env or {})}
+        process = subprocess.run(
+            [sys.executable, "-c", _MEASURE, str(peak_path), *args],
+            stdin=source,
+            stdout=out,
+            stderr=err,
+            env={**os.environ, **(env or {})},
+            check=False,
         )
-        _, status, usage = os.wait4(process.pid, 0)
-        process.returncode = os.waitstatus_to_exitcode(status)
-    peak = usage.ru_maxrss * 1024  # kilobytes on Linux
+    peak = int(peak_path.read_text()) * 1024  # kilobytes on Linux
     return process.returncode, out_path.read_text(), err_path.read_text(), peak
 
 

@@ -18,7 +18,12 @@ from bench.payloads import EXPANDED, PAYLOADS, REPORT, VERIFIED
 from stripe_codegen.jsonschema_out import TranslationError, def_ref, dumps, to_json_schema
 from stripe_codegen.loader import load_spec
 from stripe_schemas.model import load_default_document
-from stripe_schemas.strategies import from_schema, mutations
+from stripe_schemas.strategies import (
+    from_schema,
+    mutations,
+    verification_reports,
+    verification_sessions,
+)
 from stripe_schemas.validation import Validator, default_validator, validate
 from stripe_schemas.validation._classify import classify
 
@@ -321,6 +326,31 @@ def test_lenient_notices_match_the_reference(data: st.DataObject) -> None:
         (i.path, i.code, i.severity) for i in reference
     ]
     assert all(i.severity == "notice" for i in fast)
+
+
+@pytest.mark.parametrize("mode", ["strict", "lenient"])
+@settings(SLOW, max_examples=150)
+@given(data=st.data())
+def test_the_error_path_reports_what_the_reference_engine_finds(
+    mode: str, data: st.DataObject
+) -> None:
+    """The detailed path reads jsonschema-rs's error list (the reference engine only runs on
+    values jsonschema-rs refuses): on realistic payloads with one or two mutations, its issues
+    (pointers, codes, severities and messages, the real cause inside a failed anyOf included)
+    are the ones the reference engine's errors give."""
+    base = data.draw(
+        st.one_of(verification_sessions(now=1_790_000_000), verification_reports(now=1_790_000_000))
+    )
+    payload, how = data.draw(mutations(base))
+    if data.draw(st.booleans()):
+        payload, more = data.draw(mutations(payload))
+        how = f"{how}, {more}"
+    validator = default_validator()
+    key = validator.key_for(base)
+    assert key is not None
+    compiled = validator.compiled(key)
+    reference = classify(compiled.checker.reference_faults(payload), mode)
+    assert validator.schema_issues(compiled, payload, mode) == reference, how
 
 
 @pytest.mark.parametrize("payload", [*PAYLOADS.values(), REPORT], ids=[*PAYLOADS, "report"])

@@ -12,12 +12,14 @@ derived when a document is loaded:
   ``object`` tag, which names the resource.
 
 Engines: jsonschema-rs compiled from the strict variant is the *fast path*;
-it only says yes or no. jsonschema (the reference implementation) runs on the
-same strict variant only when the fast path says no, and its errors become
-:class:`Fault` trees that :mod:`._classify` turns into issues. A payload that
-passes the lenient variant but not the strict one only has notices to report
-(unknown fields, unknown enum values); those come from jsonschema-rs's own
-error list, which is much cheaper than the reference engine.
+it only says yes or no. When it says no, its own error list (every failure, with
+the errors of each branch of a failed ``anyOf``) becomes :class:`Fault` trees that
+:mod:`._classify` turns into issues. jsonschema (the reference implementation)
+runs on the same strict variant only for a payload jsonschema-rs refuses to read
+(a Python value JSON cannot hold); a property test holds the two engines' issues
+together on mutated payloads. A payload that passes the lenient variant but not
+the strict one only has notices to report (unknown fields, unknown enum values):
+on the validator's fast path a walk of the payload finds them (:mod:`._notices`).
 """
 
 from __future__ import annotations
@@ -158,8 +160,8 @@ def _from_rs(error: Any) -> Fault:
         branches = tuple(tuple(_from_rs(sub) for sub in group) for group in kind.context)
         return Fault(tokens, "anyOf", instance, None, branches)
     detail: Any = None
-    if keyword == "type":
-        detail = tuple(kind.types)
+    if keyword == "type":  # jsonschema-rs lists null first; a spec writes it last
+        detail = tuple(sorted(kind.types, key=lambda name: name == "null"))
     elif keyword == "enum":
         detail = kind.options
     elif keyword == "required":

@@ -613,15 +613,12 @@ class Validator:
     ) -> list[Issue]:
         """The schema issues of a payload (empty when it conforms to the strict variant)."""
         checker = compiled.checker
-        if not pruned:
-            try:
-                if checker.is_valid(payload):
-                    return []
-                if mode == "lenient" and checker.lenient_is_valid(payload):
-                    return classify(checker.fast_faults(payload), mode)
-            except ValueError:  # a Python value jsonschema-rs refuses: the reference engine decides
-                pass
-        return classify(checker.reference_faults(shallow(payload)), mode)
+        try:
+            if not pruned and checker.is_valid(payload):
+                return []
+            return classify(checker.fast_faults(payload), mode)
+        except ValueError:  # a Python value jsonschema-rs refuses: the reference engine decides
+            return classify(checker.reference_faults(shallow(payload)), mode)
 
 
 def _shared(package: ModelPackage, default: Validator) -> Validator:
