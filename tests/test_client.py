@@ -387,8 +387,9 @@ def test_connection_refused() -> None:
     client = _client(f"http://127.0.0.1:{_closed_port()}", sleeps)
     with pytest.raises(APIConnectionError) as caught:
         client.verification_sessions.retrieve("vs_1")
-    assert len(sleeps) == 2 and "3 attempt(s)" in str(caught.value)
+    assert len(sleeps) == 2 and "3 attempts" in str(caught.value)
     assert "ConnectError" in str(caught.value) and caught.value.http_status is None
+    assert "APIConnectionError" not in str(caught.value)  # the traceback names the class once
 
 
 # -- the API key ---------------------------------------------------------------------------

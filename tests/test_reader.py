@@ -126,6 +126,28 @@ def test_a_byte_order_mark_is_skipped_and_utf16_is_refused() -> None:
         )
 
 
+def test_a_nul_byte_is_binary_data_not_utf16() -> None:
+    """A record that starts with (or holds) a NUL byte is called binary data, with its offset,
+    and the records after it are read; only text with every other byte NUL is UTF-16."""
+    data = b'\x00{"a": 1}\n{"b": 2}\n{"c": "x\x00y"}\n{"d": 4}\n'
+    found = items(data)
+    assert [r.decoded.value for r in found if isinstance(r, Record)] == [
+        NOTHING,
+        {"b": 2},
+        NOTHING,
+        {"d": 4},
+    ]
+    messages = [r.decoded.issues[0].message for r in found if r.decoded.issues]  # type: ignore[union-attr]
+    assert messages == [
+        "not valid JSON: binary data, not JSON text: a NUL byte at offset 0",
+        "not valid JSON: binary data, not JSON text: a NUL byte at offset 8",
+    ]
+    for utf16 in ('{"a": 1}'.encode("utf-16-le"), '{"a": 1}'.encode("utf-16-be")):
+        first, stop = items(utf16)
+        assert isinstance(stop, Stop)
+        assert "UTF-16 is not supported" in first.decoded.issues[0].message  # type: ignore[union-attr]
+
+
 def test_binary_garbage_is_unreadable_and_reading_goes_on() -> None:
     """Random bytes between records are unreadable records; the records after them are read."""
     garbage = bytes(random.Random(7).randrange(256) for _ in range(3000)).replace(b"\n", b" ")
@@ -225,8 +247,8 @@ def test_dev_zero_ends_with_one_line_and_exit_1() -> None:
         "1048576 bytes (the record size limit)",
         "/dev/zero:1: /: error[invalid_json] stopped reading at line 1: the rest of the stream "
         "was not checked",
-        "1 records: 0 valid, 0 invalid, 1 unreadable (1 errors, 0 warnings, 0 notices); "
-        "stopped early in 1 input(s)",
+        "1 record: 0 valid, 0 invalid, 1 unreadable (1 error, 0 warnings, 0 notices); "
+        "stopped early in 1 input",
     ]
 
 

@@ -79,7 +79,7 @@ def test_report_groups_issues_by_severity() -> None:
     assert len(report.issues) == 3
     data = report.to_dict()
     assert data["errors"] == 1 and data["issues"][0]["path"] == "/created"
-    assert "1 error(s), 1 warning(s), 1 notice(s)" in str(report)
+    assert "1 error, 1 warning, 1 notice" in str(report)
     assert "codes=['type_mismatch'" in repr(report)
 
 

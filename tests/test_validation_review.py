@@ -109,7 +109,7 @@ def test_cli_reports_a_huge_integer_and_goes_on(tmp_path: Path, capsys: Any) -> 
     assert code == 1 and "Traceback" not in err
     assert out.splitlines()[0].startswith(f"{big}:{line}: /created: error[input_limit]")
     assert out.splitlines()[-1] == (
-        "total: 2 records: 1 valid, 1 invalid, 0 unreadable (1 errors, 0 warnings, 0 notices)"
+        "total: 2 records: 1 valid, 1 invalid, 0 unreadable (1 error, 0 warnings, 0 notices)"
     )
 
 
@@ -371,12 +371,12 @@ def test_empty_directory_is_an_error(tmp_path: Path, capsys: Any) -> None:
     code, out, err = run(capsys, str(empty), str(good))
     assert code == 2
     assert err.splitlines() == [
-        f"stripe-schemas validate: {empty}: skipped 1 file(s) whose names are not .json, "
+        f"stripe-schemas validate: {empty}: skipped 1 file whose names are not .json, "
         ".jsonl or .ndjson (or those compressed)",
         f"stripe-schemas validate: {empty}: no .json, .jsonl or .ndjson files (or compressed "
         "ones) found",
     ]
-    assert out.startswith("1 records: 1 valid")
+    assert out.startswith("1 record: 1 valid")
 
 
 # --- bad input of every kind, as elements of one array ----------------------------------

@@ -20,6 +20,8 @@ from typing import Any
 
 import attrs
 
+from stripe_schemas.issues import counted
+
 from . import naming
 from .errors import SpecError, SpecProblem
 from .ir import AliasDef, ClassDef, EnumDef, ModelSet, ParamSet
@@ -57,11 +59,13 @@ class Generated:
     def summary(self) -> str:
         ms = self.model_set
         return (
-            f"{self.class_count} classes, {len(ms.aliases)} union aliases, {len(ms.enums)} enum "
-            f"aliases from {len(ms.schema_keys)} schemas in {len(ms.modules())} modules "
+            f"{counted(self.class_count, 'class', 'classes')}, "
+            f"{counted(len(ms.aliases), 'union alias', 'union aliases')}, "
+            f"{counted(len(ms.enums), 'enum alias', 'enum aliases')} "
+            f"from {counted(len(ms.schema_keys), 'schema')} in {counted(len(ms.modules()), 'module')} "
             f"({', '.join(ms.modules())}); API version {ms.api_version}"
             + (
-                f"; parameters of {len(self.param_set.operations)} operations"
+                f"; parameters of {counted(len(self.param_set.operations), 'operation')}"
                 if self.param_set
                 else ""
             )

@@ -51,6 +51,12 @@ SENSITIVE_KEYS: frozenset[str] = frozenset().union(
 HIDDEN = "<hidden>"
 
 
+def counted(count: int, noun: str, plural: str | None = None) -> str:
+    """``count`` and the noun in the number it needs: ``1 record``, ``2 records``, ``0 files``
+    (``plural``: the plural form when it is not the noun with an ``s``)."""
+    return f"{count} {noun if count == 1 else plural or noun + 's'}"
+
+
 def is_sensitive(ptr: str) -> bool:
     """Whether a value at this pointer is a secret or personal data."""
     return any(token in SENSITIVE_KEYS for token in split_pointer(ptr))
@@ -221,12 +227,12 @@ class PayloadError(ValueError):
         self.issues: tuple[Issue, ...] = tuple(issues)
         self.model = model
         errors = [i for i in self.issues if i.severity == "error"]
-        head = f"{len(errors)} error(s) structuring {model or 'payload'}"
+        head = f"{counted(len(errors), 'error')} structuring {model or 'payload'}"
         lines = [head, *(f"  {issue}" for issue in self.issues)]
         super().__init__("\n".join(lines))
 
     def __repr__(self) -> str:
-        return f"PayloadError({len(self.issues)} issue(s), model={self.model!r})"
+        return f"PayloadError({counted(len(self.issues), 'issue')}, model={self.model!r})"
 
 
 #: The input exceeds a size or nesting limit, or holds a value JSON cannot represent.

@@ -21,6 +21,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from ..issues import counted
+
 DEFAULT_SPEC = "spec/stripe-identity.yaml"
 DEFAULT_ROOTS = ("identity.verification_session", "identity.verification_report", "event")
 DEFAULT_OUT = "generated"
@@ -172,7 +174,7 @@ def run(args: argparse.Namespace) -> int:
         return _fail(f"cannot write to {out}: {exc.strerror or exc}")
     elapsed = time.perf_counter() - started
     print(f"generated {result.summary()} in {elapsed:.2f} s")
-    print(f"wrote {len(result.files)} files to {out}/{package} ({len(changed)} changed)")
+    print(f"wrote {counted(len(result.files), 'file')} to {out}/{package} ({len(changed)} changed)")
     for rel in changed:
         print(f"  {rel}")
     return 0

@@ -17,6 +17,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from ..issues import counted
 from ..model import escape_token
 
 EXIT_OK = 0
@@ -145,7 +146,7 @@ def _report_check(
         print(f"note: {against} is not the file {spec} was sliced from (sha256 differs)")
     if not differences:
         schemas = len(fresh.get("components", {}).get("schemas", {}))
-        print(f"{spec}: matches the slice of {against} ({schemas} schemas)")
+        print(f"{spec}: matches the slice of {against} ({counted(schemas, 'schema')})")
         return EXIT_OK
     print(
         f"{spec}: differs from the slice of {against} at {len(differences)} JSON pointers "
@@ -186,7 +187,7 @@ def _fail(message: str) -> int:
 def _first_problem(exc: Exception) -> str:
     """One line for a SpecError: its first problem, and how many more there are."""
     problems = list(getattr(exc, "problems", [])) or [exc]
-    more = f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""
+    more = f" (and {counted(len(problems) - 1, 'more problem')})" if len(problems) > 1 else ""
     return f"{problems[0]}{more}"
 
 

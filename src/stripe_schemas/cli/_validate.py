@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from ..io import MAX_BYTES, Problem, Skipped, Source, Stop, expand
-from ..issues import Issue, printable
+from ..issues import Issue, counted, printable
 from ..model import BUNDLED, LATEST, UnknownApiVersion, package_for
 
 if TYPE_CHECKING:  # the engines load on first use (the command starts fast)
@@ -248,7 +248,7 @@ def _report(
         elif isinstance(event, Skipped):
             skipped += event.count
             _error(
-                f"stripe-schemas validate: {event.directory}: skipped {event.count} file(s) "
+                f"stripe-schemas validate: {event.directory}: skipped {counted(event.count, 'file')} "
                 "whose names are not .json, .jsonl or .ndjson (or those compressed)"
             )
     out.close(total, files=files, bad_paths=bad_paths, skipped=skipped)
@@ -296,14 +296,14 @@ def _utf8(text: str) -> str:
 def summary_line(tally: Tally) -> str:
     """``N records: V valid, I invalid, U unreadable (E errors, W warnings, N notices)``."""
     line = (
-        f"{tally.records} records: {tally.valid} valid, {tally.invalid} invalid, "
-        f"{tally.unreadable} unreadable ({tally.errors} errors, {tally.warnings} warnings, "
-        f"{tally.notices} notices)"
+        f"{counted(tally.records, 'record')}: {tally.valid} valid, {tally.invalid} invalid, "
+        f"{tally.unreadable} unreadable ({counted(tally.errors, 'error')}, "
+        f"{counted(tally.warnings, 'warning')}, {counted(tally.notices, 'notice')})"
     )
     if tally.stopped:
-        line += f"; stopped early in {tally.stopped} input(s)"
+        line += f"; stopped early in {counted(tally.stopped, 'input')}"
         if tally.unchecked:
-            line += f", {tally.unchecked} bytes not checked"
+            line += f", {counted(tally.unchecked, 'byte')} not checked"
     return line
 
 
@@ -366,9 +366,9 @@ class _Text(_Writer):
         lines = self.per_file if files > 1 else []
         last = f"total: {summary_line(total)}" if files > 1 else summary_line(total)
         if bad_paths:
-            last += f"; {bad_paths} path(s) could not be read"
+            last += f"; {counted(bad_paths, 'path')} could not be read"
         if skipped:
-            last += f"; {skipped} file(s) skipped by name"
+            last += f"; {counted(skipped, 'file')} skipped by name"
         _write(self.stream, "".join(line + "\n" for line in [*lines, last]))
 
 
@@ -465,7 +465,9 @@ class _Progress:
 
     def _show(self, count: int, now: float) -> None:
         rate = count / max(now - self.started, 1e-9)
-        self.bar.set_postfix_str(f"{count} records, {rate:,.0f} records/s", refresh=False)
+        self.bar.set_postfix_str(
+            f"{counted(count, 'record')}, {rate:,.0f} records/s", refresh=False
+        )
 
     def file_done(self, records: int) -> None:
         self.done += records

@@ -31,7 +31,15 @@ import stripe_models
 from .. import forms
 from .. import io as jsonio
 from ..converters import Mode, structure
-from ..issues import HIDDEN, INPUT_LIMIT, TYPE_MISMATCH, WRONG_OBJECT_TAG, Issue, PayloadError
+from ..issues import (
+    HIDDEN,
+    INPUT_LIMIT,
+    TYPE_MISMATCH,
+    WRONG_OBJECT_TAG,
+    Issue,
+    PayloadError,
+    counted,
+)
 from ..params import check
 from ._errors import (
     APIConnectionError,
@@ -329,7 +337,7 @@ _PATH_PARAM = re.compile(r"\{[^{}/]+\}")
 def _fill(template: str, path_args: tuple[str, ...]) -> str:
     slots = _PATH_PARAM.findall(template)
     if len(slots) != len(path_args):
-        raise TypeError(f"{template} takes {len(slots)} id(s), got {len(path_args)}")
+        raise TypeError(f"{template} takes {counted(len(slots), 'id')}, got {len(path_args)}")
     for value in path_args:
         if not isinstance(value, str) or not value:
             raise ValueError(f"an id is a non-empty string, not {_describe(value)}")
@@ -586,7 +594,7 @@ def connection_error(
 ) -> APIConnectionError:
     what = type(exc).__name__
     detail = key.redact(str(exc)) if str(exc) else "no detail"
-    message = f"no response from Stripe after {attempts} attempt(s): {what} ({detail})"
+    message = f"no response from Stripe after {counted(attempts, 'attempt')}: {what} ({detail})"
     if call_over:
         message += "; the call's deadline leaves no time for another attempt"
     if limits is not None and isinstance(exc, httpx.TimeoutException):
@@ -613,7 +621,7 @@ def parse(
     except PayloadError as error:
         raise InvalidResponseError(
             f"the response does not fit {getattr(target, '__name__', target)} "
-            f"({len(error.issues)} issue(s))",
+            f"({counted(len(error.issues), 'issue')})",
             error.issues,
             http_status=response.status_code,
             request_id=request,

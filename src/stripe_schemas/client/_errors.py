@@ -36,11 +36,14 @@ class StripeError(Exception):
         self.doc_url = doc_url
 
     def __str__(self) -> str:
-        head = self.type or type(self).__name__
-        if self.http_status is not None:
-            head += f" (HTTP {self.http_status})"
+        """The message, after what Stripe said of the error (its HTTP status and ``type``),
+        with its code, parameter and request id; never the class name, which a traceback
+        and ``repr`` show already."""
+        said = [f"HTTP {self.http_status}"] if self.http_status is not None else []
+        said += [self.type] if self.type else []
         details = [f"{name}={value}" for name, value in self._details() if value is not None]
-        return f"{head}: {self.message}" + (f" [{', '.join(details)}]" if details else "")
+        head = f"({', '.join(said)}) " if said else ""
+        return f"{head}{self.message}" + (f" [{', '.join(details)}]" if details else "")
 
     def _details(self) -> list[tuple[str, str | None]]:
         return [("code", self.code), ("param", self.param), ("request_id", self.request_id)]

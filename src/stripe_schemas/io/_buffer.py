@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable, Generator
 from typing import BinaryIO, Final, NamedTuple
 
-from ..issues import INPUT_LIMIT, INVALID_JSON, Issue
+from ..issues import INPUT_LIMIT, INVALID_JSON, Issue, counted
 from ._json import MAX_BYTES, NOTHING, Decoded, decode
 from ._layout import CLOSE, OPEN, TOKEN, WS
 from ._records import ArrayState, Item, Record, Stop, unreadable
@@ -143,7 +143,7 @@ class Buffer:
         if unchecked is None:
             what = "the rest of the stream was not checked"
         else:
-            what = f"the remaining {unchecked} bytes of the stream were not checked"
+            what = f"the remaining {counted(unchecked, 'byte')} of the stream were not checked"
         issue = Issue("", INVALID_JSON, "error", f"stopped reading at line {line}: {what}")
         return Stop(line, offset, unchecked, issue)
 

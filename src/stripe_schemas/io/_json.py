@@ -123,9 +123,25 @@ def utf16_reason(head: bytes) -> str | None:
         return "UTF-32 is not supported; convert to UTF-8"
     if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
         return "UTF-16 is not supported; convert to UTF-8"
-    if len(head) >= 2 and (head[0] == 0) != (head[1] == 0) and b"\x00" in head[:4]:
+    if len(head) >= 4 and _ascii_as_utf16(head[:4]):
         return "UTF-16 is not supported; convert to UTF-8"  # ASCII text as UTF-16 without a BOM
     return None
+
+
+def _ascii_as_utf16(head: bytes) -> bool:
+    """Whether four bytes read as two ASCII characters in UTF-16 (every other byte NUL)."""
+    first, second, third, fourth = head
+    little = first and not second and third and not fourth
+    big = not first and second and not third and fourth
+    return bool(little or big) and max(head) < 0x80
+
+
+def binary_reason(raw: bytes) -> str | None:
+    """Why bytes are binary data rather than text (a NUL byte), or None."""
+    at = raw.find(b"\x00")
+    if at < 0:
+        return None
+    return f"binary data, not JSON text: a NUL byte at offset {at}"
 
 
 def decode(
@@ -178,6 +194,9 @@ def _explain(
                     return Decoded(fast_loads(raw))
                 except FAST_ERROR:
                     pass
+        reason = binary_reason(raw)
+        if reason is not None:  # JSON text never holds a NUL byte (inside strings it is \u0000)
+            return unreadable(reason)
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as error:

@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 import attrs
 
-from ..issues import INPUT_LIMIT, INVALID_JSON, Issue
+from ..issues import INPUT_LIMIT, INVALID_JSON, Issue, counted
 
 Mode = Literal["strict", "lenient"]
 MODES: tuple[Mode, ...] = ("strict", "lenient")
@@ -64,8 +64,8 @@ class Report:
     def __str__(self) -> str:
         head = (
             f"{'ok' if self.ok else 'invalid'} ({self.model or 'no model'}): "
-            f"{len(self.errors)} error(s), {len(self.warnings)} warning(s), "
-            f"{len(self.notices)} notice(s)"
+            f"{counted(len(self.errors), 'error')}, {counted(len(self.warnings), 'warning')}, "
+            f"{counted(len(self.notices), 'notice')}"
         )
         return "\n".join([head, *(f"  {issue}" for issue in self.issues)])
 
