@@ -166,3 +166,22 @@ def test_round_trip_on_all_generated_models(all_models: Any, data: st.DataObject
     payload = data.draw(payloads(cls, max_depth=2))
     for mode in ("strict", "lenient"):
         assert unstructure(structure(payload, cls, mode=mode)) == payload
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_an_integer_written_as_a_float_picks_the_same_union_branch_on_both_paths(
+    mode: Mode,
+) -> None:
+    """``{"limit": 6.0}`` is ``OptionsB(limit=6)`` on the fast path too: it used to reject the
+    float there and, in lenient mode, take ``OptionsA`` with ``limit`` as an unknown field."""
+    from _converter_models import Holder
+
+    payload = {"choice": {"limit": 1559467104736847.0}, "whos": []}
+    entry = _entry_for(Holder, mode)
+    assert entry is not None
+    fast_ok, fast_result = _outcome(entry[0], payload, FAST_ERRORS)
+    slow_ok, slow_result = _outcome(entry[1], payload, (PayloadError,))
+    assert fast_ok and slow_ok and fast_result == slow_result
+    assert type(fast_result.choice).__name__ == "OptionsB"
+    assert fast_result.choice.limit == 1559467104736847
+    assert type(fast_result.choice.limit) is int

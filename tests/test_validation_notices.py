@@ -1,7 +1,7 @@
 """Lenient notices from a walk of the payload (``validation/_notices.py``), not from an error list.
 
-The oracle is the detailed path (``Validator.detailed``: the reference engine's errors, then
-the rules' findings), which always runs in full. On every payload the walk answers for, its
+The oracle is the detailed path (``Validator.detailed``: the engines' error lists, then the
+rules' findings), which always runs in full. On every payload the walk answers for, its
 report is exactly the detailed path's; on the payloads a newer API version sends, it answers.
 """
 
@@ -25,6 +25,7 @@ from stripe_schemas.strategies import (
 from stripe_schemas.validation import Validator, validate, validator_for_version
 from stripe_schemas.validation import _compile as compile_module
 from stripe_schemas.validation import _schema as schema_module
+from stripe_schemas.validation._classify import classify
 from stripe_schemas.validation._report import Report
 
 SESSION = "identity.verification_session"
@@ -224,3 +225,118 @@ def test_the_2026_fixtures_read_as_2023_get_the_detailed_paths_notices(
         assert walked is not None
         assert walked.issues == expected.issues
         assert validate(payload, mode="lenient", api_version=API_2023).issues == expected.issues
+
+
+# --- schemas beyond the bundled ones: what the walk must not get wrong ------------------------
+
+DIALECT = "https://json-schema.org/draft/2020-12/schema"
+
+
+def _document(defs: dict[str, Any]) -> dict[str, Any]:
+    return {"$schema": DIALECT, "$defs": defs, "x-resources": {name: name for name in defs}}
+
+
+def _agree(validator: Validator, key: str, payload: Any) -> Report:
+    """The lenient report (by whichever path) is the detailed path's; the strict schema issues
+    from jsonschema-rs's error list are the reference engine's."""
+    compiled = validator.compiled(key)
+    expected = validator.detailed(compiled, copy.deepcopy(payload), "lenient", [])
+    got = validator.validate(payload, key, mode="lenient")
+    assert got.issues == expected.issues
+    reference = classify(compiled.checker.reference_faults(payload), "strict")
+    assert validator.schema_issues(compiled, payload, "strict") == reference
+    return got
+
+
+THING = {
+    "type": "object",
+    "properties": {
+        "object": {"type": "string", "enum": ["thing"]},
+        "choice": {
+            "anyOf": [
+                {"type": ["string", "null"], "enum": ["a", None]},
+                {"$ref": "#/$defs/part"},
+            ]
+        },
+        "items": {
+            "type": "array",
+            "items": {"anyOf": [{"type": "string", "enum": ["a"]}, {"type": "integer"}]},
+        },
+        "maybe": {"type": ["string", "null"], "enum": ["x", "y"]},
+        "number": {"enum": [1, 2]},
+        "pair": {"type": ["string", "integer"]},
+        "count": {"type": "integer", "minimum": 3},
+        "part": {"$ref": "#/$defs/part"},
+    },
+    "required": ["object"],
+}
+PART = {"type": "object", "properties": {"name": {"type": "string"}}}
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"object": "thing", "new": 1},  # an optional anyOf field (with a walk for null) absent
+        {"object": "thing", "choice": "b"},
+        {"object": "thing", "choice": {"name": "n", "extra": 1}},
+        {"object": "thing", "items": ["a", 5, "b"], "new": 1},  # 5: the integer branch
+        {"object": "thing", "maybe": None, "new": 1},  # null: the type takes it, the enum not
+        {"object": "thing", "number": 1.0, "new": 1},  # 1.0 is 1 in JSON Schema
+        {"object": "thing", "number": 3.0, "new": 1},
+        {"object": "thing", "number": True, "new": 1},
+        {"object": "thing", "pair": [1], "count": 1},  # the schema's type order, the limit
+        {"object": "thing", "part": {"name": "n", "new": 1}, "new": 1},
+    ],
+)
+def test_the_walk_agrees_with_the_detailed_path_on_a_schema_of_its_own(payload: Payload) -> None:
+    """anyOf dispatch by type (an absent field, an integer beside a string enum), an enum that
+    does not list the null its type takes, JSON Schema's number equality, and the messages of
+    jsonschema-rs's errors (type lists in the schema's order, limits)."""
+    _agree(Validator(_document({"thing": THING, "part": PART})), "thing", payload)
+
+
+def test_subclasses_of_dict_and_list_are_left_to_the_detailed_path() -> None:
+    """jsonschema-rs reads a dict or list subclass as JSON; the walk dispatches by exact type,
+    so it gives up on one rather than miss what is inside."""
+    from collections import OrderedDict
+
+    newer = copy.deepcopy(VERIFIED)
+    newer["hosted_flow_theme"] = "dark"
+    newer["redaction"] = OrderedDict(status="processing", extra_x=1)
+    validator = Validator()
+    assert _walked(validator, newer) is None
+    report = validator.validate(newer, mode="lenient")
+    assert ("/redaction/extra_x", "unknown_field") in {(i.path, i.code) for i in report.issues}
+    assert report.issues == _detailed(validator, newer).issues
+
+
+def test_a_cycle_through_a_schema_the_walk_cannot_read_is_not_half_remembered() -> None:
+    """a → b → a, where a uses a keyword the walk does not model after b (so b's walk was
+    compiled, naming a): validating a, then b (which holds an a), raises nothing and agrees
+    with the detailed path."""
+    a = {
+        "type": "object",
+        "properties": {"b": {"$ref": "#/$defs/b"}, "c": {"not": {"type": "null"}}},
+    }
+    b = {"type": "object", "properties": {"a": {"$ref": "#/$defs/a"}}}
+    validator = Validator(_document({"a": a, "b": b}))
+    _agree(validator, "a", {"b": {"a": {}, "new": 1}})
+    _agree(validator, "b", {"a": {"b": {"new": 1}}, "new": 1})
+
+
+def test_only_unknown_field_names_are_remembered_never_values() -> None:
+    """A report with an unknown enum value (which can be personal data) is built each time and
+    not kept; repeated unknown fields are."""
+    validator = Validator()
+    path = validator.notices_only(SESSION)
+    newer = copy.deepcopy(VERIFIED)
+    newer["verified_outputs"]["id_number_type"] = "xx_secret_kind"
+    newer["hosted_flow_theme"] = "dark"
+    assert path(newer) is not None
+    kept = next(
+        c.cell_contents for c in path.__closure__ or () if isinstance(c.cell_contents, dict)
+    )
+    assert "xx_secret_kind" not in repr(kept)
+    assert path(newer) is not path(newer)
+    fields_only = {**VERIFIED, "hosted_flow_theme": "dark"}
+    assert path(fields_only) is path(dict(fields_only))

@@ -142,6 +142,9 @@ class KeyRules:
     clean: dict[str, Any]
     probes: tuple[_Probe, ...]
     residuals: tuple[_Residual, ...]
+    #: ``payload -> True`` when every probe passes: all the probes' checks in one schema (and
+    #: nothing of the strict schema), so a payload that only breaks the schema skips them.
+    screen: Callable[[Any], bool] | None = None
     #: ``payload -> True`` when a residual check fails (None: the resource has none).
     residual: Callable[[dict[str, Any]], bool] | None = attrs.field(init=False)
     #: The field every residual check looks inside, when they share one: they can only fail
@@ -173,7 +176,8 @@ class KeyRules:
 
     def _findings(self, payload: dict[str, Any], readable: dict[str, Any]) -> list[Finding]:
         out: list[Finding] = []
-        for probe in self.probes:
+        screened = self.screen is not None and self.screen(readable)
+        for probe in () if screened else self.probes:
             if probe.is_valid(readable):
                 continue
             seen: set[str] = set()
@@ -309,7 +313,13 @@ class RuleSet:
             only = self._builder([check], full=False)
             validator = jsonschema_rs.validator_for(only.document(self.dialect, only.entry(key)))
             probes.append(_Probe(rule, check, validator.is_valid, validator.iter_errors))
-        return KeyRules(key, clean, tuple(probes), tuple(residuals))
+        screen = None
+        if len(probes) > 1:
+            every = self._builder([probe.check for probe in probes], full=False)
+            screen = jsonschema_rs.validator_for(every.document(self.dialect, every.entry(key)))
+        return KeyRules(
+            key, clean, tuple(probes), tuple(residuals), screen.is_valid if screen else None
+        )
 
     def _residual(self, rule: Rule, check: Check, key: str) -> _Residual:
         assert isinstance(check.must, SameAs)

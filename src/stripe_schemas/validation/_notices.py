@@ -107,6 +107,12 @@ _ABSENT: Any = object()
 _PLAIN: Final = frozenset({str, bool, type(None)})
 
 
+def _odd(value: Any) -> bool:
+    """Whether a value is a subclass of dict or list: jsonschema-rs reads it as one, the walk's
+    dispatch by exact type would not (so the walk gives up on it)."""
+    return isinstance(value, (dict, list)) and type(value) is not dict and type(value) is not list
+
+
 def _type_of(value: Any) -> str:
     for name, types in _PYTHON_TYPES.items():
         if type(value) in types:
@@ -139,9 +145,18 @@ class _Enum:
         if type(value) is str:
             if value in self.strings:
                 return
-        elif value is None or any(type(v) is type(value) and v == value for v in self.allowed):
+        elif value is None or any(_same_json(v, value) for v in self.allowed):
             return
         out.append((path, "enum", (value, self.allowed)))
+
+
+def _same_json(listed: Any, value: Any) -> bool:
+    """JSON Schema's equality: ``1`` and ``1.0`` are equal, ``true`` and ``1`` are not."""
+    if type(listed) is bool or type(value) is bool:
+        return type(listed) is type(value) and listed == value
+    if type(listed) in (int, float) and type(value) in (int, float):
+        return bool(listed == value)
+    return type(listed) is type(value) and bool(listed == value)
 
 
 class _AnyOf:
@@ -166,6 +181,8 @@ def _enum_items(walk: _Enum) -> Walk:
     strings = walk.strings
 
     def walk_enum_items(value: Any, path: Path, out: list[Raw]) -> None:
+        if _odd(value):
+            raise GiveUp
         if type(value) is list:
             try:
                 if strings.issuperset(value):
@@ -188,8 +205,11 @@ class _Closed:
         self.known = known
 
     def __call__(self, value: Any, path: Path, out: list[Raw]) -> None:
-        if type(value) is dict and not self.known.issuperset(value):
-            _unknown_keys(value, self.known, path, out)
+        if type(value) is dict:
+            if not self.known.issuperset(value):
+                _unknown_keys(value, self.known, path, out)
+        elif _odd(value):
+            raise GiveUp
 
 
 def _unknown_keys(value: dict[Any, Any], known: frozenset[str], path: Path, out: list[Raw]) -> None:
@@ -209,6 +229,8 @@ def _items(walk: Walk) -> Walk:
         if type(value) is list:
             for index, item in enumerate(value):
                 walk(item, (path, index), out)
+        elif _odd(value):
+            raise GiveUp
 
     return walk_items
 
@@ -235,14 +257,21 @@ class Walker:
             walks = self._walks
 
             def by_name(value: Any, path: Path, out: list[Raw]) -> None:
-                walk = walks[key]
+                walk = walks.get(key, _give_up)
                 if walk is not None:
                     walk(value, path, out)
 
             return by_name
+        outermost = not self._compiling
+        before = set(self._walks)
         self._compiling.add(key)
         try:
             walk = self._compile(self._defs[key])
+        except Unsupported:
+            if outermost:  # walks compiled meanwhile may refer to this key by name: none is kept
+                for compiled in set(self._walks) - before:
+                    del self._walks[compiled]
+            raise
         finally:
             self._compiling.discard(key)
         self._walks[key] = walk
@@ -301,8 +330,9 @@ class Walker:
     def _object(self, properties: dict[str, Any], extra: Any) -> Walk | None:
         closed = extra is None or extra is False
         known = frozenset(properties)
-        #: Declared fields whose value is a string enum: checked inline (no call per field).
-        enums: list[tuple[str, frozenset[str], tuple[Any, ...]]] = []
+        #: Declared fields whose value is a string enum: checked inline (no call per field),
+        #: with whether the enum lists null.
+        enums: list[tuple[str, frozenset[str], tuple[Any, ...], bool]] = []
         #: Declared fields behind an ``anyOf``: the branch picked inline by the value's type.
         tables: list[tuple[str, dict[type, Walk]]] = []
         #: Declared fields whose object (when it is one) is closed with nothing below.
@@ -316,7 +346,7 @@ class Walker:
             if isinstance(walk, _AnyOf) and set(walk.table) == {dict}:
                 walk = walk.table[dict]
             if isinstance(walk, _Enum) and walk.only_strings:
-                enums.append((name, walk.strings, walk.allowed))
+                enums.append((name, walk.strings, walk.allowed, None in walk.allowed))
             elif isinstance(walk, _Closed):
                 leaves.append((name, walk.known))
             elif isinstance(walk, _AnyOf):
@@ -326,6 +356,7 @@ class Walker:
         rest = None if closed or extra is True else self._compile(extra)
         if not (enums or tables or nested or leaves or rest):
             return _Closed(known) if closed else None
+        absent = _ABSENT
         inline, dispatch, inner, closed_below = (
             tuple(enums),
             tuple(tables),
@@ -335,6 +366,8 @@ class Walker:
 
         def walk_object(value: Any, path: Path, out: list[Raw]) -> None:
             if type(value) is not dict:
+                if _odd(value):
+                    raise GiveUp
                 return  # another type: its own branch or check decides
             if not known.issuperset(value):
                 if closed:
@@ -346,22 +379,31 @@ class Walker:
                         if type(key) is not str:
                             raise GiveUp
                         rest(sub, (path, key), out)
-            for name, strings, allowed in inline:
-                sub = value.get(name)
-                if type(sub) is str and sub not in strings:
+            for name, strings, allowed, null_listed in inline:
+                sub = value.get(name, absent)
+                if type(sub) is str:
+                    if sub not in strings:
+                        out.append(((path, name), "enum", (sub, allowed)))
+                elif sub is None and not null_listed:  # the type takes null, the enum does not
                     out.append(((path, name), "enum", (sub, allowed)))
             for name, table in dispatch:
-                walk = table.get(type(value.get(name)))
+                sub = value.get(name, absent)
+                walk = table.get(type(sub))
                 if walk is not None:
-                    walk(value[name], (path, name), out)
+                    walk(sub, (path, name), out)
+                elif _odd(sub):
+                    raise GiveUp
             for name, walk in inner:
                 sub = value.get(name)
                 if sub is not None:  # null never holds a notice: the lenient check took its type
                     walk(sub, (path, name), out)
             for name, known_below in closed_below:
                 sub = value.get(name)
-                if type(sub) is dict and not known_below.issuperset(sub):
-                    _unknown_keys(sub, known_below, (path, name), out)
+                if type(sub) is dict:
+                    if not known_below.issuperset(sub):
+                        _unknown_keys(sub, known_below, (path, name), out)
+                elif _odd(sub):
+                    raise GiveUp
 
         return walk_object
 
@@ -383,7 +425,8 @@ class Walker:
         if not table:
             return None
         only = table.get(str)
-        if set(table) == {str} and isinstance(only, _Enum) and only.only_strings:
+        taken = {kind for kind, walks in by_type.items() if walks}
+        if taken <= {"string", "null"} and isinstance(only, _Enum) and only.only_strings:
             return only  # a nullable enum: only its strings can be notices
         return _AnyOf(table)
 

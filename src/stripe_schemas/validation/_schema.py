@@ -131,44 +131,80 @@ def _from_jsonschema(error: Any, base: Tokens) -> Fault:
 
 # --- jsonschema-rs ----------------------------------------------------------------------
 
+#: jsonschema-rs's error kinds → the JSON Schema keyword (as the reference engine names it).
 _RS_KEYWORDS = {
     "Type": "type",
     "Enum": "enum",
+    "Constant": "const",
     "Required": "required",
     "AdditionalProperties": "additionalProperties",
     "MaxLength": "maxLength",
     "MinLength": "minLength",
+    "MaxItems": "maxItems",
+    "MinItems": "minItems",
+    "MaxProperties": "maxProperties",
+    "MinProperties": "minProperties",
+    "Minimum": "minimum",
+    "Maximum": "maximum",
+    "ExclusiveMinimum": "exclusiveMinimum",
+    "ExclusiveMaximum": "exclusiveMaximum",
+    "MultipleOf": "multipleOf",
+    "UniqueItems": "uniqueItems",
     "Pattern": "pattern",
+    "Format": "format",
     "AnyOf": "anyOf",
     "OneOfNotValid": "anyOf",
+    "OneOfMultipleValid": "oneOf",
+    "Not": "not",
     "FalseSchema": "false",
 }
+#: Keywords whose ``detail`` is the limit jsonschema-rs reports.
+_LIMITS = frozenset({"maxLength", "minLength", "minimum", "maximum"})
 
 
-def faults_from_rs(errors: Iterable[Any]) -> list[Fault]:
-    """Engine-neutral faults from jsonschema-rs ``ValidationError`` objects."""
-    return [_from_rs(error) for error in errors]
+def faults_from_rs(errors: Iterable[Any], root: Mapping[str, Any] | None = None) -> list[Fault]:
+    """Engine-neutral faults from jsonschema-rs ``ValidationError`` objects; ``root``: the
+    schema they were found with (where a ``type`` list is read, in the order it is written)."""
+    return [_from_rs(error, root) for error in errors]
 
 
-def _from_rs(error: Any) -> Fault:
+def _declared_types(root: Mapping[str, Any] | None, path: Iterable[Any]) -> list[str] | None:
+    """The ``type`` list at a schema path of ``root`` (None: not found there)."""
+    node: Any = root
+    for token in path:
+        if isinstance(node, Mapping):
+            node = node.get(token)
+        elif isinstance(node, list) and isinstance(token, int) and 0 <= token < len(node):
+            node = node[token]
+        else:
+            return None
+    return [str(t) for t in node] if isinstance(node, list) else None
+
+
+def _from_rs(error: Any, root: Mapping[str, Any] | None) -> Fault:
     kind = error.kind
     name = type(kind).__name__
     keyword = _RS_KEYWORDS.get(name, name)
     tokens: Tokens = tuple(error.instance_path)
     instance = error.instance
     if keyword == "anyOf":
-        branches = tuple(tuple(_from_rs(sub) for sub in group) for group in kind.context)
+        branches = tuple(tuple(_from_rs(sub, root) for sub in group) for group in kind.context)
         return Fault(tokens, "anyOf", instance, None, branches)
     detail: Any = None
-    if keyword == "type":  # jsonschema-rs lists null first; a spec writes it last
-        detail = tuple(sorted(kind.types, key=lambda name: name == "null"))
+    if keyword == "type":  # jsonschema-rs lists types in its own order; the schema's is shown
+        found = list(kind.types)
+        declared = _declared_types(root, error.schema_path) if len(found) > 1 else None
+        if declared is not None and sorted(declared) == sorted(found):
+            detail = tuple(declared)
+        else:
+            detail = tuple(sorted(found, key=lambda name: name == "null"))
     elif keyword == "enum":
         detail = kind.options
     elif keyword == "required":
         detail = (kind.property,)
     elif keyword == "additionalProperties":
         detail = tuple(kind.unexpected)
-    elif keyword in ("maxLength", "minLength"):
+    elif keyword in _LIMITS:
         detail = kind.limit
     elif keyword == "pattern":
         detail = kind.pattern
@@ -224,4 +260,4 @@ class SchemaChecker:
 
     def fast_faults(self, payload: Any) -> list[Fault]:
         """Every strict-variant failure, from jsonschema-rs (used when only notices remain)."""
-        return faults_from_rs(self._rs_strict.iter_errors(payload))
+        return faults_from_rs(self._rs_strict.iter_errors(payload), self._strict_schema)

@@ -154,20 +154,18 @@ def _notices_path(
             return None
         if not raw:  # the strict check refused something the walk does not see
             return None
-        found = tuple(raw)
-        try:
-            report = reports.get(found)
-        except TypeError:  # an unknown enum value of a type that cannot be hashed
-            report = None
-            found = ()
+        found = tuple(raw) if all(kind == "field" for _, kind, _ in raw) else None
+        report = reports.get(found) if found is not None else None
         if report is None:
             with resource_root(is_resource):
                 report = Report(tuple(merge_issues(notices(raw, "lenient"))), key)
-            if found and len(reports) < _REPORTS_KEPT and _short_enough(found):
+            if found is not None and len(reports) < _REPORTS_KEPT and _rememberable(found):
                 reports[found] = report
         return report
 
-    #: What a walk found → its report: payloads of one newer version repeat their notices.
+    #: Unknown fields found (their paths) → the report: payloads of one newer version repeat
+    #: them. Only field names are kept, never a payload's values (an unknown enum value's
+    #: report is built each time).
     reports: dict[tuple[Raw, ...], Report] = {}
     return notices_only
 
@@ -176,12 +174,17 @@ def _notices_path(
 _REPORTS_KEPT = 256
 
 
-def _short_enough(found: tuple[Raw, ...]) -> bool:
-    """Whether what a walk found is small enough to remember (a hostile payload's
-    thousand-character keys are not kept)."""
-    return len(found) <= 16 and all(
-        len(what if kind == "field" else repr(what[0])) <= 200 for _, kind, what in found
-    )
+def _rememberable(found: tuple[Raw, ...]) -> bool:
+    """Whether the unknown fields a walk found are few and short enough to remember (a
+    hostile payload's long keys, at any depth, are not kept)."""
+    if len(found) > 16:
+        return False
+    for path, _, _ in found:
+        while path is not None:
+            path, token = path
+            if type(token) is str and len(token) > 100:
+                return False
+    return True
 
 
 class SchemaDocumentError(ValueError):
@@ -295,10 +298,15 @@ class Validator:
 
     def _is_bundled(self) -> bool:
         """Whether this validator's document is the one of a bundled version's models."""
+        return self._package_name() is not None
+
+    def _package_name(self) -> str | None:
+        """The bundled models package whose document this validator's is (None: no such)."""
         if self.api_version is None or self.api_version not in BUNDLED:
-            return False
+            return None
         models = models_for(self.api_version)
-        return bool(self.document.get("x-spec-sha256") == models.SPEC_SHA256)
+        same = self.document.get("x-spec-sha256") == models.SPEC_SHA256
+        return models.__name__ if same else None
 
     # --- model resolution ---------------------------------------------------------------
 
@@ -471,22 +479,40 @@ class Validator:
             value = jsonio.fast_decode(payload)
             if value is jsonio.REFUSED or type(value) is not dict:
                 return self._validate(payload, model, mode)
-            payload, kind = value, dict
+            return self._validate_json(value, model, mode)
         if kind is dict and model is None and (mode == "strict" or mode == "lenient"):
-            tag = payload.get("object")
-            if type(tag) is str:
-                fast = self._fast.get(tag)
-                if fast is None and tag in self._single:  # first use: compile (same verdict)
-                    fast = self.compiled(self._single[tag]).fast
-                if fast is not None:
-                    report = fast(payload)
-                    if report is not None:
-                        return report
-                    if mode == "lenient":
-                        report = self.notices_only(self._single[tag])(payload)
-                        if report is not None:
-                            return report
+            report = self._fast_report(payload, mode)
+            if report is not None:
+                return report
         return self._validate(payload, model, mode)
+
+    def _fast_report(self, payload: dict[str, Any], mode: Mode) -> Report | None:
+        """The report of the fast path (the notices path too, in lenient mode) of the model a
+        payload's ``object`` tag names; None when it has no answer (the detailed path has)."""
+        tag = payload.get("object")
+        if type(tag) is not str:
+            return None
+        fast = self._fast.get(tag)
+        if fast is None:
+            if tag not in self._single:
+                return None
+            fast = self.compiled(self._single[tag]).fast  # first use: compile (same verdict)
+        report = fast(payload)
+        if report is None and mode == "lenient":
+            report = self.notices_only(self._single[tag])(payload)
+        return report
+
+    def _validate_json(self, payload: dict[str, Any], model: object, mode: Mode) -> Report:
+        """:meth:`validate` of an object the front end decoded without an issue: it holds only
+        what JSON text can (string keys, finite numbers, no over-long integers), so the
+        detailed path does not vet it again."""
+        if model is None and (mode == "strict" or mode == "lenient"):
+            report = self._fast_report(payload, mode)
+            if report is not None:
+                return report
+        if mode != "strict" and mode != "lenient":
+            raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
+        return self._validate_value(payload, model, mode, (), vetted=True)
 
     def validate_decoded(
         self, decoded: jsonio.Decoded, model: object = None, *, mode: Mode = "strict"
@@ -496,6 +522,8 @@ class Validator:
         if not decoded.readable:
             return Report(decoded.issues, None)
         if not decoded.issues:
+            if type(decoded.value) is dict:
+                return self._validate_json(decoded.value, model, mode)
             return self.validate(decoded.value, model, mode=mode)
         return self._validate_value(decoded.value, model, mode, decoded.issues)
 
@@ -516,14 +544,21 @@ class Validator:
         return self._validate_value(payload, model, mode, ())
 
     def _validate_value(
-        self, payload: Any, model: object, mode: Mode, prior: tuple[Issue, ...]
+        self,
+        payload: Any,
+        model: object,
+        mode: Mode,
+        prior: tuple[Issue, ...],
+        *,
+        vetted: bool = False,
     ) -> Report:
-        """The report of a decoded value; ``prior``: what decoding it found (values replaced)."""
+        """The report of a decoded value; ``prior``: what decoding it found (values replaced);
+        ``vetted``: the front end decoded it from JSON text without an issue."""
         if not isinstance(payload, dict):
             key = self.resolve(model) if model is not None else None
-            vetted = check_value(payload)
-            if vetted is not None and any(i.path == "" for i in vetted.issues):
-                return Report((*prior, *vetted.issues), key)  # not a JSON value at all
+            problems = check_value(payload)
+            if problems is not None and any(i.path == "" for i in problems.issues):
+                return Report((*prior, *problems.issues), key)  # not a JSON value at all
             kind = describe("", payload)
             issue = Issue("", TYPE_MISMATCH, "error", f"expected a JSON object, got {kind}")
             return Report((*prior, issue), key)
@@ -546,7 +581,7 @@ class Validator:
                 if not found:
                     return compiled.ok_report
                 return Report(tuple(found), key)
-        return self.detailed(compiled, payload, mode, issues)
+        return self.detailed(compiled, payload, mode, issues, vetted=vetted)
 
     def _schema_valid(self, compiled: _Compiled, payload: dict[str, Any]) -> bool:
         try:
@@ -555,22 +590,29 @@ class Validator:
             return False
 
     def detailed(
-        self, compiled: _Compiled, payload: dict[str, Any], mode: Mode, issues: list[Issue]
+        self,
+        compiled: _Compiled,
+        payload: dict[str, Any],
+        mode: Mode,
+        issues: list[Issue],
+        *,
+        vetted: bool = False,
     ) -> Report:
         """Every issue: the input's own problems, the schema's, then the invariants'.
 
         A value that was itself an input problem (NaN, a number too large, …) was
         replaced while decoding or vetting; schema issues at or below it would only
-        echo that problem, so they are left out.
+        echo that problem, so they are left out. ``vetted``: the payload came from JSON
+        text without an issue, so it holds no such value and is not vetted again.
         """
         masked = [i.path for i in issues if i.code in INPUT_CODES]
-        vetted = check_value(payload)
-        if vetted:
-            issues.extend(vetted.issues)
-            payload = vetted.pruned
-            masked.extend(vetted.masked)
+        problems = None if vetted else check_value(payload)
+        if problems:
+            issues.extend(problems.issues)
+            payload = problems.pruned
+            masked.extend(problems.masked)
         with resource_root(self.is_resource(compiled.key)):
-            found = self.schema_issues(compiled, payload, mode, pruned=bool(vetted or masked))
+            found = self.schema_issues(compiled, payload, mode, pruned=bool(problems or masked))
             issues.extend(i for i in found if not any(is_under(i.path, m) for m in masked))
             wrong_tag = any(i.code == WRONG_OBJECT_TAG and i.path == "/object" for i in issues)
             if not wrong_tag:
@@ -628,6 +670,9 @@ def _shared(package: ModelPackage, default: Validator) -> Validator:
     if default.document.get("x-spec-sha256") == package.spec_sha256:
         return default
     family = default._family
+    own = default._package_name()
+    if own is not None:
+        family.setdefault(own, default)  # this one, for its siblings to hand events back to
     found = family.get(package.name)
     if found is None:  # document_of refuses a package whose schemas.json is another spec's
         built = Validator(document_of(package), rules=default.rules)
