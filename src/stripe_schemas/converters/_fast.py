@@ -257,7 +257,9 @@ class FastCompiler(CompileCache):
         if isinstance(node, ScalarNode):
             if node.kind == "float":
                 src.add(indent, f"if type({var}) is not float and type({var}) is not int:")
-            elif node.kind == "int":  # an integer-valued float is an integer, as in the detailed walk
+            elif (
+                node.kind == "int"
+            ):  # an integer-valued float is an integer, as in the detailed walk
                 src.add(indent, f"if type({var}) is not int:")
                 src.add(indent + 1, f"if type({var}) is not float or not {var}.is_integer():")
                 src.add(indent + 2, "raise F")
