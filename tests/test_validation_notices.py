@@ -324,9 +324,9 @@ def test_a_cycle_through_a_schema_the_walk_cannot_read_is_not_half_remembered() 
     _agree(validator, "b", {"a": {"b": {"new": 1}}, "new": 1})
 
 
-def test_only_unknown_field_names_are_remembered_never_values() -> None:
-    """A report with an unknown enum value (which can be personal data) is built each time and
-    not kept; repeated unknown fields are."""
+def test_no_value_where_personal_data_sits_is_remembered() -> None:
+    """An unknown enum value under verified_outputs (personal data) is not kept: its report
+    is built each time. Unknown fields and an unknown enum value elsewhere are remembered."""
     validator = Validator()
     path = validator.notices_only(SESSION)
     newer = copy.deepcopy(VERIFIED)
@@ -340,3 +340,17 @@ def test_only_unknown_field_names_are_remembered_never_values() -> None:
     assert path(newer) is not path(newer)
     fields_only = {**VERIFIED, "hosted_flow_theme": "dark"}
     assert path(fields_only) is path(dict(fields_only))
+    new_value = {**fields_only, "redaction": {"status": "archived"}}
+    assert [i.code for i in path(new_value).issues] == ["unknown_field", "unknown_enum_value"]  # type: ignore[union-attr]
+    assert path(new_value) is path(copy.deepcopy(new_value))
+
+
+def test_equal_looking_enum_values_of_other_types_get_their_own_reports() -> None:
+    """3, 3.0 and true are one key for a dict, not for the report cache: each report describes
+    its own value's type."""
+    validator = Validator(_document({"thing": THING, "part": PART}))
+    for value, kind in ((3, "integer"), (3.0, "number"), (True, "boolean")):
+        payload = {"object": "thing", "number": value, "new": 1}
+        report = validator.validate(payload, "thing", mode="lenient")
+        described = [i.message.split(" is not")[0] for i in report.issues if "enum" in i.code]
+        assert len(described) == 1 and kind in described[0], report

@@ -39,7 +39,8 @@ from ._schema import Tokens
 Path = tuple[Any, str | int] | None
 
 #: A notice before the mode and the message are given: (path, kind, what), where kind is
-#: ``"field"`` (what: the key) or ``"enum"`` (what: (value, allowed values)).
+#: ``"field"`` (what: the key) or ``"enum"`` (what: (the value's type, the value, the allowed
+#: values); the type keeps ``1``, ``1.0`` and ``true`` apart where raws are compared).
 Raw = tuple[Path, str, Any]
 
 #: Walks a value at a path, appending what it finds; raises :class:`GiveUp`.
@@ -147,7 +148,7 @@ class _Enum:
                 return
         elif value is None or any(_same_json(v, value) for v in self.allowed):
             return
-        out.append((path, "enum", (value, self.allowed)))
+        out.append((path, "enum", (type(value), value, self.allowed)))
 
 
 def _same_json(listed: Any, value: Any) -> bool:
@@ -383,9 +384,9 @@ class Walker:
                 sub = value.get(name, absent)
                 if type(sub) is str:
                     if sub not in strings:
-                        out.append(((path, name), "enum", (sub, allowed)))
+                        out.append(((path, name), "enum", (str, sub, allowed)))
                 elif sub is None and not null_listed:  # the type takes null, the enum does not
-                    out.append(((path, name), "enum", (sub, allowed)))
+                    out.append(((path, name), "enum", (type(None), sub, allowed)))
             for name, table in dispatch:
                 sub = value.get(name, absent)
                 walk = table.get(type(sub))
@@ -471,6 +472,6 @@ def notices(raw: list[Raw], mode: Mode) -> list[Issue]:
         if kind == "field":
             located.append((tokens, unknown_field_issue(pointer(tokens[:-1]), what, mode)))
         else:
-            value, allowed = what
+            _, value, allowed = what
             located.append((tokens, enum_issue(tokens, pointer(tokens), value, allowed, mode)))
     return [issue for _, issue in tidy(located)]

@@ -20,6 +20,7 @@ from ..issues import (
     UNKNOWN_MODEL,
     WRONG_OBJECT_TAG,
     Issue,
+    is_sensitive,
     printable,
     resource_root,
 )
@@ -32,6 +33,7 @@ from ..model import (
     load_default_document,
     models_for,
     package_of,
+    pointer,
     tagged_objects,
 )
 from ..requires import require
@@ -39,7 +41,7 @@ from ..rules import Rule
 from ._classify import classify, describe
 from ._compile import KeyRules, RuleSet, to_issues
 from ._envelopes import ENVELOPE_DEFS, EVENT, LIST, PARTIAL_PREFIX, check_envelope, partial_defs
-from ._notices import GiveUp, Raw, Unsupported, Walk, Walker, notices
+from ._notices import GiveUp, Raw, Unsupported, Walk, Walker, notices, tokens_of
 from ._report import INPUT_CODES, MODES, Mode, Report, merge_issues
 from ._schema import SchemaChecker, lenient_defs, strict_defs
 
@@ -154,8 +156,11 @@ def _notices_path(
             return None
         if not raw:  # the strict check refused something the walk does not see
             return None
-        found = tuple(raw) if all(kind == "field" for _, kind, _ in raw) else None
-        report = reports.get(found) if found is not None else None
+        found: tuple[Raw, ...] | None = tuple(raw)
+        try:
+            report = reports.get(found) if found is not None else None
+        except TypeError:  # an unknown enum value that cannot be hashed
+            report = found = None
         if report is None:
             with resource_root(is_resource):
                 report = Report(tuple(merge_issues(notices(raw, "lenient"))), key)
@@ -163,9 +168,8 @@ def _notices_path(
                 reports[found] = report
         return report
 
-    #: Unknown fields found (their paths) → the report: payloads of one newer version repeat
-    #: them. Only field names are kept, never a payload's values (an unknown enum value's
-    #: report is built each time).
+    #: What the walk found → the report: payloads of one newer version repeat their unknown
+    #: fields and enum values. Never kept: a value where a secret or personal data may sit.
     reports: dict[tuple[Raw, ...], Report] = {}
     return notices_only
 
@@ -175,14 +179,18 @@ _REPORTS_KEPT = 256
 
 
 def _rememberable(found: tuple[Raw, ...]) -> bool:
-    """Whether the unknown fields a walk found are few and short enough to remember (a
-    hostile payload's long keys, at any depth, are not kept)."""
+    """Whether what a walk found may be remembered: a few notices, no long key at any depth
+    (a hostile payload's), and an unknown enum value only when it is a short string at a
+    place that holds no secret or personal data."""
     if len(found) > 16:
         return False
-    for path, _, _ in found:
-        while path is not None:
-            path, token = path
-            if type(token) is str and len(token) > 100:
+    for path, kind, what in found:
+        tokens = tokens_of(path)
+        if any(type(token) is str and len(token) > 100 for token in tokens):
+            return False
+        if kind == "enum":
+            value = what[1]
+            if type(value) is not str or len(value) > 100 or is_sensitive(pointer(tokens)):
                 return False
     return True
 
