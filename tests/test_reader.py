@@ -334,3 +334,20 @@ def test_blank_lines_count_on_the_json_lines_path(tmp_path: Path) -> None:
     with contextlib.redirect_stdout(out):
         assert main(["validate", "--quiet", str(dump)]) == 1
     assert f"{dump}:6: /livemode: error[type_mismatch]" in out.getvalue()
+
+
+@pytest.mark.parametrize(
+    "number", [18446744073709551616, 18446744073709551617, -9223372036854775809, 10**30]
+)
+def test_integers_beyond_64_bits_are_read_exactly(number: int) -> None:
+    """orjson reads an integer beyond 64 bits as a float (digits lost, no error); such input
+    takes the standard library's decoder, so every entry point keeps the exact integer."""
+    from stripe_schemas import io as jsonio
+    from stripe_schemas.validation import validate
+
+    text = b'{"object": "identity.verification_session", "created": %d}' % number
+    assert jsonio.decode(text).value["created"] == number
+    assert type(jsonio.decode(text).value["created"]) is int
+    assert [r.decoded.value["created"] for r in items(text + b"\n" + text)] == [number, number]  # type: ignore[union-attr]
+    report = validate(text)
+    assert not [i for i in report.issues if i.path == "/created"]

@@ -89,10 +89,24 @@ FAST_ERROR: type[Exception] = _orjson.JSONDecodeError if _orjson is not None els
 REFUSED: Final[Any] = object()
 
 
+#: Nineteen digits in a row: where an integer may lie beyond 64 bits, which orjson reads as a
+#: float (losing digits without a word). Such input takes the standard library's decoder,
+#: which reads integers of any size exactly. (A long run of digits inside a string is a
+#: false alarm, and only costs that record the slower decoder.)
+_LONG_DIGITS = re.compile(rb"[0-9]{19}")
+_LONG_DIGITS_TEXT = re.compile(r"[0-9]{19}")
+
+
+def _exact(data: bytes | bytearray | memoryview | str) -> bool:
+    """Whether orjson reads every number of ``data`` exactly (no integer beyond 64 bits)."""
+    pattern = _LONG_DIGITS_TEXT if isinstance(data, str) else _LONG_DIGITS
+    return pattern.search(data) is None  # type: ignore[arg-type]
+
+
 def fast_decode(data: bytes | bytearray | memoryview | str, max_bytes: int = MAX_BYTES) -> Any:
     """The valid path of the front end: the decoded value, or :data:`REFUSED`, in which case
     :func:`decode` says why (or reads it, where orjson is not installed)."""
-    if fast_loads is not None and len(data) <= max_bytes:
+    if fast_loads is not None and len(data) <= max_bytes and _exact(data):
         try:
             return fast_loads(data)
         except FAST_ERROR:
@@ -177,7 +191,7 @@ def _explain(
         if found is not None:
             at = _position(text, found.start(), line, column)
             return unreadable(f"a lone surrogate {at}, which UTF-8 cannot encode")
-        if len(text) < len(data) and fast_loads is not None:  # the byte order mark was all
+        if len(text) < len(data) and fast_loads is not None and _exact(text):  # the BOM was all
             try:
                 return Decoded(fast_loads(text))
             except FAST_ERROR:
@@ -189,7 +203,7 @@ def _explain(
             return unreadable(reason)
         if raw.startswith(_BOM):
             raw = raw[len(_BOM) :]
-            if fast_loads is not None:  # the byte order mark was all orjson refused?
+            if fast_loads is not None and _exact(raw):  # the byte order mark was all it refused?
                 try:
                     return Decoded(fast_loads(raw))
                 except FAST_ERROR:
@@ -286,6 +300,8 @@ class _Detailed:
             if depth > 1000:
                 reason = f"nested {depth} levels deep; the limit is 1024 (line {self.line})"
                 return unreadable(reason, INPUT_LIMIT)
+            if not _exact(text):  # integers beyond 64 bits, read here exactly (not by orjson)
+                return Decoded(value)
             return unreadable(f"refused by the JSON decoder (line {self.line})")
         return Decoded(value, tuple(issues))
 
