@@ -89,24 +89,46 @@ FAST_ERROR: type[Exception] = _orjson.JSONDecodeError if _orjson is not None els
 REFUSED: Final[Any] = object()
 
 
-#: Nineteen digits in a row: where an integer may lie beyond 64 bits, which orjson reads as a
-#: float (losing digits without a word). Such input takes the standard library's decoder,
-#: which reads integers of any size exactly. (A long run of digits inside a string is a
-#: false alarm, and only costs that record the slower decoder.)
-_LONG_DIGITS = re.compile(rb"[0-9]{19}")
-_LONG_DIGITS_TEXT = re.compile(r"[0-9]{19}")
+#: Nineteen digits or more in a row. As a number (after ``:``, ``[``, ``,`` or a ``-``, as a
+#: value starts), an integer that may lie beyond 64 bits, which orjson reads as a float
+#: (losing digits without a word): such input takes the standard library's decoder, which
+#: reads integers of any size exactly. Inside a string (an ID) it is no number. Runs are
+#: found in C (every digit mapped to ``0``, then a search for nineteen of them); only the
+#: character before each run is looked at in Python.
+_ZEROS = bytes.maketrans(b"123456789", b"000000000")
+_ZEROS_TEXT = str.maketrans("123456789", "000000000")
+_RUN = b"0" * 19
+_RUN_TEXT = "0" * 19
+_BEFORE_NUMBER: frozenset[int | str] = frozenset([*b":[,", *":[,"])
+_SKIPPED: frozenset[int | str] = frozenset([*b" \t\r\n-", *" \t\r\n-"])
 
 
 def _exact(data: bytes | bytearray | memoryview | str) -> bool:
     """Whether orjson reads every number of ``data`` exactly (no integer beyond 64 bits)."""
-    pattern = _LONG_DIGITS_TEXT if isinstance(data, str) else _LONG_DIGITS
-    return pattern.search(data) is None  # type: ignore[arg-type]
+    if isinstance(data, str):
+        zeros: bytes | str = data.translate(_ZEROS_TEXT)
+        run: bytes | str = _RUN_TEXT
+    else:
+        zeros, run = bytes(data).translate(_ZEROS), _RUN
+    at = zeros.find(run)  # type: ignore[arg-type]
+    while at >= 0:
+        before = at - 1
+        while before >= 0 and zeros[before] in _SKIPPED:
+            before -= 1
+        if before < 0 or zeros[before] in _BEFORE_NUMBER:
+            return False
+        at = zeros.find(run, at + 19)  # type: ignore[arg-type]
+    return True
 
 
 def fast_decode(data: bytes | bytearray | memoryview | str, max_bytes: int = MAX_BYTES) -> Any:
     """The valid path of the front end: the decoded value, or :data:`REFUSED`, in which case
     :func:`decode` says why (or reads it, where orjson is not installed)."""
-    if fast_loads is not None and len(data) <= max_bytes and _exact(data):
+    if fast_loads is not None and len(data) <= max_bytes:
+        if type(data) is bytes and _RUN in data.translate(_ZEROS) and not _exact(data):
+            return REFUSED  # a run of digits: _exact decides (inline above: the usual case)
+        if type(data) is not bytes and not _exact(data):
+            return REFUSED
         try:
             return fast_loads(data)
         except FAST_ERROR:

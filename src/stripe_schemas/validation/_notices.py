@@ -28,10 +28,10 @@ from collections.abc import Callable, Mapping
 from typing import Any, Final
 
 from ..io import check_value
-from ..issues import Issue
+from ..issues import Issue, is_sensitive, resource_root
 from ..model import def_key, pointer
 from ._classify import enum_issue, tidy, unknown_field_issue
-from ._report import Mode
+from ._report import Mode, Report, merge_issues
 from ._schema import Tokens
 
 #: Where a value sits, as a linked list ``(parent, token)`` (None: the root); flattened to
@@ -475,3 +475,76 @@ def notices(raw: list[Raw], mode: Mode) -> list[Issue]:
             _, value, allowed = what
             located.append((tokens, enum_issue(tokens, pointer(tokens), value, allowed, mode)))
     return [issue for _, issue in tidy(located)]
+
+
+def refuse(payload: dict[str, Any]) -> Report | None:
+    return None
+
+
+def notices_path(
+    key: str,
+    is_resource: bool,
+    lenient_clean: Callable[[Any], bool],
+    residual: Callable[[dict[str, Any]], bool] | None,
+    residual_field: str | None,
+    walk: Walk,
+) -> Callable[[dict[str, Any]], Report | None]:
+    """The lenient path of one model for a payload its fast path refused: the notices of a
+    walk when the payload passes the lenient check with the rules, else None."""
+
+    def notices_only(payload: dict[str, Any]) -> Report | None:
+        try:
+            if not lenient_clean(payload):
+                return None
+        except ValueError:
+            return None
+        if (
+            residual is not None
+            and (residual_field is None or type(payload.get(residual_field)) is dict)
+            and residual(payload)
+        ):
+            return None
+        raw: list[Raw] = []
+        try:
+            walk(payload, None, raw)
+        except GiveUp:
+            return None
+        if not raw:  # the strict check refused something the walk does not see
+            return None
+        found: tuple[Raw, ...] | None = tuple(raw)
+        try:
+            report = reports.get(found) if found is not None else None
+        except TypeError:  # an unknown enum value that cannot be hashed
+            report = found = None
+        if report is None:
+            with resource_root(is_resource):
+                report = Report(tuple(merge_issues(notices(raw, "lenient"))), key)
+            if found is not None and len(reports) < _REPORTS_KEPT and _rememberable(found):
+                reports[found] = report
+        return report
+
+    #: What the walk found → the report: payloads of one newer version repeat their unknown
+    #: fields and enum values. Never kept: a value where a secret or personal data may sit.
+    reports: dict[tuple[Raw, ...], Report] = {}
+    return notices_only
+
+
+#: The most notice reports each model remembers (beyond, each is built anew).
+_REPORTS_KEPT = 256
+
+
+def _rememberable(found: tuple[Raw, ...]) -> bool:
+    """Whether what a walk found may be remembered: a few notices, no long key at any depth
+    (a hostile payload's), and an unknown enum value only when it is a short string at a
+    place that holds no secret or personal data."""
+    if len(found) > 16:
+        return False
+    for path, kind, what in found:
+        tokens = tokens_of(path)
+        if any(type(token) is str and len(token) > 100 for token in tokens):
+            return False
+        if kind == "enum":
+            value = what[1]
+            if type(value) is not str or len(value) > 100 or is_sensitive(pointer(tokens)):
+                return False
+    return True

@@ -20,7 +20,6 @@ from ..issues import (
     UNKNOWN_MODEL,
     WRONG_OBJECT_TAG,
     Issue,
-    is_sensitive,
     printable,
     resource_root,
 )
@@ -33,7 +32,6 @@ from ..model import (
     load_default_document,
     models_for,
     package_of,
-    pointer,
     tagged_objects,
 )
 from ..requires import require
@@ -41,7 +39,7 @@ from ..rules import Rule
 from ._classify import classify, describe
 from ._compile import KeyRules, RuleSet, to_issues
 from ._envelopes import ENVELOPE_DEFS, EVENT, LIST, PARTIAL_PREFIX, check_envelope, partial_defs
-from ._notices import GiveUp, Raw, Unsupported, Walk, Walker, notices, tokens_of
+from ._notices import Unsupported, Walker, notices_path, refuse
 from ._report import INPUT_CODES, MODES, Mode, Report, merge_issues
 from ._schema import SchemaChecker, lenient_defs, strict_defs
 
@@ -120,79 +118,6 @@ def _fast_path(
         return ok_report
 
     return fast
-
-
-def _refuse(payload: dict[str, Any]) -> Report | None:
-    return None
-
-
-def _notices_path(
-    key: str,
-    is_resource: bool,
-    lenient_clean: Callable[[Any], bool],
-    residual: Callable[[dict[str, Any]], bool] | None,
-    residual_field: str | None,
-    walk: Walk,
-) -> Callable[[dict[str, Any]], Report | None]:
-    """The lenient path of one model for a payload its fast path refused: the notices of a
-    walk when the payload passes the lenient check with the rules, else None."""
-
-    def notices_only(payload: dict[str, Any]) -> Report | None:
-        try:
-            if not lenient_clean(payload):
-                return None
-        except ValueError:
-            return None
-        if (
-            residual is not None
-            and (residual_field is None or type(payload.get(residual_field)) is dict)
-            and residual(payload)
-        ):
-            return None
-        raw: list[Raw] = []
-        try:
-            walk(payload, None, raw)
-        except GiveUp:
-            return None
-        if not raw:  # the strict check refused something the walk does not see
-            return None
-        found: tuple[Raw, ...] | None = tuple(raw)
-        try:
-            report = reports.get(found) if found is not None else None
-        except TypeError:  # an unknown enum value that cannot be hashed
-            report = found = None
-        if report is None:
-            with resource_root(is_resource):
-                report = Report(tuple(merge_issues(notices(raw, "lenient"))), key)
-            if found is not None and len(reports) < _REPORTS_KEPT and _rememberable(found):
-                reports[found] = report
-        return report
-
-    #: What the walk found → the report: payloads of one newer version repeat their unknown
-    #: fields and enum values. Never kept: a value where a secret or personal data may sit.
-    reports: dict[tuple[Raw, ...], Report] = {}
-    return notices_only
-
-
-#: The most notice reports each model remembers (beyond, each is built anew).
-_REPORTS_KEPT = 256
-
-
-def _rememberable(found: tuple[Raw, ...]) -> bool:
-    """Whether what a walk found may be remembered: a few notices, no long key at any depth
-    (a hostile payload's), and an unknown enum value only when it is a short string at a
-    place that holds no secret or personal data."""
-    if len(found) > 16:
-        return False
-    for path, kind, what in found:
-        tokens = tokens_of(path)
-        if any(type(token) is str and len(token) > 100 for token in tokens):
-            return False
-        if kind == "enum":
-            value = what[1]
-            if type(value) is not str or len(value) > 100 or is_sensitive(pointer(tokens)):
-                return False
-    return True
 
 
 class SchemaDocumentError(ValueError):
@@ -441,7 +366,7 @@ class Validator:
         except Unsupported:
             walk = None
         if walk is None:  # nothing to walk, or a schema the walk does not model
-            return _refuse
+            return refuse
         lenient_clean = compiled.checker.lenient_is_valid
         if compiled.rules is not None:
             if self._lenient_rules is None:
@@ -452,7 +377,7 @@ class Validator:
             if schema is not None:
                 jsonschema_rs = require("jsonschema_rs", "validation", "validation")
                 lenient_clean = jsonschema_rs.validator_for(schema).is_valid
-        return _notices_path(
+        return notices_path(
             key,
             self.is_resource(key),
             lenient_clean,
