@@ -45,8 +45,12 @@ class Buffer:
         offset: int = 0,
         inside_array: ArrayState | None = None,
         cut: bool = False,
+        exact: bool = True,
     ) -> None:
         """``size``: the size of the whole stream, when known (for "bytes not checked").
+
+        ``exact=False``: the records are read for a verdict only (see
+        :func:`~._json.fast_decode`): an integer beyond 64 bits may come out as a float.
 
         ``line``/``offset``: where this stream starts in its file (a block or a
         partition of a larger file starts inside it); ``inside_array``: it starts at
@@ -54,6 +58,7 @@ class Buffer:
         just before a record start, so it may end inside that array.
         """
         self.stream = stream
+        self.exact = exact
         self.limit = max_record_bytes
         self.size = size
         self.buf = bytearray()

@@ -94,7 +94,7 @@ class Reader(Arrays):
         Returns at the first line that is not a whole object on its own (or at the end
         of the stream); the general path takes that line.
         """
-        buf, limit, decode_line = self.buf, self.limit, fast_decode
+        buf, limit, decode_line, exact = self.buf, self.limit, fast_decode, self.exact
         pos, line, base = self.pos, self._line_at(self.pos), self.base
         while True:
             last = buf.rfind(b"\n", pos)
@@ -123,7 +123,7 @@ class Reader(Arrays):
                 if text[0] != 123 or text[end - 1] != 125:
                     ended = True
                     break
-                value = decode_line(text, limit)
+                value = decode_line(text, limit, exact=exact)
                 if value is REFUSED:
                     ended = True
                     break

@@ -84,6 +84,7 @@ def check_block(job: Block | Span, size: int | None) -> tuple[Tally, list[Outcom
         offset=job.offset,
         inside_array=job.inside_array,
         cut=True,
+        exact=False,
     )
     tally = Tally()
     found = list(check_items(reader, validator, tally, model=settings.model, mode=settings.mode))
@@ -179,6 +180,7 @@ class _Run:
             line=tail.line,
             offset=tail.offset,
             inside_array=tail.inside_array,
+            exact=False,
         )
         settings = self.settings
         for item in check_items(

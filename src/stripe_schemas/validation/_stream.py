@@ -267,7 +267,9 @@ def run_local(
     validator = settings.validator()
 
     def check(source: Source, opened: Opened, stream: Any, tally: Tally) -> Iterator[Event]:
-        reader = Reader(stream, max_record_bytes=settings.max_record_bytes, size=opened.size)
+        reader = Reader(
+            stream, max_record_bytes=settings.max_record_bytes, size=opened.size, exact=False
+        )
         for item in check_items(reader, validator, tally, model=settings.model, mode=settings.mode):
             yield Found(source, item)
 

@@ -409,7 +409,7 @@ class Validator:
         """
         kind = type(payload)
         if kind is bytes or kind is str:  # the front end's valid path, then the same fast path
-            value = jsonio.fast_decode(payload)
+            value = jsonio.fast_decode(payload, exact=False)  # a verdict (see fast_decode)
             if value is jsonio.REFUSED or type(value) is not dict:
                 return self._validate(payload, model, mode)
             return self._validate_json(value, model, mode)
