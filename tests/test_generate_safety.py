@@ -5,6 +5,7 @@ from __future__ import annotations
 import http.server
 import json
 import os
+import shlex
 import threading
 import time
 from collections.abc import Iterator
@@ -384,8 +385,13 @@ def test_regeneration_says_what_changed(
     assert "/components/schemas/shop.widget/properties/size  field_added" in text
     assert "2 changes: 1 breaking, 0 warning, 1 compatible" in text
     assert "the spec change is breaking" in err
-    code, text, _ = run(capsys, "generate", "--spec", str(new_spec), *base)
+    hint = err.split("run `", 1)[1].split("`", 1)[0]  # the user's own options, without --check
+    words = shlex.split(hint)
+    assert words[:2] == ["stripe-schemas", "generate"] and "--check" not in words
+    assert sorted(words[2:]) == sorted(["--spec", str(new_spec), *base])
+    code, text, _ = run(capsys, *words[1:])  # run as printed
     assert code == 0 and "made_optional" in text
+    assert run(capsys, *words[1:], "--check")[0] == 0
     code, text, _ = run(capsys, "generate", "--spec", str(new_spec), *base)
     assert "spec unchanged since" in text and "(0 changed)" in text
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import shlex
 import sys
 import time
 from collections.abc import Iterable
@@ -119,6 +120,25 @@ def choose_package(package: str | None, out: Path) -> str | None:
     return None
 
 
+def _rerun(args: argparse.Namespace, package: str) -> str:
+    """The ``generate`` command that writes what ``--check`` compared: the user's own
+    options, ``--check`` left out."""
+    words = ["stripe-schemas", "generate"]
+    if args.spec != DEFAULT_SPEC:
+        words += ["--spec", args.spec]
+    if args.all:
+        words.append("--all")
+    for root in args.roots or ():
+        words += ["--root", root]
+    if args.out != DEFAULT_OUT:
+        words += ["--out", args.out]
+    if args.package is not None:
+        words += ["--package", package]
+    if args.names:
+        words += ["--names", args.names]
+    return shlex.join(words)
+
+
 def run(args: argparse.Namespace) -> int:
     try:
         from stripe_codegen import SpecError
@@ -160,7 +180,7 @@ def run(args: argparse.Namespace) -> int:
             }[breaking]
             print(
                 f"stripe-schemas: {out}/{package} is stale ({verdict}); "
-                "run `stripe-schemas generate`",
+                f"run `{_rerun(args, package)}`",
                 file=sys.stderr,
             )
             return 1
