@@ -48,6 +48,21 @@ WITH_NEW_RULE = (*identity.RULES, NEW_RULE)
 NO_REPORT = {**VERIFIED, "last_verification_report": None}
 
 
+def _verified_event(session: dict[str, Any], api_version: str) -> dict[str, Any]:
+    """An ``identity.verification_session.verified`` event of ``api_version`` holding ``session``."""
+    return {
+        "id": "evt_1",
+        "object": "event",
+        "api_version": api_version,
+        "created": 1700000000,
+        "data": {"object": session},
+        "livemode": False,
+        "pending_webhooks": 0,
+        "request": {"id": None, "idempotency_key": None},
+        "type": "identity.verification_session.verified",
+    }
+
+
 def _codes(report: Any) -> set[tuple[str, str, str]]:
     return {(i.code, i.path, i.severity) for i in report.issues}
 
@@ -99,17 +114,7 @@ def test_every_entry_point_applies_a_rule_added_to_the_table(
     assert NEW_CODE in validate(orjson.dumps(NO_REPORT)).codes()
     history = validate_history([{**REQUIRES_INPUT, "id": NO_REPORT["id"]}, NO_REPORT])
     assert NEW_CODE in history.codes()
-    event = {
-        "id": "evt_1",
-        "object": "event",
-        "api_version": "2023-08-16",
-        "created": 1700000000,
-        "data": {"object": NO_REPORT},
-        "livemode": False,
-        "pending_webhooks": 0,
-        "request": {"id": None, "idempotency_key": None},
-        "type": "identity.verification_session.verified",
-    }
+    event = _verified_event(NO_REPORT, "2023-08-16")
     assert (NEW_CODE, "/data/object/last_verification_report", "error") in _codes(validate(event))
     dump = tmp_path / "sessions.ndjson"
     dump.write_bytes(orjson.dumps(VERIFIED) + b"\n" + orjson.dumps(NO_REPORT) + b"\n")
@@ -124,17 +129,7 @@ def test_a_validator_keeps_its_rules_on_events_of_every_bundled_version(api_vers
     """A Validator built with its own rule table hands an event of another bundled version to
     a sibling with the *same* table: the added rule is reported whatever the event's version,
     and the default validator (the shipped table) still does not know it."""
-    event = {
-        "id": "evt_1",
-        "object": "event",
-        "api_version": api_version,
-        "created": 1700000000,
-        "data": {"object": NO_REPORT},
-        "livemode": False,
-        "pending_webhooks": 0,
-        "request": {"id": None, "idempotency_key": None},
-        "type": "identity.verification_session.verified",
-    }
+    event = _verified_event(NO_REPORT, api_version)
     custom = Validator(rules=WITH_NEW_RULE)
     assert NEW_CODE in custom.validate(event).codes()
     assert NEW_CODE not in validate(event).codes()

@@ -21,6 +21,7 @@ from typing import Any, Literal
 
 import attrs
 
+from stripe_schemas.issues import counted
 from stripe_schemas.model import join_pointer, split_pointer
 
 from ._operations import (
@@ -139,7 +140,7 @@ class SpecDiff:
     def summary(self) -> str:
         counts = ", ".join(f"{self.count(level)} {level}" for level in reversed(LEVELS))
         total = len(self.changes)
-        return f"{total} change{'' if total == 1 else 's'}: {counts}"
+        return f"{counted(total, 'change')}: {counts}"
 
     def lines(self, limit: int | None = None) -> list[str]:
         """One line per change (most severe first), then the summary line."""

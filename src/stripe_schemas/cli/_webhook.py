@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 from typing import Any, TextIO
 
-from ..issues import Issue, PayloadError, printable
+from ..issues import Issue, PayloadError, counted, printable
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
@@ -175,7 +175,7 @@ class _Output:
         for issue in issues:
             self._line(f"{shown}: {issue}")
         counts = ", ".join(
-            _count(sum(i.severity == s for i in issues), s) for s in ("error", "warning", "notice")
+            counted(sum(i.severity == s for i in issues), s) for s in ("error", "warning", "notice")
         )
         verdict = "valid" if ok else "invalid"
         self._line(
@@ -191,10 +191,6 @@ class _Output:
         except UnicodeEncodeError:
             encoding = getattr(self.stream, "encoding", None) or "ascii"
             self.stream.write((text + "\n").encode(encoding, "backslashreplace").decode(encoding))
-
-
-def _count(number: int, what: str) -> str:
-    return f"{number} {what}{'' if number == 1 else 's'}"
 
 
 def _error(message: str) -> None:
