@@ -220,8 +220,10 @@ def test_the_screen_passes_exactly_when_every_probe_does(data: st.DataObject) ->
     if data.draw(st.booleans()):
         payload, _ = data.draw(mutations(payload))
     rules = Validator().compiled(str(base["object"])).rules
-    assert rules is not None and rules.screen is not None
-    assert rules.screen(payload) == all(probe.is_valid(payload) for probe in rules.probes)
+    assert rules is not None and rules.screens is not None
+    expected = [probe for probe in rules.probes if not probe.is_valid(payload)]
+    assert rules.screens.is_valid(payload) == (not expected)
+    assert rules.screens.failing(payload) == expected
 
 
 def test_a_sibling_hands_an_event_of_the_newest_version_back_to_the_default() -> None:

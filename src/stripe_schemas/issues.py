@@ -59,7 +59,9 @@ def counted(count: int, noun: str, plural: str | None = None) -> str:
 
 def is_sensitive(ptr: str) -> bool:
     """Whether a value at this pointer is a secret or personal data."""
-    return any(token in SENSITIVE_KEYS for token in split_pointer(ptr))
+    if "~" in ptr:  # an escaped token: compare what it stands for
+        return not SENSITIVE_KEYS.isdisjoint(split_pointer(ptr))
+    return not SENSITIVE_KEYS.isdisjoint(ptr.split("/"))
 
 
 def type_name(value: object) -> str:

@@ -22,7 +22,13 @@ def join_pointer(base: str, token: str | int) -> str:
 
 def pointer(tokens: Iterable[str | int]) -> str:
     """Build a JSON pointer from tokens (the root is ``""``)."""
-    return "".join("/" + escape_token(t) for t in tokens)
+    parts = [t if type(t) is str else str(t) for t in tokens]
+    if not parts:
+        return ""
+    text = "/".join(parts)
+    if "~" in text or text.count("/") != len(parts) - 1:  # a token to escape
+        return "".join(["/" + escape_token(t) for t in parts])
+    return "/" + text
 
 
 def split_pointer(ptr: str) -> list[str]:

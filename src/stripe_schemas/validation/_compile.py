@@ -133,6 +133,52 @@ def _message(check: Check, where: str, value: Any) -> str:
     return check.message.format(field=field, value=shown)
 
 
+class Screen:
+    """Probes screened by one schema holding all their checks, split in halves on failure.
+
+    A payload that passes the screen passes every probe behind it. One that fails it is
+    screened by each half in turn, so one broken check among *n* costs about 2·log₂ *n*
+    calls rather than *n*. The halves' schemas are compiled on first use (a clean payload
+    never needs them); a race compiles one twice, with the same result.
+    """
+
+    __slots__ = ("_build", "_halves", "is_valid", "probes")
+
+    def __init__(
+        self,
+        probes: tuple[_Probe, ...],
+        build: Callable[[Sequence[Check]], Callable[[Any], bool]],
+        is_valid: Callable[[Any], bool] | None = None,
+    ) -> None:
+        self.probes = probes
+        self._build = build
+        self._halves: tuple[Screen, Screen] | None = None
+        #: ``payload -> True`` when every probe behind this screen passes.
+        self.is_valid: Callable[[Any], bool] = (
+            is_valid if is_valid is not None else self._compile_then_check
+        )
+
+    def _compile_then_check(self, payload: Any) -> bool:
+        self.is_valid = self._build([probe.check for probe in self.probes])
+        return self.is_valid(payload)
+
+    def failing(self, payload: Any) -> list[_Probe]:
+        """The probes that fail on ``payload``, in table order."""
+        if len(self.probes) == 1:
+            probe = self.probes[0]
+            return [] if probe.is_valid(payload) else [probe]
+        if self.is_valid(payload):
+            return []
+        halves = self._halves
+        if halves is None:
+            middle = len(self.probes) // 2
+            halves = self._halves = (
+                Screen(self.probes[:middle], self._build),
+                Screen(self.probes[middle:], self._build),
+            )
+        return halves[0].failing(payload) + halves[1].failing(payload)
+
+
 @attrs.frozen(eq=False)
 class KeyRules:
     """The rules of one resource, compiled (see the module docstring)."""
@@ -142,9 +188,10 @@ class KeyRules:
     clean: dict[str, Any]
     probes: tuple[_Probe, ...]
     residuals: tuple[_Residual, ...]
-    #: ``payload -> True`` when every probe passes: all the probes' checks in one schema (and
-    #: nothing of the strict schema), so a payload that only breaks the schema skips them.
-    screen: Callable[[Any], bool] | None = None
+    #: The probes behind a tree of screens (see :class:`Screen`): all the probes' checks in
+    #: one schema (and nothing of the strict schema), so a payload that only breaks the
+    #: schema skips them, and one that breaks a check reaches its probe in a few calls.
+    screens: Screen | None = None
     #: ``payload -> True`` when a residual check fails (None: the resource has none).
     residual: Callable[[dict[str, Any]], bool] | None = attrs.field(init=False)
     #: The field every residual check looks inside, when they share one: they can only fail
@@ -176,9 +223,9 @@ class KeyRules:
 
     def _findings(self, payload: dict[str, Any], readable: dict[str, Any]) -> list[Finding]:
         out: list[Finding] = []
-        screened = self.screen is not None and self.screen(readable)
-        for probe in () if screened else self.probes:
-            if probe.is_valid(readable):
+        failing = self.probes if self.screens is None else self.screens.failing(readable)
+        for probe in failing:
+            if self.screens is None and probe.is_valid(readable):
                 continue
             seen: set[str] = set()
             for error in probe.iter_errors(readable):
@@ -313,13 +360,17 @@ class RuleSet:
             only = self._builder([check], full=False)
             validator = jsonschema_rs.validator_for(only.document(self.dialect, only.entry(key)))
             probes.append(_Probe(rule, check, validator.is_valid, validator.iter_errors))
-        screen = None
+        screens = None
         if len(probes) > 1:
-            every = self._builder([probe.check for probe in probes], full=False)
-            screen = jsonschema_rs.validator_for(every.document(self.dialect, every.entry(key)))
-        return KeyRules(
-            key, clean, tuple(probes), tuple(residuals), screen.is_valid if screen else None
-        )
+
+            def build(checks: Sequence[Check]) -> Callable[[Any], bool]:
+                every = self._builder(checks, full=False)
+                document = every.document(self.dialect, every.entry(key))
+                return jsonschema_rs.validator_for(document).is_valid  # type: ignore[no-any-return]
+
+            ordered = tuple(probes)
+            screens = Screen(ordered, build, build([probe.check for probe in ordered]))
+        return KeyRules(key, clean, tuple(probes), tuple(residuals), screens)
 
     def _residual(self, rule: Rule, check: Check, key: str) -> _Residual:
         assert isinstance(check.must, SameAs)

@@ -111,8 +111,8 @@ def where_schema(path: str, must: Predicate, *, point_at_field: bool = False) ->
     reported at ``path`` itself, not at the values inside it.
     """
     leaf = predicate_schema(must)
-    if point_at_field:
-        leaf = {"not": {"not": leaf}}
+    if point_at_field:  # one error at the field whose message is short (not the schema)
+        leaf = {"if": leaf, "else": False}
     tokens = path_tokens(path)
     if not tokens:
         return leaf if isinstance(leaf, dict) else ({} if leaf else {"not": {}})

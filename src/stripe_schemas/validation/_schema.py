@@ -25,9 +25,7 @@ on the validator's fast path a walk of the payload finds them (:mod:`._notices`)
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
-
-import attrs
+from typing import Any, NamedTuple
 
 from ..issues import type_name
 from ..model import def_pointer
@@ -79,8 +77,7 @@ def root_schema(dialect: str, key: str, defs: Mapping[str, Any]) -> dict[str, An
     return {"$schema": dialect, "$ref": def_pointer(key), "$defs": dict(defs)}
 
 
-@attrs.frozen
-class Fault:
+class Fault(NamedTuple):
     """One schema failure, engine-neutral: where, which keyword, and what it needs.
 
     ``detail`` depends on ``keyword``: the expected types (``type``), the allowed
