@@ -50,10 +50,10 @@ bench: $(STAMP)
 ## The docs site (docs/, mkdocs.yml): `make docs` serves it on http://127.0.0.1:8000/ and
 ## rebuilds on every edit; `make test` builds it with --strict (a warning fails).
 docs: $(STAMP)
-	$(BIN)/mkdocs serve
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs serve
 
 docs-build: $(STAMP)
-	$(BIN)/mkdocs build --strict --quiet --site-dir build/site
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet --site-dir build/site
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build/site
