@@ -60,7 +60,7 @@ def test_readme_example_of_a_users_property_test() -> None:
         store[session["id"]] = kept
 
     namespace: dict[str, Any] = {"my_webhook_handler": my_webhook_handler}
-    exec(compile(block, "docs/strategies.md", "exec"), namespace)
+    exec(compile(block, "<docs/strategies.md>", "exec"), namespace)
     namespace["test_my_handler_follows_the_session"]()
 
 
