@@ -3,11 +3,11 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 # `make run` installs only what generating and validating need; `make test` (and lint,
-# typecheck, bench) everything the tests and the benchmarks use. One virtualenv, one stamp each.
+# typecheck, bench, docs) everything the tests, the benchmarks and the docs site use. One virtualenv, one stamp each.
 RUN_STAMP := $(VENV)/.installed-run-stamp
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test install lint typecheck bench clean
+.PHONY: run test install lint typecheck bench docs docs-build clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,7 +18,7 @@ $(RUN_STAMP): pyproject.toml | $(BIN)/python
 	touch $(RUN_STAMP)
 
 $(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install -q -e '.[bench]'
+	$(BIN)/python -m pip install -q -e '.[bench,docs]'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -32,8 +32,8 @@ run: $(RUN_STAMP)
 		--out generated --package stripe_models_2023_08_16
 	$(BIN)/stripe-schemas validate spec/examples/
 
-## Lint, type-check and run the test suite.
-test: $(STAMP) lint typecheck
+## Lint, type-check, build the docs site strictly and run the test suite.
+test: $(STAMP) lint typecheck docs-build
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
@@ -47,5 +47,13 @@ typecheck: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m bench
 
+## The docs site (docs/, mkdocs.yml): `make docs` serves it on http://127.0.0.1:8000/ and
+## rebuilds on every edit; `make test` builds it with --strict (a warning fails).
+docs: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs serve
+
+docs-build: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet --site-dir build/site
+
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build/site

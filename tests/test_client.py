@@ -572,8 +572,9 @@ def test_async_client(templates: list[dict[str, Any]]) -> None:
 
 
 def test_readme_example_runs(stripe: Harness, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The README's end-to-end example runs as written (against the stand-in)."""
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    """The client page's end-to-end example (docs/client.md) runs as written (against the
+    stand-in)."""
+    readme = (ROOT / "docs" / "client.md").read_text(encoding="utf-8")
     section = readme.split("### End to end", 1)[1]
     code = section.split("```python\n", 1)[1].split("```", 1)[0]
     assert "with Client() as stripe:" in code

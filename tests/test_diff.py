@@ -573,8 +573,9 @@ def test_levels_are_ordered() -> None:
 
 
 def test_readme_table_is_the_classification() -> None:
-    """The README's classification table has exactly the kinds, sides and levels of KINDS."""
-    text = (ROOT / "README.md").read_text()
+    """The docs' classification table (docs/versions.md) has exactly the kinds, sides and
+    levels of KINDS."""
+    text = (ROOT / "docs" / "versions.md").read_text()
     rows = {}
     for line in text.splitlines():
         cells = [cell.strip() for cell in line.strip().strip("|").split("|")]

@@ -84,12 +84,12 @@ def test_model_for_and_the_registries() -> None:
 
 def test_hashing_is_documented_and_holds_for_leaves() -> None:
     """Instances are frozen; those without lists or maps hash, the others cannot (their JSON
-    arrays and maps are lists and dicts), as the README says."""
+    arrays and maps are lists and dicts), as docs/models.md says."""
     address = structure({"city": "Paris", "country": "FR"}, Address)
     assert hash(address) == hash(structure({"city": "Paris", "country": "FR"}, Address))
     with pytest.raises(TypeError, match="unhashable"):
         hash(structure(VERIFIED, VerificationSession))  # metadata is a dict
-    assert "hash(session)" in (ROOT / "README.md").read_text()
+    assert "hash(session)" in (ROOT / "docs" / "models.md").read_text()
 
 
 MYPY_SNIPPET = """

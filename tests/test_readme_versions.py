@@ -1,4 +1,4 @@
-"""The README's "API versions" section stays true: its transcripts of `stripe-schemas diff`
+"""The docs' "API versions" section (docs/versions.md) stays true: its transcripts of `stripe-schemas diff`
 and `generate` are what those commands print today, and the recipe for adding a version
 names every place a bundled version must appear."""
 
@@ -16,7 +16,7 @@ from stripe_schemas.model import BUNDLED, LATEST
 
 from conftest import ROOT
 
-README = ROOT / "README.md"
+README = ROOT / "docs" / "versions.md"
 MARKER = "<!-- transcript: tests/test_readme_versions.py runs these commands and compares -->"
 BLOCK = re.compile(re.escape(MARKER) + r"\n```console\n(.*?)```\n", re.DOTALL)
 #: The one part of the output that varies between runs: how long generation took.

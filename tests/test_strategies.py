@@ -39,12 +39,13 @@ def test_unknown_fields_survive_lenient(payload: dict[str, object]) -> None:
 
 
 def test_readme_example_of_a_users_property_test() -> None:
-    """The README's example property test runs as written, against a small handler."""
+    """The example property test of docs/strategies.md runs as written, against a small
+    handler."""
     import re
 
     from conftest import ROOT
 
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    text = (ROOT / "docs" / "strategies.md").read_text(encoding="utf-8")
     block = next(
         code
         for code in re.findall(r"```python\n(.*?)```", text, flags=re.DOTALL)
@@ -59,7 +60,7 @@ def test_readme_example_of_a_users_property_test() -> None:
         store[session["id"]] = kept
 
     namespace: dict[str, Any] = {"my_webhook_handler": my_webhook_handler}
-    exec(compile(block, "README.md", "exec"), namespace)
+    exec(compile(block, "<docs/strategies.md>", "exec"), namespace)
     namespace["test_my_handler_follows_the_session"]()
 
 

@@ -270,11 +270,14 @@ def test_realistic_clean_payloads_pass_the_compiled_invariants(payload: Payload)
 
 
 def test_readme_rules_block_is_current() -> None:
-    """The README's rules block is exactly what stripe_schemas.identity renders (not stale)."""
+    """The rules block of docs/validation.md is exactly what stripe_schemas.identity renders
+    (not stale)."""
     from stripe_schemas.validation._doc import END, START, render_into, rules_markdown
 
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert render_into(text) == text, "run: python -m stripe_schemas.validation._doc README.md"
+    text = (ROOT / "docs" / "validation.md").read_text(encoding="utf-8")
+    assert render_into(text) == text, (
+        "run: python -m stripe_schemas.validation._doc docs/validation.md"
+    )
     block = text.split(START, 1)[1].split(END, 1)[0]
     assert block.strip() == rules_markdown().strip()
     for rule in (*RULES, *LIFECYCLE_RULES):
@@ -282,14 +285,16 @@ def test_readme_rules_block_is_current() -> None:
 
 
 def test_readme_block_follows_a_changed_rule(tmp_path: Any) -> None:
-    """Changing one rule entry changes the rendered README (the command rewrites it)."""
+    """Changing one rule entry changes the rendered page (the command rewrites it)."""
     import attrs
 
     from stripe_schemas import identity
     from stripe_schemas.validation import _doc
 
     readme = tmp_path / "README.md"
-    readme.write_text((ROOT / "README.md").read_text(encoding="utf-8"), encoding="utf-8")
+    readme.write_text(
+        (ROOT / "docs" / "validation.md").read_text(encoding="utf-8"), encoding="utf-8"
+    )
     assert _doc.main(["--check", str(readme)]) == 0
     changed_rules = tuple(
         attrs.evolve(rule, lenient="notice") if rule.code == "stored_secret" else rule

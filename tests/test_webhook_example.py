@@ -1,4 +1,4 @@
-"""The README's webhook endpoint (examples/webhook_endpoint.py) runs and answers as documented."""
+"""The docs' webhook endpoint (examples/webhook_endpoint.py) runs and answers as documented."""
 
 from __future__ import annotations
 
@@ -23,10 +23,11 @@ MARKER = "<!-- examples/webhook_endpoint.py -->"
 
 
 def test_readme_shows_the_example_verbatim() -> None:
-    """The code block after the README's marker is exactly the example file."""
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    """The code block after the webhook page's marker (docs/webhooks.md) is exactly the
+    example file."""
+    readme = (ROOT / "docs" / "webhooks.md").read_text(encoding="utf-8")
     found = re.search(re.escape(MARKER) + r"\n```python\n(.*?)```\n", readme, re.DOTALL)
-    assert found is not None, "the README lost its webhook endpoint example"
+    assert found is not None, "docs/webhooks.md lost its webhook endpoint example"
     assert found.group(1) == EXAMPLE.read_text(encoding="utf-8")
 
 

@@ -1,19 +1,19 @@
 """The bridge to datamodel-code-generator: its parser and reference resolution, our model type.
 
 We let datamodel-code-generator parse the selected component schemas with
-:class:`AttrsModel` as the data model type and keep what it is good at: the
+`AttrsModel` as the data model type and keep what it is good at: the
 inventory of object models (including inline objects it lifts out of
-properties), their field order and their ``required`` sets, with ``$ref``
+properties), their field order and their `required` sets, with `$ref`
 resolved. We do not use its naming or its type rendering, and post-process
 the rest from the raw schema, because its parser cannot deliver these
 requirements:
 
-* names: it numbers clashing names (``Status1``, ``Code3``, ``LineItems2``),
+* names: it numbers clashing names (`Status1`, `Code3`, `LineItems2`),
   and the number depends on which other schemas are present;
-* nullable enums: it emits a broken ``NoneType_None = None`` enum member;
-* Stripe's extensions: it keeps no ``format: unix-time``, and an ``anyOf``
-  branch with ``maxLength`` loses its primitive type in the data-type tree;
-* three field states: it has no notion of "absent" distinct from ``null``.
+* nullable enums: it emits a broken `NoneType_None = None` enum member;
+* Stripe's extensions: it keeps no `format: unix-time`, and an `anyOf`
+  branch with `maxLength` loses its primitive type in the data-type tree;
+* three field states: it has no notion of "absent" distinct from `null`.
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ _INLINE_OBJECT = "#-datamodel-code-generator-#-object-#-special-#"
 class AttrsModel(DataClass):
     """datamodel-code-generator's data model type for our attrs classes.
 
-    Rendering happens in :mod:`stripe_codegen.render`, from the intermediate
+    Rendering happens in [`stripe_codegen.render`][stripe_codegen.render], from the intermediate
     model; this template is only what datamodel-code-generator requires a
     model type to name.
     """
@@ -66,8 +66,8 @@ class ParsedModel:
 def dcg_pointer(reference_path: str) -> str:
     """Turn a datamodel-code-generator reference path into a JSON pointer into the spec.
 
-    ``#/components/schemas/account/external_accounts#-…-object-#-special-#``
-    → ``/components/schemas/account/properties/external_accounts``.
+    `#/components/schemas/account/external_accounts#-…-object-#-special-#`
+    → `/components/schemas/account/properties/external_accounts`.
     """
     path = reference_path.removeprefix("#")
     parts = path.split("/")
@@ -98,7 +98,7 @@ def parse_models(schemas: dict[str, Any], source: str) -> dict[str, ParsedModel]
     """Run datamodel-code-generator's parser on component schemas; models by JSON pointer.
 
     The parser takes about 2 s on the 819 schemas of a full Stripe spec, so its result is
-    kept in the parsed-spec cache (:func:`stripe_codegen.loader.cache_dir`), keyed by the
+    kept in the parsed-spec cache ([`stripe_codegen.loader.cache_dir()`][stripe_codegen.loader.cache_dir]), keyed by the
     schemas' content, this module's source and the parser's version.
     """
     key = _inventory_key(schemas)

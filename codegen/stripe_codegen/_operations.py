@@ -1,9 +1,9 @@
-"""Operations and their request parameters, read from a spec's ``paths``, and their diff.
+"""Operations and their request parameters, read from a spec's `paths`, and their diff.
 
 The intermediate model has no operations yet. Until the generator models request
-parameters, this module reads what :mod:`.diff` needs straight from each operation: its
+parameters, this module reads what `diff` needs straight from each operation: its
 query parameters and its form body's properties, nested ones named as Stripe's form
-encoding names them (``options[document][allowed_types]``), each with ``required``, the
+encoding names them (`options[document][allowed_types]`), each with `required`, the
 JSON types it accepts and its enum values; then compares two such readings.
 """
 
@@ -21,14 +21,14 @@ from stripe_schemas.model import join_pointer, pointer, split_pointer
 from .ir import EnumValue
 from .slicing import HTTP_METHODS
 
-#: How changes are reported: ``add(pointer, kind, message, level=None)``.
+#: How changes are reported: `add(pointer, kind, message, level=None)`.
 Add = Callable[..., None]
 
 
 # --- reading ---------------------------------------------------------------------------------
 
-#: A parameter's accepted values: JSON type → the enum values allowed (``None``: any value
-#: of that type); ``"array"`` maps to what its items accept. ``"any"`` accepts everything.
+#: A parameter's accepted values: JSON type → the enum values allowed (`None`: any value
+#: of that type); `"array"` maps to what its items accept. `"any"` accepts everything.
 Accepts = Mapping[str, Any]
 
 _JSON_TYPES = {str: "string", bool: "boolean", int: "integer", float: "number", type(None): "null"}
@@ -40,7 +40,7 @@ class Param:
     """One request parameter (nested ones too) of an operation."""
 
     location: Literal["query", "body"]
-    #: As sent: ``created[gt]``, ``options[document][allowed_types]``, ``items[][price]``.
+    #: As sent: `created[gt]`, `options[document][allowed_types]`, `items[][price]`.
     name: str
     pointer: str
     required: bool
@@ -73,7 +73,7 @@ _PATH_PARAMETER = re.compile(r"\{[^}/]*\}")
 
 def operation_key(path: str, method: str) -> OperationKey:
     """What identifies an operation across specs: its method and its path template, with
-    path parameters unnamed (renaming ``{id}`` to ``{intent}`` changes no request)."""
+    path parameters unnamed (renaming `{id}` to `{intent}` changes no request)."""
     return _PATH_PARAMETER.sub("{}", path), method
 
 
@@ -89,7 +89,7 @@ def _operations(document: Mapping[str, Any]) -> Iterator[tuple[str, str, dict[st
 def covered_keys(
     document: Mapping[str, Any], covers: Callable[[str, Any], bool] | None
 ) -> set[OperationKey]:
-    """The operations ``covers(path, operation)`` accepts (all of them when None)."""
+    """The operations `covers(path, operation)` accepts (all of them when None)."""
     return {
         operation_key(path, method)
         for path, method, operation in _operations(document)
@@ -133,7 +133,7 @@ class _ParamReader:
         self.params: dict[tuple[str, str], Param] = {}
 
     def resolve(self, node: Any, ptr: str, seen: frozenset[str]) -> tuple[Any, str, frozenset[str]]:
-        """Follow local ``$ref``s to the schema and its pointer (a cycle or a dangling or
+        """Follow local `$ref`s to the schema and its pointer (a cycle or a dangling or
         non-local reference ends as an empty schema)."""
         while isinstance(node, dict) and isinstance(node.get("$ref"), str):
             ref = node["$ref"]
@@ -213,7 +213,7 @@ class _ParamReader:
         seen: frozenset[str],
         depth: int,
     ) -> None:
-        """One parameter (at ``ptr``), then the ones nested in its schema (at ``schema_ptr``)."""
+        """One parameter (at `ptr`), then the ones nested in its schema (at `schema_ptr`)."""
         if (location, name) in self.params or depth > _MAX_PARAM_DEPTH:
             return
         accepts = _accepts(self, schema, schema_ptr, seen)
@@ -345,8 +345,8 @@ def _compare_parameter(old: Param, new: Param, label: str, add: Add) -> None:
 
 
 def _parent(param: Param) -> tuple[str, str]:
-    """The parameter this one is nested in (``options[document]`` for
-    ``options[document][allowed_types]``, ``items`` for ``items[][price]``); ``""`` at the top."""
+    """The parameter this one is nested in (`options[document]` for
+    `options[document][allowed_types]`, `items` for `items[][price]`); `""` at the top."""
     name = param.name
     if not name.endswith("]"):
         return param.location, ""
@@ -391,7 +391,7 @@ class _Delta:
 
 
 def _kind_words(kind: str, detail: Any, within: str) -> str:
-    """``a string``, ``lists of integers``, ``the string ""``, ``any value``."""
+    """`a string`, `lists of integers`, `the string ""`, `any value`."""
     if kind == "any":
         return within + "any value"
     if isinstance(detail, frozenset):

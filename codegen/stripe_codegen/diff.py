@@ -1,17 +1,17 @@
 """Semantic diff of two specs: what changed for code that uses the models, and does it break it.
 
-Response side: both specs are read into the intermediate model (:mod:`.ir`) for the same
+Response side: both specs are read into the intermediate model (`ir`) for the same
 roots, so the diff sees exactly what the generator sees (field states, types, enums,
-formats, ``maxLength``, expansion targets, ``x-stripeBypassValidation``) and nothing else:
-descriptions, titles, key order and ``info`` are not changes. Request side: the query and
+formats, `maxLength`, expansion targets, `x-stripeBypassValidation`) and nothing else:
+descriptions, titles, key order and `info` are not changes. Request side: the query and
 form-body parameters of the operations that return a root (every operation with
-``--all``), read from ``paths`` by :mod:`._operations` (the intermediate model has no
+`--all`), read from `paths` by `_operations` (the intermediate model has no
 operations yet).
 
-Every change has a kind, a level (``breaking``, ``warning``, ``compatible``), a side
-(``response`` or ``request``), a JSON pointer into the spec (into NEW, or into OLD for
-something removed) and a one-line message for the consumer. :data:`KINDS` is the
-classification table the README shows.
+Every change has a kind, a level (`breaking`, `warning`, `compatible`), a side
+(`response` or `request`), a JSON pointer into the spec (into NEW, or into OLD for
+something removed) and a one-line message for the consumer. `KINDS` is the
+classification table the docs show (`docs/versions.md`).
 """
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ from .slicing import SLICED_FROM_KEY, _returns_root
 
 Level = Literal["breaking", "warning", "compatible"]
 Side = Literal["response", "request"]
-#: Levels from the least to the most severe (``--fail-on`` compares by this order).
+#: Levels from the least to the most severe (`--fail-on` compares by this order).
 LEVELS: tuple[Level, ...] = ("compatible", "warning", "breaking")
 
 #: kind → (side, level rule). The level is fixed unless the rule names what decides it.
@@ -126,7 +126,7 @@ class SpecDiff:
         return sum(1 for change in self.changes if change.level == level)
 
     def reaches(self, level: Level) -> bool:
-        """Whether any change is at ``level`` or above."""
+        """Whether any change is at `level` or above."""
         floor = LEVELS.index(level)
         return any(LEVELS.index(change.level) >= floor for change in self.changes)
 
@@ -170,11 +170,11 @@ def diff_specs(
     new: LoadedSpec,
     roots: Sequence[str] | None,
 ) -> SpecDiff:
-    """Compare the closure of ``roots`` (every schema and operation with ``None``).
+    """Compare the closure of `roots` (every schema and operation with `None`).
 
     Both sides are built here, the same way: what the specs say, without the generator's
-    own additions (an event's ``data.object`` typed by its tag). A root in neither spec is
-    a :class:`SpecError`.
+    own additions (an event's `data.object` typed by its tag). A root in neither spec is
+    a `SpecError`.
     """
     problems = [
         *shape_problems(old.document, old.source),
@@ -274,7 +274,7 @@ def _prepare(spec: LoadedSpec, scope: _Scope, operations: set[OperationKey]) -> 
 
 
 def _subject(ptr: str) -> str:
-    """A readable name for a pointer: ``account.settings.branding``, ``x.tags[]``."""
+    """A readable name for a pointer: `account.settings.branding`, `x.tags[]`."""
     tokens = split_pointer(ptr)
     if tokens[:2] == ["components", "schemas"] and len(tokens) > 2:
         name, rest = tokens[2], tokens[3:]
@@ -315,7 +315,7 @@ def _members(type_: TypeExpr) -> list[TypeExpr]:
 
 
 def _signature(type_: TypeExpr) -> str:
-    """What an ``anyOf`` branch is, for matching branches across specs (order does not count)."""
+    """What an `anyOf` branch is, for matching branches across specs (order does not count)."""
     match type_:
         case Primitive(name=name):
             return "null" if name == "None" else name

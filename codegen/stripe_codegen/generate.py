@@ -1,13 +1,13 @@
 """The generator's pipeline: load → select → parse (intermediate model) → render → format.
 
-``generate`` returns every output file as text; ``write`` puts them on disk (see
-:mod:`.output`: a manifest of what was written, an all-or-nothing swap) and
-``stale_files`` compares them with what is there (for ``--check``).
+`generate` returns every output file as text; `write` puts them on disk (see
+`output`: a manifest of what was written, an all-or-nothing swap) and
+`stale_files` compares them with what is there (for `--check`).
 
-Besides the modules, a package holds ``schemas.json`` (the JSON Schema document for
-validation), ``py.typed``, the manifest and ``source-spec.json``: the spec it was
+Besides the modules, a package holds `schemas.json` (the JSON Schema document for
+validation), `py.typed`, the manifest and `source-spec.json`: the spec it was
 generated from, cut to what the models and their operations use and without prose.
-The next regeneration diffs against that copy (:func:`previous_spec`) to say what
+The next regeneration diffs against that copy (`previous_spec()`) to say what
 changed and whether it breaks code written against the committed models.
 """
 
@@ -49,7 +49,7 @@ class Generated:
     spec: LoadedSpec = attrs.field(repr=False)
     #: The roots asked for (None: every schema).
     roots: tuple[str, ...] | None = None
-    #: The request parameter classes (``<package>/params/``).
+    #: The request parameter classes (`<package>/params/`).
     param_set: ParamSet | None = None
 
     @property
@@ -92,8 +92,8 @@ def _recorded_prefixes(spec: LoadedSpec) -> list[str] | None:
 
 
 def source_spec_text(spec: LoadedSpec, roots: Sequence[str] | None) -> str:
-    """The prose-free copy of ``spec`` kept with the models: the roots' closure and
-    operations (the whole spec for ``None``), recording the digest of the spec's bytes."""
+    """The prose-free copy of `spec` kept with the models: the roots' closure and
+    operations (the whole spec for `None`), recording the digest of the spec's bytes."""
     prefixes = _recorded_prefixes(spec)
     if roots is not None:
         document = slice_spec(
@@ -122,8 +122,8 @@ def name_problems(
     spec: LoadedSpec, model_set: ModelSet, param_set: ParamSet | None, package: str
 ) -> list[SpecProblem]:
     """Every name that would give a package that cannot be imported: the package's own, an
-    ``x-resourceId`` that is not dotted names, a module that collides with what the package
-    needs (``params``, ``model_for``, …), a class name that is not a name or shadows an
+    `x-resourceId` that is not dotted names, a module that collides with what the package
+    needs (`params`, `model_for`, …), a class name that is not a name or shadows an
     import, two fields of a class with one attribute name."""
     problems: list[SpecProblem] = []
     why = naming.package_problem(package)
@@ -188,11 +188,11 @@ def generate(
     package: str = DEFAULT_PACKAGE,
     names: Mapping[str, str] | None = None,
 ) -> Generated:
-    """Run the whole pipeline on a spec; ``roots=None`` generates every component schema.
+    """Run the whole pipeline on a spec; `roots=None` generates every component schema.
 
-    ``names``: the user's names for what the naming rule would name alike (see
-    :func:`load_names`). A name that would give a package that cannot be imported
-    (:func:`name_problems`) is a :class:`SpecError` before anything is formatted or written.
+    `names`: the user's names for what the naming rule would name alike (see
+    `load_names()`). A name that would give a package that cannot be imported
+    (`name_problems()`) is a `SpecError` before anything is formatted or written.
     """
     why = naming.package_problem(package)
     if why is not None:
@@ -222,8 +222,8 @@ def generate(
 
 
 def load_names(path: str | Path) -> dict[str, str]:
-    """A ``--names`` file: a JSON or YAML mapping from a schema key (its class) or
-    ``key.field[.field…]`` (the enum alias or inline object there) to the name to use."""
+    """A `--names` file: a JSON or YAML mapping from a schema key (its class) or
+    `key.field[.field…]` (the enum alias or inline object there) to the name to use."""
     source = str(path)
     try:
         text = Path(path).read_text(encoding="utf-8")
@@ -249,10 +249,10 @@ def _inside(result: Generated) -> dict[str, str]:
 
 
 def write(result: Generated, out_dir: Path, *, force: bool = False) -> list[str]:
-    """Write the package into ``out_dir``; return the paths (``package/…``) that changed.
+    """Write the package into `out_dir`; return the paths (`package/…`) that changed.
 
     A file the generator did not write is never overwritten or deleted; one it wrote and
-    someone edited since is refused too, unless ``force`` (see :mod:`.output`).
+    someone edited since is refused too, unless `force` (see `output`).
     """
     changed = write_package(out_dir / result.package, _inside(result), force=force)
     return [f"{result.package}/{rel}" for rel in changed]
@@ -264,10 +264,10 @@ def stale_files(result: Generated, out_dir: Path) -> list[str]:
 
 
 def previous_spec(package_dir: Path) -> tuple[LoadedSpec | None, str]:
-    """The spec the models in ``package_dir`` were generated from, or None and why not.
+    """The spec the models in `package_dir` were generated from, or None and why not.
 
-    Read from the package's own copy (:data:`SOURCE_SPEC`), which must be listed in its
-    manifest and agree with the digest its ``schemas.json`` records.
+    Read from the package's own copy (`SOURCE_SPEC`), which must be listed in its
+    manifest and agree with the digest its `schemas.json` records.
     """
     if not package_dir.is_dir():
         return None, f"no models in {package_dir} yet"

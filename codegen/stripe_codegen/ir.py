@@ -1,7 +1,7 @@
 """The intermediate model: plain frozen attrs objects between parsing and rendering.
 
-Parsing (``parse.py``) turns a spec into a :class:`ModelSet`; rendering
-(``render.py``) turns a :class:`ModelSet` into Python source. Nothing here
+Parsing (`parse.py`) turns a spec into a `ModelSet`; rendering
+(`render.py`) turns a `ModelSet` into Python source. Nothing here
 knows about source text, and nothing in the renderer knows about the spec.
 """
 
@@ -11,7 +11,7 @@ from typing import Any, Literal, Union
 
 import attrs
 
-#: An enum member as the spec gives it (``enum: [true]`` is a boolean, not ``"True"``).
+#: An enum member as the spec gives it (`enum: [true]` is a boolean, not `"True"`).
 EnumValue = Union[str, int, float, bool]  # noqa: UP007 (runtime alias on 3.10)
 
 PrimitiveName = Literal["str", "int", "float", "bool", "Any", "None"]
@@ -19,7 +19,7 @@ PrimitiveName = Literal["str", "int", "float", "bool", "Any", "None"]
 
 @attrs.frozen
 class Primitive:
-    """A JSON scalar (or ``Any`` for a free-form value, ``None`` for a nested ``null``)."""
+    """A JSON scalar (or `Any` for a free-form value, `None` for a nested `null`)."""
 
     name: PrimitiveName
 
@@ -33,7 +33,7 @@ class ModelRef:
 
 @attrs.frozen
 class EnumRef:
-    """A ``Literal`` alias, by the JSON pointer of the enum schema that defines it."""
+    """A `Literal` alias, by the JSON pointer of the enum schema that defines it."""
 
     pointer: str
 
@@ -45,14 +45,14 @@ class ListOf:
 
 @attrs.frozen
 class MapOf:
-    """A JSON object used as a free-form mapping (``additionalProperties``)."""
+    """A JSON object used as a free-form mapping (`additionalProperties`)."""
 
     value: TypeExpr
 
 
 @attrs.frozen
 class UnionOf:
-    """``anyOf`` branches that are not an expandable field."""
+    """`anyOf` branches that are not an expandable field."""
 
     members: tuple[TypeExpr, ...]
 
@@ -66,7 +66,7 @@ class ExpandableOf:
 
 @attrs.frozen
 class EmptyString:
-    """Stripe's empty string in a request parameter (``enum: [""]``): it unsets the stored value."""
+    """Stripe's empty string in a request parameter (`enum: [""]`): it unsets the stored value."""
 
 
 TypeExpr = Union[Primitive, ModelRef, EnumRef, ListOf, MapOf, UnionOf, ExpandableOf, EmptyString]  # noqa: UP007 (runtime alias on 3.10)
@@ -74,13 +74,13 @@ TypeExpr = Union[Primitive, ModelRef, EnumRef, ListOf, MapOf, UnionOf, Expandabl
 
 @attrs.frozen
 class EnumDef:
-    """A named ``Literal`` alias for an enum."""
+    """A named `Literal` alias for an enum."""
 
     pointer: str
     name: str
     module: str
     values: tuple[EnumValue, ...]
-    #: ``x-stripeBypassValidation`` on the enum schema itself (Stripe may send other values).
+    #: `x-stripeBypassValidation` on the enum schema itself (Stripe may send other values).
     bypass_validation: bool = False
 
 
@@ -97,7 +97,7 @@ class FieldDef:
     format: str | None = None
     enum: tuple[EnumValue, ...] | None = None
     bypass_validation: bool = False
-    #: Resource ids of expansion targets (from ``x-expansionResources``).
+    #: Resource ids of expansion targets (from `x-expansionResources`).
     expansion: tuple[str, ...] = ()
 
 
@@ -106,7 +106,7 @@ class ClassDef:
     """An object schema that becomes an attrs class."""
 
     pointer: str
-    #: The component key (``identity.verification_session``), or the pointer for an inline object.
+    #: The component key (`identity.verification_session`), or the pointer for an inline object.
     schema_key: str
     name: str
     module: str
@@ -116,7 +116,7 @@ class ClassDef:
 
 @attrs.frozen
 class AliasDef:
-    """A component schema that is a union of objects (``anyOf`` at the top): a type alias."""
+    """A component schema that is a union of objects (`anyOf` at the top): a type alias."""
 
     pointer: str
     schema_key: str
@@ -144,23 +144,23 @@ class ModelSet:
         return tuple(sorted(names))
 
 
-# -- request parameters (``paths``; built by ``params.py``) ------------------------------------
+# -- request parameters (`paths`; built by `params.py`) ------------------------------------
 
 
 @attrs.frozen
 class OperationDef:
-    """One operation of ``paths`` whose parameters become a class."""
+    """One operation of `paths` whose parameters become a class."""
 
     operation_id: str
-    #: Lower-case HTTP method (``get``, ``post``, ``delete``).
+    #: Lower-case HTTP method (`get`, `post`, `delete`).
     method: str
     path: str
-    #: The parameters class (a :class:`ClassDef` in the same :class:`ParamSet`).
+    #: The parameters class (a `ClassDef` in the same `ParamSet`).
     name: str
     module: str
-    #: Names of the ``{…}`` parameters in ``path``, in order (arguments of a call, not fields).
+    #: Names of the `{…}` parameters in `path`, in order (arguments of a call, not fields).
     path_params: tuple[str, ...]
-    #: The response is a list object (``has_more`` pagination with ``limit`` and cursors).
+    #: The response is a list object (`has_more` pagination with `limit` and cursors).
     paginated: bool
 
 
@@ -176,7 +176,7 @@ class ParamSet:
     enums: tuple[EnumDef, ...]
     #: operationId → the OpenAPI object schema of all its parameters (query and body) together.
     schemas: dict[str, Any] = attrs.field(eq=False)
-    #: Pointer of a nested class → (its operation's class, its form key: ``options[document]``).
+    #: Pointer of a nested class → (its operation's class, its form key: `options[document]`).
     labels: dict[str, tuple[str, str]] = attrs.field(eq=False, factory=dict)
 
     def modules(self) -> tuple[str, ...]:

@@ -1,24 +1,24 @@
 """Translate the spec's OpenAPI 3.0 schemas into one JSON Schema 2020-12 document.
 
-The validators (``stripe_schemas.validation``) and the hypothesis strategies
-read the result, committed as ``stripe_models/schemas.json``. Translation rules:
+The validators (`stripe_schemas.validation`) and the hypothesis strategies
+read the result, committed as `stripe_models/schemas.json`. Translation rules:
 
-- ``$ref: '#/components/schemas/<key>'`` becomes ``#/$defs/<key>`` (the key is
+- `$ref: '#/components/schemas/<key>'` becomes `#/$defs/<key>` (the key is
   escaped as a JSON pointer token and percent-encoded as a URI fragment).
-- ``nullable: true`` admits ``null`` on every kind of schema: ``"null"`` joins
-  ``type``, ``None`` joins ``enum``, a ``{"type": "null"}`` branch joins ``anyOf``
-  and a bare ``$ref`` becomes ``anyOf: [$ref, null]``.
-- An ``enum`` marked ``x-stripeBypassValidation`` is not asserted (Stripe may
-  send other values): its values move to the annotation ``x-enum``.
-- ``format`` stays as an annotation (``unix-time`` is already ``type: integer``).
-- ``maxLength``, ``pattern``, ``required``, ``properties``, ``items`` and
-  ``additionalProperties`` are kept as they are. OpenAPI's open objects stay
+- `nullable: true` admits `null` on every kind of schema: `"null"` joins
+  `type`, `None` joins `enum`, a `{"type": "null"}` branch joins `anyOf`
+  and a bare `$ref` becomes `anyOf: [$ref, null]`.
+- An `enum` marked `x-stripeBypassValidation` is not asserted (Stripe may
+  send other values): its values move to the annotation `x-enum`.
+- `format` stays as an annotation (`unix-time` is already `type: integer`).
+- `maxLength`, `pattern`, `required`, `properties`, `items` and
+  `additionalProperties` are kept as they are. OpenAPI's open objects stay
   open here; the validator derives the strict variant itself.
-- Prose (``description``, ``title``) and generator hints (``x-expandableFields``,
-  ``x-expansionResources``) are dropped; ``x-resourceId`` is kept.
+- Prose (`description`, `title`) and generator hints (`x-expandableFields`,
+  `x-expansionResources`) are dropped; `x-resourceId` is kept.
 
 The output is plain data with deterministic content; dump it with
-``json.dumps(doc, indent=1, sort_keys=True) + "\\n"``.
+`json.dumps(doc, indent=1, sort_keys=True) + "\\n"`.
 """
 
 from __future__ import annotations
@@ -60,11 +60,11 @@ _COPIED = (
 
 
 class TranslationError(ValueError):
-    """The schemas cannot be translated (a ``$ref`` points outside the given keys)."""
+    """The schemas cannot be translated (a `$ref` points outside the given keys)."""
 
 
 def def_ref(key: str) -> str:
-    """The ``$ref`` of a schema key inside the output document (the validator's own)."""
+    """The `$ref` of a schema key inside the output document (the validator's own)."""
     return def_pointer(key)
 
 
@@ -107,7 +107,7 @@ def _translate(node: Any, keys: frozenset[str], missing: set[str]) -> Any:
 
 
 def _admit_null(out: dict[str, Any]) -> None:
-    """OpenAPI 3.0 ``nullable``: let ``null`` through every assertion of this schema."""
+    """OpenAPI 3.0 `nullable`: let `null` through every assertion of this schema."""
     kind = out.get("type")
     if isinstance(kind, str) and kind != "null":
         out["type"] = [kind, "null"]
@@ -129,10 +129,10 @@ def to_json_schema(
     api_version: str,
     source_sha256: str,
 ) -> dict[str, Any]:
-    """Translate ``schemas[key]`` for every key into one JSON Schema 2020-12 document.
+    """Translate `schemas[key]` for every key into one JSON Schema 2020-12 document.
 
-    ``keys`` must be closed under ``$ref`` (the caller computes the closure);
-    a reference outside it raises :class:`TranslationError`.
+    `keys` must be closed under `$ref` (the caller computes the closure);
+    a reference outside it raises `TranslationError`.
     """
     wanted = frozenset(keys)
     unknown = sorted(k for k in wanted if k not in schemas)

@@ -1,14 +1,14 @@
 """Load an OpenAPI document (JSON or YAML, path or URL) into plain Python data.
 
 YAML goes through PyYAML's C loader when it is available (a 4 MB spec loads in
-about a second instead of twenty). Every failure becomes a :class:`SpecError`
+about a second instead of twenty). Every failure becomes a `SpecError`
 naming the file and, where the parser knows it, the line.
 
-Input is bounded: a file or download over :data:`MAX_SPEC_BYTES` is refused
+Input is bounded: a file or download over `MAX_SPEC_BYTES` is refused
 after reading at most that much, a download that takes longer than
-:data:`DOWNLOAD_DEADLINE` seconds is stopped, and a parsed document must be a
-tree no deeper than :data:`MAX_DEPTH` levels whose YAML aliases do not expand it
-beyond :data:`ALIAS_EXPANSION_RATIO` times its size (a YAML anchor that contains
+`DOWNLOAD_DEADLINE` seconds is stopped, and a parsed document must be a
+tree no deeper than `MAX_DEPTH` levels whose YAML aliases do not expand it
+beyond `ALIAS_EXPANSION_RATIO` times its size (a YAML anchor that contains
 itself, or an alias-expansion bomb, is one error, not a hang).
 """
 
@@ -51,8 +51,8 @@ class LoadedSpec:
 
     @property
     def is_stripe(self) -> bool:
-        """Whether this is one of Stripe's specs (its ``info`` names Stripe's spec file): then
-        Stripe's own conventions apply (see :mod:`.naming`)."""
+        """Whether this is one of Stripe's specs (its `info` names Stripe's spec file): then
+        Stripe's own conventions apply (see `naming`)."""
         info = self.document.get("info")
         return isinstance(info, dict) and "x-stripeSpecFilename" in info
 
@@ -125,7 +125,7 @@ def _read_bytes(source: str) -> bytes:
 #: Deepest nesting of mappings and lists accepted (Stripe's specs reach about 25).
 MAX_DEPTH = 200
 #: YAML aliases may make the document this many times larger than what the file spells out
-#: (beyond :data:`ALIAS_EXPANSION_FLOOR` nodes); more is an alias-expansion ("billion
+#: (beyond `ALIAS_EXPANSION_FLOOR` nodes); more is an alias-expansion ("billion
 #: laughs") bomb. PyYAML shares one object per anchor, so the bomb is cheap to load and
 #: explodes only in code that walks the document as a tree: it is caught here instead.
 ALIAS_EXPANSION_RATIO = 10
@@ -138,7 +138,7 @@ def _children(node: Any) -> Iterable[Any]:
 
 
 def tree_problem(document: Any) -> str | None:
-    """Why ``document`` is not a usable tree (a cycle, too deep, aliases that explode), or None.
+    """Why `document` is not a usable tree (a cycle, too deep, aliases that explode), or None.
 
     One pass over the distinct containers, without recursion: each container's expanded
     size (what a tree walk would visit) is computed once and reused where it is shared.
@@ -186,7 +186,7 @@ def tree_problem(document: Any) -> str | None:
 
 def parse_document(data: bytes, source: str) -> Any:
     """Parse JSON or YAML bytes (the format is chosen by the first non-blank character) into a
-    tree; :class:`SpecError` for anything else (see :func:`tree_problem`)."""
+    tree; `SpecError` for anything else (see `tree_problem()`)."""
     document = _parse(data, source)
     problem = tree_problem(document)
     if problem is not None:
@@ -227,13 +227,13 @@ def _parse(data: bytes, source: str) -> Any:
 #: about 2 s to parse even with the C loader, and well under 0.1 s to read from the cache).
 CACHE_MIN_BYTES = 256 * 1024
 #: Part of every cache entry's name; bumped when what an entry promises changes (v2: checked
-#: by :func:`tree_problem`).
+#: by `tree_problem()`).
 CACHE_FORMAT = "v2"
 
 
 def cache_dir() -> Path | None:
     """Where parsed specs (and the parser's model inventories) are cached;
-    ``STRIPE_SCHEMAS_CACHE=off`` disables the cache."""
+    `STRIPE_SCHEMAS_CACHE=off` disables the cache."""
     configured = os.environ.get("STRIPE_SCHEMAS_CACHE")
     if configured is not None:
         return None if configured.lower() in ("", "0", "off", "no") else Path(configured)
@@ -242,7 +242,7 @@ def cache_dir() -> Path | None:
 
 
 def cache_read(name: str) -> Any:
-    """A value stored by :func:`cache_write`, or None (no cache, no entry, a bad entry)."""
+    """A value stored by `cache_write()`, or None (no cache, no entry, a bad entry)."""
     where = cache_dir()
     if where is None:
         return None
@@ -253,7 +253,7 @@ def cache_read(name: str) -> Any:
 
 
 def cache_write(name: str, value: Any) -> None:
-    """Store plain data (what marshal holds) under ``name``; a cache that cannot be written
+    """Store plain data (what marshal holds) under `name`; a cache that cannot be written
     (read-only home, a value marshal cannot hold) is skipped silently."""
     where = cache_dir()
     if where is None:
@@ -271,7 +271,7 @@ def cache_write(name: str, value: Any) -> None:
 def _parse_cached(data: bytes, name: str, digest: str) -> Any:
     """Parse through the cache. marshal keeps YAML's exact types (int keys, no coercion to
     JSON) and, unlike pickle, cannot run code when read; a bad entry is just re-parsed.
-    Only documents that passed :func:`tree_problem` are written, so a hit is not re-checked."""
+    Only documents that passed `tree_problem()` are written, so a hit is not re-checked."""
     if len(data) < CACHE_MIN_BYTES or data.lstrip()[:1] in (b"{", b"["):
         return parse_document(data, name)
     document = cache_read(digest)
@@ -282,7 +282,7 @@ def _parse_cached(data: bytes, name: str, digest: str) -> Any:
 
 
 def load_spec(source: str | Path) -> LoadedSpec:
-    """Read and parse a spec; raise :class:`SpecError` if it is not an OpenAPI 3 document."""
+    """Read and parse a spec; raise `SpecError` if it is not an OpenAPI 3 document."""
     name = str(source)
     data = _read_bytes(name)
     digest = hashlib.sha256(data).hexdigest()
@@ -302,7 +302,7 @@ def load_spec(source: str | Path) -> LoadedSpec:
 
 
 def shape_problems(document: dict[str, Any], source: str) -> list[SpecProblem]:
-    """``components``, ``components/schemas`` and ``paths`` that are there but not objects
+    """`components`, `components/schemas` and `paths` that are there but not objects
     (read as empty, they would make every schema or operation look removed)."""
     problems = []
     components = document.get("components")

@@ -1,11 +1,11 @@
-"""Stable, readable names: derived only from schema keys, ``x-resourceId`` and field names.
+"""Stable, readable names: derived only from schema keys, `x-resourceId` and field names.
 
 No name depends on which other schemas are in the spec, so adding an
 unrelated schema never renames anything, and nothing is ever numbered.
-Modules follow Stripe's resource namespaces (``identity``, ``issuing``, …),
-like stripe-python's ``stripe.identity.VerificationSession``; resources
-without a namespace live in ``core``; schemas that no single namespace owns
-live in ``common``.
+Modules follow Stripe's resource namespaces (`identity`, `issuing`, …),
+like stripe-python's `stripe.identity.VerificationSession`; resources
+without a namespace live in `core`; schemas that no single namespace owns
+live in `common`.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ CORE_MODULE = "core"
 COMMON_MODULE = "common"
 
 #: Product code names Stripe uses as schema-key prefixes for a namespace's sub-schemas
-#: (``gelato_document_report`` is Identity's). In a spec of Stripe's, a class name drops
+#: (`gelato_document_report` is Identity's). In a spec of Stripe's, a class name drops
 #: the code name: a name says what a thing is for the user, not what Stripe calls it inside.
 PRODUCT_ALIASES: Mapping[str, str] = {"gelato": "identity"}
 
@@ -28,15 +28,15 @@ _NON_IDENT = re.compile(r"[^0-9A-Za-z_]")
 
 
 def pascal(text: str) -> str:
-    """``verification_session`` → ``VerificationSession`` (dots and dashes split words too)."""
+    """`verification_session` → `VerificationSession` (dots and dashes split words too)."""
     words = re.split(r"[._\-\s]+", text)
     return "".join(word[:1].upper() + word[1:] for word in words if word)
 
 
-#: Attribute names a generated class cannot have, besides keywords: ``self`` (the first
-#: argument of ``__init__``), what the generated modules import or use in their annotations
+#: Attribute names a generated class cannot have, besides keywords: `self` (the first
+#: argument of `__init__`), what the generated modules import or use in their annotations
 #: and class bodies (a field of that name would shadow it for the fields after it, and for
-#: mypy), the builtins the annotations name, and ``NOTHING`` (attrs' ``__init__`` reads it).
+#: mypy), the builtins the annotations name, and `NOTHING` (attrs' `__init__` reads it).
 RESERVED_ATTRIBUTES = frozenset(
     {
         "self",
@@ -66,9 +66,9 @@ RESERVED_ATTRIBUTES = frozenset(
 
 def attr_name(wire_name: str) -> str:
     """A safe Python attribute name for a wire name (keywords, and names that would break the
-    class (:data:`RESERVED_ATTRIBUTES`), get a trailing underscore; the wire name is kept).
+    class (`RESERVED_ATTRIBUTES`), get a trailing underscore; the wire name is kept).
 
-    ``object`` and ``type`` are builtins the generated code does not use, so they stay.
+    `object` and `type` are builtins the generated code does not use, so they stay.
     """
     name = _NON_IDENT.sub("_", wire_name)
     if not name or name[0].isdigit():
@@ -89,8 +89,8 @@ _DOTTED_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*"
 _NEEDED_MODULES = frozenset(
     {"attrs", "cattrs", "typing_extensions", "stripe_schemas", "stripe_codegen", "jinja2"}
 )
-#: Names a module of the package cannot have: its ``__init__`` and what that binds (a
-#: submodule of the same name would replace it), and the ``params`` subpackage.
+#: Names a module of the package cannot have: its `__init__` and what that binds (a
+#: submodule of the same name would replace it), and the `params` subpackage.
 RESERVED_MODULES = frozenset(
     {
         "__init__",
@@ -113,7 +113,7 @@ RESERVED_MODULES = frozenset(
         "model_for",
     }
 )
-#: The same for the modules of ``<package>.params``.
+#: The same for the modules of `<package>.params`.
 RESERVED_PARAMS_MODULES = frozenset(
     {"__init__", "__main__", "annotations", "importlib", "Any", "Final", "MODULES", "OPERATIONS"}
     | {"model_for"}
@@ -131,7 +131,7 @@ def is_name(text: str) -> bool:
 
 
 def package_problem(package: str) -> str | None:
-    """Why ``package`` cannot be the generated package's name, or None."""
+    """Why `package` cannot be the generated package's name, or None."""
     if not is_name(package):
         what = "a Python keyword" if keyword.iskeyword(package) else "not a Python name"
         return f"{package!r} is {what}; the package could not be imported"
@@ -143,7 +143,7 @@ def package_problem(package: str) -> str | None:
 
 
 def resource_id_problem(resource_id: object) -> str | None:
-    """Why an ``x-resourceId`` cannot name a module and a class, or None."""
+    """Why an `x-resourceId` cannot name a module and a class, or None."""
     if not isinstance(resource_id, str) or not _DOTTED_NAME(resource_id):
         return (
             f"x-resourceId {resource_id!r} is not dotted names (letters, digits and '_', "
@@ -156,7 +156,7 @@ def resource_id_problem(resource_id: object) -> str | None:
 
 
 def module_problem(module: str, reserved: frozenset[str], where: str) -> str | None:
-    """Why ``module`` cannot be a module of the package (``where``: its package), or None."""
+    """Why `module` cannot be a module of the package (`where`: its package), or None."""
     if not is_name(module):
         return f"module name {module!r} (from the spec's namespaces) is not a Python name"
     if module in reserved or module.startswith("__"):
@@ -165,7 +165,7 @@ def module_problem(module: str, reserved: frozenset[str], where: str) -> str | N
 
 
 def class_problem(name: str) -> str | None:
-    """Why ``name`` cannot name a class or alias in a generated module, or None."""
+    """Why `name` cannot name a class or alias in a generated module, or None."""
     if not is_name(name):
         return f"class name {name!r} is not a Python name"
     if name in RESERVED_CLASS_NAMES:
@@ -174,9 +174,9 @@ def class_problem(name: str) -> str | None:
 
 
 def split_resource(resource_id: str) -> tuple[str, str]:
-    """``identity.verification_session`` → (``identity``, ``verification_session``).
+    """`identity.verification_session` → (`identity`, `verification_session`).
 
-    ``deleted_terminal.location`` → (``terminal``, ``deleted_location``); no namespace → core.
+    `deleted_terminal.location` → (`terminal`, `deleted_location`); no namespace → core.
     """
     if "." not in resource_id:
         return CORE_MODULE, resource_id
@@ -242,8 +242,8 @@ def _longest_owner(key: str, short_names: Mapping[str, set[str]]) -> set[str] | 
 
 
 def class_name(key: str, schema: Mapping[str, Any], *, stripe: bool = False) -> str:
-    """The class name of a component schema: from ``x-resourceId`` when present, else the key
-    (in a spec of Stripe's, without a product code name: see :data:`PRODUCT_ALIASES`)."""
+    """The class name of a component schema: from `x-resourceId` when present, else the key
+    (in a spec of Stripe's, without a product code name: see `PRODUCT_ALIASES`)."""
     rid = schema.get("x-resourceId")
     if isinstance(rid, str):
         return pascal(split_resource(rid)[1])
@@ -257,8 +257,8 @@ def class_name(key: str, schema: Mapping[str, Any], *, stripe: bool = False) -> 
 
 
 class Overrides:
-    """Names the user chose (``generate --names FILE``), to settle a clash the naming rule
-    cannot: a schema key → its class name, and ``key.field[.field…]`` → the name of the
+    """Names the user chose (`generate --names FILE`), to settle a clash the naming rule
+    cannot: a schema key → its class name, and `key.field[.field…]` → the name of the
     enum alias or inline object defined at that field."""
 
     def __init__(self, names: Mapping[str, str] | None = None) -> None:

@@ -1,12 +1,12 @@
 """Put generated files into a package directory without losing anything that is not ours.
 
 The generator records what it wrote in a manifest inside the package
-(:data:`MANIFEST`: relative path → sha256 of the bytes written). Only files listed there
+(`MANIFEST`: relative path → sha256 of the bytes written). Only files listed there
 are ever replaced or removed, and only while they still hold what was written: a listed
-file edited since is refused unless ``force``. Everything else in the directory (a
-hand-written module, a copy of a generated one with its header, ``__pycache__``) is
-carried over untouched, and an existing ``py.typed`` is always kept as it is (it may say
-``partial``). A header in a file proves nothing: anyone can copy it. An unlisted file that
+file edited since is refused unless `force`. Everything else in the directory (a
+hand-written module, a copy of a generated one with its header, `__pycache__`) is
+carried over untouched, and an existing `py.typed` is always kept as it is (it may say
+`partial`). A header in a file proves nothing: anyone can copy it. An unlisted file that
 already holds exactly what would be written there is adopted (nothing of it can be lost).
 
 Writing is all or nothing: the new package is built in a temporary directory beside the
@@ -42,13 +42,13 @@ def digest(data: bytes) -> str:
 
 
 def manifest_text(files: Mapping[str, str], generator: str) -> str:
-    """The manifest of ``files`` (paths relative to the package directory)."""
+    """The manifest of `files` (paths relative to the package directory)."""
     entries = {rel: digest(text.encode()) for rel, text in sorted(files.items()) if rel != MANIFEST}
     return json.dumps({"generator": generator, "files": entries}, indent=1) + "\n"
 
 
 def read_manifest(package_dir: Path) -> dict[str, str]:
-    """What the generator wrote into ``package_dir`` last time (empty: nothing, or no manifest)."""
+    """What the generator wrote into `package_dir` last time (empty: nothing, or no manifest)."""
     path = package_dir / MANIFEST
     try:
         data = json.loads(path.read_bytes())
@@ -106,10 +106,10 @@ def _problems(
 
 
 def write_package(target: Path, files: Mapping[str, str], *, force: bool = False) -> list[str]:
-    """Make ``target`` hold ``files`` (relative paths → text); return what changed.
+    """Make `target` hold `files` (relative paths → text); return what changed.
 
-    Raises :class:`SpecError` (and writes nothing) when that would replace or remove a
-    file the generator did not write, or one edited since (unless ``force``).
+    Raises `SpecError` (and writes nothing) when that would replace or remove a
+    file the generator did not write, or one edited since (unless `force`).
     """
     if target.exists() and not target.is_dir():
         raise SpecError(SpecProblem(str(target), None, "exists and is not a directory"))
@@ -130,7 +130,7 @@ def write_package(target: Path, files: Mapping[str, str], *, force: bool = False
 
 
 def stale(target: Path, files: Mapping[str, str], label: str) -> list[str]:
-    """A unified diff between what ``target`` holds and ``files`` (empty when up to date)."""
+    """A unified diff between what `target` holds and `files` (empty when up to date)."""
     lines: list[str] = []
     for rel in sorted(set(files) | set(read_manifest(target))):
         path = target / rel
@@ -186,7 +186,7 @@ def _carry(source: Path, destination: Path) -> None:
 def _swap_in(target: Path, files: Mapping[str, str], replaced: set[str]) -> None:
     parent = target.parent
     parent.mkdir(parents=True, exist_ok=True)
-    # The package is built as ``<root>/<name>`` so that it can be imported by its name.
+    # The package is built as `<root>/<name>` so that it can be imported by its name.
     root = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".new", dir=parent))
     staging = root / target.name
     try:
@@ -250,8 +250,8 @@ def _module_name(package: str, rel: str) -> str:
 
 
 def import_check(root: Path, package: str, sources: list[str]) -> None:
-    """Import the package built in ``root/package`` (its modules ``sources``) in a new Python
-    process; a :class:`SpecError` naming the module that fails (nothing has been swapped in)."""
+    """Import the package built in `root/package` (its modules `sources`) in a new Python
+    process; a `SpecError` naming the module that fails (nothing has been swapped in)."""
     modules = sorted(_module_name(package, rel) for rel in sources)
     command = [sys.executable, "-B", "-c", _IMPORT_CHECK, str(root), package, *modules]
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}

@@ -1,42 +1,42 @@
-"""Request parameters: a spec's ``paths`` → :class:`~stripe_codegen.ir.ParamSet`.
+"""Request parameters: a spec's `paths` → [`ParamSet`][stripe_codegen.ir.ParamSet].
 
 Each selected operation gets one class holding all of its parameters: the
-query parameters (``GET``, ``DELETE``) and the fields of its form-encoded
-request body (``POST``). Path parameters are left out: they are the
-arguments of a call (``retrieve(id)``), not fields. The class uses the same
+query parameters (`GET`, `DELETE`) and the fields of its form-encoded
+request body (`POST`). Path parameters are left out: they are the
+arguments of a call (`retrieve(id)`), not fields. The class uses the same
 intermediate model as the response models (fields with three states, enums as
-``Literal`` aliases, nested objects as classes named after their owner and
-path) plus one node of its own: Stripe's ``enum: [""]``, the empty value that
-unsets a stored field (``options[document]=""``), is an :class:`EmptyString`.
+`Literal` aliases, nested objects as classes named after their owner and
+path) plus one node of its own: Stripe's `enum: [""]`, the empty value that
+unsets a stored field (`options[document]=""`), is an `EmptyString`.
 
 The parameters of an operation also become one JSON Schema (with every query
 parameter and body field as a property, unknown ones refused), written beside
 the classes; the runtime checks parameters against it before anything is sent.
 One fact the spec only states in prose is added there: a list operation's
-``limit`` is between 1 and 100 (:data:`PAGE_LIMIT`).
+`limit` is between 1 and 100 (`PAGE_LIMIT`).
 
 Names come only from the operation's own path and method (and whether the
-``GET`` on the same path answers a list), never from other operations:
+`GET` on the same path answers a list), never from other operations:
 
 ========================================  ======  =====================================
 path                                      method  class
 ========================================  ======  =====================================
-``/v1/identity/verification_sessions``    GET     ``VerificationSessionListParams``
-``/v1/identity/verification_sessions``    POST    ``VerificationSessionCreateParams``
-``…/verification_sessions/{session}``     GET     ``VerificationSessionRetrieveParams``
-``…/verification_sessions/{session}``     POST    ``VerificationSessionUpdateParams``
-``…/{session}/cancel``                    POST    ``VerificationSessionCancelParams``
-``/v1/customers/search``                  GET     ``CustomerSearchParams``
-``/v1/tax/settings``                      POST    ``SettingsUpdateParams`` (module ``tax``)
+`/v1/identity/verification_sessions`    GET     `VerificationSessionListParams`
+`/v1/identity/verification_sessions`    POST    `VerificationSessionCreateParams`
+`…/verification_sessions/{session}`     GET     `VerificationSessionRetrieveParams`
+`…/verification_sessions/{session}`     POST    `VerificationSessionUpdateParams`
+`…/{session}/cancel`                    POST    `VerificationSessionCancelParams`
+`/v1/customers/search`                  GET     `CustomerSearchParams`
+`/v1/tax/settings`                      POST    `SettingsUpdateParams` (module `tax`)
 ========================================  ======  =====================================
 
-The module is the path's namespace (``identity``, ``issuing``, …) or ``core``.
+The module is the path's namespace (`identity`, `issuing`, …) or `core`.
 The words are the path's literal segments after the version and namespace;
-a segment followed by another one (``verification_sessions/{session}``) or
+a segment followed by another one (`verification_sessions/{session}`) or
 ending a list or create is a collection, and is made singular. If two
-operations would still get one name (on the pinned spec: ``/v1/account`` and
-``/v1/accounts/{account}``), each of them is named after its ``operationId``
-instead (``GetAccountParams``, ``GetAccountsAccountParams``): never numbered.
+operations would still get one name (on the pinned spec: `/v1/account` and
+`/v1/accounts/{account}`), each of them is named after its `operationId`
+instead (`GetAccountParams`, `GetAccountsAccountParams`): never numbered.
 """
 
 from __future__ import annotations
@@ -72,13 +72,13 @@ from .parse import string_max_length
 from .select import REF_PREFIX, iter_refs
 
 #: Stripe's page size bounds for list and search operations (stated in the API reference's
-#: prose, not in the spec's schema): added to the ``limit`` parameter's JSON Schema.
+#: prose, not in the spec's schema): added to the `limit` parameter's JSON Schema.
 PAGE_LIMIT = (1, 100)
 #: Operation keys under a path item (OpenAPI 3).
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 #: Request body media types whose schema holds the parameters.
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
-#: ``object`` tags of the responses that are paged with ``limit``.
+#: `object` tags of the responses that are paged with `limit`.
 _PAGED_OBJECTS = (["list"], ["search_result"])
 
 _PRIMITIVES: dict[str, Primitive] = {
@@ -92,7 +92,7 @@ _ITEM_VERBS = {"get": "Retrieve", "post": "Update", "delete": "Delete"}
 
 
 def singular(word: str) -> str:
-    """``verification_sessions`` → ``verification_session`` (English plural endings only)."""
+    """`verification_sessions` → `verification_session` (English plural endings only)."""
     if word.endswith("ies") and len(word) > 3:
         return word[:-3] + "y"
     if word.endswith(("sses", "xes", "ches", "shes")):
@@ -127,17 +127,17 @@ def _object_tag(operation: Any) -> Any:
 
 
 def is_list(operation: Any) -> bool:
-    """Whether an operation answers a list object (``object: list``)."""
+    """Whether an operation answers a list object (`object: list`)."""
     return bool(_object_tag(operation) == ["list"])
 
 
 def is_paged(operation: Any) -> bool:
-    """Whether an operation answers a page (a list or search result, sized by ``limit``)."""
+    """Whether an operation answers a page (a list or search result, sized by `limit`)."""
     return _object_tag(operation) in _PAGED_OBJECTS
 
 
 def namespaces(spec: LoadedSpec) -> frozenset[str]:
-    """The resource namespaces of a spec (``identity``, ``issuing``, …), from ``x-resourceId``."""
+    """The resource namespaces of a spec (`identity`, `issuing`, …), from `x-resourceId`."""
     found = set()
     for schema in spec.schemas.values():
         rid = schema.get("x-resourceId") if isinstance(schema, Mapping) else None
@@ -151,7 +151,7 @@ def namespaces(spec: LoadedSpec) -> frozenset[str]:
 def operation_name(
     path: str, method: str, path_item: Mapping[str, Any], spaces: frozenset[str]
 ) -> tuple[str, str] | None:
-    """(module, class name) of an operation, or ``None`` when its path has no literal word."""
+    """(module, class name) of an operation, or `None` when its path has no literal word."""
     segments = [s for s in path.split("/") if s]
     if segments and _VERSION.fullmatch(segments[0]):
         segments = segments[1:]
@@ -208,7 +208,7 @@ def _response_keys(operation: Mapping[str, Any]) -> set[str]:
 def select_operations(
     spec: LoadedSpec, keys: Iterable[str] | None
 ) -> list[tuple[str, str, Mapping[str, Any]]]:
-    """(path, method, operation) in spec order: all of them, or those answering ``keys``.
+    """(path, method, operation) in spec order: all of them, or those answering `keys`.
 
     With schema keys (the generated closure), an operation is selected when its
     success response refers to at least one schema and only to schemas of the closure.
@@ -247,7 +247,7 @@ class _Builder:
         self.spec = spec
         self.classes: dict[str, ClassDef] = {}
         self.enums: dict[str, EnumDef] = {}
-        #: pointer of a nested class → (operation class, its form key: ``options[document]``).
+        #: pointer of a nested class → (operation class, its form key: `options[document]`).
         self.labels: dict[str, tuple[str, str]] = {}
         self.problems: list[SpecProblem] = []
 
@@ -361,7 +361,7 @@ class _Builder:
     def type_of(
         self, schema: Any, pointer: str, owner: str, module: str, path: list[str], label: str
     ) -> TypeExpr:
-        """The type of a schema; ``path`` names what it defines, ``label`` is its form key."""
+        """The type of a schema; `path` names what it defines, `label` is its form key."""
         if not isinstance(schema, Mapping):
             self.problem(pointer, "schema is not an object")
             return Primitive("Any")
@@ -525,7 +525,7 @@ def _name_operations(
 
 
 def build_param_set(spec: LoadedSpec, keys: Iterable[str] | None) -> ParamSet:
-    """The parameter classes of every operation (``keys=None``) or of those answering ``keys``."""
+    """The parameter classes of every operation (`keys=None`) or of those answering `keys`."""
     selected = select_operations(spec, keys)
     builder = _Builder(spec)
     operations: list[OperationDef] = []

@@ -1,9 +1,9 @@
-"""Request parameters → Python source and their JSON Schema (``<package>/params/``).
+"""Request parameters → Python source and their JSON Schema (`<package>/params/`).
 
 The classes are laid out like the response models (the same field lines, from
-:func:`stripe_codegen.render._field_view`), one module per namespace under the
-``params`` subpackage, plus ``schemas.json``: one JSON Schema 2020-12 document
-with a definition per operation (keyed by ``operationId``), the only statement
+[`stripe_codegen.render._field_view()`][stripe_codegen.render._field_view]), one module per namespace under the
+`params` subpackage, plus `schemas.json`: one JSON Schema 2020-12 document
+with a definition per operation (keyed by `operationId`), the only statement
 of what a valid set of parameters is. The runtime checks against it.
 """
 
@@ -22,13 +22,13 @@ from .render import _ENV, _field_view, _Names, header, literal, q, runtime_impor
 
 #: The subpackage of the generated package that holds the parameter classes.
 SUBPACKAGE = "params"
-#: What the ``Clear`` annotation means (imported from ``stripe_schemas``).
+#: What the `Clear` annotation means (imported from `stripe_schemas`).
 CLEAR = "Clear"
 
 
 @attrs.frozen
 class _ParamNames(_Names):
-    """Annotations for parameters: the models' rules plus Stripe's empty value (``Clear``)."""
+    """Annotations for parameters: the models' rules plus Stripe's empty value (`Clear`)."""
 
     def annotation(self, type_: TypeExpr, module: str, imports: set[str]) -> str:
         if isinstance(type_, EmptyString):
@@ -128,7 +128,7 @@ def render_params_init(param_set: ParamSet, package: str) -> str:
 
 
 def params_schema_document(param_set: ParamSet) -> str:
-    """The JSON Schema of every operation's parameters, as committed (``params/schemas.json``)."""
+    """The JSON Schema of every operation's parameters, as committed (`params/schemas.json`)."""
     document = to_json_schema(
         param_set.schemas,
         param_set.schemas,
@@ -143,7 +143,7 @@ def params_files(
 ) -> tuple[ParamSet, dict[str, str], dict[str, str]]:
     """(the IR, Python sources before formatting, other files) of the parameter classes.
 
-    ``keys=None`` covers every operation; else the operations answering those schemas.
+    `keys=None` covers every operation; else the operations answering those schemas.
     """
     param_set = build_param_set(spec, keys)
     if not param_set.operations:

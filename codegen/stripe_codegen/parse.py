@@ -1,7 +1,7 @@
-"""Spec → intermediate model (:class:`~stripe_codegen.ir.ModelSet`).
+"""Spec → intermediate model ([`ModelSet`][stripe_codegen.ir.ModelSet]).
 
 datamodel-code-generator parses the selected schemas and resolves their
-references (see :mod:`stripe_codegen._dcg`); we then read Stripe's facts from
+references (see [`stripe_codegen._dcg`][stripe_codegen._dcg]); we then read Stripe's facts from
 the raw schema at each field's JSON pointer and give everything a stable name.
 """
 
@@ -45,8 +45,8 @@ _PRIMITIVES: dict[str, Primitive] = {
 
 
 def string_max_length(schema: Any) -> int | None:
-    """The ``maxLength`` of a property's strings, wherever they are: the property itself, its
-    array items, its map values or its ``anyOf`` branches (``None`` when there is none, or
+    """The `maxLength` of a property's strings, wherever they are: the property itself, its
+    array items, its map values or its `anyOf` branches (`None` when there is none, or
     when two places disagree: the converters hold a field's strings to one limit)."""
     found: set[int] = set()
     todo = [schema]
@@ -70,8 +70,8 @@ _STRUCTURE = frozenset({"properties", "items", "additionalProperties", "anyOf", 
 
 
 def _where(pointer: str) -> str:
-    """How ``--names`` names what is defined at a schema pointer: the schema key, then the
-    fields on the way (``/components/schemas/k/properties/p/anyOf/0`` → ``k.p``)."""
+    """How `--names` names what is defined at a schema pointer: the schema key, then the
+    fields on the way (`/components/schemas/k/properties/p/anyOf/0` → `k.p`)."""
     tokens = [unescape_token(t) for t in pointer.split("/")[3:]]
     fields = [t for t in tokens[1:] if t not in _STRUCTURE and not t.isdigit()]
     return ".".join([tokens[0], *fields])
@@ -280,10 +280,10 @@ def build_model_set(
 ) -> ModelSet:
     """Select, parse and name: the whole front half of the generator.
 
-    ``typed_events``: type an event's ``data.object`` by its tag (:mod:`.events`); the
-    diff compares what the spec says, so it leaves that out. ``names``: the user's names
-    for what the naming rule would name alike (``generate --names``; see
-    :class:`~.naming.Overrides`); an entry that names nothing is an error.
+    `typed_events`: type an event's `data.object` by its tag (`events`); the
+    diff compares what the spec says, so it leaves that out. `names`: the user's names
+    for what the naming rule would name alike (`generate --names`; see
+    `Overrides`); an entry that names nothing is an error.
     """
     keys = select_schemas(spec, roots)
     models = parse_models({k: spec.schemas[k] for k in keys}, spec.source)

@@ -1,7 +1,7 @@
-"""Intermediate model → Python source text (then one ``ruff format`` pass).
+"""Intermediate model → Python source text (then one `ruff format` pass).
 
 All decisions (names, annotations, defaults, imports) are made here in
-Python; the templates in ``templates/`` only lay the ready values out.
+Python; the templates in `templates/` only lay the ready values out.
 """
 
 from __future__ import annotations
@@ -110,11 +110,11 @@ def literal(value: EnumValue) -> str:
 
 
 def _meta_arguments(field: FieldDef) -> str | None:
-    """``meta(...)`` with what the annotation, the default and the name cannot say (or None).
+    """`meta(...)` with what the annotation, the default and the name cannot say (or None).
 
-    Required, nullable, enum values, ``x-stripeBypassValidation`` and expansion targets are
+    Required, nullable, enum values, `x-stripeBypassValidation` and expansion targets are
     in the annotation and the default; only a JSON key that is not the attribute's name,
-    ``maxLength`` and ``format`` are written here.
+    `maxLength` and `format` are written here.
     """
     args = []
     if field.wire_name != field.attr_name:
@@ -159,14 +159,14 @@ def _class_view(cls: ClassDef, names: _Names, imports: set[str]) -> dict[str, An
     }
 
 
-#: The names a generated module may import from the runtime (``stripe_schemas``).
+#: The names a generated module may import from the runtime (`stripe_schemas`).
 RUNTIME_NAMES = frozenset(
     {"Clear", "Expandable", "UNSET", "UnknownEnumValue", "UnsetType", "meta", "safe_repr"}
 )
 
 
 def runtime_import(used: set[str]) -> list[str]:
-    """``from stripe_schemas import …`` with the runtime names a module uses (isort's order),
+    """`from stripe_schemas import …` with the runtime names a module uses (isort's order),
     after a blank line; nothing when it uses none."""
     names = sorted(
         RUNTIME_NAMES & used, key=lambda n: (0 if n.isupper() else 1 if n[0].isupper() else 2, n)
@@ -265,7 +265,7 @@ def render_sources(model_set: ModelSet, package: str) -> dict[str, str]:
 
 
 def format_sources(files: dict[str, str]) -> dict[str, str]:
-    """Run ``ruff format`` once over all files (in a scratch directory)."""
+    """Run `ruff format` once over all files (in a scratch directory)."""
     with tempfile.TemporaryDirectory(prefix="stripe-codegen-") as scratch:
         root = Path(scratch)
         for rel, text in files.items():

@@ -1,6 +1,6 @@
-"""Choose the component schemas to generate: the ``$ref`` closure of roots, or all of them.
+"""Choose the component schemas to generate: the `$ref` closure of roots, or all of them.
 
-Every dangling ``$ref`` and every schema that is not a mapping is reported,
+Every dangling `$ref` and every schema that is not a mapping is reported,
 together, with its JSON pointer.
 """
 
@@ -22,7 +22,7 @@ def schema_pointer(key: str) -> str:
 
 
 def iter_refs(node: Any, pointer: str) -> Iterator[tuple[str, str]]:
-    """Yield ``(pointer of the $ref, target)`` for every ``$ref`` below ``node``."""
+    """Yield `(pointer of the $ref, target)` for every `$ref` below `node`."""
     if isinstance(node, dict):
         ref = node.get("$ref")
         if isinstance(ref, str):
@@ -40,7 +40,7 @@ _SUBSCHEMA_LISTS = ("anyOf", "oneOf", "allOf")
 
 
 def check_shape(schema: Any, pointer: str) -> Iterator[tuple[str, str]]:
-    """Yield ``(pointer, message)`` for every keyword whose value has the wrong JSON type.
+    """Yield `(pointer, message)` for every keyword whose value has the wrong JSON type.
 
     Run before the parser sees the schema, so a malformed spec gets one line per problem
     with its pointer instead of the parser's multi-line validation dump.
@@ -85,7 +85,7 @@ def check_shape(schema: Any, pointer: str) -> Iterator[tuple[str, str]]:
 
 
 def select_schemas(spec: LoadedSpec, roots: Sequence[str] | None) -> tuple[str, ...]:
-    """The sorted component keys to generate; ``roots=None`` means all of them."""
+    """The sorted component keys to generate; `roots=None` means all of them."""
     schemas = spec.schemas
     problems: list[SpecProblem] = []
     if not schemas:
@@ -130,9 +130,9 @@ def select_schemas(spec: LoadedSpec, roots: Sequence[str] | None) -> tuple[str, 
 
 
 def _alias_refs(schema: Any, pointer: str) -> Iterator[tuple[str, str]]:
-    """``(pointer of the $ref, target key)`` for the references that *are* the schema: its own
-    ``$ref`` and those of its ``anyOf``/``oneOf``/``allOf`` branches, not those under
-    ``properties``, ``items`` or ``additionalProperties`` (which give it a shape)."""
+    """`(pointer of the $ref, target key)` for the references that *are* the schema: its own
+    `$ref` and those of its `anyOf`/`oneOf`/`allOf` branches, not those under
+    `properties`, `items` or `additionalProperties` (which give it a shape)."""
     if not isinstance(schema, dict):
         return
     ref = schema.get("$ref")
@@ -144,8 +144,8 @@ def _alias_refs(schema: Any, pointer: str) -> Iterator[tuple[str, str]]:
 
 
 def alias_cycles(schemas: dict[str, Any], keys: set[str]) -> Iterator[tuple[str, str]]:
-    """``(pointer, message)`` for each cycle of schemas that are only references to each other
-    (``a → b → a``): no schema on it ever says what the value looks like."""
+    """`(pointer, message)` for each cycle of schemas that are only references to each other
+    (`a → b → a`): no schema on it ever says what the value looks like."""
     edges = {key: list(_alias_refs(schemas[key], schema_pointer(key))) for key in sorted(keys)}
     done: set[str] = set()
     for start in edges:

@@ -1,10 +1,10 @@
 """Cut a self-contained slice out of a full OpenAPI document.
 
-A slice holds the closure of some component schemas (the *roots*) over ``$ref``,
+A slice holds the closure of some component schemas (the *roots*) over `$ref`,
 the operations that serve them, and whatever those operations reference. By
-default every prose ``description``/``summary`` string is removed, so the slice
+default every prose `description`/`summary` string is removed, so the slice
 can be bundled without carrying upstream documentation text: what remains is
-structure only (types, required, nullable, enums, formats, ``x-`` extensions …).
+structure only (types, required, nullable, enums, formats, `x-` extensions …).
 """
 
 from __future__ import annotations
@@ -60,12 +60,12 @@ def slice_spec(
     source: str = "<document>",
     upstream_sha256: str | None = None,
 ) -> dict[str, Any]:
-    """Return the slice of ``document`` for ``roots`` (component schema keys).
+    """Return the slice of `document` for `roots` (component schema keys).
 
-    Operations: with ``path_prefixes``, every operation of every path starting with
+    Operations: with `path_prefixes`, every operation of every path starting with
     one of them; without, every operation whose 200 response returns a root (directly,
-    in an ``anyOf``/``oneOf``, or as ``data.items`` of a list wrapper). ``source`` and
-    ``upstream_sha256`` only label errors and the ``x-sliced-from`` record.
+    in an `anyOf`/`oneOf`, or as `data.items` of a list wrapper). `source` and
+    `upstream_sha256` only label errors and the `x-sliced-from` record.
     """
     roots = list(dict.fromkeys(roots))
     schemas = _schemas(document, source)
@@ -188,7 +188,7 @@ def _direct_refs(schema: Any) -> set[str]:
 def _components_closure(
     document: Mapping[str, Any], seeds: list[tuple[str, Any]], source: str
 ) -> dict[str, Any]:
-    """Every component reachable from the seeds, as ``{section: {name: object}}``, sorted."""
+    """Every component reachable from the seeds, as `{section: {name: object}}`, sorted."""
     found: dict[tuple[str, str], Any] = {}
     for pointer, node in seeds:  # a root is kept even when no kept operation refers to it
         tokens = [unescape_token(t) for t in pointer.split("/")[1:]]
@@ -211,7 +211,7 @@ def _components_closure(
 
 
 def _iter_refs(node: Any, pointer: str) -> Iterator[tuple[str, str]]:
-    """Yield ``(ref, pointer of the $ref)`` for every `$ref` string below ``node``."""
+    """Yield `(ref, pointer of the $ref)` for every `$ref` string below `node`."""
     if isinstance(node, dict):
         for key, value in node.items():
             child = f"{pointer}/{escape_token(str(key))}"
@@ -276,11 +276,11 @@ def _info(
 
 
 def strip_prose_keys(node: Any, *, names: bool = False) -> Any:
-    """A copy of ``node`` without prose: ``description``/``summary`` keys with string values.
+    """A copy of `node` without prose: `description`/`summary` keys with string values.
 
-    ``names`` says the mapping's keys are names (property names …), not keywords, so a
-    property called ``description`` is kept. ``x-`` extensions and instance data
-    (``enum``, ``example``, ``default`` …) are copied verbatim.
+    `names` says the mapping's keys are names (property names …), not keywords, so a
+    property called `description` is kept. `x-` extensions and instance data
+    (`enum`, `example`, `default` …) are copied verbatim.
     """
     if isinstance(node, list):
         return [strip_prose_keys(item) for item in node]

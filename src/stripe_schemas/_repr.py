@@ -1,17 +1,17 @@
-"""A safe ``repr`` for the generated models: secrets and personal data as a placeholder.
+"""A safe `repr` for the generated models: secrets and personal data as a placeholder.
 
-``repr()`` (and so ``str()``, ``log.info(obj)``, ``print``, a failing test's report) of a
-generated model reads like attrs' own, ``VerificationSession(id='vs_…', client_secret=
-<hidden>, …)``, except that a secret or personal field holding a value shows
-:data:`~stripe_schemas.issues.HIDDEN`: neither the value nor its length. ``None`` and
-``UNSET`` are shown as they are (null and absent carry no data).
+`repr()` (and so `str()`, `log.info(obj)`, `print`, a failing test's report) of a
+generated model reads like attrs' own, `VerificationSession(id='vs_…', client_secret=
+<hidden>, …)`, except that a secret or personal field holding a value shows
+[`HIDDEN`][stripe_schemas.issues.HIDDEN]: neither the value nor its length. `None` and
+`UNSET` are shown as they are (null and absent carry no data).
 
 Which fields those are is not written here. A class hides the fields the Identity facts
-table lists for its schema key (:data:`stripe_schemas.identity.SECRET_FIELDS` and
-:data:`~stripe_schemas.identity.PERSONAL_FIELDS`, by JSON key). A mapping held by any
-field (an event's ``previous_attributes``, an object without a model) has no schema, so
+table lists for its schema key ([`stripe_schemas.identity.SECRET_FIELDS`][stripe_schemas.identity.SECRET_FIELDS] and
+[`PERSONAL_FIELDS`][stripe_schemas.identity.PERSONAL_FIELDS], by JSON key). A mapping held by any
+field (an event's `previous_attributes`, an object without a model) has no schema, so
 its values under a secret or personal key are hidden at any depth, as in the validator's
-messages (:data:`~stripe_schemas.issues.SENSITIVE_KEYS`, derived from the same table).
+messages ([`SENSITIVE_KEYS`][stripe_schemas.issues.SENSITIVE_KEYS], derived from the same table).
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ _NONE: frozenset[str] = frozenset()
 
 
 def hidden_fields(cls: type) -> frozenset[str]:
-    """The attribute names whose values :func:`safe_repr` hides for class ``cls``."""
+    """The attribute names whose values `safe_repr()` hides for class `cls`."""
     return frozenset(name for name, hidden in _plan(cls) if hidden)
 
 
@@ -49,7 +49,7 @@ def _plan(cls: type) -> tuple[tuple[str, bool], ...]:
 
 
 def safe_repr(self: Any) -> str:
-    """attrs' ``Class(name=value, …)``, with secret and personal values hidden."""
+    """attrs' `Class(name=value, …)`, with secret and personal values hidden."""
     cls: type = type(self)
     parts = []
     for name, hidden in _plan(cls):
@@ -60,7 +60,7 @@ def safe_repr(self: Any) -> str:
 
 
 def _show(value: object) -> str:
-    """``repr(value)``, with the values under secret or personal keys of mappings hidden."""
+    """`repr(value)`, with the values under secret or personal keys of mappings hidden."""
     if isinstance(value, Mapping):
         items = (
             f"{key!r}: {HIDDEN if key in SENSITIVE_KEYS and item is not None else _show(item)}"

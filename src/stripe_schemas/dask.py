@@ -1,13 +1,13 @@
-"""Validate stored payloads on a Dask cluster (the ``dask`` extra).
+"""Validate stored payloads on a Dask cluster (the `dask` extra).
 
-``stripe-schemas validate --engine dask [--scheduler ADDRESS] PATH...`` and
-:func:`validate_files` cut the inputs into partitions and validate them on the
+`stripe-schemas validate --engine dask [--scheduler ADDRESS] PATH...` and
+`validate_files()` cut the inputs into partitions and validate them on the
 cluster's workers, with the same reader and the same validator as the local
-engine; the summary and the issues are identical to ``--engine local``'s.
+engine; the summary and the issues are identical to `--engine local`'s.
 
 Partitions:
 
-- a plain file large enough is cut into byte ranges of ``partition_size``; each
+- a plain file large enough is cut into byte ranges of `partition_size`; each
   worker moves its range's ends to the next place a record may start (as the
   reader's layout of the file says: a line that begins with a bracket, or an
   element line of a pretty-printed array) and counts the lines it read, so the
@@ -15,7 +15,7 @@ Partitions:
 - a compressed file, a single-line array or one document is one partition;
 - standard input is read by the driver itself.
 
-Every worker needs ``stripe-schemas[dask]`` installed (the same version as the
+Every worker needs `stripe-schemas[dask]` installed (the same version as the
 driver) and, for byte ranges, the files at the same paths (a shared filesystem).
 A worker holds one record plus one megabyte of input at a time, whatever the
 partition size (the reader streams the range).
@@ -56,7 +56,7 @@ class SchedulerError(Exception):
 
 
 class Partition(NamedTuple):
-    """A byte range of a file (``end`` None: to its end; ``whole``: not cut at all)."""
+    """A byte range of a file (`end` None: to its end; `whole`: not cut at all)."""
 
     path: str
     start: int
@@ -89,7 +89,7 @@ def partitions(source: Source, partition_size: int) -> list[Partition]:
 
 
 class _Range:
-    """A binary file read from ``start`` up to ``end`` (None: its end)."""
+    """A binary file read from `start` up to `end` (None: its end)."""
 
     def __init__(self, file: BinaryIO, start: int, end: int | None) -> None:
         self.file = file
@@ -108,7 +108,7 @@ class _Range:
 
 
 def _record_start_after(file: BinaryIO, position: int, layout: Layout) -> int | None:
-    """The first place at or after ``position`` where a record may start (None: none)."""
+    """The first place at or after `position` where a record may start (None: none)."""
     if position == 0:
         return 0
     pattern = layout.record_start()
@@ -153,7 +153,7 @@ def count_newlines(partition: Partition) -> int:
 def check_partition(partition: Partition, settings: Settings, line: int = 1) -> PartitionResult:
     """On a worker: validate the records that start in one partition.
 
-    ``line`` is the line at the partition's nominal start (the driver adds up the
+    `line` is the line at the partition's nominal start (the driver adds up the
     newlines before it), so lines, offsets and messages are those of the whole file.
     """
     validator = _validator_for(settings)
@@ -200,7 +200,7 @@ def _error(error: object) -> str | None:
 
 
 def _client(scheduler: str | None, workers: int | None) -> tuple[Any, Any]:
-    """A client of the scheduler at ``scheduler``, or of a new local cluster (processes)."""
+    """A client of the scheduler at `scheduler`, or of a new local cluster (processes)."""
     distributed = require("distributed", "dask", "the dask engine")
     Client, LocalCluster = distributed.Client, distributed.LocalCluster
 
@@ -227,7 +227,7 @@ def iter_events(
     client: Any,
     partition_size: int = DEFAULT_PARTITION_SIZE,
 ) -> Iterator[Event]:
-    """The events of validating ``inputs`` on the cluster behind ``client``, in input order."""
+    """The events of validating `inputs` on the cluster behind `client`, in input order."""
     remote_settings = client.scatter(settings, broadcast=True, hash=False)
     window = max(2, 2 * len(client.scheduler_info().get("workers", {}) or [1]))
     for source in inputs:
@@ -280,10 +280,10 @@ def run(
     jobs: int = 1,
     partition_size: int = DEFAULT_PARTITION_SIZE,
 ) -> Iterator[Event]:
-    """The ``--engine dask`` events: a client of ``scheduler`` (or of a new local cluster with
-    ``jobs`` workers when more than one), closed when the events are consumed.
+    """The `--engine dask` events: a client of `scheduler` (or of a new local cluster with
+    `jobs` workers when more than one), closed when the events are consumed.
 
-    Raises :class:`SchedulerError` at once when the scheduler cannot be reached.
+    Raises `SchedulerError` at once when the scheduler cannot be reached.
     """
     client, cluster = _client(scheduler, jobs if jobs > 1 else None)
     return _closing(
@@ -304,7 +304,7 @@ def _closing(events: Iterator[Event], client: Any, cluster: Any) -> Iterator[Eve
 
 @attrs.frozen
 class Result:
-    """What :func:`validate_files` found."""
+    """What `validate_files()` found."""
 
     total: Tally
     #: Each input: its name, its counts and the error that ended it early (if any).
@@ -333,8 +333,8 @@ def validate_files(
 ) -> Result:
     """Validate files (or directories) on a Dask cluster.
 
-    Pass a ``client`` of your own cluster, or a ``scheduler`` address; with neither, a
-    local cluster is started for the call. ``schema`` is a JSON Schema document
+    Pass a `client` of your own cluster, or a `scheduler` address; with neither, a
+    local cluster is started for the call. `schema` is a JSON Schema document
     written by the generator (default: the committed one).
     """
     from .io import expand

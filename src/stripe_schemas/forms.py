@@ -1,21 +1,21 @@
-"""Stripe's form encoding: request parameters → ``application/x-www-form-urlencoded`` text.
+"""Stripe's form encoding: request parameters → `application/x-www-form-urlencoded` text.
 
-``encode(params)`` gives the same bytes as the official ``stripe`` package's
-``urllib.parse.urlencode(list(stripe._encode._api_encode(params)))`` (checked
+`encode(params)` gives the same bytes as the official `stripe` package's
+`urllib.parse.urlencode(list(stripe._encode._api_encode(params)))` (checked
 by a differential test against stripe 16.1.0) for every value made of JSON
-types: nested objects become ``a[b][c]=…``, lists become ``a[0]=…&a[1]=…``
-(lists of objects ``a[0][b]=…``), booleans ``true``/``false``, ``None`` and
+types: nested objects become `a[b][c]=…`, lists become `a[0]=…&a[1]=…`
+(lists of objects `a[0][b]=…`), booleans `true`/`false`, `None` and
 empty lists or objects send nothing, and keys and values are percent-encoded
-with ``+`` for spaces.
+with `+` for spaces.
 
 Values the official encoder turns into something no Stripe parameter means are
-refused here instead (a :class:`TypeError` or :class:`ValueError` naming the
-place by JSON pointer, never the value): ``None`` inside a list (the official
-encoder sends the text ``None``), NaN and infinities (``nan``, ``inf``),
+refused here instead (a `TypeError` or `ValueError` naming the
+place by JSON pointer, never the value): `None` inside a list (the official
+encoder sends the text `None`), NaN and infinities (`nan`, `inf`),
 datetimes (a naive one is read in the machine's local time zone; pass a unix
-time), anything that is not a JSON type (``Decimal``, bytes, objects with an
-``id``, non-string keys at any depth), text with lone surrogates (not Unicode)
-and nesting deeper than :data:`MAX_DEPTH`. The README lists what the official encoder does that
+time), anything that is not a JSON type (`Decimal`, bytes, objects with an
+`id`, non-string keys at any depth), text with lone surrogates (not Unicode)
+and nesting deeper than `MAX_DEPTH`. The docs' client page lists what the official encoder does that
 is surprising.
 """
 
@@ -33,12 +33,12 @@ from .model import UNSET, is_model, pointer, stripe_meta
 
 __all__ = ["encode"]
 
-#: Text that ``quote_plus`` leaves as it is (RFC 3986 unreserved characters).
+#: Text that `quote_plus` leaves as it is (RFC 3986 unreserved characters).
 _UNRESERVED = re.compile(r"[A-Za-z0-9_.~-]*").fullmatch
 _SAFE_BYTES = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.~-")
-#: What ``quote_plus`` writes for each byte of UTF-8: itself, ``+`` for a space, else ``%XX``.
+#: What `quote_plus` writes for each byte of UTF-8: itself, `+` for a space, else `%XX`.
 _BYTE_TEXT = [chr(b) if b in _SAFE_BYTES else "+" if b == 0x20 else f"%{b:02X}" for b in range(256)]
-#: The same for ASCII text, as a ``str.translate`` table.
+#: The same for ASCII text, as a `str.translate` table.
 _ASCII_TABLE = {b: _BYTE_TEXT[b] for b in range(128)}
 #: Percent-encoded keys, by key (they repeat from request to request); bounded.
 _KEYS: dict[str, str] = {}
@@ -46,7 +46,7 @@ _KEY_CACHE_SIZE = 4096
 
 
 def _quote(text: str) -> str:
-    """Exactly ``urllib.parse.quote_plus(text, safe="")`` (what ``urlencode`` applies), with
+    """Exactly `urllib.parse.quote_plus(text, safe="")` (what `urlencode` applies), with
     fast paths (text that needs nothing; ASCII text through one translation table)."""
     if _UNRESERVED(text):
         return text
@@ -65,12 +65,12 @@ def _key(key: str) -> str:
 
 
 def encode(params: object) -> str:
-    """The ``application/x-www-form-urlencoded`` text of request parameters.
+    """The `application/x-www-form-urlencoded` text of request parameters.
 
-    ``params`` is a generated parameter class instance (its fields that are not
-    ``UNSET``, in the class's order, each value as it is: nothing is converted to the
+    `params` is a generated parameter class instance (its fields that are not
+    `UNSET`, in the class's order, each value as it is: nothing is converted to the
     field's type), a mapping (in its own order; parameter instances may be nested in
-    it), or ``None`` (no parameters: ``""``). Raises TypeError or ValueError naming
+    it), or `None` (no parameters: `""`). Raises TypeError or ValueError naming
     the place by JSON pointer (never the value) for what has no form encoding.
     """
     if type(params) is dict:
@@ -95,12 +95,12 @@ def encode(params: object) -> str:
 MAX_DEPTH = 64
 
 #: By generated class: (attribute name, wire name) of each spec field, and whether instances
-#: keep unknown fields (``_extra``).
+#: keep unknown fields (`_extra`).
 _FIELDS: dict[type, tuple[tuple[tuple[str, str], ...], bool]] = {}
 
 
 def instance_items(instance: Any) -> list[tuple[str, Any]]:
-    """(wire name, value) of each field of a generated class instance that is not ``UNSET``,
+    """(wire name, value) of each field of a generated class instance that is not `UNSET`,
     in the class's order, the values as they are; then any unknown fields it keeps."""
     cls = type(instance)
     found = _FIELDS.get(cls)
@@ -122,7 +122,7 @@ def instance_items(instance: Any) -> list[tuple[str, Any]]:
     return items
 
 
-#: Where a value sits, as a chain ``(parent, token)`` (turned into a JSON pointer only for an
+#: Where a value sits, as a chain `(parent, token)` (turned into a JSON pointer only for an
 #: error message, so encoding builds no pointer strings).
 _Where = Union[tuple["_Where", Union[str, int]], None]  # noqa: UP007 (a recursive alias)
 
@@ -154,7 +154,7 @@ def _mapping(
     depth: int,
     indexed: bool = False,
 ) -> None:
-    """The pairs of an object's items (what ``_api_encode`` does with a dict); ``indexed``:
+    """The pairs of an object's items (what `_api_encode` does with a dict); `indexed`:
     the items of a list inside a list, keyed by their indexes."""
     if depth > MAX_DEPTH:
         raise _too_deep(where)
@@ -199,7 +199,7 @@ def _mapping(
 def _list(
     values: list[Any] | tuple[Any, ...], key: str, where: _Where, out: list[str], depth: int
 ) -> None:
-    """The pairs of a list: ``key[0]=…``; its objects and lists are encoded like objects."""
+    """The pairs of a list: `key[0]=…`; its objects and lists are encoded like objects."""
     if depth > MAX_DEPTH:
         raise _too_deep(where)
     depth += 1
@@ -230,7 +230,7 @@ def _list(
 
 
 def _scalar(value: object, where: _Where) -> str:
-    """The text of a string, integer or finite number (``str()``, as ``urlencode`` writes it)."""
+    """The text of a string, integer or finite number (`str()`, as `urlencode` writes it)."""
     if isinstance(value, str):
         return _quote(str(value))
     if isinstance(value, bool):

@@ -1,7 +1,7 @@
 """Issues: the one shape every problem report takes (converters, validation, CLI).
 
 An issue has a JSON pointer (RFC 6901) into the payload, a stable code, a
-severity and a message. Messages are built with :func:`describe_value`, which
+severity and a message. Messages are built with `describe_value()`, which
 never renders the value of a secret or personal field.
 """
 
@@ -39,21 +39,21 @@ API_VERSION_MISMATCH = "api_version_mismatch"
 
 #: Keys whose values are secrets or personal data. A value under any of these
 #: keys (at any depth below it) is never shown in an issue, log line or report.
-#: Derived from :mod:`stripe_schemas.identity` (every secret and personal field name,
-#: so ``document``/``id_number``/``selfie`` cover the report's check contents).
+#: Derived from `stripe_schemas.identity` (every secret and personal field name,
+#: so `document`/`id_number`/`selfie` cover the report's check contents).
 SENSITIVE_KEYS: frozenset[str] = frozenset().union(
     *SECRET_FIELDS.values(), *PERSONAL_FIELDS.values()
 )
 
 
-#: What a hidden value shows wherever one is not shown (a model's ``repr``, an API key
+#: What a hidden value shows wherever one is not shown (a model's `repr`, an API key
 #: echoed in an error): the same text whatever the value and its length.
 HIDDEN = "<hidden>"
 
 
 def counted(count: int, noun: str, plural: str | None = None) -> str:
-    """``count`` and the noun in the number it needs: ``1 record``, ``2 records``, ``0 files``
-    (``plural``: the plural form when it is not the noun with an ``s``)."""
+    """`count` and the noun in the number it needs: `1 record`, `2 records`, `0 files`
+    (`plural`: the plural form when it is not the noun with an `s`)."""
     return f"{count} {noun if count == 1 else plural or noun + 's'}"
 
 
@@ -106,21 +106,21 @@ def _article(kind: str) -> str:
 
 
 #: Fields whose string values say what a payload is and hold no secret or personal data:
-#: an ``object`` tag anywhere; a ``status`` or ``type`` (such as an event's) in a resource
-#: (see :func:`resource_root`). Messages may show them, truncated to
-#: :data:`SHOWN_LENGTH` characters, outside the secret and personal paths.
+#: an `object` tag anywhere; a `status` or `type` (such as an event's) in a resource
+#: (see `resource_root()`). Messages may show them, truncated to
+#: `SHOWN_LENGTH` characters, outside the secret and personal paths.
 IDENTIFYING_FIELDS = frozenset({"object", "status", "type"})
 SHOWN_LENGTH = 40
 
 #: Whether the object at the root of the pointers being described is a resource (a
-#: session, a report, an event): only then may its ``status`` and ``type`` be shown. A
-#: sub-object checked on its own (a report's ``document`` check) may be personal data.
+#: session, a report, an event): only then may its `status` and `type` be shown. A
+#: sub-object checked on its own (a report's `document` check) may be personal data.
 _RESOURCE_ROOT: ContextVar[bool] = ContextVar("stripe_schemas_resource_root", default=False)
 
 
 @contextmanager
 def resource_root(is_resource: bool) -> Iterator[None]:
-    """Describe values under a root that is (or is not) a resource, for the ``with`` block."""
+    """Describe values under a root that is (or is not) a resource, for the `with` block."""
     token = _RESOURCE_ROOT.set(is_resource)
     try:
         yield
@@ -130,14 +130,14 @@ def resource_root(is_resource: bool) -> Iterator[None]:
 
 def describe_value(ptr: str, value: object, limit: int = SHOWN_LENGTH) -> str:
     """Describe a payload value for a message: by its JSON type, never by its content, except
-    the string of an identifying field (:data:`IDENTIFYING_FIELDS`).
+    the string of an identifying field (`IDENTIFYING_FIELDS`).
 
     Whether a value is secret or personal depends on where it sits in a document, and
-    an object structured or validated on its own (a ``verified_outputs`` hash, a
-    report's ``document`` check) carries no such path; so no other payload text or
+    an object structured or validated on its own (a `verified_outputs` hash, a
+    report's `document` check) carries no such path; so no other payload text or
     number is ever rendered. Booleans and null, which carry no data, are named; a
     string's length and a huge integer's digit count are given only outside the known
-    secret and personal paths (``ptr``). Never raises.
+    secret and personal paths (`ptr`). Never raises.
     """
     if value is None:
         return "null"
@@ -160,7 +160,7 @@ def describe_value(ptr: str, value: object, limit: int = SHOWN_LENGTH) -> str:
 
 
 def too_long(ptr: str, value: object, limit: object) -> str:
-    """The message of a string over its ``maxLength``: its length is given only where the
+    """The message of a string over its `maxLength`: its length is given only where the
     value is not a secret or personal (a secret's length says something about it)."""
     if isinstance(value, str) and not is_sensitive(ptr):
         return f"a string of {len(value)} characters is longer than maxLength {limit}"
@@ -185,11 +185,11 @@ def _escape_char(char: str) -> str:
 
 
 def printable(text: str) -> str:
-    """``text`` with control characters, lone surrogates and other unprintable ones escaped.
+    """`text` with control characters, lone surrogates and other unprintable ones escaped.
 
     The result is one line of printable text that any UTF-8 stream can encode:
-    newlines, terminal escape sequences and line separators become ``\\n``,
-    ``\\x1b``, ``\\u2028``. Backslashes are kept as they are.
+    newlines, terminal escape sequences and line separators become `\\n`,
+    `\\x1b`, `\\u2028`. Backslashes are kept as they are.
     """
     if text.isprintable():
         return text
@@ -200,9 +200,9 @@ def printable(text: str) -> str:
 class Issue:
     """One problem (or notice) found in a payload."""
 
-    #: JSON pointer (RFC 6901) to the offending value; ``""`` is the whole payload.
+    #: JSON pointer (RFC 6901) to the offending value; `""` is the whole payload.
     path: str
-    #: Stable machine-readable code (e.g. ``unknown_field``).
+    #: Stable machine-readable code (e.g. `unknown_field`).
     code: str
     severity: Severity
     #: Human-readable text; never contains a secret or personal value.
@@ -223,7 +223,7 @@ class Issue:
 
 
 class PayloadError(ValueError):
-    """A payload could not be structured; ``issues`` lists every problem found."""
+    """A payload could not be structured; `issues` lists every problem found."""
 
     def __init__(self, issues: Sequence[Issue], model: str = "") -> None:
         self.issues: tuple[Issue, ...] = tuple(issues)

@@ -1,20 +1,20 @@
 """Check request parameters against the spec before anything is sent.
 
 The generator writes the parameters of every operation as one JSON Schema
-(``<package>/params/schemas.json``, a definition per ``operationId``, unknown
-parameters refused, ``limit`` within 1 to 100 on list operations). That document is
-the one statement of what is valid; :func:`check` runs it through the same
-validator as the response payloads (``stripe_schemas.validation``, strict mode),
-so a problem comes back as the same :class:`~stripe_schemas.Issue` with a JSON
-pointer and a stable code (``unknown_field``, ``unknown_enum_value``,
-``max_length``, ``type_mismatch``, ``schema_violation`` for a ``limit`` out of
+(`<package>/params/schemas.json`, a definition per `operationId`, unknown
+parameters refused, `limit` within 1 to 100 on list operations). That document is
+the one statement of what is valid; `check()` runs it through the same
+validator as the response payloads (`stripe_schemas.validation`, strict mode),
+so a problem comes back as the same [`Issue`][stripe_schemas.Issue] with a JSON
+pointer and a stable code (`unknown_field`, `unknown_enum_value`,
+`max_length`, `type_mismatch`, `schema_violation` for a `limit` out of
 range, …).
 
 An instance is checked exactly as the mapping it stands for: its fields that are
-not ``UNSET``, by wire name, with their values as they are. Nothing is converted
-to the field's type first, so ``expand="last_verification_report"`` is a
-``type_mismatch`` at ``/expand`` (not one ``expand[i]`` per character) and
-``metadata=[("a", "b")]`` one at ``/metadata``, as in a mapping.
+not `UNSET`, by wire name, with their values as they are. Nothing is converted
+to the field's type first, so `expand="last_verification_report"` is a
+`type_mismatch` at `/expand` (not one `expand[i]` per character) and
+`metadata=[("a", "b")]` one at `/metadata`, as in a mapping.
 """
 
 from __future__ import annotations
@@ -40,12 +40,12 @@ _LOCK = threading.Lock()
 
 
 def _package(model: type) -> str:
-    """The (sub)package a parameter class was generated into: ``stripe_models.params``."""
+    """The (sub)package a parameter class was generated into: `stripe_models.params`."""
     return model.__module__.rpartition(".")[0]
 
 
 def validator_for(model: type) -> Validator:
-    """The validator of the parameter schemas of ``model``'s package (loaded once)."""
+    """The validator of the parameter schemas of `model`'s package (loaded once)."""
     package = _package(model)
     found = _VALIDATORS.get(package)
     if found is None:
@@ -62,14 +62,14 @@ def validator_for(model: type) -> Validator:
 
 
 def check(params: object, model: type) -> dict[str, Any]:
-    """The parameters as a JSON object, after checking them against ``model``'s schema.
+    """The parameters as a JSON object, after checking them against `model`'s schema.
 
-    ``params`` is an instance of the generated parameter class ``model`` (its
-    fields that are not ``UNSET``, their values as they are), a mapping (parameter
-    instances may be nested in it), or ``None`` (no parameters). Raises
-    :class:`~stripe_schemas.PayloadError` listing every problem with its JSON
-    pointer; :class:`TypeError` when ``model`` is not a parameter class or
-    ``params`` is an instance of another class.
+    `params` is an instance of the generated parameter class `model` (its
+    fields that are not `UNSET`, their values as they are), a mapping (parameter
+    instances may be nested in it), or `None` (no parameters). Raises
+    [`PayloadError`][stripe_schemas.PayloadError] listing every problem with its JSON
+    pointer; `TypeError` when `model` is not a parameter class or
+    `params` is an instance of another class.
     """
     key = getattr(model, "__stripe_schema__", None)
     if not is_model(model) or getattr(model, "__stripe_operation__", None) is None:
@@ -92,7 +92,7 @@ def check(params: object, model: type) -> dict[str, Any]:
     return result
 
 
-#: Where a value sits, as a chain ``(parent, token)``; a pointer is built only for an issue.
+#: Where a value sits, as a chain `(parent, token)`; a pointer is built only for an issue.
 _Where = Union[tuple["_Where", Union[str, int]], None]  # noqa: UP007 (a recursive alias)
 
 
@@ -108,7 +108,7 @@ def _plain(value: Any, where: _Where, found: list[Issue], depth: int = 0) -> Any
     """The JSON-like value parameters stand for: instances become dicts of their set fields
     (by wire name), mappings dicts and lists or tuples lists; everything else is kept as it
     is, for the validator to judge. Text that is not Unicode and nesting deeper than
-    ``MAX_DEPTH`` are noted in ``found`` (the validator does not see them)."""
+    `MAX_DEPTH` are noted in `found` (the validator does not see them)."""
     kind = type(value)
     if kind is str:
         if not value.isascii() and not _unicode(value):
@@ -157,7 +157,7 @@ def _plain(value: Any, where: _Where, found: list[Issue], depth: int = 0) -> Any
 
 
 _MODEL, _MAPPING, _SEQUENCE, _OTHER = range(4)
-#: What each type of value is to :func:`_plain` (decided once per type).
+#: What each type of value is to `_plain()` (decided once per type).
 _CATEGORIES: dict[type, int] = {}
 
 

@@ -11,9 +11,9 @@ class MissingExtra(ImportError):
 
 
 def require(module: str, extra: str, feature: str) -> ModuleType:
-    """Import ``module``, or raise :class:`MissingExtra` saying which extra installs it.
+    """Import `module`, or raise `MissingExtra` saying which extra installs it.
 
-    ``feature`` names what needs it (``"validation"``, ``"stripe_schemas.client"``, …).
+    `feature` names what needs it (`"validation"`, `"stripe_schemas.client"`, …).
     """
     try:
         return importlib.import_module(module)

@@ -1,25 +1,23 @@
-"""Webhooks: verify a delivery's ``Stripe-Signature`` header, then parse a typed event.
-
-::
+"""Webhooks: verify a delivery's `Stripe-Signature` header, then parse a typed event.
 
     event = construct_event(body, request.headers.get("Stripe-Signature"), secret)
     if isinstance(event.data.object, VerificationSession):
         ...
 
-Verification (:func:`verify_header`) makes the same accept/reject decision as the
-official ``stripe`` package's ``WebhookSignature.verify_header`` on every input (a
-differential test checks it): HMAC-SHA256 with the secret over ``"{t}.{body}"``,
-any one of the header's ``v1`` signatures may match (Stripe signs with the old and
+Verification (`verify_header()`) makes the same accept/reject decision as the
+official `stripe` package's `WebhookSignature.verify_header` on every input (a
+differential test checks it): HMAC-SHA256 with the secret over `"{t}.{body}"`,
+any one of the header's `v1` signatures may match (Stripe signs with the old and
 the new secret while one is being rolled), each comparison takes constant time,
-and a timestamp older than ``tolerance`` seconds is refused. Only after that is the
-body parsed (:func:`parse_event`): as an ``Event`` of the generated package whose
-``data.object`` is the model its ``object`` tag names, lenient by default (an
+and a timestamp older than `tolerance` seconds is refused. Only after that is the
+body parsed (`parse_event()`): as an `Event` of the generated package whose
+`data.object` is the model its `object` tag names, lenient by default (an
 endpoint receives the API version of its account, often newer than the models).
 
-Every refusal is a :class:`SignatureVerificationError` with a stable ``reason``
-(see :data:`REASONS`) and a one-line message that never contains the secret, a
+Every refusal is a `SignatureVerificationError` with a stable `reason`
+(see `REASONS`) and a one-line message that never contains the secret, a
 signature, the header or the body. A body that passes verification but is not a
-JSON event is a :class:`~stripe_schemas.PayloadError`.
+JSON event is a [`PayloadError`][stripe_schemas.PayloadError].
 """
 
 from __future__ import annotations
@@ -55,7 +53,7 @@ E = TypeVar("E")
 
 #: Seconds a signed timestamp stays acceptable (Stripe's default too).
 DEFAULT_TOLERANCE: Final = 300
-#: The signature scheme Stripe signs with (``v0`` entries are test-mode leftovers, never checked).
+#: The signature scheme Stripe signs with (`v0` entries are test-mode leftovers, never checked).
 SCHEME: Final = "v1"
 
 Reason = Literal[
@@ -81,7 +79,7 @@ _BLANK = " \t\r\n\f\v"
 
 
 class SignatureVerificationError(ValueError):
-    """A webhook delivery failed verification; ``reason`` says which check (see ``REASONS``).
+    """A webhook delivery failed verification; `reason` says which check (see `REASONS`).
 
     The message is one line and never holds the secret, a signature, the header or the
     body; nothing from the input is chained to the exception either.
@@ -117,7 +115,7 @@ def _is_utf8(data: bytes | bytearray) -> bool:
 
 
 def _signature(key: bytes, timestamp: int, body: bytes | bytearray) -> bytes:
-    """HMAC-SHA256 of ``"{timestamp}.{body}"``, fed in two steps (the body is not copied)."""
+    """HMAC-SHA256 of `"{timestamp}.{body}"`, fed in two steps (the body is not copied)."""
     mac = hmac.new(key, b"%d." % timestamp, "sha256")
     mac.update(body)
     return mac.digest()
@@ -136,12 +134,12 @@ def _body_bytes(payload: bytes | bytearray | str) -> bytes | bytearray | None:
 
 
 def _parse_header(header: str) -> tuple[int, list[str]] | str:
-    """(timestamp, v1 signatures) of a ``Stripe-Signature`` header, or why it is malformed.
+    """(timestamp, v1 signatures) of a `Stripe-Signature` header, or why it is malformed.
 
-    Read as the official library reads it: comma-separated ``key=value`` items (a key
-    is compared as it is, spaces included), the first ``t`` item's value is the
-    timestamp (Python ``int`` syntax), every ``v1`` item's value is a signature, and a
-    value ends at a second ``=``.
+    Read as the official library reads it: comma-separated `key=value` items (a key
+    is compared as it is, spaces included), the first `t` item's value is the
+    timestamp (Python `int` syntax), every `v1` item's value is a signature, and a
+    value ends at a second `=`.
     """
     items = [item.split("=", 2) for item in header.split(",")]
     stamps = [item for item in items if item[0] == "t"]
@@ -168,13 +166,13 @@ def verify_header(
     *,
     tolerance: int | None = DEFAULT_TOLERANCE,
 ) -> int:
-    """Check a delivery's ``Stripe-Signature`` header; return its (verified) timestamp.
+    """Check a delivery's `Stripe-Signature` header; return its (verified) timestamp.
 
-    ``payload`` is the raw request body exactly as received (bytes, or the text it
-    decodes to); ``secret`` is the endpoint's signing secret (``whsec_…``). A
-    ``tolerance`` of 0 or None turns the age check off; a timestamp in the future is
-    accepted, as by the official library. Raises :class:`SignatureVerificationError`;
-    a ``payload`` that is neither bytes nor str, or a header or secret of another
+    `payload` is the raw request body exactly as received (bytes, or the text it
+    decodes to); `secret` is the endpoint's signing secret (`whsec_…`). A
+    `tolerance` of 0 or None turns the age check off; a timestamp in the future is
+    accepted, as by the official library. Raises `SignatureVerificationError`;
+    a `payload` that is neither bytes nor str, or a header or secret of another
     type, is a TypeError.
     """
     _check_tolerance(tolerance)
@@ -239,9 +237,9 @@ def _check_tolerance(tolerance: object) -> None:
 def signature_header(
     payload: bytes | bytearray | str, secret: str, *, timestamp: int | None = None
 ) -> str:
-    """A ``Stripe-Signature`` header value for a body, as Stripe would send it (for tests).
+    """A `Stripe-Signature` header value for a body, as Stripe would send it (for tests).
 
-    ``timestamp`` defaults to now.
+    `timestamp` defaults to now.
     """
     body = _body_bytes(payload)
     if body is None:
@@ -292,10 +290,10 @@ def construct_event(
     event_class: Any = None,
     api_version: str | None = None,
 ) -> Any:
-    """Verify a webhook delivery (:func:`verify_header`), then parse it (:func:`parse_event`).
+    """Verify a webhook delivery (`verify_header()`), then parse it (`parse_event()`).
 
-    Raises :class:`SignatureVerificationError` before the body is read at all, or
-    :class:`~stripe_schemas.PayloadError` for a verified body that is not a valid event.
+    Raises `SignatureVerificationError` before the body is read at all, or
+    [`PayloadError`][stripe_schemas.PayloadError] for a verified body that is not a valid event.
     """
     _check_options(mode, event_class)
     verify_header(payload, sig_header, secret, tolerance=tolerance)
@@ -331,23 +329,23 @@ def parse_event(
 ) -> Any:
     """A typed event from JSON that is already verified, or comes from a trusted source.
 
-    This does **not** check a signature: use :func:`construct_event` for deliveries.
-    An event is read with the bundled models of its own ``api_version`` (the ``Event``
-    of ``stripe_models`` for the newest, of ``stripe_models_2023_08_16`` for
-    2023-08-16: the same names, so ``isinstance`` wants that package's classes); one of a
+    This does **not** check a signature: use `construct_event()` for deliveries.
+    An event is read with the bundled models of its own `api_version` (the `Event`
+    of `stripe_models` for the newest, of `stripe_models_2023_08_16` for
+    2023-08-16: the same names, so `isinstance` wants that package's classes); one of a
     version without bundled models is read with the newest, and an
-    ``api_version_mismatch`` notice goes to ``notices``. ``api_version="…"`` reads it
-    with that version's models instead, and ``event_class`` with the ``Event`` class
-    of any generated package (one generated with ``--all`` types every resource); not
-    both. ``event.data.object`` is the
-    model its ``object`` tag names, or a plain mapping (with an ``unknown_model``
-    notice) when the package has none; ``data.previous_attributes`` is checked
-    against the same model. An ``identity.verification_session.*`` event must agree
-    with its session's status (the ``event_status_mismatch`` rule of
-    ``validate_history``). ``mode`` is lenient by default: an endpoint receives
+    `api_version_mismatch` notice goes to `notices`. `api_version="…"` reads it
+    with that version's models instead, and `event_class` with the `Event` class
+    of any generated package (one generated with `--all` types every resource); not
+    both. `event.data.object` is the
+    model its `object` tag names, or a plain mapping (with an `unknown_model`
+    notice) when the package has none; `data.previous_attributes` is checked
+    against the same model. An `identity.verification_session.*` event must agree
+    with its session's status (the `event_status_mismatch` rule of
+    `validate_history`). `mode` is lenient by default: an endpoint receives
     events in its account's API version, often newer than the models. Raises
-    :class:`~stripe_schemas.PayloadError` listing every problem, with pointers from
-    the event's root (``/data/object/status``); notices go to ``notices``.
+    [`PayloadError`][stripe_schemas.PayloadError] listing every problem, with pointers from
+    the event's root (`/data/object/status`); notices go to `notices`.
     """
     cls = _check_options(mode, event_class)
     if event_class is not None and api_version is not None:
@@ -366,15 +364,15 @@ def load_json(payload: bytes | bytearray | str, name: str = "event") -> Any:
     """The body's JSON value (plain dicts and lists), for a body whose signature has passed.
 
     The one place this module decodes a body: RFC 8259 UTF-8 JSON only, else a
-    :class:`~stripe_schemas.PayloadError` (``invalid_json``, ``input_limit``).
+    [`PayloadError`][stripe_schemas.PayloadError] (`invalid_json`, `input_limit`).
     """
     return jsonio.loads(payload, name)
 
 
 def _event_class(value: Any, api_version: str | None, notices: list[Issue] | None) -> Any:
-    """The ``Event`` class of the models to read an event with: those of ``api_version``,
-    else of the event's own ``api_version`` when they are bundled, else the newest (with an
-    ``api_version_mismatch`` notice: the event is never silently read as another version)."""
+    """The `Event` class of the models to read an event with: those of `api_version`,
+    else of the event's own `api_version` when they are bundled, else the newest (with an
+    `api_version_mismatch` notice: the event is never silently read as another version)."""
     if api_version is not None:
         return models_for(api_version).model_for("event")
     version = value.get("api_version") if isinstance(value, dict) else None

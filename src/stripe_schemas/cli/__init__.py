@@ -1,9 +1,9 @@
-"""The ``stripe-schemas`` command line.
+"""The `stripe-schemas` command line.
 
-Each sub-command lives in its own module with a ``register(subparsers)``
+Each sub-command lives in its own module with a `register(subparsers)`
 function. Exit codes: 0 success, 1 the check found problems (stale output,
 invalid payloads), 2 bad input or usage (with a one-line message, never a
-traceback), 130 interrupted, 141 the output was closed (``| head``).
+traceback), 130 interrupted, 141 the output was closed (`| head`).
 """
 
 from __future__ import annotations
@@ -71,7 +71,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"stripe-schemas: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except BrokenPipeError:
-        # The reader of our output went away (``| head``): stop quietly. Point stdout at
+        # The reader of our output went away (`| head`): stop quietly. Point stdout at
         # /dev/null so the interpreter's own flush at exit does not fail again.
         _silence_stdout()
         return EXIT_OUTPUT_CLOSED

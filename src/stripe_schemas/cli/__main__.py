@@ -1,4 +1,4 @@
-"""``python -m stripe_schemas.cli``: the same as the ``stripe-schemas`` command."""
+"""`python -m stripe_schemas.cli`: the same as the `stripe-schemas` command."""
 
 import sys
 

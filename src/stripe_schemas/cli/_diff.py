@@ -1,8 +1,8 @@
-"""``stripe-schemas diff OLD NEW``: what changed between two specs, and whether it breaks you.
+"""`stripe-schemas diff OLD NEW`: what changed between two specs, and whether it breaks you.
 
-The comparison itself is :mod:`stripe_codegen.diff` (it needs the ``codegen`` extra);
+The comparison itself is [`stripe_codegen.diff`][stripe_codegen.diff] (it needs the `codegen` extra);
 this module only reads the arguments and prints. Exit codes: 0 when no change reaches
-the ``--fail-on`` level, 1 when one does, 2 for bad usage or a spec that cannot be read.
+the `--fail-on` level, 1 when one does, 2 for bad usage or a spec that cannot be read.
 """
 
 from __future__ import annotations

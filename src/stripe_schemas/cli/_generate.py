@@ -1,13 +1,13 @@
-"""``stripe-schemas generate``: regenerate the attrs models from a spec.
+"""`stripe-schemas generate`: regenerate the attrs models from a spec.
 
-Without options it regenerates the committed ``generated/`` from the bundled
-``spec/stripe-identity.yaml`` (roots: the Identity verification session and the event).
+Without options it regenerates the committed `generated/` from the bundled
+`spec/stripe-identity.yaml` (roots: the Identity verification session and the event).
 Before writing it says what changed since the spec the package was generated from
-(the semantic diff, :mod:`stripe_codegen.diff`) and whether that breaks code using it.
-``--check`` writes nothing: it exits 1 with a file diff when the output is stale.
+(the semantic diff, [`stripe_codegen.diff`][stripe_codegen.diff]) and whether that breaks code using it.
+`--check` writes nothing: it exits 1 with a file diff when the output is stale.
 
-The package is called ``stripe_models`` only where that is the installed
-``stripe_models`` itself (this repository's ``generated/``); anywhere else ``--package``
+The package is called `stripe_models` only where that is the installed
+`stripe_models` itself (this repository's `generated/`); anywhere else `--package`
 is required, so a generated package never shadows the installed one.
 """
 
@@ -94,7 +94,7 @@ def _fail(message: str) -> int:
 
 
 def installed_models_dir() -> Path | None:
-    """Where the installed ``stripe_models`` package lives (without importing it)."""
+    """Where the installed `stripe_models` package lives (without importing it)."""
     found = importlib.util.find_spec(DEFAULT_PACKAGE)
     locations = list(found.submodule_search_locations or []) if found is not None else []
     return Path(locations[0]).resolve() if locations else None
@@ -121,8 +121,8 @@ def choose_package(package: str | None, out: Path) -> str | None:
 
 
 def _rerun(args: argparse.Namespace, package: str) -> str:
-    """The ``generate`` command that writes what ``--check`` compared: the user's own
-    options, ``--check`` left out."""
+    """The `generate` command that writes what `--check` compared: the user's own
+    options, `--check` left out."""
     words = ["stripe-schemas", "generate"]
     if args.spec != DEFAULT_SPEC:
         words += ["--spec", args.spec]

@@ -1,10 +1,10 @@
-"""``stripe-schemas sample``: realistic Stripe Identity payloads as NDJSON.
+"""`stripe-schemas sample`: realistic Stripe Identity payloads as NDJSON.
 
-Every payload breaks no rule: ``stripe-schemas validate --mode strict`` finds no
+Every payload breaks no rule: `stripe-schemas validate --mode strict` finds no
 error and no warning in the output. The draws are deterministic: a seeded
-``random.Random`` makes every choice of the same generators the hypothesis
-strategies use (``stripe_schemas.sampling``; hypothesis is not needed), and
-``created`` values are drawn up to ``--now`` (a fixed default), so the same seed
+`random.Random` makes every choice of the same generators the hypothesis
+strategies use (`stripe_schemas.sampling`; hypothesis is not needed), and
+`created` values are drawn up to `--now` (a fixed default), so the same seed
 gives the same bytes on any day.
 """
 
@@ -23,7 +23,7 @@ from ..issues import printable
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
-#: The default ``--now``: 2025-01-01T00:00:00Z (fixed, so a seed always gives the same output).
+#: The default `--now`: 2025-01-01T00:00:00Z (fixed, so a seed always gives the same output).
 DEFAULT_NOW = 1_735_689_600
 
 

@@ -1,10 +1,10 @@
-"""``stripe-schemas spec …``: work on OpenAPI documents (slice to a closure of roots).
+"""`stripe-schemas spec …`: work on OpenAPI documents (slice to a closure of roots).
 
-``spec slice`` cuts the closure of some component schemas (and the operations that
-serve them) out of a full Stripe spec, without prose; ``spec check`` re-slices an
+`spec slice` cuts the closure of some component schemas (and the operations that
+serve them) out of a full Stripe spec, without prose; `spec check` re-slices an
 upstream spec with the roots a slice records and lists the JSON pointers that differ.
-The generator package (``stripe_codegen``) is imported only when a command runs: it
-needs the ``codegen`` extra.
+The generator package (`stripe_codegen`) is imported only when a command runs: it
+needs the `codegen` extra.
 """
 
 from __future__ import annotations
@@ -192,7 +192,7 @@ def _first_problem(exc: Exception) -> str:
 
 
 def _sliced_from(document: dict[str, Any], source: str) -> dict[str, Any]:
-    """The ``x-sliced-from`` record of a slice: roots, path prefixes, upstream digest."""
+    """The `x-sliced-from` record of a slice: roots, path prefixes, upstream digest."""
     info = document.get("info")
     record = info.get("x-sliced-from") if isinstance(info, dict) else None
     roots = record.get("roots") if isinstance(record, dict) else None
@@ -218,9 +218,9 @@ def _without_record(document: dict[str, Any]) -> dict[str, Any]:
 
 
 def diff_pointers(old: Any, new: Any, pointer: str = "") -> Iterator[str]:
-    """Yield ``removed|added|changed <JSON pointer>`` for every place two documents differ.
+    """Yield `removed|added|changed <JSON pointer>` for every place two documents differ.
 
-    ``old`` is the file being checked, ``new`` the fresh slice: "added" means the fresh
+    `old` is the file being checked, `new` the fresh slice: "added" means the fresh
     slice has something the file lacks.
     """
     if isinstance(old, dict) and isinstance(new, dict):
@@ -248,7 +248,7 @@ def diff_pointers(old: Any, new: Any, pointer: str = "") -> Iterator[str]:
 
 
 def _scalar_list(value: Any) -> bool:
-    """A list of plain values (``required``, ``enum`` …), compared as a whole."""
+    """A list of plain values (`required`, `enum` …), compared as a whole."""
     return isinstance(value, list) and all(
         item is None or isinstance(item, (str, int, float, bool)) for item in value
     )

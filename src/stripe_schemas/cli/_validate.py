@@ -1,7 +1,7 @@
-"""``stripe-schemas validate``: check stored payloads, streamed one record at a time.
+"""`stripe-schemas validate`: check stored payloads, streamed one record at a time.
 
-Each PATH is a file, a directory (searched recursively for ``*.json``, ``*.jsonl``
-and ``*.ndjson``, compressed ones too) or ``-`` for standard input. A file holds
+Each PATH is a file, a directory (searched recursively for `*.json`, `*.jsonl`
+and `*.ndjson`, compressed ones too) or `-` for standard input. A file holds
 one JSON document, a JSON array, JSON Lines, or documents one after another;
 gzip, bzip2 and xz are recognised by their first bytes. List objects and events
 are checked as envelopes, with every object inside them.
@@ -176,7 +176,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _settings(args: argparse.Namespace, settings: type[Settings]) -> Settings:
-    """The run's :class:`Settings`; a ``--schema`` document is checked and compiled first."""
+    """The run's `Settings`; a `--schema` document is checked and compiled first."""
     from ..io import decode
     from ..validation import SchemaDocumentError, Validator
 
@@ -285,7 +285,7 @@ def _reason(exc: BaseException) -> str:
 
 
 def _utf8(text: str) -> str:
-    """``text`` as valid UTF-8 (a lone surrogate becomes its ``\\udcxx`` escape as text)."""
+    """`text` as valid UTF-8 (a lone surrogate becomes its `\\udcxx` escape as text)."""
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
@@ -294,7 +294,7 @@ def _utf8(text: str) -> str:
 
 
 def summary_line(tally: Tally) -> str:
-    """``N records: V valid, I invalid, U unreadable (E errors, W warnings, N notices)``."""
+    """`N records: V valid, I invalid, U unreadable (E errors, W warnings, N notices)`."""
     line = (
         f"{counted(tally.records, 'record')}: {tally.valid} valid, {tally.invalid} invalid, "
         f"{tally.unreadable} unreadable ({counted(tally.errors, 'error')}, "
@@ -341,7 +341,7 @@ def _totals(total: Tally, files: int, bad_paths: int, skipped: int) -> dict[str,
 
 
 class _Text(_Writer):
-    """One line per issue: ``file:line: /pointer: severity[code] message``."""
+    """One line per issue: `file:line: /pointer: severity[code] message`."""
 
     def __init__(self, stream: TextIO) -> None:
         super().__init__(stream)
@@ -373,7 +373,7 @@ class _Text(_Writer):
 
 
 class _Json(_Writer):
-    """One JSON document, ``{"results": [...], "files": [...], "summary": {...}}``, streamed."""
+    """One JSON document, `{"results": [...], "files": [...], "summary": {...}}`, streamed."""
 
     def __init__(self, stream: TextIO) -> None:
         super().__init__(stream)
@@ -412,7 +412,7 @@ class _Json(_Writer):
 
 
 class _Ndjson(_Writer):
-    """One JSON object per line: each issue (``"kind": "issue"``), each file, the summary."""
+    """One JSON object per line: each issue (`"kind": "issue"`), each file, the summary."""
 
     def _line(self, entry: dict[str, Any]) -> None:
         self.stream.write(json.dumps(entry) + "\n")
@@ -456,7 +456,7 @@ class _Progress:
         self.shown = 0.0
 
     def advance(self, nbytes: int, records: int) -> None:
-        """``nbytes`` more were read; the current input has given ``records`` so far."""
+        """`nbytes` more were read; the current input has given `records` so far."""
         self.bar.update(nbytes)
         now = time.monotonic()
         if now - self.shown >= 0.5:
@@ -480,7 +480,7 @@ class _Progress:
 
 def _progress(args: argparse.Namespace) -> _Progress | None:
     """A progress display when standard error is a terminal and the output is not (an issue
-    line would tear it); ``--quiet`` turns it off."""
+    line would tear it); `--quiet` turns it off."""
     if args.quiet or not sys.stderr.isatty() or sys.stdout.isatty():
         return None
     try:

@@ -1,17 +1,17 @@
-"""``stripe-schemas webhook verify``: check a saved webhook delivery, as an endpoint would.
+"""`stripe-schemas webhook verify`: check a saved webhook delivery, as an endpoint would.
 
-The signing secret is read from the environment variable ``--secret-env`` names
+The signing secret is read from the environment variable `--secret-env` names
 (never from the command line, so it stays out of shell history and process
-lists); ``--signature`` is the delivery's ``Stripe-Signature`` header. The body
-(a file, or ``-`` for standard input) is verified first and only then read as
-JSON and validated (``stripe_schemas.validation.validate``). Prints the event's
+lists); `--signature` is the delivery's `Stripe-Signature` header. The body
+(a file, or `-` for standard input) is verified first and only then read as
+JSON and validated (`stripe_schemas.validation.validate`). Prints the event's
 id, type and verdict, and one line per issue.
 
 Exit status: 0 the signature and the event are valid, 1 the signature is refused
 or the event is invalid (not JSON, or with errors), 2 bad usage: the variable is
-unset or empty, the file cannot be read or is larger than :data:`MAX_BODY_BYTES`
+unset or empty, the file cannot be read or is larger than `MAX_BODY_BYTES`
 (one line on standard error). Nothing printed contains the secret, the signature
-or the body's values. At most ``MAX_BODY_BYTES + 1`` bytes of the input are read.
+or the body's values. At most `MAX_BODY_BYTES + 1` bytes of the input are read.
 """
 
 from __future__ import annotations
@@ -126,7 +126,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _read(path: str) -> bytes:
-    """At most ``MAX_BODY_BYTES + 1`` bytes of the file (``-``: standard input)."""
+    """At most `MAX_BODY_BYTES + 1` bytes of the file (`-`: standard input)."""
     if path == "-":
         return sys.stdin.buffer.read(MAX_BODY_BYTES + 1)
     with Path(path).open("rb") as file:
@@ -134,7 +134,7 @@ def _read(path: str) -> bytes:
 
 
 def _shown(value: Any) -> str:
-    """An event's id or type for display: printable, bounded, ``-`` when it is not a string."""
+    """An event's id or type for display: printable, bounded, `-` when it is not a string."""
     if not isinstance(value, str) or not value:
         return "-"
     text = printable(value)

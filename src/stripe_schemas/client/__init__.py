@@ -1,6 +1,4 @@
-"""A small Stripe client for the six Verification Session operations (needs ``[client]``).
-
-::
+"""A small Stripe client for the six Verification Session operations (needs `[client]`).
 
     from stripe_schemas.client import Client
     from stripe_models.params.identity import VerificationSessionCreateParams
@@ -14,16 +12,16 @@
             ...
 
 Parameters (generated classes or plain mappings) are checked against the spec
-before anything is sent (:class:`~stripe_schemas.PayloadError`), encoded exactly as
-the official ``stripe`` package does (:mod:`stripe_schemas.forms`), sent with an
-``Idempotency-Key`` on every POST, retried with backoff on connection failures,
-409, 429 and 5xx (honouring ``Stripe-Should-Retry``), and answered with typed
-models or a typed :class:`StripeError`. The API key never appears in a repr, a
+before anything is sent ([`PayloadError`][stripe_schemas.PayloadError]), encoded exactly as
+the official `stripe` package does ([`stripe_schemas.forms`][stripe_schemas.forms]), sent with an
+`Idempotency-Key` on every POST, retried with backoff on connection failures,
+409, 429 and 5xx (honouring `Stripe-Should-Retry`), and answered with typed
+models or a typed `StripeError`. The API key never appears in a repr, a
 log line or an exception, and goes only over https (or plain http to this
-machine). Each attempt has a total deadline (``timeout``, 80 s) and so has the
-whole call with its retries (``call_timeout``, 300 s); response bodies are read
-up to ``max_response_bytes`` (64 MiB). :class:`AsyncClient` does the same with
-``await``.
+machine). Each attempt has a total deadline (`timeout`, 80 s) and so has the
+whole call with its retries (`call_timeout`, 300 s); response bodies are read
+up to `max_response_bytes` (64 MiB). `AsyncClient` does the same with
+`await`.
 """
 
 # ruff: noqa: E402 - the imports below come after the check that httpx is installed

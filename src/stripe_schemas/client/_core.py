@@ -1,10 +1,10 @@
 """What the sync and async clients share, without any I/O: requests, retries, responses.
 
-* :func:`prepare` checks the parameters against the spec (``stripe_schemas.params``)
-  and encodes them (``stripe_schemas.forms``): nothing is sent when they are wrong.
-* :class:`RetryPolicy` decides whether and how long to wait before trying again.
-* :func:`parse` turns a response into a typed value or a typed exception.
-* :class:`Limits` holds the bounds of a call: the deadline of each attempt and of the
+* `prepare()` checks the parameters against the spec (`stripe_schemas.params`)
+  and encodes them (`stripe_schemas.forms`): nothing is sent when they are wrong.
+* `RetryPolicy` decides whether and how long to wait before trying again.
+* `parse()` turns a response into a typed value or a typed exception.
+* `Limits` holds the bounds of a call: the deadline of each attempt and of the
   whole call (retries and waits included), and the largest response body read.
 """
 
@@ -96,7 +96,7 @@ class ApiKey:
 
     @classmethod
     def resolve(cls, value: str | None) -> ApiKey:
-        """The key given, else ``$STRIPE_API_KEY``; a ValueError if there is none."""
+        """The key given, else `$STRIPE_API_KEY`; a ValueError if there is none."""
         found = value if value is not None else os.environ.get(API_KEY_ENV)
         if found is None or found == "":
             raise ValueError(f"no API key: pass api_key=... or set {API_KEY_ENV}")
@@ -106,7 +106,7 @@ class ApiKey:
         return f"Bearer {self._value}"
 
     def redact(self, text: str) -> str:
-        """``text`` with every occurrence of the key removed, in any letter case, should a
+        """`text` with every occurrence of the key removed, in any letter case, should a
         server ever echo it back."""
         return self._pattern.sub(HIDDEN, text)
 
@@ -190,7 +190,7 @@ class Limits:
         return None if self.call_timeout is None else started + self.call_timeout
 
     def attempt_ends(self, now: float, call_ends: float | None) -> float | None:
-        """When the attempt starting ``now`` must end: its own limit, or the call's if nearer."""
+        """When the attempt starting `now` must end: its own limit, or the call's if nearer."""
         ends = None if self.timeout is None else now + self.timeout
         if call_ends is not None and (ends is None or call_ends < ends):
             ends = call_ends
@@ -206,7 +206,7 @@ class Limits:
 
 
 def check_mode(mode: object) -> Mode:
-    """``mode`` if it is one of the converters' modes, else a ValueError."""
+    """`mode` if it is one of the converters' modes, else a ValueError."""
     if mode == "strict" or mode == "lenient":
         return mode
     raise ValueError(f"mode must be 'strict' or 'lenient', not {mode!r}")
@@ -217,10 +217,10 @@ def _kind(value: object) -> str:
 
 
 def check_base_url(base_url: object, allow_insecure_http: bool) -> str:
-    """``base_url`` without a trailing slash, if the API key may be sent there.
+    """`base_url` without a trailing slash, if the API key may be sent there.
 
-    https anywhere; http only to a loopback host (``localhost``, 127.0.0.0/8, ``::1``), or
-    anywhere with ``allow_insecure_http=True``. Anything else is a ValueError: the key would
+    https anywhere; http only to a loopback host (`localhost`, 127.0.0.0/8, `::1`), or
+    anywhere with `allow_insecure_http=True`. Anything else is a ValueError: the key would
     cross the network in clear text.
     """
     if not isinstance(base_url, str):
@@ -252,7 +252,7 @@ def _loopback(host: str) -> bool:
 
 def request_timeout(configured: httpx.Timeout, ends: float | None) -> httpx.Timeout:
     """The HTTP client's own timeout for each network operation, shortened to the time left
-    before ``ends`` (so even a client without the deadline transport waits no longer)."""
+    before `ends` (so even a client without the deadline transport waits no longer)."""
     if ends is None:
         return configured
     left = max(ends - time.monotonic(), 1e-3)
@@ -269,9 +269,9 @@ def request_timeout(configured: httpx.Timeout, ends: float | None) -> httpx.Time
 
 
 class BodyBuffer:
-    """A response's (decoded) body, collected chunk by chunk: at most ``max_response_bytes``
-    of it (then :class:`BodyTooLarge`), and not past the attempt's deadline (then an
-    ``httpx.ReadTimeout``, as for any read that comes too late)."""
+    """A response's (decoded) body, collected chunk by chunk: at most `max_response_bytes`
+    of it (then `BodyTooLarge`), and not past the attempt's deadline (then an
+    `httpx.ReadTimeout`, as for any read that comes too late)."""
 
     def __init__(self, response: httpx.Response, limits: Limits) -> None:
         self.response = response
@@ -297,7 +297,7 @@ class BodyBuffer:
 
 
 class BodyTooLarge(Exception):
-    """A response body over the limit (raised as :class:`InvalidResponseError` by the client)."""
+    """A response body over the limit (raised as `InvalidResponseError` by the client)."""
 
     def __init__(self, response: httpx.Response, limit: int) -> None:
         super().__init__(limit)
@@ -323,9 +323,9 @@ class Prepared:
     """One request, ready to send (and to send again, unchanged, on a retry)."""
 
     method: str
-    #: The path with its parameters filled in, plus the query string for ``GET``.
+    #: The path with its parameters filled in, plus the query string for `GET`.
     target: str
-    #: The path template, for logs (``/v1/identity/verification_sessions/{session}``).
+    #: The path template, for logs (`/v1/identity/verification_sessions/{session}`).
     operation: str
     body: bytes | None
     headers: Mapping[str, str]
@@ -356,9 +356,9 @@ def prepare(
     *,
     idempotency_key: str | None = None,
 ) -> Prepared:
-    """Check, encode and address a call of the operation whose parameters class is ``model``.
+    """Check, encode and address a call of the operation whose parameters class is `model`.
 
-    Raises :class:`~stripe_schemas.PayloadError` (bad parameters) or ValueError (a bad id)
+    Raises [`PayloadError`][stripe_schemas.PayloadError] (bad parameters) or ValueError (a bad id)
     before anything is sent.
     """
     operation = getattr(model, "__stripe_operation__", None)
@@ -394,11 +394,11 @@ class RetryPolicy:
     """When to try a request again, and how long to wait first.
 
     Retried: connection failures and timeouts, 409, 429 and every 5xx, unless the
-    response says ``Stripe-Should-Retry: false``; ``Stripe-Should-Retry: true`` makes any
-    response retried. The wait before retry *n* (1, 2, …) is ``initial · 2ⁿ⁻¹`` capped at
-    ``maximum``, times a random factor in [0.5, 1] (jitter), and at least a numeric
-    ``Retry-After`` of up to ``max_retry_after`` seconds. A POST keeps its
-    ``Idempotency-Key`` on every try, so Stripe applies it once.
+    response says `Stripe-Should-Retry: false`; `Stripe-Should-Retry: true` makes any
+    response retried. The wait before retry *n* (1, 2, …) is `initial · 2ⁿ⁻¹` capped at
+    `maximum`, times a random factor in [0.5, 1] (jitter), and at least a numeric
+    `Retry-After` of up to `max_retry_after` seconds. A POST keeps its
+    `Idempotency-Key` on every try, so Stripe applies it once.
     """
 
     max_retries: int = 2
@@ -415,7 +415,7 @@ class RetryPolicy:
         return status in (409, 429) or status >= 500
 
     def delay(self, retry: int, jitter: float, headers: httpx.Headers | None = None) -> float:
-        """Seconds to wait before retry number ``retry`` (from 1); ``jitter`` in [0, 1]."""
+        """Seconds to wait before retry number `retry` (from 1); `jitter` in [0, 1]."""
         base = min(self.initial * 2.0 ** (retry - 1), self.maximum)
         wait = base * (0.5 + 0.5 * jitter)
         after = headers.get("retry-after") if headers is not None else None
@@ -459,7 +459,7 @@ class Retrying:
         exc: httpx.TransportError,
         call_ends: float | None = None,
     ) -> float:
-        """Seconds to wait after a transport failure, or raise :class:`APIConnectionError`."""
+        """Seconds to wait after a transport failure, or raise `APIConnectionError`."""
         retryable = isinstance(exc, RETRYABLE_TRANSPORT_ERRORS)
         if not retryable or attempt > self.policy.max_retries:
             raise connection_error(exc, attempt, self.key, self.limits) from exc
@@ -483,7 +483,7 @@ class Retrying:
         response: httpx.Response,
         call_ends: float | None = None,
     ) -> float | None:
-        """Seconds to wait before trying again, or ``None``: this response is the answer."""
+        """Seconds to wait before trying again, or `None`: this response is the answer."""
         request = self.key.redact_optional(response.headers.get("request-id"))
         status = response.status_code
         if attempt <= self.policy.max_retries and self.policy.should_retry(
@@ -513,7 +513,7 @@ class Retrying:
 
 
 def _past(call_ends: float | None, wait: float) -> bool:
-    """Whether the call's deadline leaves no time for an attempt after waiting ``wait``."""
+    """Whether the call's deadline leaves no time for an attempt after waiting `wait`."""
     return call_ends is not None and time.monotonic() + wait >= call_ends
 
 
@@ -526,7 +526,7 @@ class Page(Generic[T]):
 
     data: list[T]
     has_more: bool
-    #: The list's URL path (``/v1/identity/verification_sessions``).
+    #: The list's URL path (`/v1/identity/verification_sessions`).
     url: str
 
 
@@ -546,7 +546,7 @@ def remember_request_id(value: object, request_id: str | None) -> None:
 
 
 def request_id(value: object) -> str | None:
-    """The ``Request-Id`` of the response a client call returned ``value`` from (else None)."""
+    """The `Request-Id` of the response a client call returned `value` from (else None)."""
     found = _REQUEST_IDS.get(id(value))
     if found is None or found[0]() is not value:
         return None
@@ -554,7 +554,7 @@ def request_id(value: object) -> str | None:
 
 
 def _error_fields(body: bytes | bytearray) -> dict[str, Any] | None:
-    """Stripe's ``{"error": {...}}`` body as fields of a :class:`StripeError`, if it is one."""
+    """Stripe's `{"error": {...}}` body as fields of a `StripeError`, if it is one."""
     try:
         decoded = jsonio.loads(body)
     except PayloadError:
@@ -611,7 +611,7 @@ def parse(
     *,
     page: bool = False,
 ) -> Any:
-    """A successful response as ``target`` (or a :class:`Page` of ``target``); errors raised."""
+    """A successful response as `target` (or a `Page` of `target`); errors raised."""
     request = key.redact_optional(response.headers.get("request-id"))
     if response.status_code >= 300:
         raise error_from(response, body, key)

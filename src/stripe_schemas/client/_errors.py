@@ -10,7 +10,7 @@ from ..issues import Issue
 class StripeError(Exception):
     """A request to Stripe failed; the fields come from Stripe's error body where it sent one.
 
-    ``http_status`` is ``None`` when no response arrived (:class:`APIConnectionError`).
+    `http_status` is `None` when no response arrived (`APIConnectionError`).
     """
 
     def __init__(
@@ -36,9 +36,9 @@ class StripeError(Exception):
         self.doc_url = doc_url
 
     def __str__(self) -> str:
-        """The message, after what Stripe said of the error (its HTTP status and ``type``),
+        """The message, after what Stripe said of the error (its HTTP status and `type`),
         with its code, parameter and request id; never the class name, which a traceback
-        and ``repr`` show already."""
+        and `repr` show already."""
         said = [f"HTTP {self.http_status}"] if self.http_status is not None else []
         said += [self.type] if self.type else []
         details = [f"{name}={value}" for name, value in self._details() if value is not None]
@@ -60,7 +60,7 @@ class APIConnectionError(StripeError):
 
 
 class InvalidRequestError(StripeError):
-    """``invalid_request_error``: bad parameters, a missing object, a state that forbids it."""
+    """`invalid_request_error`: bad parameters, a missing object, a state that forbids it."""
 
 
 class AuthenticationError(StripeError):
@@ -68,7 +68,7 @@ class AuthenticationError(StripeError):
 
 
 class CardError(StripeError):
-    """``card_error`` (HTTP 402)."""
+    """`card_error` (HTTP 402)."""
 
 
 class PermissionDeniedError(StripeError):
@@ -76,7 +76,7 @@ class PermissionDeniedError(StripeError):
 
 
 class IdempotencyError(StripeError):
-    """``idempotency_error``: an ``Idempotency-Key`` reused with other parameters."""
+    """`idempotency_error`: an `Idempotency-Key` reused with other parameters."""
 
 
 class RateLimitError(StripeError):
@@ -84,11 +84,11 @@ class RateLimitError(StripeError):
 
 
 class APIError(StripeError):
-    """``api_error``, an HTTP 5xx, or an error response that is not Stripe's error body."""
+    """`api_error`, an HTTP 5xx, or an error response that is not Stripe's error body."""
 
 
 class InvalidResponseError(StripeError):
-    """A successful response whose body does not fit the expected model; ``issues`` says where."""
+    """A successful response whose body does not fit the expected model; `issues` says where."""
 
     def __init__(
         self,
@@ -102,14 +102,14 @@ class InvalidResponseError(StripeError):
         self.issues: tuple[Issue, ...] = tuple(issues)
 
 
-#: Error class by Stripe's error ``type``.
+#: Error class by Stripe's error `type`.
 BY_TYPE: dict[str, type[StripeError]] = {
     "api_error": APIError,
     "card_error": CardError,
     "idempotency_error": IdempotencyError,
     "invalid_request_error": InvalidRequestError,
 }
-#: Error class by HTTP status (it decides first, except for ``idempotency_error``).
+#: Error class by HTTP status (it decides first, except for `idempotency_error`).
 BY_STATUS: dict[int, type[StripeError]] = {
     400: InvalidRequestError,
     401: AuthenticationError,

@@ -1,4 +1,4 @@
-"""Auto-paging: the parameters of the page after this one (``starting_after``/``ending_before``)."""
+"""Auto-paging: the parameters of the page after this one (`starting_after`/`ending_before`)."""
 
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ from ._core import Page
 
 
 def next_page_params(params: object, page: Page[Any]) -> dict[str, Any] | None:
-    """The parameters of the next page, or ``None`` after the last one.
+    """The parameters of the next page, or `None` after the last one.
 
-    Pages go forward from the last item (``starting_after``); a listing that started
-    with ``ending_before`` (and no ``starting_after``) goes backward from the first item.
+    Pages go forward from the last item (`starting_after`); a listing that started
+    with `ending_before` (and no `starting_after`) goes backward from the first item.
     """
     if not page.has_more or not page.data:
         return None

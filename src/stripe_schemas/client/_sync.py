@@ -50,20 +50,20 @@ Params = Mapping[str, Any]
 
 
 class Client:
-    """A Stripe API client for the Verification Session operations, over ``httpx``.
+    """A Stripe API client for the Verification Session operations, over `httpx`.
 
-    ``api_key`` defaults to ``$STRIPE_API_KEY``. Every request carries
-    ``Stripe-Version: stripe_models.API_VERSION``; every POST an ``Idempotency-Key``
+    `api_key` defaults to `$STRIPE_API_KEY`. Every request carries
+    `Stripe-Version: stripe_models.API_VERSION`; every POST an `Idempotency-Key`
     (yours, or a new UUID) kept across retries. Parameters are checked against the
     spec before anything is sent; responses are structured with the converters in
-    ``mode`` (lenient by default: fields newer than the spec are kept). ``sleep`` and
-    ``jitter`` are there for tests.
+    `mode` (lenient by default: fields newer than the spec are kept). `sleep` and
+    `jitter` are there for tests.
 
-    Bounds: ``timeout`` seconds for each attempt in all (connecting, sending, the whole
-    response, however slowly it arrives), ``call_timeout`` seconds for the call (every
+    Bounds: `timeout` seconds for each attempt in all (connecting, sending, the whole
+    response, however slowly it arrives), `call_timeout` seconds for the call (every
     attempt and every wait between them; None turns either off), and a response body of
-    at most ``max_response_bytes`` (decoded). The API key is only sent over https, or
-    plain http to this machine (``allow_insecure_http=True`` lifts that).
+    at most `max_response_bytes` (decoded). The API key is only sent over https, or
+    plain http to this machine (`allow_insecure_http=True` lifts that).
     """
 
     def __init__(
@@ -140,7 +140,7 @@ class Client:
     def _attempt(
         self, prepared: Prepared, url: str, headers: dict[str, str], ends: float | None
     ) -> tuple[httpx.Response, bytearray]:
-        """One request and its whole response, by the deadline ``ends`` (None: none)."""
+        """One request and its whole response, by the deadline `ends` (None: none)."""
         timeout = request_timeout(self._http.timeout, ends)
         request = self._http.build_request(
             prepared.method, url, content=prepared.body, headers=headers, timeout=timeout
@@ -176,7 +176,7 @@ class Client:
 
 
 class VerificationSessions:
-    """``/v1/identity/verification_sessions``: the six operations."""
+    """`/v1/identity/verification_sessions`: the six operations."""
 
     def __init__(self, client: Client) -> None:
         self._client = client
@@ -195,7 +195,7 @@ class VerificationSessions:
     def retrieve(
         self, id: str, params: VerificationSessionRetrieveParams | Params | None = None
     ) -> VerificationSession:
-        """Retrieve a session by ID (``params`` for ``expand``)."""
+        """Retrieve a session by ID (`params` for `expand`)."""
         return self._client._call(
             VerificationSessionRetrieveParams, (id,), params, VerificationSession, None
         )
@@ -207,7 +207,7 @@ class VerificationSessions:
         *,
         idempotency_key: str | None = None,
     ) -> VerificationSession:
-        """Update a session (Stripe allows it in ``requires_input`` only)."""
+        """Update a session (Stripe allows it in `requires_input` only)."""
         return self._client._call(
             VerificationSessionUpdateParams, (id,), params, VerificationSession, idempotency_key
         )
@@ -219,7 +219,7 @@ class VerificationSessions:
         *,
         idempotency_key: str | None = None,
     ) -> VerificationSession:
-        """Cancel a session (from ``requires_input`` only)."""
+        """Cancel a session (from `requires_input` only)."""
         return self._client._call(
             VerificationSessionCancelParams, (id,), params, VerificationSession, idempotency_key
         )
@@ -231,7 +231,7 @@ class VerificationSessions:
         *,
         idempotency_key: str | None = None,
     ) -> VerificationSession:
-        """Redact a session (from ``requires_input``, which cancels it, or ``verified``)."""
+        """Redact a session (from `requires_input`, which cancels it, or `verified`)."""
         return self._client._call(
             VerificationSessionRedactParams, (id,), params, VerificationSession, idempotency_key
         )
@@ -245,8 +245,8 @@ class VerificationSessions:
     def list_auto_paging(
         self, params: VerificationSessionListParams | Params | None = None
     ) -> Iterator[VerificationSession]:
-        """Every session the list selects, page after page (``starting_after`` the last one;
-        ``ending_before`` the first one, when the first page was asked for with it)."""
+        """Every session the list selects, page after page (`starting_after` the last one;
+        `ending_before` the first one, when the first page was asked for with it)."""
         page = self.list(params)
         while True:
             yield from page.data

@@ -3,12 +3,12 @@
 httpx's timeouts bound each network operation (a connect, one read, one write), not a whole
 request: a server that sends one byte a second never trips a read timeout. The transports
 here wrap httpcore's network backend so that each operation may wait at most the time left
-before the deadline of the attempt in progress (:func:`deadline`, a context variable set
+before the deadline of the attempt in progress (`deadline()`, a context variable set
 around each attempt), and fail with a timeout once it has passed. The connect, the TLS
 handshake, the request and every read of the response's head and body are covered, however
 the server trickles its bytes.
 
-Proxies from the environment (``HTTPS_PROXY``, ``ALL_PROXY``, ``NO_PROXY``), which httpx
+Proxies from the environment (`HTTPS_PROXY`, `ALL_PROXY`, `NO_PROXY`), which httpx
 would apply itself, are applied here too, through the same bounded backend.
 """
 
@@ -35,7 +35,7 @@ _DEADLINE: contextvars.ContextVar[float | None] = contextvars.ContextVar(
 
 @contextlib.contextmanager
 def deadline(at: float | None) -> Iterator[None]:
-    """Bound every network operation of the client's transports by ``at`` (time.monotonic)."""
+    """Bound every network operation of the client's transports by `at` (time.monotonic)."""
     token = _DEADLINE.set(at)
     try:
         yield
@@ -50,7 +50,7 @@ def time_left() -> float | None:
 
 
 def _bounded(timeout: float | None, error: type[Exception]) -> float | None:
-    """The timeout of one network operation: ``timeout``, or less if the deadline is nearer."""
+    """The timeout of one network operation: `timeout`, or less if the deadline is nearer."""
     left = time_left()
     if left is None:
         return timeout
@@ -216,7 +216,7 @@ def _core_request(request: httpx.Request, content: Any) -> httpcore.Request:
 
 
 def _environment_proxy(url: httpx.URL) -> httpx.Proxy | None:
-    """The proxy the environment names for ``url`` (as httpx would use it), if any."""
+    """The proxy the environment names for `url` (as httpx would use it), if any."""
     found = urllib.request.getproxies()
     if not found or urllib.request.proxy_bypass(url.host):
         return None
@@ -301,7 +301,7 @@ class _Body(httpx.SyncByteStream):
 
 
 class AsyncDeadlineTransport(httpx.AsyncBaseTransport):
-    """The asynchronous twin of :class:`DeadlineTransport`."""
+    """The asynchronous twin of `DeadlineTransport`."""
 
     def __init__(self, base_url: httpx.URL, limits: httpx.Limits = LIMITS) -> None:
         proxy = _environment_proxy(base_url)

@@ -1,37 +1,37 @@
 """Converters: Stripe JSON ↔ the generated attrs classes, exactly and without loss.
 
-One obvious way in and out::
+One obvious way in and out:
 
     session = loads(body, VerificationSession)            # strict (the default)
     session = structure(payload, VerificationSession, mode="lenient", notices=found)
     payload = unstructure(session)                        # == the original payload
     body = dumps(session)
 
-``make_converter(mode=...)`` returns a real :class:`cattrs.Converter` with the
+`make_converter(mode=...)` returns a real `cattrs.Converter` with the
 same hooks, for users who want to register their own (the cattrs preconf
-style: ``make_converter`` + ``configure_converter``).
+style: `make_converter` + `configure_converter`).
 
 Modes:
 
-* ``strict`` rejects unknown fields (each named by its JSON pointer) and
-  enum values outside the spec (except on ``x-stripeBypassValidation`` fields,
+* `strict` rejects unknown fields (each named by its JSON pointer) and
+  enum values outside the spec (except on `x-stripeBypassValidation` fields,
   which accept any string).
-* ``lenient`` keeps unknown fields (read them with :func:`extras`; they are
-  written back by :func:`unstructure`) and unknown enum values, recording a
-  ``notice`` issue for each unknown enum value in the ``notices`` list you pass.
+* `lenient` keeps unknown fields (read them with `extras()`; they are
+  written back by `unstructure()`) and unknown enum values, recording a
+  `notice` issue for each unknown enum value in the `notices` list you pass.
 
-A failed structure raises :class:`~stripe_schemas.PayloadError` whose
-``issues`` list every problem with its path (invalid JSON in :func:`loads`
+A failed structure raises [`PayloadError`][stripe_schemas.PayloadError] whose
+`issues` list every problem with its path (invalid JSON in `loads()`
 too); messages never show the value of a secret or personal field.
 
-Round trips: an absent field is ``UNSET`` and stays absent, ``null`` is
-``None``, lists and map keys keep their order. Fields are written in the
+Round trips: an absent field is `UNSET` and stays absent, `null` is
+`None`, lists and map keys keep their order. Fields are written in the
 class's (the spec's) order; an object that had unknown fields is written in
 its original key order, so Stripe's fixtures come back byte for byte.
 
 Expandable fields hold the ID string or the expanded object, chosen by the
-payload's ``object`` tag (:func:`~stripe_schemas.expandable_id`,
-:func:`~stripe_schemas.is_expanded`).
+payload's `object` tag ([`expandable_id()`][stripe_schemas.expandable_id],
+[`is_expanded()`][stripe_schemas.is_expanded]).
 
 Each class gets a generated straight-line structure function per mode (fast
 path); only when it fails does a detailed walk run to collect every issue.
@@ -110,7 +110,7 @@ def _target_node(target: Any) -> Node:
 
 
 def target_name(target: Any) -> str:
-    """How messages name a structure target: ``VerificationSession``, ``list[Widget]``, …"""
+    """How messages name a structure target: `VerificationSession`, `list[Widget]`, …"""
     if isinstance(target, type):
         return "None" if target is type(None) else target.__name__
     if target is Any:
@@ -198,7 +198,7 @@ def _contains_model(node: Node) -> bool:
 
 
 def is_model_container(tp: object) -> bool:
-    """Whether ``tp`` is a list, ``dict[str, ...]`` or union built of generated classes.
+    """Whether `tp` is a list, `dict[str, ...]` or union built of generated classes.
 
     Those structure through the Stripe hooks as a whole (pointers from the
     document's root, one PayloadError); other types keep cattrs' own handling.
@@ -234,15 +234,15 @@ class StripeConverter(cattrs.Converter):
         self.mode: Mode = mode
 
     def loads(self, data: bytes | str, cl: type[T], *, notices: list[Issue] | None = None) -> T:
-        """Parse JSON and structure it into ``cl``."""
+        """Parse JSON and structure it into `cl`."""
         return self.structure_noting(jsonio.loads(data, target_name(cl)), cl, notices)
 
     def dumps(self, obj: Any, unstructure_as: Any = None) -> bytes:
-        """Unstructure ``obj`` and serialise it to compact JSON bytes."""
+        """Unstructure `obj` and serialise it to compact JSON bytes."""
         return jsonio.dumps(self.unstructure(obj, unstructure_as=unstructure_as))
 
     def structure_noting(self, obj: Any, cl: type[T], notices: list[Issue] | None) -> T:
-        """:meth:`structure`, appending lenient-mode notices to ``notices``."""
+        """`structure()`, appending lenient-mode notices to `notices`."""
         if notices is None:
             return self.structure(obj, cl)
         token = NOTICE_SINK.set(notices)
@@ -256,9 +256,9 @@ def configure_converter(converter: cattrs.BaseConverter, *, mode: Mode = "strict
     """Register the Stripe hooks on a cattrs converter.
 
     * generated classes structure through specialised functions (strict or
-      lenient ``mode``) and unstructure losslessly;
-    * unions of generated classes (expandable fields, ``PaymentSource``-style
-      aliases) structure by the payload's ``object`` tag.
+      lenient `mode`) and unstructure losslessly;
+    * unions of generated classes (expandable fields, `PaymentSource`-style
+      aliases) structure by the payload's `object` tag.
     """
     if mode not in MODES:
         raise ValueError(f"mode must be 'strict' or 'lenient', not {mode!r}")
@@ -283,7 +283,7 @@ def configure_converter(converter: cattrs.BaseConverter, *, mode: Mode = "strict
 
 
 def make_converter(mode: Mode = "strict", **kwargs: Any) -> StripeConverter:
-    """A new :class:`StripeConverter` (``kwargs`` go to :class:`cattrs.Converter`)."""
+    """A new `StripeConverter` (`kwargs` go to `cattrs.Converter`)."""
     converter = StripeConverter(mode=mode, **kwargs)
     configure_converter(converter, mode=mode)
     return converter
@@ -320,17 +320,17 @@ def structure(
 ) -> Any:
     """Structure a decoded JSON value into a generated class or a type built of them.
 
-    ``cl`` is a generated class, a union of them (an expandable field, ``X | None``),
-    ``list[...]`` or ``dict[str, ...]`` of those, or a JSON scalar type (``str``,
-    ``int``, ``float``, ``bool``, ``Literal[...]``, ``Any``); anything else is a
-    TypeError. Nothing is coerced. Raises :class:`PayloadError` listing every
-    problem, with pointers from the root of ``obj``. In lenient mode, unknown enum
-    values are kept and a ``notice`` issue for each is appended to ``notices``.
+    `cl` is a generated class, a union of them (an expandable field, `X | None`),
+    `list[...]` or `dict[str, ...]` of those, or a JSON scalar type (`str`,
+    `int`, `float`, `bool`, `Literal[...]`, `Any`); anything else is a
+    TypeError. Nothing is coerced. Raises `PayloadError` listing every
+    problem, with pointers from the root of `obj`. In lenient mode, unknown enum
+    values are kept and a `notice` issue for each is appended to `notices`.
 
-    ``api_version`` (``"2023-08-16"``): structure into the models of that bundled
-    version instead; each generated class in ``cl`` (or a resource id / schema key given
+    `api_version` (`"2023-08-16"`): structure into the models of that bundled
+    version instead; each generated class in `cl` (or a resource id / schema key given
     as a string) stands for the class of the same schema there. An unknown version is
-    :class:`~stripe_schemas.model.UnknownApiVersion`.
+    [`UnknownApiVersion`][stripe_schemas.model.UnknownApiVersion].
     """
     if api_version is not None:
         cl = _for_version(cl, api_version)
@@ -377,10 +377,10 @@ def loads(
     notices: list[Issue] | None = None,
     api_version: str | None = None,
 ) -> Any:
-    """Parse JSON text or bytes and :func:`structure` it (invalid JSON is a PayloadError).
+    """Parse JSON text or bytes and `structure()` it (invalid JSON is a PayloadError).
 
-    An unsupported ``cl`` is a TypeError before anything is parsed, and so is a
-    ``data`` that is neither bytes nor str. ``api_version``: see :func:`structure`.
+    An unsupported `cl` is a TypeError before anything is parsed, and so is a
+    `data` that is neither bytes nor str. `api_version`: see `structure()`.
     """
     if api_version is not None:
         cl = _for_version(cl, api_version)
@@ -395,7 +395,7 @@ _RETARGETED: dict[tuple[Any, str], Any] = {}
 
 
 def _for_version(cl: Any, api_version: str) -> Any:
-    """``cl`` with its generated classes taken from the package of ``api_version``."""
+    """`cl` with its generated classes taken from the package of `api_version`."""
     try:
         return _RETARGETED[cl, api_version]
     except KeyError:
@@ -413,7 +413,7 @@ def unstructure(instance: Any) -> Any:
 
     A value nested deeper than Python's recursion limit allows is a ValueError; an
     instance holding a value of another type than its field declares (a dict where a
-    class is expected, ``None`` in a field that is not nullable) is a TypeError.
+    class is expected, `None` in a field that is not nullable) is a TypeError.
     """
     try:
         fn = _UNSTRUCTURE_FNS.get(type(instance))

@@ -18,10 +18,10 @@ _serial = itertools.count()
 
 
 def run_source(source: str, label: str, namespace: dict[str, Any]) -> None:
-    """Compile and run generated source in ``namespace``, its text registered with
-    ``linecache`` (as attrs does), so tracebacks, debuggers and ``inspect.getsource`` show it.
+    """Compile and run generated source in `namespace`, its text registered with
+    `linecache` (as attrs does), so tracebacks, debuggers and `inspect.getsource` show it.
 
-    Each piece of source gets its own file name, ``<stripe_schemas LABEL #N>``.
+    Each piece of source gets its own file name, `<stripe_schemas LABEL #N>`.
     """
     filename = f"<stripe_schemas {label} #{next(_serial)}>"
     code = compile(source, filename, "exec")
@@ -31,7 +31,7 @@ def run_source(source: str, label: str, namespace: dict[str, Any]) -> None:
 
 
 class CompileCache:
-    """A namespace of generated functions, named ``<prefix><n>_<Class>``."""
+    """A namespace of generated functions, named `<prefix><n>_<Class>`."""
 
     def __init__(self, prefix: str, ns: dict[str, Any]) -> None:
         self.prefix = prefix
@@ -53,7 +53,7 @@ class CompileCache:
         raise NotImplementedError
 
     def build(self, name_of: Callable[[], str]) -> Callable[[Any], Any]:
-        """Name the target (``name_of``), compile everything queued, return its function."""
+        """Name the target (`name_of`), compile everything queued, return its function."""
         with self.lock:
             names, entries = set(self.names), set(self.ns)
             try:

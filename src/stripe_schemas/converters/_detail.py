@@ -49,7 +49,7 @@ from ._compile_cache import run_source
 from ._fast import FAST_ERRORS, fast_compiler
 from ._shared import NO_EXTRA, Extras, copy_json, dict_dispatch, key_orders, post_check
 
-#: Where :func:`structure` puts notices (``None``: nobody asked for them).
+#: Where `structure()` puts notices (`None`: nobody asked for them).
 NOTICE_SINK: ContextVar[list[Issue] | None] = ContextVar("stripe_schemas_notices", default=None)
 
 
@@ -69,7 +69,7 @@ Path = tuple[str | int, ...]
 
 def scalar_kind(value: Any) -> str | None:
     """The JSON kind of a scalar built in Python (subclasses included; the vet has removed
-    NaN and non-JSON values): ``str``, ``bool``, ``int``, ``float`` or None."""
+    NaN and non-JSON values): `str`, `bool`, `int`, `float` or None."""
     if isinstance(value, str):
         return "str"
     if isinstance(value, bool):
@@ -360,14 +360,14 @@ def _choose(results: list[tuple[Walk, Any]], mode: Mode) -> tuple[Walk, Any] | N
 
 
 def describe(path: Path, value: Any) -> str:
-    """:func:`describe_value`, naming the absent marker plainly (it is never JSON)."""
+    """`describe_value()`, naming the absent marker plainly (it is never JSON)."""
     if value is UNSET:
         return "UNSET (the absent-field marker: leave the key out instead)"
     return describe_value(pointer(path), value)
 
 
 def _json_kind(value: Any) -> str | None:
-    """``object``, ``array``, a scalar kind (:func:`scalar_kind`) or None (null)."""
+    """`object`, `array`, a scalar kind (`scalar_kind()`) or None (null)."""
     if isinstance(value, dict):
         return "object"
     if isinstance(value, (list, tuple)):
@@ -411,7 +411,7 @@ def build(plan: ClassPlan, values: dict[str, Any], extra: Any) -> Any:
 
 
 def _make_builder(plan: ClassPlan) -> Callable[[dict[str, Any], Any], Any]:
-    """A generated ``(values, extra) -> instance`` for one class (same construction as fast)."""
+    """A generated `(values, extra) -> instance` for one class (same construction as fast)."""
     lines = ["def build(values, extra):", "    get = values.get"]
     if plan.sibling is not None:
         lines.append("    o = sibling()")

@@ -1,23 +1,23 @@
-"""Envelopes: list objects (``ListObject[T]``) and the check of an event's previous attributes.
+"""Envelopes: list objects (`ListObject[T]`) and the check of an event's previous attributes.
 
-**List objects.** Stripe answers a list request with ``{"object": "list", "data":
-[...], "has_more": ..., "url": ...}``. The spec writes that envelope inline for
-every list field (``AccountExternalAccounts``, …) but has no schema for a list
-response, so :class:`ListObject` is the one generic model of it:
-``structure(payload, ListObject[VerificationSession])`` checks the envelope and
-every item (pointers such as ``/data/3/status``) and round-trips like any model.
-``ListObject`` without a parameter keeps the items as plain JSON values.
+**List objects.** Stripe answers a list request with `{"object": "list", "data":
+[...], "has_more": ..., "url": ...}`. The spec writes that envelope inline for
+every list field (`AccountExternalAccounts`, …) but has no schema for a list
+response, so `ListObject` is the one generic model of it:
+`structure(payload, ListObject[VerificationSession])` checks the envelope and
+every item (pointers such as `/data/3/status`) and round-trips like any model.
+`ListObject` without a parameter keeps the items as plain JSON values.
 
-**Events.** The generator types an event's ``data.object`` by its ``object`` tag
-(``stripe_codegen.events``). ``data.previous_attributes`` holds the values that
+**Events.** The generator types an event's `data.object` by its `object` tag
+(`stripe_codegen.events`). `data.previous_attributes` holds the values that
 changed, as they were: a *partial* object of the same model. It is checked
 here, after the data is built: every key must be a field of the object's model
 (unknown keys are errors in strict mode and kept in lenient mode, as for the
 object itself), a known field's value has the field's type, nested objects are
-partial too, ``null`` means the field (or a map key such as a ``metadata`` entry)
+partial too, `null` means the field (or a map key such as a `metadata` entry)
 had no value before, and arrays come whole. The values stay the JSON values they
-were (``previous_attributes`` is a ``dict[str, Any]`` in the spec); issues point
-into them (``/data/previous_attributes/status``).
+were (`previous_attributes` is a `dict[str, Any]` in the spec); issues point
+into them (`/data/previous_attributes/status`).
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ from ._shared import POST_CHECKS, FastFail, dict_dispatch
 
 
 class _PreviousAttributes:
-    """The :class:`~._plan.PostCheck` of ``notification_event_data``."""
+    """The `PostCheck` of `notification_event_data`."""
 
     def fast(self, mode: Mode) -> Callable[[Any], None]:
         def check(instance: Any) -> None:
@@ -69,7 +69,7 @@ class _PreviousAttributes:
 
 
 def partial_object(walk: Walk, plan: ClassPlan, value: Any, path: Path) -> None:
-    """Record the issues of ``value`` read as a partial ``plan`` object (see the module doc)."""
+    """Record the issues of `value` read as a partial `plan` object (see the module doc)."""
     if type(value) is not dict:
         walk.value(ModelNode(plan.target), value, path)  # reports the type mismatch
         return
@@ -86,7 +86,7 @@ def partial_object(walk: Walk, plan: ClassPlan, value: Any, path: Path) -> None:
 
 
 def partial_value(walk: Walk, node: Node, value: Any, path: Path) -> None:
-    """Record the issues of one previous value (objects partial, ``null`` map values allowed)."""
+    """Record the issues of one previous value (objects partial, `null` map values allowed)."""
     if isinstance(node, NullableNode):
         node = node.inner
     if value is None:

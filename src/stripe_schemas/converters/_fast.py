@@ -1,13 +1,13 @@
 """The fast structuring path: one generated, straight-line function per (class, mode).
 
-Each function checks types with ``type(v) is …``, reads keys with ``dict.get``
-and counts them (so one ``len`` tells whether unknown fields are present),
+Each function checks types with `type(v) is …`, reads keys with `dict.get`
+and counts them (so one `len` tells whether unknown fields are present),
 writes nested classes in place instead of calling them, and builds instances
-without ``__init__``: a subclass with a plain ``__setattr__`` is filled with
+without `__init__`: a subclass with a plain `__setattr__` is filled with
 ordinary attribute stores, then switched to the real class (the generated
-classes have no validators or converters, so ``__init__`` adds only cost). It
-raises :class:`FastFail` on the first problem and never collects issues: the
-caller then runs the detailed walk in ``_detail``, which is the
+classes have no validators or converters, so `__init__` adds only cost). It
+raises `FastFail` on the first problem and never collects issues: the
+caller then runs the detailed walk in `_detail`, which is the
 reference for what is valid and reports every problem with its path.
 """
 
@@ -44,7 +44,7 @@ from ._shared import (
     post_check,
 )
 
-#: What a fast function raises when it gives up: :class:`FastFail` (anything it does not
+#: What a fast function raises when it gives up: `FastFail` (anything it does not
 #: accept), or RecursionError (nesting deeper than the stack allows). Any other exception is
 #: a bug and goes through.
 FAST_ERRORS = (FastFail, RecursionError)
@@ -89,7 +89,7 @@ class _Source:
         self.lines.append("    " * indent + line)
 
     def block(self, indent: int, start: int) -> None:
-        """Make sure the block opened before ``start`` has a statement."""
+        """Make sure the block opened before `start` has a statement."""
         if len(self.lines) == start:
             self.add(indent, "pass")
 
@@ -114,7 +114,7 @@ class FastCompiler(CompileCache):
     # -- public -----------------------------------------------------------------
 
     def function(self, target: Any) -> Callable[[Any], Any]:
-        """The fast function of a class (``ListObject[T]`` too) or of a top-level node.
+        """The fast function of a class (`ListObject[T]` too) or of a top-level node.
 
         Compiled on first use.
         """
@@ -129,7 +129,7 @@ class FastCompiler(CompileCache):
     # -- naming -----------------------------------------------------------------
 
     def _node_function(self, node: Node) -> str:
-        """A function ``v -> structured v`` for a node (unions at the top, maps in dispatch)."""
+        """A function `v -> structured v` for a node (unions at the top, maps in dispatch)."""
         key = ("node", node)
         name = self.names.get(key)
         if name is None:
@@ -162,7 +162,7 @@ class FastCompiler(CompileCache):
         self._exec(src, name)
 
     def _emit_model(self, src: _Source, plan: ClassPlan, d: str, indent: int, sfx: str) -> str:
-        """Code that structures the object in ``d`` into a new instance; returns its variable."""
+        """Code that structures the object in `d` into a new instance; returns its variable."""
         o, n, v = f"o{sfx}", f"n{sfx}", f"v{sfx}"
         sibling = plan.sibling
         src.add(indent, f"if type({d}) is not dict:")
@@ -248,7 +248,7 @@ class FastCompiler(CompileCache):
     # -- values -----------------------------------------------------------------
 
     def _emit(self, src: _Source, node: Node, var: str, indent: int) -> None:
-        """Check (and convert in place) the value in ``var``; ``raise F`` on any problem."""
+        """Check (and convert in place) the value in `var`; `raise F` on any problem."""
         if isinstance(node, AnyNode):  # any value but the absent marker, JSON containers copied
             src.add(indent, f"if {var} is U:")
             src.add(indent + 1, "raise F")
@@ -318,7 +318,7 @@ class FastCompiler(CompileCache):
     def _emit_container(
         self, src: _Source, item: Node, var: str, indent: int, *, is_list: bool
     ) -> None:
-        """Check every item of the list (or value of the map) in ``var``, and copy it."""
+        """Check every item of the list (or value of the map) in `var`, and copy it."""
         x = src.temp("x")
         if _checks_only(item):
             if is_list:
@@ -393,7 +393,7 @@ class FastCompiler(CompileCache):
             src.add(indent + 1, "raise F")
 
     def _single_tagged_model(self, node: UnionNode) -> type | None:
-        """The one class of a union that checks its own ``object`` tag (no dispatch needed)."""
+        """The one class of a union that checks its own `object` tag (no dispatch needed)."""
         models = node.models
         if len(models) != 1 or any(isinstance(m, MapNode) for m in node.members):
             return None

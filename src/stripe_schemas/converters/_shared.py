@@ -1,4 +1,4 @@
-"""What the converters share beyond the class plans (:mod:`stripe_schemas.model`): the fast
+"""What the converters share beyond the class plans (`stripe_schemas.model`): the fast
 path's failure, checks run once an instance is built, how an object picks its class in a
 union, and the unknown fields an instance keeps."""
 
@@ -18,27 +18,27 @@ class FastFail(Exception):
 
 
 class PostCheck(Protocol):
-    """A check that runs on a class's instance once it is built (see :data:`POST_CHECKS`)."""
+    """A check that runs on a class's instance once it is built (see `POST_CHECKS`)."""
 
     def fast(self, mode: Mode) -> Callable[[Any], None]:
-        """``instance -> None`` for the fast path: raises the fast path's failure on any issue."""
+        """`instance -> None` for the fast path: raises the fast path's failure on any issue."""
 
     def detailed(self, walk: Any, instance: Any, path: tuple[str | int, ...]) -> None:
-        """Record the instance's issues on the detailed walk (``path`` is the instance's)."""
+        """Record the instance's issues on the detailed walk (`path` is the instance's)."""
 
 
-#: Checks that run after a class is built, by ``__stripe_schema__`` (filled by ``_envelopes``:
-#: an event's ``previous_attributes`` against the model of its ``object``).
+#: Checks that run after a class is built, by `__stripe_schema__` (filled by `_envelopes`:
+#: an event's `previous_attributes` against the model of its `object`).
 POST_CHECKS: dict[str, PostCheck] = {}
 
 
 @attrs.frozen(eq=False)
 class DictDispatch:
-    """How a JSON object inside a union picks its branch: by ``object`` tag, else by trying."""
+    """How a JSON object inside a union picks its branch: by `object` tag, else by trying."""
 
-    #: tag → candidate classes, most required keys first (``customer`` vs ``deleted_customer``).
+    #: tag → candidate classes, most required keys first (`customer` vs `deleted_customer`).
     tagged: Mapping[str, tuple[type, ...]]
-    #: Classes without an ``object`` tag, tried in order.
+    #: Classes without an `object` tag, tried in order.
     untagged: tuple[type, ...]
     map: MapNode | None
 
@@ -85,10 +85,10 @@ class Extras(dict[str, Any]):
 
 
 class _NoExtra(Mapping[str, Any]):
-    """The empty, immutable ``_extra`` shared by every instance without unknown fields.
+    """The empty, immutable `_extra` shared by every instance without unknown fields.
 
-    Unlike ``MappingProxyType({})`` it pickles (by name: it is the module's
-    ``NO_EXTRA`` again after loading) and copies to itself, so structured
+    Unlike `MappingProxyType({})` it pickles (by name: it is the module's
+    `NO_EXTRA` again after loading) and copies to itself, so structured
     instances can be pickled and deep-copied.
     """
 
@@ -116,17 +116,17 @@ class _NoExtra(Mapping[str, Any]):
         return self
 
 
-#: The ``_extra`` of an instance without unknown fields (shared and immutable).
+#: The `_extra` of an instance without unknown fields (shared and immutable).
 NO_EXTRA: Mapping[str, Any] = _NoExtra()
 
 
 def copy_json(value: Any) -> Any:
     """A copy of a JSON value whose objects and arrays are new (other values are shared).
 
-    Unknown fields and free-form (``Any``) values go through it on the way in and
+    Unknown fields and free-form (`Any`) values go through it on the way in and
     out, so neither the input payload nor an unstructured result shares mutable
     state with a (frozen) instance. A tuple becomes a list; a value JSON cannot hold
-    (a set, ``NaN``, a key that is not a string) raises :class:`FastFail`, for the
+    (a set, `NaN`, a key that is not a string) raises `FastFail`, for the
     detailed path to report.
     """
     kind = type(value)
@@ -161,8 +161,8 @@ COPY_DEPTH_LIMIT = 100_000
 
 
 def _copy_deep(value: Any) -> Any:
-    """:func:`copy_json` without recursion (values nested deeper than the stack allows, and
-    subclasses of the JSON types); raises :class:`FastFail` where :func:`copy_json` would."""
+    """`copy_json()` without recursion (values nested deeper than the stack allows, and
+    subclasses of the JSON types); raises `FastFail` where `copy_json()` would."""
     root: list[Any] = [None]
     stack: list[tuple[Any, Any, Any, int]] = [(value, root, 0, 0)]
     while stack:
@@ -191,8 +191,8 @@ def _copy_deep(value: Any) -> Any:
 def collect_extras(payload: dict[str, Any], known: frozenset[str], count: int) -> Extras:
     """The unknown fields of a payload (copied), remembering where every key came in it.
 
-    ``count`` is how many unknown keys the caller expects: fewer means a known key
-    held something the fast path read as absent (the ``UNSET`` sentinel), which
+    `count` is how many unknown keys the caller expects: fewer means a known key
+    held something the fast path read as absent (the `UNSET` sentinel), which
     only the detailed path may judge.
     """
     extra = Extras({key: copy_json(value) for key, value in payload.items() if key not in known})
@@ -210,9 +210,9 @@ class KeyOrders:
     """Which key orders of a class's payloads differ from the order the class writes.
 
     An instance remembers a payload's key order only when it differs (a shared,
-    empty :class:`Extras` whose ``order`` is the payload's keys), so that writing
-    it back gives the same bytes; in the usual case ``_extra`` stays ``NO_EXTRA``.
-    Judged orders are remembered, up to :data:`KEY_ORDERS_KEPT` per class, so the
+    empty `Extras` whose `order` is the payload's keys), so that writing
+    it back gives the same bytes; in the usual case `_extra` stays `NO_EXTRA`.
+    Judged orders are remembered, up to `KEY_ORDERS_KEPT` per class, so the
     fast path pays one tuple and one lookup per object.
     """
 
@@ -220,12 +220,12 @@ class KeyOrders:
 
     def __init__(self, plan: ClassPlan) -> None:
         self.index = {field.wire: i for i, field in enumerate(plan.fields)}
-        #: keys (in payload order) → ``NO_EXTRA`` or the order-keeping ``Extras``.
+        #: keys (in payload order) → `NO_EXTRA` or the order-keeping `Extras`.
         self.seen: dict[tuple[str, ...], Mapping[str, Any]] = {}
 
     def judge(self, payload: dict[str, Any]) -> Mapping[str, Any]:
-        """``NO_EXTRA`` when ``payload``'s (known) keys come in the class's order, else an
-        empty :class:`Extras` that keeps the payload's order."""
+        """`NO_EXTRA` when `payload`'s (known) keys come in the class's order, else an
+        empty `Extras` that keeps the payload's order."""
         keys = tuple(payload)
         found = self.seen.get(keys)
         if found is not None:
@@ -249,7 +249,7 @@ _KEY_ORDERS: dict[type, KeyOrders] = {}
 
 
 def key_orders(plan: ClassPlan) -> KeyOrders:
-    """The :class:`KeyOrders` of a class (one per class, shared by every path)."""
+    """The `KeyOrders` of a class (one per class, shared by every path)."""
     found = _KEY_ORDERS.get(plan.cls)
     if found is None:
         found = _KEY_ORDERS.setdefault(plan.cls, KeyOrders(plan))
@@ -257,5 +257,5 @@ def key_orders(plan: ClassPlan) -> KeyOrders:
 
 
 def post_check(plan: ClassPlan) -> PostCheck | None:
-    """The check that runs once an instance of the plan's class is built (see :data:`POST_CHECKS`)."""
+    """The check that runs once an instance of the plan's class is built (see `POST_CHECKS`)."""
     return POST_CHECKS.get(getattr(plan.cls, "__stripe_schema__", ""))

@@ -1,6 +1,6 @@
 """Unstructuring: one generated function per class, writing back exactly what was read.
 
-Absent fields (``UNSET``) are omitted, ``None`` is written as ``null``, lists
+Absent fields (`UNSET`) are omitted, `None` is written as `null`, lists
 and maps are copied in order, and unknown fields kept in lenient mode are
 written back where they were (in the payload's original key order). Fields
 are otherwise written in wire-name order, the order of Stripe's fixtures.
@@ -117,7 +117,7 @@ class UnstructureCompiler(CompileCache):
         run_source("\n".join(lines) + "\n", f"unstructure {name}", self.ns)
 
     def _emit(self, node: Node, nullable: bool, var: str, indent: int) -> list[str]:
-        """Lines that turn ``var`` into its JSON form (in place)."""
+        """Lines that turn `var` into its JSON form (in place)."""
         pad = "    " * indent
         if _plain(node):
             return []

@@ -1,18 +1,18 @@
 """Stripe Identity, as data: every fact the validator, the strategies and the docs rely on.
 
-Each fact is written here once (:mod:`._facts`), and each rule the docs state that a
-schema cannot (:mod:`._rules`, the table :data:`RULES`). Everything else is derived:
+Each fact is written here once (`_facts`), and each rule the docs state that a
+schema cannot (`_rules`, the table `RULES`). Everything else is derived:
 
-* the validator compiles :data:`RULES` into its fast schema, its per-rule probes and the
-  few checks a schema cannot hold (``validation/_compile.py``), once per API version;
-* the lifecycle checks (``validation/_lifecycle.py``) read the transitions, the
+* the validator compiles `RULES` into its fast schema, its per-rule probes and the
+  few checks a schema cannot hold (`validation/_compile.py`), once per API version;
+* the lifecycle checks (`validation/_lifecycle.py`) read the transitions, the
   terminal statuses and the event types;
-* :data:`stripe_schemas.issues.SENSITIVE_KEYS` (values never shown in a message) and the
-  safe ``repr`` of the models read :data:`SECRET_FIELDS` and :data:`PERSONAL_FIELDS`;
-* the sampler, the hypothesis strategies and ``stripe-schemas sample`` draw from the
+* [`stripe_schemas.issues.SENSITIVE_KEYS`][stripe_schemas.issues.SENSITIVE_KEYS] (values never shown in a message) and the
+  safe `repr` of the models read `SECRET_FIELDS` and `PERSONAL_FIELDS`;
+* the sampler, the hypothesis strategies and `stripe-schemas sample` draw from the
   same facts, per API version;
-* the README's rules table is rendered from :data:`RULES`
-  (``python -m stripe_schemas.validation._doc README.md`` rewrites it).
+* the rules table of the docs' validation page is rendered from `RULES`
+  (`python -m stripe_schemas.validation._doc docs/validation.md` rewrites it).
 
 Sources: Stripe's Identity guides (how sessions work, the Verification Sessions API
 guide with its redacted example), the API reference of each bundled version (sessions,

@@ -1,5 +1,5 @@
 """The facts of Stripe Identity: resources, IDs, secrets, personal data, dates, types, the
-lifecycle and its events. Each written once; the rule table (:mod:`._rules`) and everything
+lifecycle and its events. Each written once; the rule table (`_rules`) and everything
 else derive from them."""
 
 from __future__ import annotations
@@ -95,8 +95,8 @@ SELFIE_CHECK = "gelato_selfie_report"
 EMAIL_CHECK = "gelato_email_report"
 PHONE_CHECK = "gelato_phone_report"
 
-#: The checks a report can hold → their schema keys; a report of type ``t`` has check ``t``.
-#: (The email and phone checks exist from :data:`API_2026` on.)
+#: The checks a report can hold → their schema keys; a report of type `t` has check `t`.
+#: (The email and phone checks exist from `API_2026` on.)
 CHECKS: Mapping[str, str] = MappingProxyType(
     {
         "document": DOCUMENT_CHECK,
@@ -106,7 +106,7 @@ CHECKS: Mapping[str, str] = MappingProxyType(
         "phone": PHONE_CHECK,
     }
 )
-#: The checks a session asks for in its options (``options.<check>.require_verification``).
+#: The checks a session asks for in its options (`options.<check>.require_verification`).
 REQUESTED_CHECKS: tuple[str, ...] = ("email", "phone")
 
 #: Object IDs start with a prefix naming the resource (documented by example only).
@@ -120,7 +120,7 @@ LINKS: Mapping[tuple[str, str], str] = MappingProxyType(
 
 # --- secrets, personal data and redaction -----------------------------------------------
 
-#: ``client_secret`` is single-use and short-lived; ``url`` carries the same secret.
+#: `client_secret` is single-use and short-lived; `url` carries the same secret.
 SECRET_FIELDS: Mapping[str, frozenset[str]] = MappingProxyType(
     {SESSION: frozenset({"client_secret", "url"})}
 )
@@ -133,19 +133,19 @@ REDACTED_DATE: Mapping[str, int] = MappingProxyType({"day": 1, "month": 1, "year
 
 @attrs.frozen
 class Text:
-    """Personal text: a redaction replaces it with :data:`REDACTED_TEXT` (null stays null)."""
+    """Personal text: a redaction replaces it with `REDACTED_TEXT` (null stays null)."""
 
 
 @attrs.frozen
 class Date:
-    """A personal date (an object of schema ``schema``): redaction writes :data:`REDACTED_DATE`."""
+    """A personal date (an object of schema `schema`): redaction writes `REDACTED_DATE`."""
 
     schema: str
 
 
 @attrs.frozen
 class Part:
-    """An object of schema ``schema`` holding personal fields of its own (listed in PERSONAL)."""
+    """An object of schema `schema` holding personal fields of its own (listed in PERSONAL)."""
 
     schema: str
 
@@ -162,8 +162,8 @@ Personal = Text | Date | Part | Kept
 #: Schema key → personal field → what it is and what a redaction does to it.
 #:
 #: Checked against Stripe's documented redacted session: names and address lines become
-#: ``"[redacted]"``, the date of birth 1/1/1, ``metadata`` is emptied, and
-#: ``verified_outputs.address.country`` is kept (a country alone is not personal data).
+#: `"[redacted]"`, the date of birth 1/1/1, `metadata` is emptied, and
+#: `verified_outputs.address.country` is kept (a country alone is not personal data).
 #: Reports are redacted with their session; their file IDs stay, the files become
 #: undownloadable.
 _PERSONAL: dict[str, dict[str, Personal]] = {
@@ -227,10 +227,10 @@ def _personal_fields() -> dict[str, frozenset[str]]:
     return {key: frozenset(names) for key, names in found.items()}
 
 
-#: Schema key → wire names whose values are personal data (derived from :data:`PERSONAL`).
+#: Schema key → wire names whose values are personal data (derived from `PERSONAL`).
 PERSONAL_FIELDS: Mapping[str, frozenset[str]] = MappingProxyType(_personal_fields())
 
-#: ``metadata`` limits: keys, key length (no square brackets), value length.
+#: `metadata` limits: keys, key length (no square brackets), value length.
 METADATA_MAX_KEYS = 50
 METADATA_MAX_KEY_LENGTH = 40
 METADATA_KEY_FORBIDDEN = "[]"
@@ -238,8 +238,8 @@ METADATA_MAX_VALUE_LENGTH = 500
 
 # --- dates ------------------------------------------------------------------------------
 
-#: Schema keys of calendar dates (``{day, month, year}`` objects): the personal dates of
-#: birth (:data:`PERSONAL`) and a document's expiry and issue dates.
+#: Schema keys of calendar dates (`{day, month, year}` objects): the personal dates of
+#: birth (`PERSONAL`) and a document's expiry and issue dates.
 DATE_SCHEMAS: tuple[str, ...] = (
     *sorted(
         {
@@ -262,13 +262,13 @@ CREATED_FROM = 1_609_459_200
 # --- types, options and checks ----------------------------------------------------------
 
 #: Verification types of the 2023-08-16 API, and of today's (a session can run a
-#: verification flow set up in the Dashboard; it names it in ``verification_flow``).
+#: verification flow set up in the Dashboard; it names it in `verification_flow`).
 TYPES_2023: tuple[str, ...] = ("document", "id_number")
 VERIFICATION_FLOW = "verification_flow"
 TYPES: tuple[str, ...] = (*TYPES_2023, VERIFICATION_FLOW)
-#: ``options.<key>`` belongs to sessions and reports of this type.
+#: `options.<key>` belongs to sessions and reports of this type.
 TYPE_OPTIONS: Mapping[str, str] = MappingProxyType({"document": "document"})
-#: A check's outcome; an unverified check carries an ``error``.
+#: A check's outcome; an unverified check carries an `error`.
 CHECK_VERIFIED = "verified"
 CHECK_UNVERIFIED = "unverified"
 CHECK_STATUSES: tuple[str, ...] = (CHECK_VERIFIED, CHECK_UNVERIFIED)
@@ -295,7 +295,7 @@ class Move:
     source: str
     target: str
     event: str
-    #: The move comes with a ``last_error`` saying why.
+    #: The move comes with a `last_error` saying why.
     needs_error: bool = False
 
 
@@ -307,14 +307,14 @@ MOVES: tuple[Move, ...] = (
 )
 
 #: Statuses a redaction may start from → the status it leaves (redacting a
-#: ``requires_input`` session cancels it; a ``processing`` one must finish first).
+#: `requires_input` session cancels it; a `processing` one must finish first).
 REDACTABLE: Mapping[str, str] = MappingProxyType({REQUIRES_INPUT: CANCELED, VERIFIED: VERIFIED})
-#: ``redaction.status`` values: under way, then done (the personal data is gone).
+#: `redaction.status` values: under way, then done (the personal data is gone).
 REDACTION_PENDING = "processing"
 REDACTION_DONE = "redacted"
 REDACTION_STATUSES: tuple[str, ...] = (REDACTION_PENDING, REDACTION_DONE)
 
-#: Session event type → the status its session has (``None``: it has a ``redaction``).
+#: Session event type → the status its session has (`None`: it has a `redaction`).
 EVENT_STATUS: Mapping[str, str | None] = MappingProxyType(
     {
         EVENT_PREFIX + "created": INITIAL_STATUS,

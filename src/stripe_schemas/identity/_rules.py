@@ -1,5 +1,5 @@
 """The Identity rule table: every rule the docs state that a schema cannot, each written once
-(in the rule language of :mod:`stripe_schemas.rules`) over the facts of :mod:`._facts`."""
+(in the rule language of [`stripe_schemas.rules`][stripe_schemas.rules]) over the facts of `_facts`."""
 
 from __future__ import annotations
 
@@ -103,7 +103,7 @@ def _both(names: list[str]) -> str:
 
 
 def _personal_paths(schema: str, kind: type[Text | Date], prefix: str = "") -> list[str]:
-    """Paths (``a/b``) of the personal fields of kind ``kind`` inside an object of ``schema``."""
+    """Paths (`a/b`) of the personal fields of kind `kind` inside an object of `schema`."""
     found: list[str] = []
     for name, personal in PERSONAL.get(schema, {}).items():
         if isinstance(personal, kind):
@@ -163,7 +163,7 @@ _REPORT_FIELD = next(field for (owner, field), target in LINKS.items() if owner 
 
 
 def _id_checks() -> tuple[Check, ...]:
-    """Each resource's ``id``, and each field linking to another resource, has its prefix."""
+    """Each resource's `id`, and each field linking to another resource, has its prefix."""
     checks = [
         Check(
             (resource,),
@@ -206,7 +206,7 @@ def _date_checks() -> tuple[Check, ...]:
 
 
 def _options_checks() -> tuple[Check, ...]:
-    """``options.<key>`` only on sessions and reports of the type the key belongs to; a type
+    """`options.<key>` only on sessions and reports of the type the key belongs to; a type
     unknown to the version (a newer one) carries options of its own."""
     return tuple(
         Check(
@@ -225,7 +225,7 @@ SINCE_2026 = Versions(since=API_2026)
 
 
 def _type_checks() -> tuple[Check, ...]:
-    """``type`` is one of the version's types."""
+    """`type` is one of the version's types."""
     return tuple(
         Check(
             (SESSION, REPORT),
@@ -265,7 +265,7 @@ def _requested(check: str) -> Where:
     return Where(f"options/{check}/require_verification", Is((True,)))
 
 
-#: The expanded report is there (an object: it has an ``id``).
+#: The expanded report is there (an object: it has an `id`).
 _EXPANDED = Where(f"{next(f for (o, f) in LINKS if o == SESSION)}/id", Present())
 
 
@@ -301,7 +301,7 @@ def _requested_checks() -> tuple[Check, ...]:
 
 def _check_outcomes() -> tuple[Check, ...]:
     """The email and phone checks agree with the session's outcome: all verified on a
-    verified session; the one a session failed on (its ``last_error.code`` is that check's)
+    verified session; the one a session failed on (its `last_error.code` is that check's)
     unverified, with the same error code."""
     out: list[Check] = []
     report = next(f for (o, f) in LINKS if o == SESSION)

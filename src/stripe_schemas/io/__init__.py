@@ -1,14 +1,14 @@
 """Input: the one JSON front end, the record reader, and where records come from.
 
-* :func:`decode` / :func:`loads` / :func:`dumps`: every byte of JSON the package reads or
+* `decode()` / `loads()` / `dumps()`: every byte of JSON the package reads or
   writes goes through here (orjson when installed, the standard library otherwise, with
   the same strict rules: UTF-8 only, no NaN, a leading byte order mark skipped);
-* :class:`Reader`: the records of a stream in bounded memory (one record plus one chunk),
-  as :class:`Record`, :class:`Batch` (clean JSON Lines) and :class:`Stop` items;
-* sources: files, directories, standard input and compressed input (:func:`expand`,
-  :func:`open_source`), and where a stream can be cut for parallel work
-  (:func:`sniff`, :func:`cut_blocks`);
-* :func:`check_value`: whether a Python value is one JSON can hold.
+* `Reader`: the records of a stream in bounded memory (one record plus one chunk),
+  as `Record`, `Batch` (clean JSON Lines) and `Stop` items;
+* sources: files, directories, standard input and compressed input (`expand()`,
+  `open_source()`), and where a stream can be cut for parallel work
+  (`sniff()`, `cut_blocks()`);
+* `check_value()`: whether a Python value is one JSON can hold.
 """
 
 from __future__ import annotations

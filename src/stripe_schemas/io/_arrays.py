@@ -1,5 +1,5 @@
 """Top-level arrays, read element by element: pretty-printed or on one line, and where
-reading goes on after a damaged element (see :mod:`._reader`)."""
+reading goes on after a damaged element (see `_reader`)."""
 
 from __future__ import annotations
 
@@ -35,11 +35,11 @@ class Arrays(Buffer):
         yield from self._array(self._indent_of(self.pos) if pretty else None, outer)
 
     def _indent_of(self, pos: int) -> bytes:
-        """The whitespace from the start of ``pos``'s line to ``pos``."""
+        """The whitespace from the start of `pos`'s line to `pos`."""
         return bytes(self.buf[self.buf.rfind(b"\n", 0, pos) + 1 : pos])
 
     def _array(self, indent: bytes | None, outer: bytes) -> Iterator[Item]:
-        """The elements of a top-level array, from ``pos``; returns past its ``]``."""
+        """The elements of a top-level array, from `pos`; returns past its `]`."""
         while True:
             if not self._skip_ws():
                 if not self.cut:  # a block ends before the next element: the array goes on
@@ -145,8 +145,8 @@ class Arrays(Buffer):
         return find
 
     def _compact_next(self, start: int, cap: int) -> Resume | None:
-        """Where a single-line array goes on after damage: the next ``,`` followed by an element
-        that is plausible (see :meth:`_plausible_element`), or the array's end.
+        """Where a single-line array goes on after damage: the next `,` followed by an element
+        that is plausible (see `_plausible_element()`), or the array's end.
 
         A list of objects inside the damaged element rarely passes.
         """
@@ -164,8 +164,8 @@ class Arrays(Buffer):
         return Resume(closing, closing + 1, True) if closing >= 0 else None
 
     def _plausible_element(self, start: int, lookahead: int) -> bool:
-        """Whether an array element that decodes starts at ``start`` and is followed by what
-        may follow one (``lookahead`` more such elements, or the end of the array)."""
+        """Whether an array element that decodes starts at `start` and is followed by what
+        may follow one (`lookahead` more such elements, or the end of the array)."""
         found = self._element(start, None)
         if found is None or not found[1].readable:
             return False

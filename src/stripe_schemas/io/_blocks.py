@@ -1,16 +1,16 @@
 """Cut a stream into blocks that start where records start, for parallel validation.
 
 A block is bytes that begin at a record start (the stream's start, or a place
-the stream's :class:`~._reader.Layout` says a record may start: a line that
+the stream's `Layout` says a record may start: a line that
 begins with a bracket, or an element line of a pretty-printed array) and end
-just before the next block's start. A :class:`~._reader.Reader` over a block
-(``cut=True``) reads exactly the records the reader over the whole stream reads
+just before the next block's start. A `Reader` over a block
+(`cut=True`) reads exactly the records the reader over the whole stream reads
 there, with the same lines and offsets, because a record never reaches past
 such a place.
 
 Streams the layout cannot cut (one document, a single-line array), and the rest
 of a stream where no cut point comes within the record size limit, are handed
-back as a :class:`Tail` to be read in one piece.
+back as a `Tail` to be read in one piece.
 """
 
 from __future__ import annotations
@@ -31,8 +31,8 @@ BLOCK: Final = 4 << 20
 class Block(NamedTuple):
     """Bytes that start at a record start, and where they are in their stream.
 
-    The bytes are ``head + body[:end]``, kept in two pieces so that the process that
-    cuts the stream does not copy them (see :meth:`data`).
+    The bytes are `head + body[:end]`, kept in two pieces so that the process that
+    cuts the stream does not copy them (see `data()`).
     """
 
     head: bytes
@@ -67,9 +67,9 @@ def cut_blocks(
 ) -> Iterator[Block | Tail]:
     """The blocks of a stream, in order (see the module docstring).
 
-    Each read of ``block_size`` bytes (by default :data:`BLOCK`, looked up at the call) is cut at its last record start (looked for in its
-    last :data:`_WINDOW` bytes first); what follows the cut is carried into the next
-    block. A block's bytes are not copied here: the main process of a ``--jobs`` run
+    Each read of `block_size` bytes (by default `BLOCK`, looked up at the call) is cut at its last record start (looked for in its
+    last `_WINDOW` bytes first); what follows the cut is carried into the next
+    block. A block's bytes are not copied here: the main process of a `--jobs` run
     does this for every byte while the workers validate.
     """
     block_size = BLOCK if block_size is None else block_size
@@ -112,10 +112,10 @@ _SEAM: Final = 1 << 12
 
 
 def _last_start(pattern: re.Pattern[bytes], carry: bytes, data: bytes) -> int:
-    """Where the last record start in ``carry + data`` is (0: none).
+    """Where the last record start in `carry + data` is (0: none).
 
-    ``carry`` holds none (it is what followed the last cut, or bytes that held none), so
-    only ``data`` is searched, and the seam: a start that begins in carry's last bytes.
+    `carry` holds none (it is what followed the last cut, or bytes that held none), so
+    only `data` is searched, and the seam: a start that begins in carry's last bytes.
     """
     last = None
     window = max(0, len(data) - _WINDOW)

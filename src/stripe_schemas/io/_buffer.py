@@ -1,5 +1,5 @@
 """The reader's buffer: one chunk of input at a time, positions, lines, and the ways to find
-where a value ends (see :mod:`._reader` for how records are read)."""
+where a value ends (see `_reader` for how records are read)."""
 
 from __future__ import annotations
 
@@ -24,8 +24,8 @@ OVERLAP: Final = 4096
 
 
 class Resume(NamedTuple):
-    """Where reading goes on after damage: the damaged text ends at ``cut``, the next record
-    starts at ``resume``; ``ended``: past the end of the array."""
+    """Where reading goes on after damage: the damaged text ends at `cut`, the next record
+    starts at `resume`; `ended`: past the end of the array."""
 
     cut: int
     resume: int
@@ -47,14 +47,14 @@ class Buffer:
         cut: bool = False,
         exact: bool = True,
     ) -> None:
-        """``size``: the size of the whole stream, when known (for "bytes not checked").
+        """`size`: the size of the whole stream, when known (for "bytes not checked").
 
-        ``exact=False``: the records are read for a verdict only (see
-        :func:`~._json.fast_decode`): an integer beyond 64 bits may come out as a float.
+        `exact=False`: the records are read for a verdict only (see
+        `fast_decode()`): an integer beyond 64 bits may come out as a float.
 
-        ``line``/``offset``: where this stream starts in its file (a block or a
-        partition of a larger file starts inside it); ``inside_array``: it starts at
-        an element of a pretty-printed top-level array; ``cut``: it is a block cut
+        `line`/`offset`: where this stream starts in its file (a block or a
+        partition of a larger file starts inside it); `inside_array`: it starts at
+        an element of a pretty-printed top-level array; `cut`: it is a block cut
         just before a record start, so it may end inside that array.
         """
         self.stream = stream
@@ -112,7 +112,7 @@ class Buffer:
                 return False
 
     def _find(self, pattern: re.Pattern[bytes], start: int, cap: int) -> int:
-        """Where ``pattern`` first matches at or after ``start`` and before ``cap`` (reading as
+        """Where `pattern` first matches at or after `start` and before `cap` (reading as
         needed), or -1. A match that touches the end of the buffer is only taken at the end
         of the stream (more input could change it)."""
         while True:
@@ -135,7 +135,7 @@ class Buffer:
         return decode(data, max_bytes=self.limit, line=self._line_at(start), column=column)
 
     def _record(self, start: int, end: int, decoded: Decoded) -> Record:
-        """The record of ``buf[start:end]``; one over several lines keeps its text, so that
+        """The record of `buf[start:end]`; one over several lines keeps its text, so that
         issues can be placed on their lines."""
         text = b""
         if self.buf.find(b"\n", start, end) >= 0:
@@ -153,7 +153,7 @@ class Buffer:
         return Stop(line, offset, unchecked, issue)
 
     def _broken(self, start: int, end: int) -> Record:
-        """The unreadable record of ``buf[start:end]``, with the front end's reason."""
+        """The unreadable record of `buf[start:end]`, with the front end's reason."""
         decoded = self._decode(start, end)
         if decoded.readable:  # it decodes alone, but what followed it cannot follow a record
             issue = Issue(
@@ -167,7 +167,7 @@ class Buffer:
     ) -> Generator[Item, None, Resume | None]:
         """A record that does not end within the size limit: one unreadable record, then a
         look for the next place a record may start, one window at a time (memory stays
-        bounded), at most :data:`SKIP_FACTOR` times the limit further; else a stop."""
+        bounded), at most `SKIP_FACTOR` times the limit further; else a stop."""
         line = self._line_at(start)
         offset = self.base + start
         reason = f"no end of the record within {self.limit} bytes (the record size limit)"
@@ -192,10 +192,10 @@ class Buffer:
     def _value_end(
         self, start: int, pattern: re.Pattern[bytes], cap: int
     ) -> tuple[int, Decoded] | None:
-        """The end of the bracketed value at ``start`` and its decoding, or None.
+        """The end of the bracketed value at `start` and its decoding, or None.
 
-        Candidate ends come from ``pattern``; the first that decodes is exact. After
-        :data:`MAX_CANDIDATES` the linear scan decides.
+        Candidate ends come from `pattern`; the first that decodes is exact. After
+        `MAX_CANDIDATES` the linear scan decides.
         """
         at = start
         for _ in range(MAX_CANDIDATES):
@@ -210,7 +210,7 @@ class Buffer:
         return (end, self._decode(start, end)) if end is not None else None
 
     def _scan_end(self, start: int, cap: int) -> int | None:
-        """Where the bracketed value at ``start`` ends, matching brackets outside strings."""
+        """Where the bracketed value at `start` ends, matching brackets outside strings."""
         depth = 0
         pos = start
         while True:

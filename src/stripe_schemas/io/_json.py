@@ -1,24 +1,24 @@
 """The one JSON front end: bytes or text → a decoded value and the problems found decoding it.
 
-Every entry point decodes through :func:`decode`: ``loads``/``structure`` (the
-converters), ``validate`` on bytes or text, ``validate_history``, the streaming
-reader of the ``validate`` command and the Dask workers. The policy is written
+Every entry point decodes through `decode()`: `loads`/`structure` (the
+converters), `validate` on bytes or text, `validate_history`, the streaming
+reader of the `validate` command and the Dask workers. The policy is written
 here once:
 
-- **Valid input** is decoded by orjson (the ``json`` extra) with no Python hook;
+- **Valid input** is decoded by orjson (the `json` extra) with no Python hook;
   the standard library's decoder runs only to explain input orjson refused.
 - **Encoding**: UTF-8 only. A leading UTF-8 byte order mark is ignored (RFC 8259
   allows a parser to); UTF-16 and UTF-32 input is refused with a message saying so;
-  invalid UTF-8, raw or escaped lone surrogates are ``invalid_json``.
-- **Numbers**: ``NaN``/``Infinity`` are ``invalid_json``; a number too large for a
-  double and an integer longer than Python's digit limit are ``input_limit``. These
+  invalid UTF-8, raw or escaped lone surrogates are `invalid_json`.
+- **Numbers**: `NaN`/`Infinity` are `invalid_json`; a number too large for a
+  double and an integer longer than Python's digit limit are `input_limit`. These
   keep the rest of the document readable: the value is replaced and reported at its
   JSON pointer, so validation goes on with everything else.
 - **Duplicate keys**: the last value wins, as in orjson, the standard library, jq and
   Stripe's own libraries; they are not reported (finding them would double the
   cost of decoding every valid record).
-- **Limits**: a document over ``max_bytes`` (64 MiB by default) or nested deeper
-  than the decoders allow is ``input_limit``.
+- **Limits**: a document over `max_bytes` (64 MiB by default) or nested deeper
+  than the decoders allow is `input_limit`.
 
 Messages say where (line and column) and why, never what the input holds.
 """
@@ -67,10 +67,10 @@ NOTHING: Final[Any] = _Nothing()
 
 
 class Decoded(NamedTuple):
-    """A decoded document: its value (or :data:`NOTHING`) and the problems found decoding it.
+    """A decoded document: its value (or `NOTHING`) and the problems found decoding it.
 
-    A document with ``issues`` but a value was readable: each problem value was
-    replaced (``None``) and is reported at its pointer; the rest is as written.
+    A document with `issues` but a value was readable: each problem value was
+    replaced (`None`) and is reported at its pointer; the rest is as written.
     """
 
     value: Any
@@ -81,20 +81,20 @@ class Decoded(NamedTuple):
         return self.value is not NOTHING
 
 
-#: The decoder of the valid path (no Python hook runs): orjson's ``loads``, or None. Its
-#: ``JSONDecodeError`` is :data:`FAST_ERROR`. Whatever it refuses goes to :func:`decode`.
+#: The decoder of the valid path (no Python hook runs): orjson's `loads`, or None. Its
+#: `JSONDecodeError` is `FAST_ERROR`. Whatever it refuses goes to `decode()`.
 fast_loads: Any = _orjson.loads if _orjson is not None else None
 FAST_ERROR: type[Exception] = _orjson.JSONDecodeError if _orjson is not None else ValueError
-#: What :func:`fast_decode` returns for input the valid path refuses.
+#: What `fast_decode()` returns for input the valid path refuses.
 REFUSED: Final[Any] = object()
 
 
-#: A number of nineteen digits or more (after ``:``, ``,``, ``[``, a space or a ``-``, as a
+#: A number of nineteen digits or more (after `:`, `,`, `[`, a space or a `-`, as a
 #: value starts) may be an integer beyond 64 bits, which orjson reads as a float (losing
 #: digits without a word): such input takes the standard library's decoder, which reads
-#: integers of any size exactly. Found in C: every digit becomes ``0`` and every character
-#: a number may follow becomes ``#``, then one search. Digits inside a string (an ID) follow
-#: a letter; a false alarm (``"a:0000…"`` in a string) only costs the slower decoder.
+#: integers of any size exactly. Found in C: every digit becomes `0` and every character
+#: a number may follow becomes `#`, then one search. Digits inside a string (an ID) follow
+#: a letter; a false alarm (`"a:0000…"` in a string) only costs the slower decoder.
 _MARKS = bytes.maketrans(b"123456789:,[ \t\r\n-", b"000000000########")
 _MARKS_TEXT = str.maketrans("123456789:,[ \t\r\n-", "000000000########")
 _NUMBER = b"#" + b"0" * 19
@@ -105,7 +105,7 @@ _STARTS_TEXT = re.compile(r"#*0{19}")
 
 
 def _exact(data: bytes | bytearray | memoryview | str) -> bool:
-    """Whether orjson reads every number of ``data`` exactly (no integer beyond 64 bits)."""
+    """Whether orjson reads every number of `data` exactly (no integer beyond 64 bits)."""
     if isinstance(data, str):
         text = data.translate(_MARKS_TEXT)
         return _NUMBER_TEXT not in text and _STARTS_TEXT.match(text) is None
@@ -116,13 +116,13 @@ def _exact(data: bytes | bytearray | memoryview | str) -> bool:
 def fast_decode(
     data: bytes | bytearray | memoryview | str, max_bytes: int = MAX_BYTES, *, exact: bool = True
 ) -> Any:
-    """The valid path of the front end: the decoded value, or :data:`REFUSED`, in which case
-    :func:`decode` says why (or reads it, where orjson is not installed).
+    """The valid path of the front end: the decoded value, or `REFUSED`, in which case
+    `decode()` says why (or reads it, where orjson is not installed).
 
-    ``exact=False``: for a verdict only (validation), where an integer beyond 64 bits may be
-    read as the float orjson makes of it: JSON Schema's ``integer`` takes both alike, and
+    `exact=False`: for a verdict only (validation), where an integer beyond 64 bits may be
+    read as the float orjson makes of it: JSON Schema's `integer` takes both alike, and
     the look for such a number costs about a fifth of a small payload's validation. Values
-    that are kept (``loads``, the converters, webhooks, the client) are always exact.
+    that are kept (`loads`, the converters, webhooks, the client) are always exact.
     """
     if fast_loads is not None and len(data) <= max_bytes and (not exact or _exact(data)):
         try:
@@ -138,7 +138,7 @@ def _invalid(reason: str, code: str = INVALID_JSON, path: str = "") -> Issue:
 
 
 def unreadable(reason: str, code: str = INVALID_JSON) -> Decoded:
-    """A :class:`Decoded` for input that holds no readable value."""
+    """A `Decoded` for input that holds no readable value."""
     return Decoded(NOTHING, (_invalid(reason, code),))
 
 
@@ -150,7 +150,7 @@ def check_input_type(data: object, what: str = "loads()") -> None:
 
 
 def utf16_reason(head: bytes) -> str | None:
-    """Why bytes that start with ``head`` are UTF-16/32 rather than UTF-8 (None: they are not)."""
+    """Why bytes that start with `head` are UTF-16/32 rather than UTF-8 (None: they are not)."""
     if head[:4] in (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff"):
         return "UTF-32 is not supported; convert to UTF-8"
     if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
@@ -185,8 +185,8 @@ def decode(
 ) -> Decoded:
     """Decode one JSON document (the whole input, bar surrounding whitespace).
 
-    Never raises for bad input (only for a ``data`` that is not bytes or str):
-    the problems are in ``Decoded.issues``. ``line`` and ``column`` are where the
+    Never raises for bad input (only for a `data` that is not bytes or str):
+    the problems are in `Decoded.issues`. `line` and `column` are where the
     input starts in its file (messages count from there).
     """
     check_input_type(data, "decode()")
@@ -244,7 +244,7 @@ def _mib(size: int) -> str:
 
 
 def _position(text: str, pos: int, line: int, column: int = 1) -> str:
-    """``(line L column C)`` of ``text[pos]``, for text that starts at ``line``/``column``."""
+    """`(line L column C)` of `text[pos]`, for text that starts at `line`/`column`."""
     newlines = text.count("\n", 0, pos)
     at = pos - (text.rfind("\n", 0, pos) + 1) + (column if newlines == 0 else 1)
     return f"(line {line + newlines} column {at})"
@@ -264,8 +264,8 @@ class _Detailed:
     """The standard library's decoder with hooks that note what orjson refuses, and where.
 
     NaN/Infinity, numbers that overflow a double and over-long integers are kept
-    as markers while decoding; :func:`locate` then finds their pointers and lines,
-    and the markers become ``None`` in the value handed on.
+    as markers while decoding; `locate()` then finds their pointers and lines,
+    and the markers become `None` in the value handed on.
     """
 
     def __init__(self, line: int, column: int = 1) -> None:
@@ -359,7 +359,7 @@ def _has_long(value: Any) -> bool:
 
 
 def _without_markers(value: Any) -> Any:
-    """``value`` with every :class:`LongNumber` replaced by ``None`` (in place; decoded values only)."""
+    """`value` with every `LongNumber` replaced by `None` (in place; decoded values only)."""
     for _, item in _walk(value):
         if type(item) is dict:
             for key, sub in item.items():
@@ -396,9 +396,9 @@ def _depth(value: Any) -> int:
 
 
 def loads(data: bytes | bytearray | memoryview | str, model: str = "") -> Any:
-    """Decode JSON or raise :class:`PayloadError` listing every decoding problem.
+    """Decode JSON or raise `PayloadError` listing every decoding problem.
 
-    ``model`` names the target in the error's message.
+    `model` names the target in the error's message.
     """
     check_input_type(data)
     decoded = decode(data)

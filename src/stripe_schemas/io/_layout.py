@@ -1,5 +1,5 @@
 """Where records may start in a stream: the patterns the reader looks for, and the layout of a
-stream read off its beginning (which decides where ``--jobs`` and Dask may cut it)."""
+stream read off its beginning (which decides where `--jobs` and Dask may cut it)."""
 
 from __future__ import annotations
 
@@ -32,13 +32,13 @@ STRING: Final = re.compile(rb'"[^"\\\n]*(?:\\[^\n][^"\\\n]*)*"')
 #: Strings on one line, and brackets: the tokens of the linear scan.
 TOKEN: Final = re.compile(STRING.pattern + rb"|[\[\]{}]")
 SEPARATOR: Final = re.compile(rb"[,\]]")
-#: A ``]`` followed by nothing, or by another document: the end of a single-line array.
+#: A `]` followed by nothing, or by another document: the end of a single-line array.
 ARRAY_END: Final = re.compile(rb"\](?=[ \t\r\n]*(?:[{\[]|\Z))")
 
 
 def element_start(indent: bytes) -> re.Pattern[bytes]:
-    """Where an element of a pretty-printed array (elements at ``indent``) starts: a line
-    that begins with ``indent`` and an opening bracket."""
+    """Where an element of a pretty-printed array (elements at `indent`) starts: a line
+    that begins with `indent` and an opening bracket."""
     return re.compile(rb"\n" + re.escape(indent) + rb"[{\[]")
 
 
@@ -46,9 +46,9 @@ def element_start(indent: bytes) -> re.Pattern[bytes]:
 class Layout:
     """Where records may start in a stream, read off its beginning.
 
-    ``documents``: JSON Lines or documents one after another (a record starts at a
-    line that begins with a bracket); ``array``: a pretty-printed top-level array
-    (at a line with the elements' indentation and a bracket); ``whole``: anything
+    `documents`: JSON Lines or documents one after another (a record starts at a
+    line that begins with a bracket); `array`: a pretty-printed top-level array
+    (at a line with the elements' indentation and a bracket); `whole`: anything
     else (one document, a single-line array): the stream cannot be cut.
     """
 
@@ -69,7 +69,7 @@ class Layout:
 
 
 def sniff(head: bytes) -> Layout:
-    """The :class:`Layout` of a stream that begins with ``head`` (its first chunk or more)."""
+    """The `Layout` of a stream that begins with `head` (its first chunk or more)."""
     if head.startswith(BOM):
         head = head[len(BOM) :]
     match = WS.match(head)

@@ -1,8 +1,8 @@
 """Where values are in JSON text: pointer → line, and the numbers text should not hold.
 
-:func:`locate` scans one JSON value iteratively (no recursion limit), maps the
-JSON pointer of each value to its line, and notes duplicate keys, ``NaN`` /
-``Infinity``, numbers that overflow a double and integers longer than Python's
+`locate()` scans one JSON value iteratively (no recursion limit), maps the
+JSON pointer of each value to its line, and notes duplicate keys, `NaN` /
+`Infinity`, numbers that overflow a double and integers longer than Python's
 digit limit. It is only run for records that have issues.
 """
 
@@ -57,20 +57,20 @@ _CONSTANTS = frozenset({"NaN", "Infinity", "-Infinity"})
 
 @attrs.define
 class Located:
-    """What :func:`locate` found: the line of each value, duplicate keys, unusable numbers."""
+    """What `locate()` found: the line of each value, duplicate keys, unusable numbers."""
 
     lines: dict[str, int] = attrs.Factory(dict)
     duplicates: list[tuple[str, int]] = attrs.Factory(list)
-    #: ``NaN`` / ``Infinity`` / ``-Infinity``.
+    #: `NaN` / `Infinity` / `-Infinity`.
     constants: list[tuple[str, int]] = attrs.Factory(list)
-    #: Numbers too large for a double (``1e400``).
+    #: Numbers too large for a double (`1e400`).
     overflows: list[tuple[str, int]] = attrs.Factory(list)
     #: Integers longer than Python's digit limit: pointer, line, digits.
     long_numbers: list[tuple[str, int, int]] = attrs.Factory(list)
 
 
 def _check_number(token: str, ptr: str, pos: int, found: Located, lines: LineCounter) -> None:
-    """Record ``token`` (a scalar) in ``found`` if it is a number JSON text should not hold."""
+    """Record `token` (a scalar) in `found` if it is a number JSON text should not hold."""
     if token in _CONSTANTS:
         found.constants.append((ptr, lines.at(pos)))
     elif token[-1:].isdigit():  # a number (true, false and null end in letters)
@@ -100,10 +100,10 @@ class LineCounter:
 
 
 def locate(text: str, pos: int = 0, line: int = 1, max_depth: int = MAX_DEPTH) -> Located:
-    """Scan one JSON value starting at ``text[pos]`` (on ``line``) and map pointers to lines.
+    """Scan one JSON value starting at `text[pos]` (on `line`) and map pointers to lines.
 
     The scan is iterative (no recursion limit) and stops quietly at malformed text.
-    Values nested deeper than ``max_depth`` share the pointer of their ancestor at
+    Values nested deeper than `max_depth` share the pointer of their ancestor at
     that depth (so the cost stays linear in the text).
     """
     found = Located()
@@ -176,7 +176,7 @@ def locate(text: str, pos: int = 0, line: int = 1, max_depth: int = MAX_DEPTH) -
 def _key(
     text: str, pos: int, frame: list[Any], found: Located, lines: LineCounter, extend: bool = True
 ) -> tuple[int, str]:
-    """Read ``"key":`` at ``pos``; return the position of the value and its pointer."""
+    """Read `"key":` at `pos`; return the position of the value and its pointer."""
     match = _STRING.match(text, pos)
     if match is None:
         return -1, ""

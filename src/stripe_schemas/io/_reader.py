@@ -2,12 +2,12 @@
 
 A stream holds one JSON document, a JSON array (read element by element), JSON
 Lines / NDJSON, or JSON documents one after another separated by whitespace
-(pretty-printed ones included, as ``jq`` writes them). The reader finds each
-record's bytes and decodes them with the one front end (:func:`._json.decode`);
-it holds one record (at most ``max_record_bytes``) plus one chunk of input. It
-yields what it read: a :class:`~._records.Record` (or, for the JSON Lines of one
-buffer that decode cleanly, a :class:`~._records.Batch` of them) and, when it gives
-up on the rest of a stream, a :class:`~._records.Stop`; what to do with them is the
+(pretty-printed ones included, as `jq` writes them). The reader finds each
+record's bytes and decodes them with the one front end (`_json.decode()`);
+it holds one record (at most `max_record_bytes`) plus one chunk of input. It
+yields what it read: a `Record` (or, for the JSON Lines of one
+buffer that decode cleanly, a `Batch` of them) and, when it gives
+up on the rest of a stream, a `Stop`; what to do with them is the
 consumer's business.
 
 How a record's end is found, cheapest first:
@@ -18,25 +18,25 @@ How a record's end is found, cheapest first:
    that decodes is the whole of it, so the first such candidate is exact);
 3. otherwise a linear scan that matches brackets outside strings.
 
-A document never reaches past the next line that starts with ``{`` or ``[`` in
-its first column: JSON Lines, jq and ``json.dumps(indent=N)`` (N ≥ 1) put every
+A document never reaches past the next line that starts with `{` or `[` in
+its first column: JSON Lines, jq and `json.dumps(indent=N)` (N ≥ 1) put every
 document there and nothing else. (Documents printed with no indentation at all,
-``indent=0``, break this rule and are read as damaged.)
+`indent=0`, break this rule and are read as damaged.)
 
 Damage (text that does not decode) makes one unreadable record, reported at its
 line, and reading goes on where the next record can start:
 
-- between documents: at that next line starting with ``{`` or ``[``;
+- between documents: at that next line starting with `{` or `[`;
 - in a pretty-printed array: at the next line with the first element's
-  indentation followed by ``{`` or ``[`` (a JSON string cannot hold a raw newline,
+  indentation followed by `{` or `[` (a JSON string cannot hold a raw newline,
   so such a line is always structure), or at the array's closing line
-  (:mod:`._arrays`);
-- in a single-line array: at the next ``,`` followed by an element that decodes
-  and is itself followed by ``,`` or ``]`` (a list of objects inside the damaged
+  (`_arrays`);
+- in a single-line array: at the next `,` followed by an element that decodes
+  and is itself followed by `,` or `]` (a list of objects inside the damaged
   element can mislead this one).
 
 When no such place is found within the size limit, the reader stops the stream
-with one :class:`~._records.Stop` saying how many bytes were not checked.
+with one `Stop` saying how many bytes were not checked.
 """
 
 from __future__ import annotations
@@ -89,7 +89,7 @@ class Reader(Arrays):
 
     def _lines(self) -> Iterator[Batch]:
         """JSON Lines, the fast way: while each line is one object, decode it as it is; the
-        records of each buffer come out together, as one :class:`Batch`.
+        records of each buffer come out together, as one `Batch`.
 
         Returns at the first line that is not a whole object on its own (or at the end
         of the stream); the general path takes that line.
@@ -145,7 +145,7 @@ class Reader(Arrays):
                 return
 
     def _document(self, start: int) -> Iterator[Item]:
-        """The document at ``start``: on one line, over several lines, or damaged."""
+        """The document at `start`: on one line, over several lines, or damaged."""
         buf = self.buf
         cap = start + self.limit + 1
         newline = self._find_newline(start, cap)
@@ -169,12 +169,12 @@ class Reader(Arrays):
         yield from self._damaged(start, boundary, cap)
 
     def _document_follows(self, end: int) -> bool:
-        """Whether what follows ``end`` may follow a document: another one, or nothing."""
+        """Whether what follows `end` may follow a document: another one, or nothing."""
         self.pos = end
         return not self._skip_ws() or self.buf[self.pos] in OPEN
 
     def _damaged(self, start: int, boundary: int, cap: int) -> Iterator[Item]:
-        """One unreadable record from ``start`` to the next line that may start a document."""
+        """One unreadable record from `start` to the next line that may start a document."""
         if boundary >= 0:
             yield self._broken(start, boundary)
             self.pos = boundary + 1

@@ -19,11 +19,11 @@ class Record(NamedTuple):
     line: int
     #: Byte offset of the record's first character in the stream.
     offset: int
-    #: The decoded value, or :data:`~._json.NOTHING` when the record could not be read.
+    #: The decoded value, or `NOTHING` when the record could not be read.
     value: Any
     #: What decoding found (a replaced value's pointer, or why the record is unreadable).
     issues: tuple[Issue, ...] = ()
-    #: The record's text when it spans several lines (to place its issues by line), else ``b""``.
+    #: The record's text when it spans several lines (to place its issues by line), else `b""`.
     text: bytes = b""
 
     @property
@@ -38,8 +38,8 @@ class Record(NamedTuple):
 class Batch(NamedTuple):
     """JSON Lines records that decoded without an issue, one buffer's worth at a time.
 
-    ``values[i]`` starts on line ``lines[i]`` at byte ``offsets[i]``. The reader hands the
-    common case over in bulk; :meth:`records` gives them one by one, as :class:`Record`.
+    `values[i]` starts on line `lines[i]` at byte `offsets[i]`. The reader hands the
+    common case over in bulk; `records()` gives them one by one, as `Record`.
     """
 
     values: list[Any]
@@ -64,7 +64,7 @@ Item = Record | Stop | Batch
 
 
 def unreadable(line: int, offset: int, reason: str, code: str = INVALID_JSON) -> Record:
-    """A record that could not be read (at ``line``), and why."""
+    """A record that could not be read (at `line`), and why."""
     what = "JSON beyond a limit" if code == INPUT_LIMIT else "not valid JSON"
     issue = Issue("", code, "error", f"{what}: {reason}")
     return Record(line, offset, NOTHING, (issue,))
@@ -74,6 +74,6 @@ def unreadable(line: int, offset: int, reason: str, code: str = INVALID_JSON) ->
 class ArrayState:
     """A stream that starts inside a pretty-printed top-level array (a partition of one)."""
 
-    #: The indentation of the array's elements, and of its ``[`` line.
+    #: The indentation of the array's elements, and of its `[` line.
     indent: bytes
     outer: bytes

@@ -3,7 +3,7 @@
 Compression is recognised by its magic bytes, whatever the file is called: gzip,
 bzip2 and xz are read as streams, so a compressed file costs no more memory than
 a plain one. A compressed stream that ends early or is corrupt ends the stream
-and leaves a :class:`StreamError` on the :class:`Opened` (the reader has already
+and leaves a `StreamError` on the `Opened` (the reader has already
 reported the last, incomplete record as unreadable).
 """
 
@@ -37,7 +37,7 @@ _MAGIC: Final = {
 
 @attrs.frozen
 class Source:
-    """One input: a file path, or ``-`` for standard input."""
+    """One input: a file path, or `-` for standard input."""
 
     path: str
 
@@ -68,7 +68,7 @@ class Skipped:
 
 
 def payload_file(name: str) -> bool:
-    """Whether a directory entry is read: ``*.json``, ``*.jsonl``, ``*.ndjson``, or those compressed."""
+    """Whether a directory entry is read: `*.json`, `*.jsonl`, `*.ndjson`, or those compressed."""
     lower = name.lower()
     for suffix in COMPRESSED_SUFFIXES:
         if lower.endswith(suffix):
@@ -78,7 +78,7 @@ def payload_file(name: str) -> bool:
 
 
 def expand(paths: list[str]) -> Iterator[Source | Problem | Skipped]:
-    """The inputs named by ``paths``: directories searched recursively (sorted, links to
+    """The inputs named by `paths`: directories searched recursively (sorted, links to
     directories not followed), other paths as they are; each problem is reported."""
     for raw in paths:
         if raw == STDIN:
@@ -111,7 +111,7 @@ class StreamError(Exception):
 
 
 class _Guarded:
-    """A decompressing stream whose errors end it (kept in ``error``) instead of raising."""
+    """A decompressing stream whose errors end it (kept in `error`) instead of raising."""
 
     def __init__(self, stream: BinaryIO, kind: str) -> None:
         self.stream = stream
@@ -120,7 +120,7 @@ class _Guarded:
         self.produced = 0
 
     def read(self, size: int = -1) -> bytes:
-        """Up to ``size`` bytes (all when negative); what was decompressed before an error
+        """Up to `size` bytes (all when negative); what was decompressed before an error
         is returned, and the stream ends there."""
         parts: list[bytes] = []
         wanted = size if size >= 0 else 1 << 62

@@ -1,18 +1,18 @@
 """Vet values built in Python before they are checked: what JSON can hold, and nothing else.
 
-The one policy, for ``structure``/``unstructure`` and ``validate`` alike:
+The one policy, for `structure`/`unstructure` and `validate` alike:
 
-- objects are ``dict`` (and its subclasses) with string keys; arrays are ``list`` (and
-  subclasses) or ``tuple`` (as ``json.dumps`` writes one); strings are ``str`` and its
-  subclasses (a ``str`` enum member is its value); numbers are ``int`` (not ``bool``) and
-  finite ``float``, subclasses too; ``True``, ``False`` and ``None``;
-- anything else is ``invalid_json`` at its pointer (a ``set``, ``bytes``, ``NaN``, a key
+- objects are `dict` (and its subclasses) with string keys; arrays are `list` (and
+  subclasses) or `tuple` (as `json.dumps` writes one); strings are `str` and its
+  subclasses (a `str` enum member is its value); numbers are `int` (not `bool`) and
+  finite `float`, subclasses too; `True`, `False` and `None`;
+- anything else is `invalid_json` at its pointer (a `set`, `bytes`, `NaN`, a key
   that is not a string, another mapping type); an integer too long to write as text
   is kept, wrapped so that no message ever renders its digits.
 
 There is no limit of our own on nesting: both engines walk Python values without
-recursion limits (text input is limited by the decoder, :mod:`._json`).
-:func:`check_value` returns ``None`` for a clean value (one pass, no copy);
+recursion limits (text input is limited by the decoder, `_json`).
+`check_value()` returns `None` for a clean value (one pass, no copy);
 otherwise the issues and a copy safe to check, with every bad value replaced.
 """
 
@@ -36,8 +36,8 @@ class Vetted:
     pruned: Any
     #: Pointers of replaced values: issues at or below them would only echo these.
     masked: tuple[str, ...] = ()
-    #: Whether ``pruned`` must be checked instead of the value even without issues
-    #: (integers too long to write as text are wrapped in :class:`BigInt`).
+    #: Whether `pruned` must be checked instead of the value even without issues
+    #: (integers too long to write as text are wrapped in `BigInt`).
     changed: bool = False
 
     def __bool__(self) -> bool:
@@ -45,9 +45,9 @@ class Vetted:
 
 
 class BigInt(int):
-    """An integer too long to write as text: ``repr`` and ``str`` give its size, not its digits.
+    """An integer too long to write as text: `repr` and `str` give its size, not its digits.
 
-    Python refuses to render such an integer (``ValueError``), and JSON Schema
+    Python refuses to render such an integer (`ValueError`), and JSON Schema
     engines render the values they reject; the wrapped value checks like the
     integer it is.
     """
@@ -69,7 +69,7 @@ def _safe_bits() -> float:
 
 
 def _kind(value: object) -> str | None:
-    """``object``/``array``/``scalar`` for a JSON value (subclasses included), else None."""
+    """`object`/`array`/`scalar` for a JSON value (subclasses included), else None."""
     if isinstance(value, dict):
         return "object"
     if isinstance(value, (list, tuple)):
@@ -82,7 +82,7 @@ def _kind(value: object) -> str | None:
 
 
 def check_value(value: Any) -> Vetted | None:
-    """Vet a value: key types, non-JSON values, NaN/Infinity, huge integers. ``None`` if clean."""
+    """Vet a value: key types, non-JSON values, NaN/Infinity, huge integers. `None` if clean."""
     if _clean(value):
         return None
     issues: list[Issue] = []
@@ -122,7 +122,7 @@ def _clean(value: Any) -> bool:
 
 
 def _vet(value: Any, issues: list[Issue], wrapped: list[str]) -> Any:
-    """A copy of ``value`` with every non-JSON value reported and replaced (iteratively)."""
+    """A copy of `value` with every non-JSON value reported and replaced (iteratively)."""
     root: list[Any] = [None]
     stack: list[tuple[Any, str, Any, Any]] = [(value, "", root, 0)]
     safe_bits = _safe_bits()
@@ -165,17 +165,17 @@ def _vet(value: Any, issues: list[Issue], wrapped: list[str]) -> Any:
     return root[0]
 
 
-#: How deep the reference validator is shown a value (see :func:`shallow`).
+#: How deep the reference validator is shown a value (see `shallow()`).
 REFERENCE_DEPTH = 64
 
 
 def shallow(value: Any, depth: int = REFERENCE_DEPTH) -> Any:
-    """``value`` with every object or array nested deeper than ``depth`` emptied (same type).
+    """`value` with every object or array nested deeper than `depth` emptied (same type).
 
     For the reference engine (jsonschema), which recurses, and renders the values it
     rejects: what a schema says about a value never depends on what lies more than
-    ``depth`` levels below it, as no schema of the Stripe spec is that deep, so the
-    verdict is unchanged. Returns ``value`` itself when nothing is that deep.
+    `depth` levels below it, as no schema of the Stripe spec is that deep, so the
+    verdict is unchanged. Returns `value` itself when nothing is that deep.
     """
     if not _deeper_than(value, depth):
         return value

@@ -1,10 +1,10 @@
 """The bottom layer: what every other layer and the generated code need about models.
 
-Nothing here imports the rest of the package. It holds the field states (:data:`UNSET`),
-the types generated code annotates with (:data:`Expandable`, :data:`UnknownEnumValue`,
-:data:`Clear`), the facts written beside a field (:func:`meta`, :class:`FieldInfo`), the
+Nothing here imports the rest of the package. It holds the field states (`UNSET`),
+the types generated code annotates with (`Expandable`, `UnknownEnumValue`,
+`Clear`), the facts written beside a field (`meta()`, `FieldInfo`), the
 plan of a generated class that the converters, the validator and the strategies all read
-(:func:`class_plan`), the generic :class:`ListObject`, JSON pointers, and which generated
+(`class_plan()`), the generic `ListObject`, JSON pointers, and which generated
 package a class comes from with its own schema document.
 """
 

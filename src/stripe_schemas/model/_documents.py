@@ -1,5 +1,5 @@
-"""The JSON Schema document each generated package ships (``schemas.json``): where it is, and
-how its ``$defs`` are named in a ``$ref``."""
+"""The JSON Schema document each generated package ships (`schemas.json`): where it is, and
+how its `$defs` are named in a `$ref`."""
 
 from __future__ import annotations
 
@@ -29,12 +29,12 @@ _FRAGMENT_SAFE = "!$&'()*+,;=:@-._~"
 
 
 def def_pointer(key: str) -> str:
-    """``#/$defs/<key>``: the key escaped as a JSON pointer token, then as a URI fragment."""
+    """`#/$defs/<key>`: the key escaped as a JSON pointer token, then as a URI fragment."""
     return _DEFS + urllib.parse.quote(escape_token(key), safe=_FRAGMENT_SAFE)
 
 
 def def_key(ref: str) -> str | None:
-    """The ``$defs`` key a local ``$ref`` names (the inverse of :func:`def_pointer`)."""
+    """The `$defs` key a local `$ref` names (the inverse of `def_pointer()`)."""
     if not ref.startswith(_DEFS):
         return None
     tokens = split_pointer("/" + urllib.parse.unquote(ref[len(_DEFS) :]))

@@ -1,7 +1,7 @@
-"""``ListObject[T]``: the one generic model of a Stripe list response.
+"""`ListObject[T]`: the one generic model of a Stripe list response.
 
-Stripe answers a list request with ``{"object": "list", "data": [...], "has_more": ...,
-"url": ...}``. The spec writes that envelope inline for every list field but has no
+Stripe answers a list request with `{"object": "list", "data": [...], "has_more": ...,
+"url": ...}`. The spec writes that envelope inline for every list field but has no
 schema for a list response; this class is it, for the converters, the validator (which
 reads its envelope schema off this class) and the client.
 """
@@ -22,9 +22,9 @@ T = TypeVar("T")
 
 @attrs.frozen(kw_only=True)
 class ListObject(Generic[T]):
-    """A Stripe list response: one page of ``data`` and whether more follow.
+    """A Stripe list response: one page of `data` and whether more follow.
 
-    Use it parameterised, as a structure target: ``ListObject[VerificationSession]``.
+    Use it parameterised, as a structure target: `ListObject[VerificationSession]`.
     """
 
     __stripe_schema__: ClassVar[str] = "list"

@@ -1,14 +1,14 @@
 """Which generated package a model class comes from, and that package's own schema document.
 
-Every generated package (``stripe_models``, or one written by ``stripe-schemas generate
---package NAME``) records the spec it came from (``SPEC_SHA256``, ``API_VERSION``) and
-ships the JSON Schema document of that spec (``schemas.json``). A model must be
+Every generated package (`stripe_models`, or one written by `stripe-schemas generate
+--package NAME`) records the spec it came from (`SPEC_SHA256`, `API_VERSION`) and
+ships the JSON Schema document of that spec (`schemas.json`). A model must be
 validated, and payloads for it drawn, against its own package's document: the bundled
 2023-08-16 document does not describe a model generated from another spec. Using a
-model with a document of another spec is a :class:`MixedVersionsError`.
+model with a document of another spec is a `MixedVersionsError`.
 
 Identity is the spec digest: two packages generated from the same spec bytes agree.
-A document without ``x-spec-sha256`` (one built by hand) is not checked.
+A document without `x-spec-sha256` (one built by hand) is not checked.
 """
 
 from __future__ import annotations
@@ -28,12 +28,12 @@ from ._documents import load_default_document
 
 class MixedVersionsError(ValueError):
     """A model from one generated package used with the schema document of another spec,
-    or a package whose ``schemas.json`` is not from the spec its models came from."""
+    or a package whose `schemas.json` is not from the spec its models came from."""
 
 
 @attrs.frozen
 class ModelPackage:
-    """A generated package, as its ``__init__`` records it."""
+    """A generated package, as its `__init__` records it."""
 
     name: str
     api_version: str
@@ -44,7 +44,7 @@ class ModelPackage:
 
 
 def package_of(model: object) -> ModelPackage | None:
-    """The generated package ``model`` (a generated class) belongs to; None for anything else."""
+    """The generated package `model` (a generated class) belongs to; None for anything else."""
     if not isinstance(model, type) or not isinstance(
         getattr(model, "__stripe_schema__", None), str
     ):
@@ -54,7 +54,7 @@ def package_of(model: object) -> ModelPackage | None:
 
 @functools.cache
 def _package_of_class(model: type) -> ModelPackage | None:
-    # Generated modules sit directly in the package: ``<package>.<namespace>``.
+    # Generated modules sit directly in the package: `<package>.<namespace>`.
     name = model.__module__.rpartition(".")[0]
     package = sys.modules.get(name)
     sha = getattr(package, "SPEC_SHA256", None)
@@ -69,7 +69,7 @@ _lock = threading.Lock()
 
 
 def document_of(package: ModelPackage) -> dict[str, Any]:
-    """The package's own ``schemas.json`` (read once), checked to be from the same spec."""
+    """The package's own `schemas.json` (read once), checked to be from the same spec."""
     found = _documents.get(package)
     if found is not None:
         return found
@@ -91,8 +91,8 @@ def document_of(package: ModelPackage) -> dict[str, Any]:
 
 
 def check_document(model: object, document: Mapping[str, Any]) -> None:
-    """Raise :class:`MixedVersionsError` when ``model`` is a generated class from another
-    spec than ``document`` (a document that records no spec digest is not checked)."""
+    """Raise `MixedVersionsError` when `model` is a generated class from another
+    spec than `document` (a document that records no spec digest is not checked)."""
     package = package_of(model)
     recorded = document.get("x-spec-sha256")
     if package is None or not isinstance(recorded, str) or recorded == package.spec_sha256:
@@ -108,9 +108,9 @@ def check_document(model: object, document: Mapping[str, Any]) -> None:
 def schema_for(
     model: str | type[Any], document: Mapping[str, Any] | None
 ) -> tuple[str, Mapping[str, Any]]:
-    """(schema key or resource id, document) for ``model``: a generated class brings its own
-    package's document (and may not be given another spec's); a name uses ``document`` or,
-    without one, the bundled ``stripe_models`` document."""
+    """(schema key or resource id, document) for `model`: a generated class brings its own
+    package's document (and may not be given another spec's); a name uses `document` or,
+    without one, the bundled `stripe_models` document."""
     if isinstance(model, str):
         if document is None:
             document = load_default_document()

@@ -1,6 +1,6 @@
 """Conversion plans: what the converters need to know about a generated class, found once.
 
-A plan is read from the class itself (``attrs.fields``, the :class:`FieldInfo`
+A plan is read from the class itself (`attrs.fields`, the `FieldInfo`
 metadata and the resolved type hints), so it works for any package the
 generator writes. Both structuring paths (the fast generated functions and
 the detailed, issue-collecting walk) and the unstructure functions are built
@@ -32,16 +32,16 @@ EXTRA_ATTR = "_extra"
 class AnyNode:
     """A free-form JSON value: passed through untouched."""
 
-    #: An unbound type parameter (``ListObject`` without ``[T]``): the value may be a model
+    #: An unbound type parameter (`ListObject` without `[T]`): the value may be a model
     #: instance, so unstructuring looks at its type instead of copying it as JSON.
     generic: bool = False
 
 
 @attrs.frozen
 class ScalarNode:
-    """A JSON string, integer, number or boolean (``format`` only refines the message).
+    """A JSON string, integer, number or boolean (`format` only refines the message).
 
-    ``max_length``: the spec's ``maxLength`` of a string.
+    `max_length`: the spec's `maxLength` of a string.
     """
 
     kind: Literal["str", "int", "float", "bool"]
@@ -51,11 +51,11 @@ class ScalarNode:
 
 @attrs.frozen
 class EnumNode:
-    """A ``Literal`` alias; ``bypass`` marks ``x-stripeBypassValidation`` (any string is valid)."""
+    """A `Literal` alias; `bypass` marks `x-stripeBypassValidation` (any string is valid)."""
 
     values: tuple[object, ...]
     bypass: bool = False
-    #: The ``object`` field: a value outside the enum is a wrong tag, an error in every mode.
+    #: The `object` field: a value outside the enum is a wrong tag, an error in every mode.
     tag: bool = False
     all_str: bool = attrs.field(init=False, eq=False)
 
@@ -71,7 +71,7 @@ class ListNode:
 
 @attrs.frozen
 class MapNode:
-    """A JSON object used as a mapping (``metadata``); keys are kept as they are."""
+    """A JSON object used as a mapping (`metadata`); keys are kept as they are."""
 
     value: Node
 
@@ -83,14 +83,14 @@ class ModelNode:
 
 @attrs.frozen
 class NullableNode:
-    """``null`` or the inner value (only inside containers and unions; fields carry a flag)."""
+    """`null` or the inner value (only inside containers and unions; fields carry a flag)."""
 
     inner: Node
 
 
 @attrs.frozen
 class UnionNode:
-    """``anyOf`` branches, an expandable field (``str`` + models) or a union alias."""
+    """`anyOf` branches, an expandable field (`str` + models) or a union alias."""
 
     members: tuple[Node, ...]
 
@@ -124,7 +124,7 @@ class FieldPlan:
     facts: StripeMeta = attrs.field(factory=StripeMeta)
 
     def info(self) -> FieldInfo:
-        """The field's :class:`FieldInfo`, read off its node."""
+        """The field's `FieldInfo`, read off its node."""
         node = self.node.inner if isinstance(self.node, NullableNode) else self.node
         items = node.item if isinstance(node, ListNode) else node
         if isinstance(items, NullableNode):
@@ -152,15 +152,15 @@ class ClassPlan:
     cls: type
     #: Spec fields in the class's order (the spec's, which the unstructure functions write).
     fields: tuple[FieldPlan, ...]
-    #: The ``object`` tag values this class accepts (empty: the class has no ``object`` enum).
+    #: The `object` tag values this class accepts (empty: the class has no `object` enum).
     tags: tuple[str, ...]
     has_extra: bool
-    #: The slot descriptors' ``__set__`` by attribute name, when ``__init__`` can be bypassed.
+    #: The slot descriptors' `__set__` by attribute name, when `__init__` can be bypassed.
     setters: Mapping[str, Any] | None
     #: A plain class with the same slots: instances are filled through it (plain attribute
     #: stores, which CPython specialises) and then given their real class. None: use setters.
     sibling: type | None
-    #: What the plan is for: ``cls``, or a parameterised generic class (``ListObject[T]``).
+    #: What the plan is for: `cls`, or a parameterised generic class (`ListObject[T]`).
     target: Any = attrs.field(default=attrs.Factory(lambda self: self.cls, takes_self=True))
     by_wire: Mapping[str, FieldPlan] = attrs.field(init=False)
     required_keys: frozenset[str] = attrs.field(init=False)
@@ -179,7 +179,7 @@ class ClassPlan:
 
     @property
     def label(self) -> str:
-        """The name used in messages: the ``object`` tag, else the class name."""
+        """The name used in messages: the `object` tag, else the class name."""
         return self.tags[0] if len(self.tags) == 1 else self.cls.__name__
 
 
@@ -190,22 +190,22 @@ def _resource_of(cls: type) -> str:
 
 
 def is_model(tp: object) -> bool:
-    """Whether ``tp`` is a class written by the generator (attrs + ``__stripe_schema__``)."""
+    """Whether `tp` is a class written by the generator (attrs + `__stripe_schema__`)."""
     return isinstance(tp, type) and attrs.has(tp) and hasattr(tp, "__stripe_schema__")
 
 
 def is_generic_model(tp: object) -> bool:
-    """Whether ``tp`` is a generic model class with its parameters (``ListObject[Customer]``)."""
+    """Whether `tp` is a generic model class with its parameters (`ListObject[Customer]`)."""
     return is_model(typing.get_origin(tp)) and bool(typing.get_args(tp))
 
 
 def is_model_target(tp: object) -> bool:
-    """Whether ``tp`` structures through a class plan: a model class or a parameterised one."""
+    """Whether `tp` structures through a class plan: a model class or a parameterised one."""
     return is_model(tp) or is_generic_model(tp)
 
 
 def is_model_union(tp: object) -> bool:
-    """Whether ``tp`` is a union whose branches are generated classes (and maybe ``str``/None)."""
+    """Whether `tp` is a union whose branches are generated classes (and maybe `str`/None)."""
     if typing.get_origin(tp) not in (Union, types.UnionType):
         return False
     args = typing.get_args(tp)
@@ -305,7 +305,7 @@ def _build_class_plan(target: Any) -> ClassPlan:
 
 
 def _setters(cls: type) -> dict[str, Any] | None:
-    """Slot setters for every attrs field, or None when ``__init__`` must run."""
+    """Slot setters for every attrs field, or None when `__init__` must run."""
     if hasattr(cls, "__attrs_post_init__") or hasattr(cls, "__attrs_pre_init__"):
         return None
     setters = {}
@@ -323,11 +323,11 @@ def _setters(cls: type) -> dict[str, Any] | None:
 
 
 def _sibling(cls: type) -> type | None:
-    """A subclass of ``cls`` with plain ``__setattr__`` whose instances can become ``cls``.
+    """A subclass of `cls` with plain `__setattr__` whose instances can become `cls`.
 
     Instances are filled through it with ordinary attribute stores (which CPython
-    specialises for slots, unlike the frozen class's ``__setattr__`` or descriptor
-    calls) and then switched to ``cls`` with ``__class__`` assignment. None when
+    specialises for slots, unlike the frozen class's `__setattr__` or descriptor
+    calls) and then switched to `cls` with `__class__` assignment. None when
     the layout does not allow the switch.
     """
     namespace = {
@@ -347,7 +347,7 @@ def _sibling(cls: type) -> type | None:
 
 
 def type_node(tp: Any, *, bypass: bool = False) -> tuple[Node, bool]:
-    """Translate an annotation into a node, and say whether ``null`` is accepted at this level."""
+    """Translate an annotation into a node, and say whether `null` is accepted at this level."""
     if tp is Any:
         return AnyNode(), True
     if tp is _UNBOUND:
@@ -415,7 +415,7 @@ def unsupported(tp: object) -> str:
 
 
 def with_max_length(node: Node, limit: int) -> Node:
-    """``node`` with ``maxLength`` on its strings (a field's limit holds for its strings in
+    """`node` with `maxLength` on its strings (a field's limit holds for its strings in
     lists, maps and unions too: the generator reads it wherever the spec puts it)."""
     if isinstance(node, ScalarNode):
         return attrs.evolve(node, max_length=limit) if node.kind == "str" else node
@@ -461,10 +461,10 @@ def describe_node(node: Node) -> str:
 
 
 def spec_fields(cls: type) -> tuple[tuple[attrs.Attribute[Any], FieldInfo], ...]:
-    """The spec fields of a generated class (or ``ListObject``) with their facts, in order.
+    """The spec fields of a generated class (or `ListObject`) with their facts, in order.
 
     Derived once from the class: its annotations, defaults, attribute names and the
-    :func:`~stripe_schemas.meta` the generator wrote (see :mod:`stripe_schemas._meta`).
+    [`meta()`][stripe_schemas.meta] the generator wrote (see `stripe_schemas._meta`).
     """
     plan = class_plan(cls)
     by_name = {attribute.name: attribute for attribute in attrs.fields(plan.cls)}
@@ -472,7 +472,7 @@ def spec_fields(cls: type) -> tuple[tuple[attrs.Attribute[Any], FieldInfo], ...]
 
 
 def field_info(cls: type, name: str) -> FieldInfo:
-    """The :class:`FieldInfo` of one attribute (by its Python name) of a generated class."""
+    """The `FieldInfo` of one attribute (by its Python name) of a generated class."""
     for attribute, info in spec_fields(cls):
         if attribute.name == name:
             return info

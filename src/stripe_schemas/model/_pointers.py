@@ -1,4 +1,4 @@
-"""JSON pointers (RFC 6901): how every issue, ``$ref`` and spec location is written."""
+"""JSON pointers (RFC 6901): how every issue, `$ref` and spec location is written."""
 
 from __future__ import annotations
 
@@ -6,12 +6,12 @@ from collections.abc import Iterable
 
 
 def escape_token(token: str | int) -> str:
-    """Escape one reference token for a JSON pointer (RFC 6901: ``~`` → ``~0``, ``/`` → ``~1``)."""
+    """Escape one reference token for a JSON pointer (RFC 6901: `~` → `~0`, `/` → `~1`)."""
     return str(token).replace("~", "~0").replace("/", "~1")
 
 
 def unescape_token(token: str) -> str:
-    """The reference token an escaped JSON pointer token stands for (``~1`` first, then ``~0``)."""
+    """The reference token an escaped JSON pointer token stands for (`~1` first, then `~0`)."""
     return token.replace("~1", "/").replace("~0", "~")
 
 
@@ -21,7 +21,7 @@ def join_pointer(base: str, token: str | int) -> str:
 
 
 def pointer(tokens: Iterable[str | int]) -> str:
-    """Build a JSON pointer from tokens (the root is ``""``)."""
+    """Build a JSON pointer from tokens (the root is `""`)."""
     parts = [t if type(t) is str else str(t) for t in tokens]
     if not parts:
         return ""
@@ -39,5 +39,5 @@ def split_pointer(ptr: str) -> list[str]:
 
 
 def is_under(path: str, base: str) -> bool:
-    """Whether the pointer ``path`` is ``base`` or below it."""
+    """Whether the pointer `path` is `base` or below it."""
     return path == base or path.startswith(base + "/")

@@ -1,7 +1,7 @@
-"""The ``UNSET`` sentinel: a field that was absent from the payload.
+"""The `UNSET` sentinel: a field that was absent from the payload.
 
 Stripe distinguishes three states for a field: present with a value, present
-with ``null`` and absent. ``None`` stands for ``null``; ``UNSET`` stands for
+with `null` and absent. `None` stands for `null`; `UNSET` stands for
 absent, so a round trip writes back exactly what it read.
 """
 
@@ -12,7 +12,7 @@ from typing import Final, Literal
 
 
 class UnsetType(enum.Enum):
-    """The type of :data:`UNSET`; a single-member enum so type checkers narrow on ``is UNSET``."""
+    """The type of `UNSET`; a single-member enum so type checkers narrow on `is UNSET`."""
 
     UNSET = "UNSET"
 

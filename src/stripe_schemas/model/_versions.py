@@ -4,11 +4,11 @@ Stripe renders every object in the API version of the request (or of the account
 webhook events), so payloads of several versions meet one integration. Each bundled
 version has its own generated package, named by the same rules, so code reads the same
 against each; this registry is the one place that says which is which. Every entry point
-that takes ``api_version=`` (validation, the converters, the webhook parser, the command
+that takes `api_version=` (validation, the converters, the webhook parser, the command
 line, the client) looks it up here.
 
-Adding a version: generate its package (``stripe-schemas generate --spec SLICE --out
-generated --package stripe_models_YYYY_MM_DD``) and add one line to :data:`BUNDLED`.
+Adding a version: generate its package (`stripe-schemas generate --spec SLICE --out
+generated --package stripe_models_YYYY_MM_DD`) and add one line to `BUNDLED`.
 """
 
 from __future__ import annotations
@@ -38,8 +38,8 @@ class UnknownApiVersion(ValueError):
 
 
 def package_for(api_version: str) -> str:
-    """The name of the generated package of ``api_version`` (matched exactly, as Stripe
-    writes it: ``2026-09-30.endive``); :class:`UnknownApiVersion` for any other."""
+    """The name of the generated package of `api_version` (matched exactly, as Stripe
+    writes it: `2026-09-30.endive`); `UnknownApiVersion` for any other."""
     found = BUNDLED.get(api_version) if isinstance(api_version, str) else None
     if found is None:
         shown = repr(api_version)[:80]
@@ -50,7 +50,7 @@ def package_for(api_version: str) -> str:
 
 
 def models_for(api_version: str) -> ModuleType:
-    """The generated package of ``api_version``, imported."""
+    """The generated package of `api_version`, imported."""
     return importlib.import_module(package_for(api_version))
 
 
@@ -59,9 +59,9 @@ def is_bundled(api_version: object) -> bool:
 
 
 def retarget(target: Any, api_version: str) -> Any:
-    """``target`` with each generated class replaced by the class of the same schema in the
-    package of ``api_version``: a class, a union, ``list[...]``, ``dict[str, ...]``,
-    ``ListObject[...]``, or a resource id / schema key given as a string."""
+    """`target` with each generated class replaced by the class of the same schema in the
+    package of `api_version`: a class, a union, `list[...]`, `dict[str, ...]`,
+    `ListObject[...]`, or a resource id / schema key given as a string."""
     package = models_for(api_version)
     return _retarget(target, package)
 

@@ -1,7 +1,7 @@
-"""Realistic payloads without hypothesis: the generators behind the strategies and ``sample``.
+"""Realistic payloads without hypothesis: the generators behind the strategies and `sample`.
 
-Every choice goes through a :class:`Source`; ``stripe_schemas.strategies`` plugs in
-hypothesis, ``stripe-schemas sample`` a seeded :class:`RandomSource`. This package does
+Every choice goes through a `Source`; `stripe_schemas.strategies` plugs in
+hypothesis, `stripe-schemas sample` a seeded `RandomSource`. This package does
 not import hypothesis.
 """
 
@@ -35,12 +35,12 @@ __all__ = [
     "check_filters",
 ]
 
-#: What ``sample`` can draw.
+#: What `sample` can draw.
 MODELS = (SESSION, REPORT)
 
 
 def default_sampler(now: int | None = None) -> Sampler:
-    """A sampler over the committed JSON Schema document (``created`` up to ``now``)."""
+    """A sampler over the committed JSON Schema document (`created` up to `now`)."""
     return Sampler(Walker(load_default_document(), now=now))
 
 
@@ -55,7 +55,7 @@ def draw(
     redacted: bool | None = None,
     livemode: bool | None = None,
 ) -> dict[str, Any]:
-    """One payload of ``model`` (a session or a report) that breaks no rule."""
+    """One payload of `model` (a session or a report) that breaks no rule."""
     if model == SESSION:
         statuses = check_filters(status, type, redacted)
         return sampler.session(src, statuses, type, expanded, redacted, livemode)
@@ -75,7 +75,7 @@ def sample(
     now: int | None = None,
     **filters: Any,
 ) -> Iterator[dict[str, Any]]:
-    """``count`` payloads of ``model`` from a seeded ``random.Random`` (same seed, same output)."""
+    """`count` payloads of `model` from a seeded `random.Random` (same seed, same output)."""
     sampler = default_sampler(now)
     src = RandomSource(seed)
     options: Mapping[str, Any] = filters

@@ -1,9 +1,9 @@
 """Stripe Identity payloads that satisfy every rule: sessions, reports, events and histories.
 
-:class:`Sampler` decides the fields the rules of :mod:`stripe_schemas.identity` constrain
+`Sampler` decides the fields the rules of [`stripe_schemas.identity`][stripe_schemas.identity] constrain
 (status and secrets, redaction and placeholders, the expanded report and its checks,
-type and options, dates) and lets the :class:`~._walk.Walker` fill in the rest from
-the JSON Schema document. Every decision goes through a :class:`~._source.Source`.
+type and options, dates) and lets the `Walker` fill in the rest from
+the JSON Schema document. Every decision goes through a `Source`.
 
 Personal data here is made up: names, addresses and numbers from small pools of our
 own, now and then replaced by free text as long as the field allows.
@@ -69,7 +69,7 @@ def check_filters(
     type: str | None = None,
     redacted: bool | None = None,
 ) -> tuple[str, ...]:
-    """The statuses to draw from, checked against each other (``ValueError`` if impossible)."""
+    """The statuses to draw from, checked against each other (`ValueError` if impossible)."""
     statuses = _statuses(status)
     if type is not None and type not in facts.TYPES:
         raise ValueError(f"type must be one of {facts.TYPES}, not {type!r}")
@@ -82,7 +82,7 @@ def check_filters(
 
 
 def redact(value: dict[str, Any], schema: str) -> dict[str, Any]:
-    """What a redaction leaves of ``value`` (of schema ``schema``): placeholders, kept fields."""
+    """What a redaction leaves of `value` (of schema `schema`): placeholders, kept fields."""
     out = dict(value)
     for name, kind in facts.PERSONAL.get(schema, {}).items():
         found = out.get(name)
@@ -131,7 +131,7 @@ class Sampler:
     # --- people -----------------------------------------------------------------------
 
     def pick(self, src: Source, pool: tuple[str, ...], key: str, name: str) -> str:
-        """A value from ``pool``, or now and then free text (maybe at the field's maxLength)."""
+        """A value from `pool`, or now and then free text (maybe at the field's maxLength)."""
         if src.chance(P_FREE_TEXT):
             return self.w.text(src, self.w.max_length(key, name))
         return src.choice(pool)
@@ -195,7 +195,7 @@ class Sampler:
         return self.w.fill(key, src, {"day": day, "month": month, "year": year})
 
     def nothing_personal(self, src: Source, key: str) -> dict[str, Any]:
-        """An object of ``key`` whose personal fields are all null (or absent)."""
+        """An object of `key` whose personal fields are all null (or absent)."""
         return self.w.fill(key, src, {name: Maybe(None) for name in facts.PERSONAL[key]})
 
     # --- sessions ---------------------------------------------------------------------
@@ -209,7 +209,7 @@ class Sampler:
         redacted: bool | None = None,
         livemode: bool | None = None,
     ) -> dict[str, Any]:
-        """A verification session in one of ``statuses`` that breaks no rule."""
+        """A verification session in one of `statuses` that breaks no rule."""
         status = src.choice(statuses)
         kind = type if type is not None else src.choice(self.types)
         typed = type is not None or self.type_required or src.chance(0.9)
@@ -341,7 +341,7 @@ class Sampler:
     def session_options(
         self, src: Source, kind: str | None, requested: tuple[str, ...] = ()
     ) -> dict[str, Any]:
-        """The options of a session of ``kind``, asking for the ``requested`` checks."""
+        """The options of a session of `kind`, asking for the `requested` checks."""
         given: dict[str, Any] = {name: ABSENT for name in self.w.properties(self.options_key)}
         if kind is not None and kind in given:
             given[kind] = self.w.fill(self.w.target(self.options_key, kind), src)
@@ -400,8 +400,8 @@ class Sampler:
     ) -> dict[str, Any]:
         """A verification report that breaks no rule.
 
-        ``outcome``: every check verified (True), some check unverified (False), or either.
-        ``requested``: the email and phone checks the session asked for (None: any).
+        `outcome`: every check verified (True), some check unverified (False), or either.
+        `requested`: the email and phone checks the session asked for (None: any).
         """
         kind = type if type is not None else src.choice(self.types)
         person = person if person is not None else self.person(src)
@@ -456,7 +456,7 @@ class Sampler:
     ) -> dict[str, Any]:
         """One check; an unverified one carries an error (and maybe no data).
 
-        ``named``: the check keeps a first name (a redacted standalone report must show
+        `named`: the check keeps a first name (a redacted standalone report must show
         the placeholder somewhere to count as redacted).
         """
         key = facts.CHECKS[name]
@@ -527,7 +527,7 @@ class Sampler:
     def event(
         self, src: Source, session: dict[str, Any], kind: str, created: int
     ) -> dict[str, Any]:
-        """A webhook event of type ``kind`` carrying ``session``."""
+        """A webhook event of type `kind` carrying `session`."""
         data_key = self.w.target(EVENT, "data")
         request_key = self.w.target(EVENT, "request")
         return self.w.fill(
@@ -560,9 +560,9 @@ class Sampler:
     ) -> list[dict[str, Any]]:
         """One session's snapshots and/or events, oldest first, through documented moves only.
 
-        ``events``: only webhook events (True), only snapshots (False), or a mix. A
-        redaction is requested from ``requires_input`` (which cancels the session) or
-        ``verified``; it finishes with a redacted snapshot and its event.
+        `events`: only webhook events (True), only snapshots (False), or a mix. A
+        redaction is requested from `requires_input` (which cancels the session) or
+        `verified`; it finishes with a redacted snapshot and its event.
         """
         session = self.session(
             src,
@@ -683,9 +683,9 @@ class Sampler:
     # --- newer API versions -----------------------------------------------------------
 
     def loosen(self, src: Source, payload: dict[str, Any], key: str) -> dict[str, Any]:
-        """``payload`` as a newer API version might send it: unknown fields, unknown enum values.
+        """`payload` as a newer API version might send it: unknown fields, unknown enum values.
 
-        Only values no rule reads are changed (never ``object``, ``status``, ``type`` or
+        Only values no rule reads are changed (never `object`, `status`, `type` or
         personal data), so lenient validation finds notices only.
         """
         out = copy.deepcopy(payload)

@@ -1,9 +1,9 @@
-"""Where the random choices come from: a seeded ``random.Random``, or hypothesis.
+"""Where the random choices come from: a seeded `random.Random`, or hypothesis.
 
-The generators in this package make every choice through a :class:`Source`, so one
-piece of code serves two masters: ``stripe_schemas.strategies`` wraps a source around
-hypothesis' ``draw`` (so hypothesis controls, replays and shrinks every choice), and
-``stripe-schemas sample`` uses :class:`RandomSource` (a seeded ``random.Random``:
+The generators in this package make every choice through a `Source`, so one
+piece of code serves two masters: `stripe_schemas.strategies` wraps a source around
+hypothesis' `draw` (so hypothesis controls, replays and shrinks every choice), and
+`stripe-schemas sample` uses `RandomSource` (a seeded `random.Random`:
 the same seed gives the same output, without hypothesis' engine or internals).
 """
 
@@ -30,26 +30,26 @@ class Source(Protocol):
     """The choices a generator can make."""
 
     def integer(self, low: int, high: int) -> int:
-        """An integer in ``[low, high]``."""
+        """An integer in `[low, high]`."""
 
     def chance(self, probability: float) -> bool:
-        """``True`` with about this probability."""
+        """`True` with about this probability."""
 
     def choice(self, options: Sequence[T]) -> T:
-        """One of ``options`` (not empty)."""
+        """One of `options` (not empty)."""
 
     def text(self, min_size: int, max_size: int, alphabet: str | None = None) -> str:
-        """A string of ``min_size`` to ``max_size`` characters (any UTF-8 text by default)."""
+        """A string of `min_size` to `max_size` characters (any UTF-8 text by default)."""
 
     def special(self, key: Any) -> Any:
-        """A value from an outside strategy (hypothesis only; ``KeyError`` elsewhere)."""
+        """A value from an outside strategy (hypothesis only; `KeyError` elsewhere)."""
 
     def reject(self) -> None:
         """Give up on this draw (a recursion budget ran out)."""
 
 
 class RandomSource:
-    """Choices from a seeded :class:`random.Random` (deterministic for a given seed)."""
+    """Choices from a seeded `random.Random` (deterministic for a given seed)."""
 
     def __init__(self, seed: int | str | None = None, *, rng: random.Random | None = None) -> None:
         self.rng = rng if rng is not None else random.Random(seed)

@@ -1,12 +1,12 @@
 """Realistic JSON values for any schema of a stripe_schemas JSON Schema document.
 
-:class:`Walker` draws a value for a schema node through a :class:`~._source.Source`:
+`Walker` draws a value for a schema node through a `Source`:
 required fields always, optional fields sometimes, enums from the spec, strings
-within ``maxLength`` (now and then exactly at it, non-ASCII included), unix times
-between :data:`~stripe_schemas.identity.CREATED_FROM` and ``now``, IDs with their
-resource's prefix, ``metadata`` within Stripe's limits. It knows no invariant:
-the identity generators (``._identity``) decide the fields the rules constrain and
-let the walker fill in the rest (:meth:`Walker.fill`).
+within `maxLength` (now and then exactly at it, non-ASCII included), unix times
+between [`CREATED_FROM`][stripe_schemas.identity.CREATED_FROM] and `now`, IDs with their
+resource's prefix, `metadata` within Stripe's limits. It knows no invariant:
+the identity generators (`._identity`) decide the fields the rules constrain and
+let the walker fill in the rest (`Walker.fill()`).
 """
 
 from __future__ import annotations
@@ -22,15 +22,15 @@ from .. import identity as facts
 from ..model import def_key
 from ._source import Source
 
-#: Recursion budget: beyond this many nested ``$ref``s, optional fields are left out and
-#: ``anyOf`` prefers branches without references (IDs instead of expanded objects).
+#: Recursion budget: beyond this many nested `$ref`s, optional fields are left out and
+#: `anyOf` prefers branches without references (IDs instead of expanded objects).
 MAX_REF_DEPTH = 6
 #: How often an optional field is present, a nullable one null, a string at its maxLength.
 P_OPTIONAL = 0.75
 P_NULL = 0.2
 P_LONG = 0.08
 MAX_ITEMS = 3
-#: Characters of the random part of an ID (``vs_`` + 24, as in Stripe's examples).
+#: Characters of the random part of an ID (`vs_` + 24, as in Stripe's examples).
 ID_BODY = 24
 ID_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 KEY_ALPHABET = "abcdefghijklmnopqrstuvwxyz_-./~0123456789éü"
@@ -38,7 +38,7 @@ ID_SPACE = len(ID_ALPHABET) ** ID_BODY
 
 
 def id_body(number: int) -> str:
-    """The ``ID_BODY`` characters of an ID, from one number (one draw, not one per character)."""
+    """The `ID_BODY` characters of an ID, from one number (one draw, not one per character)."""
     chars = []
     for _ in range(ID_BODY):
         number, digit = divmod(number, len(ID_ALPHABET))
@@ -51,7 +51,7 @@ PropertyPath = tuple[str, ...]
 
 @functools.cache
 def default_now() -> int:
-    """ "Now" for ``created`` values: read once per process, so draws replay identically."""
+    """ "Now" for `created` values: read once per process, so draws replay identically."""
     return int(time.time())
 
 
@@ -72,7 +72,7 @@ class Maybe:
 
 
 def decode_ref(ref: str) -> str:
-    """``#/$defs/<escaped key>`` → the key (:func:`~stripe_schemas.validation._schema.def_key`)."""
+    """`#/$defs/<escaped key>` → the key ([`def_key()`][stripe_schemas.validation._schema.def_key])."""
     key = def_key(ref)
     if key is None:
         raise ValueError(f"not a reference to a $defs entry: {ref!r}")
@@ -122,7 +122,7 @@ class Walker:
         return node
 
     def target(self, key: str, name: str) -> str:
-        """The schema key an object field refers to (``$ref``, or the ``$ref`` inside ``anyOf``)."""
+        """The schema key an object field refers to (`$ref`, or the `$ref` inside `anyOf`)."""
         node = self.field(key, name)
         for branch in (node, *node.get("anyOf", ())):
             if isinstance(branch, dict) and "$ref" in branch:
@@ -130,7 +130,7 @@ class Walker:
         raise KeyError(f"{key}.{name} refers to no schema")
 
     def enum(self, key: str, name: str) -> list[Any]:
-        """The documented values of a field (asserted or ``x-enum``), without null."""
+        """The documented values of a field (asserted or `x-enum`), without null."""
         node = self.field(key, name)
         items = node.get("items") if node.get("type") == "array" else None
         where: dict[str, Any] = items if isinstance(items, dict) else node
@@ -155,7 +155,7 @@ class Walker:
         return src.integer(low, max(low, self.now))
 
     def text(self, src: Source, limit: int | None, *, short: int = 24) -> str:
-        """Free text: short, or (now and then, when there is a limit) exactly ``limit`` long."""
+        """Free text: short, or (now and then, when there is a limit) exactly `limit` long."""
         if limit is not None and src.chance(P_LONG):
             seed = src.text(1, 6)
             return (seed * (limit // len(seed) + 1))[:limit]
@@ -175,7 +175,7 @@ class Walker:
     # --- generic values --------------------------------------------------------------------
 
     def value(self, node: Any, src: Source, path: PropertyPath = (), depth: int = 0) -> Any:
-        """A value valid against ``node`` (a schema of the document)."""
+        """A value valid against `node` (a schema of the document)."""
         if path in self.overrides:
             return src.special(path)
         if not isinstance(node, Mapping):
@@ -277,9 +277,9 @@ class Walker:
         path: PropertyPath = (),
         depth: int = 0,
     ) -> dict[str, Any]:
-        """An object of schema ``key``: ``given`` fields as given, the others drawn.
+        """An object of schema `key`: `given` fields as given, the others drawn.
 
-        A given value is always present (``ABSENT`` leaves the field out, ``Maybe(v)``
+        A given value is always present (`ABSENT` leaves the field out, `Maybe(v)`
         draws its presence like any optional field); required fields are always present.
         """
         given = dict(given or {})

@@ -1,7 +1,7 @@
 """Hypothesis strategies for Stripe Identity: sessions, reports and histories that break no rule.
 
-Thin wrappers: the generators live in ``stripe_schemas.sampling`` (shared with
-``stripe-schemas sample``) and every choice they make is a hypothesis draw.
+Thin wrappers: the generators live in `stripe_schemas.sampling` (shared with
+`stripe-schemas sample`) and every choice they make is a hypothesis draw.
 """
 
 from __future__ import annotations
@@ -50,15 +50,15 @@ def verification_sessions(
     *,
     now: int | None = None,
 ) -> st.SearchStrategy[dict[str, Any]]:
-    """Verification session payloads that pass strict ``validate()`` with no issue at all.
+    """Verification session payloads that pass strict `validate()` with no issue at all.
 
-    ``status``: one status or several (default: any). ``type``: ``document`` or
-    ``id_number``. ``expanded``: ``last_verification_report`` is an expanded report
-    (pointing back at the session, with its type) / is not / either. ``redacted``: the
-    redaction is done (status ``verified`` or ``canceled``, placeholders for personal
+    `status`: one status or several (default: any). `type`: `document` or
+    `id_number`. `expanded`: `last_verification_report` is an expanded report
+    (pointing back at the session, with its type) / is not / either. `redacted`: the
+    redaction is done (status `verified` or `canceled`, placeholders for personal
     data, empty metadata) / no redaction at all / any (an unfinished redaction too).
-    ``livemode`` fixes it. ``created`` falls between 2021 and ``now`` (default: the time
-    the strategy was first built). Invalid combinations raise ``ValueError`` at once.
+    `livemode` fixes it. `created` falls between 2021 and `now` (default: the time
+    the strategy was first built). Invalid combinations raise `ValueError` at once.
     """
     statuses = check_filters(status, type, redacted)
     return _drawing(
@@ -75,10 +75,10 @@ def verification_reports(
     *,
     now: int | None = None,
 ) -> st.SearchStrategy[dict[str, Any]]:
-    """Standalone verification report payloads that pass strict ``validate()`` with no issue.
+    """Standalone verification report payloads that pass strict `validate()` with no issue.
 
-    ``verified``: every check verified / some check unverified (with its error) / either.
-    ``redacted``: personal data replaced by Stripe's placeholders / real / either.
+    `verified`: every check verified / some check unverified (with its error) / either.
+    `redacted`: personal data replaced by Stripe's placeholders / real / either.
     """
     _check_type(type)
 
@@ -100,10 +100,10 @@ def session_histories(
 ) -> st.SearchStrategy[list[dict[str, Any]]]:
     """One session's snapshots and/or webhook events, oldest first, through documented moves.
 
-    Created, then submitted, verified, failed back to ``requires_input``, canceled or
-    redacted (a ``requires_input`` session is canceled by its redaction), in any
-    documented order. ``events``: webhook events only / snapshots only / a mix. Each
-    history passes ``validate_history`` with no issue.
+    Created, then submitted, verified, failed back to `requires_input`, canceled or
+    redacted (a `requires_input` session is canceled by its redaction), in any
+    documented order. `events`: webhook events only / snapshots only / a mix. Each
+    history passes `validate_history` with no issue.
     """
     _check_type(type)
     return _drawing(
@@ -123,7 +123,7 @@ def lenient_verification_sessions(
 ) -> st.SearchStrategy[dict[str, Any]]:
     """Sessions as a newer API version sends them: unknown fields and unknown enum values.
 
-    Lenient ``validate()`` finds notices only; strict mode rejects the new fields.
+    Lenient `validate()` finds notices only; strict mode rejects the new fields.
     """
     statuses = check_filters(status, type, redacted)
 
@@ -141,7 +141,7 @@ def lenient_verification_reports(
     *,
     now: int | None = None,
 ) -> st.SearchStrategy[dict[str, Any]]:
-    """Reports as a newer API version sends them (see :func:`lenient_verification_sessions`)."""
+    """Reports as a newer API version sends them (see `lenient_verification_sessions()`)."""
     _check_type(type)
 
     def build(sampler: Sampler, src: HypothesisSource) -> dict[str, Any]:
@@ -170,7 +170,7 @@ def verification_session_instances(
     *,
     now: int | None = None,
 ) -> st.SearchStrategy[Any]:
-    """:class:`stripe_models.identity.VerificationSession` instances (see :func:`verification_sessions`)."""
+    """`stripe_models.identity.VerificationSession` instances (see `verification_sessions()`)."""
     sessions = verification_sessions(status, type, expanded, redacted, livemode, now=now)
     return _structured(sessions, SESSION)
 
@@ -183,5 +183,5 @@ def verification_report_instances(
     *,
     now: int | None = None,
 ) -> st.SearchStrategy[Any]:
-    """:class:`stripe_models.identity.VerificationReport` instances (see :func:`verification_reports`)."""
+    """`stripe_models.identity.VerificationReport` instances (see `verification_reports()`)."""
     return _structured(verification_reports(type, redacted, livemode, verified, now=now), REPORT)

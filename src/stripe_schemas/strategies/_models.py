@@ -2,12 +2,12 @@
 
 Driven by the same conversion plans as the converters (type hints + FieldInfo),
 so they cover any generated package. Values are schema-valid and look real: IDs
-carry their resource's prefix (from :mod:`stripe_schemas.identity`), unix times fall
-between 2021 and now, strings now and then reach their ``maxLength`` (non-ASCII
-included), ``metadata`` keeps to Stripe's limits. They know no Stripe Identity
-invariant: ``stripe_schemas.strategies.payloads`` hands the two identity resources
+carry their resource's prefix (from [`stripe_schemas.identity`][stripe_schemas.identity]), unix times fall
+between 2021 and now, strings now and then reach their `maxLength` (non-ASCII
+included), `metadata` keeps to Stripe's limits. They know no Stripe Identity
+invariant: `stripe_schemas.strategies.payloads` hands the two identity resources
 to the rule-respecting generators instead. Imports hypothesis, so it is never
-imported by ``import stripe_schemas``.
+imported by `import stripe_schemas`.
 """
 
 from __future__ import annotations
@@ -66,7 +66,7 @@ def ids(prefix: str) -> st.SearchStrategy[str]:
 
 @functools.cache
 def texts(max_length: int | None) -> st.SearchStrategy[str]:
-    """Short text, or (now and then) text exactly ``max_length`` long, non-ASCII included."""
+    """Short text, or (now and then) text exactly `max_length` long, non-ASCII included."""
     if max_length is None:
         return TEXT
     short = st.text(st.characters(codec="utf-8"), max_size=min(12, max_length))
@@ -95,7 +95,7 @@ def metadata() -> st.SearchStrategy[dict[str, str]]:
 def payloads(target: Any, *, max_depth: int = 4, **overrides: Any) -> st.SearchStrategy[Any]:
     """Valid JSON payloads for a generated class or a union of them.
 
-    ``overrides`` (by attribute or wire name; a strategy or a plain value) replace the
+    `overrides` (by attribute or wire name; a strategy or a plain value) replace the
     drawn value of a top-level field and force it present, optional or not.
     """
     if overrides and not is_model(target):
@@ -113,7 +113,7 @@ def _plain_model(cls: type, depth: int) -> st.SearchStrategy[dict[str, Any]]:
 
 
 def _overrides(cls: type, given: Mapping[str, Any]) -> dict[str, st.SearchStrategy[Any]]:
-    """Overrides keyed by wire name, each a strategy (``TypeError`` for unknown fields)."""
+    """Overrides keyed by wire name, each a strategy (`TypeError` for unknown fields)."""
     plan = class_plan(cls)
     by_name = {field.name: field.wire for field in plan.fields}
     out: dict[str, st.SearchStrategy[Any]] = {}
@@ -179,7 +179,7 @@ def _strategy(node: Node, depth: int, info: FieldInfo | None) -> st.SearchStrate
 
 
 def _expands_to(info: FieldInfo | None) -> str | None:
-    """The ID prefix of the resource an expandable field names (``None`` if unknown)."""
+    """The ID prefix of the resource an expandable field names (`None` if unknown)."""
     if info is None:
         return None
     for resource in info.expansion:
@@ -202,7 +202,7 @@ def _needs_depth(node: Node) -> bool:
 def _field_strategy(
     cls: type, field: FieldPlan, info: FieldInfo | None, depth: int
 ) -> st.SearchStrategy[Any]:
-    """A field's values: the resource's ID prefix on ``id`` and on fields naming another resource."""
+    """A field's values: the resource's ID prefix on `id` and on fields naming another resource."""
     schema = getattr(cls, "__stripe_schema__", None)
     resource = getattr(cls, "__stripe_resource__", None)
     linked = facts.LINKS.get((str(schema), field.wire))
@@ -241,7 +241,7 @@ def _model(
 
 
 def _previous_from_object(data: dict[str, Any]) -> st.SearchStrategy[dict[str, Any]]:
-    """An event's ``previous_attributes``: a partial object of its ``object`` (as the
+    """An event's `previous_attributes`: a partial object of its `object` (as the
     converters and the validator check it), here some of the object's own fields."""
     subject = data.get("object")
     if "previous_attributes" not in data or type(subject) is not dict:

@@ -1,15 +1,15 @@
 """Payloads drawn from a JSON Schema document, and one-step mutations of payloads.
 
-``from_schema(key)`` draws JSON payloads (plain dicts) that conform to the strict
+`from_schema(key)` draws JSON payloads (plain dicts) that conform to the strict
 variant of a schema: required fields always, optional fields sometimes, no unknown
-fields, enum values from the spec (known values of ``x-stripeBypassValidation``
-fields too), strings within ``maxLength`` (now and then exactly at it), realistic
+fields, enum values from the spec (known values of `x-stripeBypassValidation`
+fields too), strings within `maxLength` (now and then exactly at it), realistic
 IDs, times and metadata. Schema-valid only: the Stripe Identity invariants are
-the business of ``verification_sessions()`` and friends. The values come from the
-same walker as ``stripe-schemas sample`` (``stripe_schemas.sampling``), with
+the business of `verification_sessions()` and friends. The values come from the
+same walker as `stripe-schemas sample` (`stripe_schemas.sampling`), with
 hypothesis making every choice.
 
-``mutations(payload)`` draws one-step mutations of a payload (a changed, removed or
+`mutations(payload)` draws one-step mutations of a payload (a changed, removed or
 added value) with a description, for differential tests.
 """
 
@@ -59,16 +59,16 @@ def from_schema(
     document: Mapping[str, Any] | None = None,
     overrides: Mapping[PropertyPath, st.SearchStrategy[Any]] | None = None,
 ) -> st.SearchStrategy[dict[str, Any]]:
-    """Payloads valid against the strict variant of schema ``key`` (or a resource id).
+    """Payloads valid against the strict variant of schema `key` (or a resource id).
 
-    ``overrides`` replaces the strategy of a field, addressed by its property names
-    from the root (``("id",)``, ``("last_verification_report", "verification_session")``),
-    whichever ``anyOf`` branch or array it sits in; an overridden optional field is
+    `overrides` replaces the strategy of a field, addressed by its property names
+    from the root (`("id",)`, `("last_verification_report", "verification_session")`),
+    whichever `anyOf` branch or array it sits in; an overridden optional field is
     always present.
 
-    ``key`` may be a generated class: its own package's schema document is used (giving
-    a ``document`` of another spec raises ``MixedVersionsError``). A name without a
-    ``document`` uses the bundled ``stripe_models`` document.
+    `key` may be a generated class: its own package's schema document is used (giving
+    a `document` of another spec raises `MixedVersionsError`). A name without a
+    `document` uses the bundled `stripe_models` document.
     """
     if isinstance(key, str):
         doc = document if document is not None else _default_document()
@@ -109,9 +109,9 @@ _REPLACEMENTS = st.sampled_from(
 
 @st.composite
 def mutations(draw: st.DrawFn, payload: dict[str, Any]) -> tuple[dict[str, Any], str]:
-    """One mutation of ``payload``: a value replaced, a key removed, or a key added.
+    """One mutation of `payload`: a value replaced, a key removed, or a key added.
 
-    Returns the mutated copy and a description (``"replace /status"``). The
+    Returns the mutated copy and a description (`"replace /status"`). The
     result may still be valid (a replaced value can be allowed too); it is for
     tests that compare verdicts, not for tests that expect a failure.
     """

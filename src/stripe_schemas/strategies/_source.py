@@ -1,7 +1,7 @@
-"""A :class:`~stripe_schemas.sampling.Source` backed by hypothesis' ``draw``.
+"""A [`Source`][stripe_schemas.sampling.Source] backed by hypothesis' `draw`.
 
 Every choice of the generators becomes one hypothesis draw, so hypothesis explores,
-replays (``@reproduce_failure``, the example database) and shrinks them like any
+replays (`@reproduce_failure`, the example database) and shrinks them like any
 other strategy: a failing session shrinks towards fewer optional fields, the first
 enum value and short strings.
 """
@@ -20,7 +20,7 @@ _TEXT = st.characters(codec="utf-8")
 
 
 class HypothesisSource:
-    """Choices drawn by hypothesis (inside ``st.composite`` or ``st.data()``)."""
+    """Choices drawn by hypothesis (inside `st.composite` or `st.data()`)."""
 
     def __init__(
         self, draw: st.DrawFn, specials: Mapping[Any, st.SearchStrategy[Any]] | None = None
@@ -37,7 +37,7 @@ class HypothesisSource:
         if probability >= 1:
             return True
         # The simplest draw (0), which hypothesis tries often and shrinks towards, gives the
-        # likelier outcome; a uniform draw gives True with about ``probability``.
+        # likelier outcome; a uniform draw gives True with about `probability`.
         value = self.draw(st.integers(0, 999))
         if probability >= 0.5:
             return value < round(probability * 1000)

@@ -1,8 +1,8 @@
 """Validation of Stripe payloads: schema conformance plus Stripe Identity invariants.
 
-``validate(payload)`` returns a :class:`Report` with every issue found, each
+`validate(payload)` returns a `Report` with every issue found, each
 with a JSON pointer, a stable code, a severity and a message that never shows
-a secret or personal value. ``validate_history`` checks one session's
+a secret or personal value. `validate_history` checks one session's
 snapshots or webhook events in order.
 """
 

@@ -1,9 +1,9 @@
 """Turn schema faults into issues: stable codes, mode-aware severities, safe messages.
 
-``anyOf`` failures are replaced by the real cause: branches whose type does not
+`anyOf` failures are replaced by the real cause: branches whose type does not
 match the value are set aside, and the issues of the remaining branch with the
 fewest errors (then fewest issues, then the first) are reported. When no branch
-has the value's type, one ``type_mismatch`` lists what would have been accepted.
+has the value's type, one `type_mismatch` lists what would have been accepted.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ _MAX_CHOICES = 8
 
 
 def classify(faults: Iterable[Fault], mode: Mode) -> list[Issue]:
-    """Issues for ``faults``, deduplicated and sorted by location (document order of tokens)."""
+    """Issues for `faults`, deduplicated and sorted by location (document order of tokens)."""
     located: list[_Located] = []
     try:
         for fault in faults:
@@ -71,7 +71,7 @@ def _lenient_severity(mode: Mode) -> Severity:
     return "error" if mode == "strict" else "notice"
 
 
-#: Pointers built during one :func:`classify` call (a cache only; cleared after each call
+#: Pointers built during one `classify()` call (a cache only; cleared after each call
 #: so no payload key outlives it).
 _POINTERS: dict[Tokens, str] = {}
 
@@ -131,13 +131,13 @@ def _issues(fault: Fault, mode: Mode) -> list[_Located]:
 
 
 def unknown_field_issue(ptr: str, key: str, mode: Mode) -> Issue:
-    """The issue of an undeclared ``key`` in the object at ``ptr``."""
+    """The issue of an undeclared `key` in the object at `ptr`."""
     message = f"unknown field {_short(key)}"
     return Issue(join_pointer(ptr, key), UNKNOWN_FIELD, _lenient_severity(mode), message)
 
 
 def enum_issue(tokens: Tokens, ptr: str, value: Any, allowed: Any, mode: Mode) -> Issue:
-    """The issue of a ``value`` at ``ptr`` that is not one of ``allowed``."""
+    """The issue of a `value` at `ptr` that is not one of `allowed`."""
     options = [option for option in (allowed or ()) if option is not None]
     got = describe(ptr, value)
     if tokens and tokens[-1] == "object" and len(options) == 1:
@@ -185,13 +185,13 @@ def _any_of(fault: Fault, mode: Mode) -> list[_Located]:
 
 
 def describe(ptr: str, value: object) -> str:
-    """:func:`describe_value` with the article fixed ("an array", "an object")."""
+    """`describe_value()` with the article fixed ("an array", "an object")."""
     text = describe_value(ptr, value)
     return "an " + text[2:] if text in ("a array", "a object") else text
 
 
 def _describe_at(tokens: Tokens, value: object) -> str:
-    """:func:`describe` for a value given by its pointer tokens."""
+    """`describe()` for a value given by its pointer tokens."""
     return describe(_pointer(tokens), value)
 
 

@@ -1,27 +1,27 @@
-"""The one compiler from the rule table (:data:`stripe_schemas.identity.RULES`) to every checker.
+"""The one compiler from the rule table (`stripe_schemas.identity.RULES`) to every checker.
 
-A rule is data (:class:`~stripe_schemas.identity.Check`: schema keys, a field, a predicate, a
+A rule is data ([`Check`][stripe_schemas.identity.Check]: schema keys, a field, a predicate, a
 condition, API versions). Nobody writes a rule's logic by hand; this module turns each
 predicate and condition into JSON Schema, and builds from them, for one schema document:
 
-* **the fast path** (:attr:`KeyRules.clean`): the strict schema of a resource with every
+* **the fast path** (`KeyRules.clean`): the strict schema of a resource with every
   check folded in, which jsonschema-rs runs in one call. A payload passes it exactly when
   it conforms to the strict schema and breaks no check that a schema can say;
-* **the findings** (:meth:`KeyRules.findings`): one small schema per check, holding only
+* **the findings** (`KeyRules.findings()`): one small schema per check, holding only
   that check at every place its schema keys occur, so jsonschema-rs's errors say which
   check failed and where (the detailed path, when the fast path refuses);
-* **the residual** (:attr:`KeyRules.residual`): for :class:`~stripe_schemas.identity.SameAs`,
+* **the residual** (`KeyRules.residual`): for [`SameAs`][stripe_schemas.identity.SameAs],
   which JSON Schema cannot say, a Python check made from the same object: the condition is
   still compiled to JSON Schema, only the comparison is Python.
 
 Both schemas come from the same fragments, so the fast verdict and the findings cannot
 drift apart; a property test holds them together on realistic and on mutated payloads.
 
-Redaction is context: a check whose condition names :data:`~stripe_schemas.identity.REDACTED`
+Redaction is context: a check whose condition names [`REDACTED`][stripe_schemas.identity.REDACTED]
 is compiled twice, for an object in a redacted resource and for one that is not, and the
-resource dispatches on its own test (:data:`~stripe_schemas.identity.REDACTED_WHEN`) with one
-cheap ``if``. Every value is still visited once: a fragment that constrains a referenced
-object only is merged into a specialised copy of that object's definition (``Builder``).
+resource dispatches on its own test (`REDACTED_WHEN`) with one
+cheap `if`. Every value is still visited once: a fragment that constrains a referenced
+object only is merged into a specialised copy of that object's definition (`Builder`).
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ _MISSING: Any = object()
 
 
 def _value_at(payload: Any, tokens: Sequence[str | int]) -> Any:
-    """The value at ``tokens`` (``_MISSING`` when absent, or when a holder on the way is not
+    """The value at `tokens` (`_MISSING` when absent, or when a holder on the way is not
     an object)."""
     value = payload
     for token in tokens:
@@ -84,7 +84,7 @@ class _Probe:
 
 @attrs.frozen
 class _Residual:
-    """A :class:`~..identity.SameAs` check: a comparison, then its condition (JSON Schema).
+    """A `SameAs` check: a comparison, then its condition (JSON Schema).
 
     The values are compared first: on a valid payload they are equal, so the condition (a
     call into jsonschema-rs) only runs when they differ.
@@ -95,9 +95,9 @@ class _Residual:
     field: tuple[str, ...]
     other: tuple[str, ...]
     when: Callable[[Any], bool] | None
-    #: ``(payload, readable copy) -> True`` when the check fails (built from the paths above).
-    #: The values are compared in ``payload``; the condition runs on the copy, when given
-    #: (one jsonschema-rs can read: see :func:`_encodable`).
+    #: `(payload, readable copy) -> True` when the check fails (built from the paths above).
+    #: The values are compared in `payload`; the condition runs on the copy, when given
+    #: (one jsonschema-rs can read: see `_encodable()`).
     fails: Callable[..., bool] = attrs.field(init=False)
 
     @fails.default
@@ -163,7 +163,7 @@ class Screen:
         return self.is_valid(payload)
 
     def failing(self, payload: Any) -> list[_Probe]:
-        """The probes that fail on ``payload``, in table order."""
+        """The probes that fail on `payload`, in table order."""
         if len(self.probes) == 1:
             probe = self.probes[0]
             return [] if probe.is_valid(payload) else [probe]
@@ -188,14 +188,14 @@ class KeyRules:
     clean: dict[str, Any]
     probes: tuple[_Probe, ...]
     residuals: tuple[_Residual, ...]
-    #: The probes behind a tree of screens (see :class:`Screen`): all the probes' checks in
+    #: The probes behind a tree of screens (see `Screen`): all the probes' checks in
     #: one schema (and nothing of the strict schema), so a payload that only breaks the
     #: schema skips them, and one that breaks a check reaches its probe in a few calls.
     screens: Screen | None = None
-    #: ``payload -> True`` when a residual check fails (None: the resource has none).
+    #: `payload -> True` when a residual check fails (None: the resource has none).
     residual: Callable[[dict[str, Any]], bool] | None = attrs.field(init=False)
     #: The field every residual check looks inside, when they share one: they can only fail
-    #: when it holds an object (the fast path looks at it before calling :attr:`residual`).
+    #: when it holds an object (the fast path looks at it before calling `residual`).
     residual_field: str | None = attrs.field(init=False)
 
     @residual.default
@@ -256,14 +256,14 @@ def _encodable(value: Any) -> Any:
 
 
 def to_issues(findings: Iterable[Finding], mode: Mode) -> list[Issue]:
-    """Give each finding its rule's severity in ``mode``."""
+    """Give each finding its rule's severity in `mode`."""
     return [Issue(where, rule.code, rule.severity(mode), text) for rule, where, text in findings]
 
 
 class RuleSet:
-    """The rule table compiled for one schema document (its strict ``$defs`` and API version).
+    """The rule table compiled for one schema document (its strict `$defs` and API version).
 
-    Only the resources that can be redacted (:data:`~..identity.REDACTED_WHEN`), and what
+    Only the resources that can be redacted (`REDACTED_WHEN`), and what
     they hold, carry rules: other resources, and objects validated on their own, have none.
     """
 
@@ -296,11 +296,11 @@ class RuleSet:
                 )
         self._reach: dict[tuple[str, frozenset[str]], bool] = {}
         every = frozenset(k for _, check in self.checks for k in check.on)
-        #: The resources that have rules (each one's :meth:`for_key` is not None).
+        #: The resources that have rules (each one's `for_key()` is not None).
         self.keys: frozenset[str] = frozenset(k for k in self.roots if self.reaches(k, every))
 
     def reaches(self, key: str, on: frozenset[str], path: tuple[str, ...] = ()) -> bool:
-        """Whether an object of ``key`` is of, or holds (at any depth), a schema key in ``on``."""
+        """Whether an object of `key` is of, or holds (at any depth), a schema key in `on`."""
         found = self._reach.get((key, on))
         if found is not None:
             return found
@@ -335,7 +335,7 @@ class RuleSet:
         )
 
     def clean_schema(self, key: str) -> dict[str, Any] | None:
-        """The schema of ``key`` (in this set's ``$defs``) with every check a schema can say
+        """The schema of `key` (in this set's `$defs`) with every check a schema can say
         folded in (None when no rule applies to it)."""
         if key not in self.keys:
             return None
@@ -343,7 +343,7 @@ class RuleSet:
         return full.document(self.dialect, full.entry(key))
 
     def for_key(self, key: str) -> KeyRules | None:
-        """The compiled rules of ``key`` (None when no rule applies to it)."""
+        """The compiled rules of `key` (None when no rule applies to it)."""
         clean = self.clean_schema(key)
         if clean is None:
             return None

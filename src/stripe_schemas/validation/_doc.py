@@ -1,10 +1,10 @@
-"""The README's table of rules and Identity facts, rendered from :mod:`stripe_schemas.identity`.
+"""The docs' table of rules and Identity facts, rendered from `stripe_schemas.identity`.
 
-The README keeps the rendered text between two marker comments; a test fails
-when it is stale. Rewrite it with::
+The validation page (`docs/validation.md`) keeps the rendered text between two marker comments; a test fails
+when it is stale. Rewrite it with:
 
-    python -m stripe_schemas.validation._doc README.md          # rewrite in place
-    python -m stripe_schemas.validation._doc --check README.md  # exit 1 when stale
+    python -m stripe_schemas.validation._doc docs/validation.md          # rewrite in place
+    python -m stripe_schemas.validation._doc --check docs/validation.md  # exit 1 when stale
 """
 
 from __future__ import annotations
@@ -72,7 +72,7 @@ def rules_markdown() -> str:
 
 
 def render_into(text: str) -> str:
-    """``text`` with the block between the markers replaced by :func:`rules_markdown`."""
+    """`text` with the block between the markers replaced by `rules_markdown()`."""
     head, found, rest = text.partition(START)
     if not found or END not in rest:
         raise ValueError(f"the markers {START!r} and {END!r} are missing")
@@ -86,7 +86,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     paths = [arg for arg in args if arg != "--check"]
     if len(paths) != 1:
         print(
-            "usage: python -m stripe_schemas.validation._doc [--check] README.md", file=sys.stderr
+            "usage: python -m stripe_schemas.validation._doc [--check] docs/validation.md",
+            file=sys.stderr,
         )
         return 2
     path = Path(paths[0])

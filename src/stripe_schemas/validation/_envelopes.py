@@ -1,18 +1,18 @@
 """Envelopes: list objects and events are checked as envelopes, and each object inside them
-as the model its own ``object`` tag names.
+as the model its own `object` tag names.
 
-- A **list object** (``"object": "list"``): the envelope (``object``, ``data``,
-  ``has_more``, ``url``) against :data:`LIST_SCHEMA`, then every element of
-  ``data``, with pointers from the document root (``/data/3/status``).
-- An **event** (``"object": "event"``): the envelope against the document's own
-  ``event`` schema; ``data.object`` as its model (``/data/object/status``);
-  ``data.previous_attributes`` as a *partial* object of that model (the same
-  schema with no field required, ``/data/previous_attributes/status``); and the
-  event's ``type`` must agree with its object (the lifecycle rule
-  ``event_status_mismatch``).
+- A **list object** (`"object": "list"`): the envelope (`object`, `data`,
+  `has_more`, `url`) against `LIST_SCHEMA`, then every element of
+  `data`, with pointers from the document root (`/data/3/status`).
+- An **event** (`"object": "event"`): the envelope against the document's own
+  `event` schema; `data.object` as its model (`/data/object/status`);
+  `data.previous_attributes` as a *partial* object of that model (the same
+  schema with no field required, `/data/previous_attributes/status`); and the
+  event's `type` must agree with its object (the lifecycle rule
+  `event_status_mismatch`).
 
 An object whose tag names no model in the document is kept as it is, with an
-``unknown_model`` notice (endpoints receive objects of newer API versions).
+`unknown_model` notice (endpoints receive objects of newer API versions).
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ from ._report import Mode, Report, merge_issues
 
 
 class Checker(Protocol):
-    """What checking an envelope needs of the validator (:class:`~._validator.Validator`)."""
+    """What checking an envelope needs of the validator (`Validator`)."""
 
     def compiled(self, key: str) -> Any: ...
 
@@ -62,9 +62,9 @@ PARTIAL_PREFIX: Final = "partial:"
 
 
 def _list_schema() -> dict[str, Any]:
-    """The JSON Schema of a list object's envelope, read off :class:`ListObject` (the one
-    definition of it): its fields, their types, ``maxLength`` and the ``object`` tag.
-    ``data``'s elements are checked one by one, each as the model its tag names."""
+    """The JSON Schema of a list object's envelope, read off `ListObject` (the one
+    definition of it): its fields, their types, `maxLength` and the `object` tag.
+    `data`'s elements are checked one by one, each as the model its tag names."""
     infos = {attribute.name: info for attribute, info in spec_fields(ListObject)}
     properties: dict[str, Any] = {}
     for field in class_plan(ListObject).fields:
@@ -90,16 +90,16 @@ def _field_schema(node: Node) -> dict[str, Any]:
 
 
 LIST_SCHEMA: Final[dict[str, Any]] = _list_schema()
-#: Definitions every document gets beside its own (a document's own ``list`` wins).
+#: Definitions every document gets beside its own (a document's own `list` wins).
 ENVELOPE_DEFS: Final[dict[str, Any]] = {LIST: LIST_SCHEMA}
 
 
 def partial_defs(defs: Mapping[str, Any], key: str) -> dict[str, Any]:
-    """The partial schemas (keys ``partial:<key>``) that ``partial:<key>`` needs, for the
-    ``previous_attributes`` of an event: every field optional, ``null`` allowed for each
-    (the field had no value before), objects inside partial too (by ``$ref``), arrays
+    """The partial schemas (keys `partial:<key>`) that `partial:<key>` needs, for the
+    `previous_attributes` of an event: every field optional, `null` allowed for each
+    (the field had no value before), objects inside partial too (by `$ref`), arrays
     and scalars whole. The rules of the converters' check of the same attributes
-    (:mod:`stripe_schemas.converters._envelopes`); a property test holds the two together.
+    ([`stripe_schemas.converters._envelopes`][stripe_schemas.converters._envelopes]); a property test holds the two together.
     """
     out: dict[str, Any] = {}
     todo = [key]
@@ -117,7 +117,7 @@ _NULL: Final = {"type": "null"}
 
 
 def _partial(schema: Any, refs: list[str]) -> Any:
-    """A schema's partial form (see :func:`partial_defs`); ``refs`` collects the keys it needs."""
+    """A schema's partial form (see `partial_defs()`); `refs` collects the keys it needs."""
     if not isinstance(schema, dict):
         return schema
     ref = schema.get("$ref")
@@ -164,7 +164,7 @@ def check_envelope(
     """The report of a list object or an event: its envelope, then what it carries.
 
     An event is checked by the validator of its own API version (see
-    :meth:`Checker.for_event`).
+    `Checker.for_event()`).
     """
     notice = None
     if key == EVENT:

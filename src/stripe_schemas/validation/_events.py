@@ -1,7 +1,7 @@
 """An event and its session agree: the lifecycle rule one event carries on its own.
 
-``identity.verification_session.verified`` carries a ``verified`` session, and so on (the
-event types and the statuses they imply are :data:`stripe_schemas.identity.EVENT_STATUS`).
+`identity.verification_session.verified` carries a `verified` session, and so on (the
+event types and the statuses they imply are [`stripe_schemas.identity.EVENT_STATUS`][stripe_schemas.identity.EVENT_STATUS]).
 The validator checks it for every event, the lifecycle for every event of a history, and
 the webhook parser for every delivery; all three ask this module.
 """
@@ -24,16 +24,16 @@ def _issue(where: str, message: str) -> Issue:
 
 
 def session_event(event: Mapping[str, Any]) -> str | None:
-    """The event's type if it is an ``identity.verification_session.*`` event; else None."""
+    """The event's type if it is an `identity.verification_session.*` event; else None."""
     kind = event.get("type")
     return kind if isinstance(kind, str) and kind in facts.EVENT_STATUS else None
 
 
 def event_status_issues(event: Mapping[str, Any], base: str = "") -> list[Issue]:
-    """The issues of a session event whose ``type`` disagrees with its ``data.object``.
+    """The issues of a session event whose `type` disagrees with its `data.object`.
 
-    Empty for events that are not ``identity.verification_session.*`` events and for
-    events without a session object (``base`` is the event's own pointer).
+    Empty for events that are not `identity.verification_session.*` events and for
+    events without a session object (`base` is the event's own pointer).
     """
     kind = session_event(event)
     data = event.get("data")

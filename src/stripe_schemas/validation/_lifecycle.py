@@ -2,15 +2,15 @@
 
 The documented moves, the terminal statuses, the event types (with the status each
 implies) and the rules (code, severity, rationale) come from
-:mod:`stripe_schemas.identity`.
+[`stripe_schemas.identity`][stripe_schemas.identity].
 
 Moves are checked between known statuses: an item that is not a session, or a
 session with an unknown status, is reported and skipped, and the next status is
-compared with the last known one (so ``verified``, junk, ``processing`` still
+compared with the last known one (so `verified`, junk, `processing` still
 reports leaving a terminal status).
 
-Paths are JSON pointers into the history: ``/3/status`` is the fourth
-snapshot's status, ``/3/data/object/status`` the same inside an event.
+Paths are JSON pointers into the history: `/3/status` is the fourth
+snapshot's status, `/3/data/object/status` the same inside an event.
 """
 
 from __future__ import annotations
@@ -58,10 +58,10 @@ def validate_history(
 ) -> Report:
     """Check one session's snapshots or webhook events, oldest first.
 
-    ``items`` is a list (or any iterable) of items, or JSON text/bytes of an
-    array of them; anything else is reported as ``type_mismatch``, never
-    raised. Each item is a session object, an ``event`` whose ``data.object`` is
-    one, or JSON text of either. With ``check_payloads`` each session is also
+    `items` is a list (or any iterable) of items, or JSON text/bytes of an
+    array of them; anything else is reported as `type_mismatch`, never
+    raised. Each item is a session object, an `event` whose `data.object` is
+    one, or JSON text of either. With `check_payloads` each session is also
     validated on its own (its issues appear under the item's path).
     """
     if mode not in MODES:
@@ -110,8 +110,8 @@ def _items(items: object, issues: list[Issue]) -> Iterable[Any]:
     """The items of a history: a list (or other iterable) of items, or JSON text of them.
 
     Text is read by the streaming reader: a JSON array (element by element), or JSON
-    Lines / documents one after another. Anything else (``None``, a number, an
-    object, text holding one document that is not an array) is one ``type_mismatch``
+    Lines / documents one after another. Anything else (`None`, a number, an
+    object, text holding one document that is not an array) is one `type_mismatch`
     error at the root and an empty history.
     """
     if isinstance(items, (str, bytes, bytearray, memoryview)):
@@ -141,7 +141,7 @@ def _items(items: object, issues: list[Issue]) -> Iterable[Any]:
 def _session_of(
     item: Any, base: str, issues: list[Issue], mode: Mode
 ) -> tuple[dict[str, Any] | None, str]:
-    """The session inside an item (itself, or an event's ``data.object``), checking the event."""
+    """The session inside an item (itself, or an event's `data.object`), checking the event."""
     if not isinstance(item, dict):
         if item is not jsonio.NOTHING:
             message = "expected a verification session or an event, got a non-object"

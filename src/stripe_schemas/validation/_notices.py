@@ -1,22 +1,22 @@
 """Lenient notices without a failed strict check: a walk of the payload against the schema.
 
 A payload from a newer API version than the models passes the lenient variant of its
-schema (see :mod:`._schema`) and fails the strict one only where it has fields the
+schema (see `_schema`) and fails the strict one only where it has fields the
 schema does not declare, or enum values it does not list. In lenient mode those are
 notices, and nothing else is wrong with it. Asking an engine for the strict variant's
 error list to find them costs ten to a hundred times a clean check; this module finds
 them by walking the payload against what the strict variant declares:
 
-* an object with declared ``properties`` and no ``additionalProperties`` is closed
-  (every other key is an ``unknown_field``); an ``additionalProperties`` schema walks
+* an object with declared `properties` and no `additionalProperties` is closed
+  (every other key is an `unknown_field`); an `additionalProperties` schema walks
   the values of the undeclared keys;
-* an ``enum`` lists the values it accepts (``unknown_enum_value`` otherwise);
-* ``items`` walks every item; ``anyOf``/``oneOf`` walks the one branch that accepts the
+* an `enum` lists the values it accepts (`unknown_enum_value` otherwise);
+* `items` walks every item; `anyOf`/`oneOf` walks the one branch that accepts the
   value's JSON type.
 
 The walk only runs on a payload the lenient check (with the rules) accepted, so the
 types are right. Where it cannot tell what the strict check would say (several branches
-of an ``anyOf`` take the value's type, a keyword it does not model, a key that is not a
+of an `anyOf` take the value's type, a keyword it does not model, a key that is not a
 string, a value in an unknown field that is not plain JSON), it gives up and the
 validator takes the detailed path, which is always right. A property test holds the two
 together: on every payload the walk answers for, its issues are the detailed path's.
@@ -34,16 +34,16 @@ from ._classify import enum_issue, tidy, unknown_field_issue
 from ._report import Mode, Report, merge_issues
 from ._schema import Tokens
 
-#: Where a value sits, as a linked list ``(parent, token)`` (None: the root); flattened to
+#: Where a value sits, as a linked list `(parent, token)` (None: the root); flattened to
 #: tokens only for a notice, so walking costs one pair per level.
 Path = tuple[Any, str | int] | None
 
 #: A notice before the mode and the message are given: (path, kind, what), where kind is
-#: ``"field"`` (what: the key) or ``"enum"`` (what: (the value's type, the value, the allowed
-#: values); the type keeps ``1``, ``1.0`` and ``true`` apart where raws are compared).
+#: `"field"` (what: the key) or `"enum"` (what: (the value's type, the value, the allowed
+#: values); the type keeps `1`, `1.0` and `true` apart where raws are compared).
 Raw = tuple[Path, str, Any]
 
-#: Walks a value at a path, appending what it finds; raises :class:`GiveUp`.
+#: Walks a value at a path, appending what it finds; raises `GiveUp`.
 Walk = Callable[[Any, Path, list[Raw]], None]
 
 
@@ -104,7 +104,7 @@ _PYTHON_TYPES: Final[dict[str, tuple[type, ...]]] = {
 }
 _EVERY_TYPE: Final = frozenset(_PYTHON_TYPES)
 _ABSENT: Any = object()
-#: Values :func:`~stripe_schemas.io.check_value` never objects to.
+#: Values `check_value()` never objects to.
 _PLAIN: Final = frozenset({str, bool, type(None)})
 
 
@@ -131,7 +131,7 @@ def tokens_of(path: Path) -> Tokens:
 
 
 class _Enum:
-    """The walk of an ``enum``: a value it does not list is a notice."""
+    """The walk of an `enum`: a value it does not list is a notice."""
 
     __slots__ = ("allowed", "only_strings", "strings")
 
@@ -152,7 +152,7 @@ class _Enum:
 
 
 def _same_json(listed: Any, value: Any) -> bool:
-    """JSON Schema's equality: ``1`` and ``1.0`` are equal, ``true`` and ``1`` are not."""
+    """JSON Schema's equality: `1` and `1.0` are equal, `true` and `1` are not."""
     if type(listed) is bool or type(value) is bool:
         return type(listed) is type(value) and listed == value
     if type(listed) in (int, float) and type(value) in (int, float):
@@ -161,7 +161,7 @@ def _same_json(listed: Any, value: Any) -> bool:
 
 
 class _AnyOf:
-    """The walk of an ``anyOf``/``oneOf``: the one branch that takes the value's type."""
+    """The walk of an `anyOf`/`oneOf`: the one branch that takes the value's type."""
 
     __slots__ = ("table",)
 
@@ -237,7 +237,7 @@ def _items(walk: Walk) -> Walk:
 
 
 class Walker:
-    """The walks of one schema document's strict ``$defs``, compiled on first use."""
+    """The walks of one schema document's strict `$defs`, compiled on first use."""
 
     def __init__(self, defs: Mapping[str, Any]) -> None:
         self._defs = defs
@@ -247,7 +247,7 @@ class Walker:
     def for_key(self, key: str) -> Walk | None:
         """The walk of a schema key (None: nothing in it can be a notice).
 
-        Raises :class:`Unsupported` when the key's schema uses a keyword the walk does
+        Raises `Unsupported` when the key's schema uses a keyword the walk does
         not model.
         """
         if key in self._walks:
@@ -334,7 +334,7 @@ class Walker:
         #: Declared fields whose value is a string enum: checked inline (no call per field),
         #: with whether the enum lists null.
         enums: list[tuple[str, frozenset[str], tuple[Any, ...], bool]] = []
-        #: Declared fields behind an ``anyOf``: the branch picked inline by the value's type.
+        #: Declared fields behind an `anyOf`: the branch picked inline by the value's type.
         tables: list[tuple[str, dict[type, Walk]]] = []
         #: Declared fields whose object (when it is one) is closed with nothing below.
         leaves: list[tuple[str, frozenset[str]]] = []

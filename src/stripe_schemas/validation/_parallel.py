@@ -1,12 +1,12 @@
-"""``--jobs N``: validate blocks of the inputs in N worker processes, output in input order.
+"""`--jobs N`: validate blocks of the inputs in N worker processes, output in input order.
 
 The main process only reads: it cuts each input into blocks at record starts
-(:mod:`stripe_schemas.io._blocks`) and hands them out (for a plain file, only
+([`stripe_schemas.io._blocks`][stripe_schemas.io._blocks]) and hands them out (for a plain file, only
 where the block is: the worker reads its bytes itself); a worker reads a block
-with the same reader, validates it with the same :func:`~._stream.check_items`,
+with the same reader, validates it with the same `check_items()`,
 and sends back the counts and the records with issues. Results are taken in the
-order the blocks were handed out, at most ``2 N`` blocks in flight, so the output
-is the one ``--jobs 1`` gives and memory stays bounded. What cannot be cut (one
+order the blocks were handed out, at most `2 N` blocks in flight, so the output
+is the one `--jobs 1` gives and memory stays bounded. What cannot be cut (one
 document, a single-line array, a compressed tail without cut points) is read by
 the main process, after the blocks before it.
 """
@@ -104,7 +104,7 @@ def run_jobs(
     *,
     advance: Advance | None = None,
 ) -> Iterator[Event]:
-    """Like :func:`~._stream.run_local`, with ``jobs`` worker processes."""
+    """Like `run_local()`, with `jobs` worker processes."""
     with ProcessPoolExecutor(
         jobs, mp_context=_context(), initializer=_init, initargs=(settings,)
     ) as pool:

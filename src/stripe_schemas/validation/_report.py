@@ -15,16 +15,16 @@ MODES: tuple[Mode, ...] = ("strict", "lenient")
 
 @attrs.frozen(repr=False)
 class Report:
-    """What :func:`~stripe_schemas.validation.validate` found in one payload.
+    """What [`validate()`][stripe_schemas.validation.validate] found in one payload.
 
-    ``ok`` is true when there is no error (warnings and notices do not count).
-    ``issues`` lists everything in the order found: schema issues first (sorted
+    `ok` is true when there is no error (warnings and notices do not count).
+    `issues` lists everything in the order found: schema issues first (sorted
     by path), then the Stripe Identity invariants.
     """
 
     #: Every issue, errors, warnings and notices together.
     issues: tuple[Issue, ...] = ()
-    #: The schema key the payload was checked against (``None`` if no model applied).
+    #: The schema key the payload was checked against (`None` if no model applied).
     model: str | None = None
     ok: bool = attrs.field(init=False)
     errors: tuple[Issue, ...] = attrs.field(init=False)
@@ -48,7 +48,7 @@ class Report:
         return [issue.code for issue in self.issues]
 
     def at(self, path: str) -> tuple[Issue, ...]:
-        """The issues whose JSON pointer is exactly ``path``."""
+        """The issues whose JSON pointer is exactly `path`."""
         return tuple(issue for issue in self.issues if issue.path == path)
 
     def to_dict(self) -> dict[str, Any]:
@@ -84,7 +84,7 @@ INPUT_CODES = frozenset({INVALID_JSON, INPUT_LIMIT})
 def merge_issues(issues: Iterable[Issue]) -> list[Issue]:
     """The issues in order without repeats: one per (path, code), one input problem per path.
 
-    A value that is an input problem (``invalid_json`` / ``input_limit``) when decoded
+    A value that is an input problem (`invalid_json` / `input_limit`) when decoded
     from text is flagged again when the decoded value is vetted; the first (the
     decoder's, with its line) is kept.
     """

@@ -1,8 +1,8 @@
-"""Predicates and conditions of the rule language (:mod:`stripe_schemas.rules`) as JSON Schema.
+"""Predicates and conditions of the rule language ([`stripe_schemas.rules`][stripe_schemas.rules]) as JSON Schema.
 
 Every check of a rule becomes a (condition, target) pair of schemas: the fast path folds
-them into specialised copies of the strict definitions (:mod:`._specialise`), and each
-check also gets a schema of its own that says where a payload breaks it (:mod:`._compile`).
+them into specialised copies of the strict definitions (`_specialise`), and each
+check also gets a schema of its own that says where a payload breaks it (`_compile`).
 """
 
 from __future__ import annotations
@@ -104,11 +104,11 @@ def path_tokens(path: str) -> list[str]:
 
 
 def where_schema(path: str, must: Predicate, *, point_at_field: bool = False) -> dict[str, Any]:
-    """An object whose value at ``path`` satisfies ``must`` (see :class:`~..identity.Where`).
+    """An object whose value at `path` satisfies `must` (see `Where`).
 
     A predicate that holds of an absent field holds when an object on the way is missing;
-    one that does not requires every object on the way. ``point_at_field``: the failure is
-    reported at ``path`` itself, not at the values inside it.
+    one that does not requires every object on the way. `point_at_field`: the failure is
+    reported at `path` itself, not at the values inside it.
     """
     leaf = predicate_schema(must)
     if point_at_field:  # one error at the field whose message is short (not the schema)
@@ -128,13 +128,13 @@ def where_schema(path: str, must: Predicate, *, point_at_field: bool = False) ->
     return node  # type: ignore[no-any-return]
 
 
-#: What :data:`~..identity.REDACTED` stands for while compiling: a known answer (the object
+#: What `REDACTED` stands for while compiling: a known answer (the object
 #: is, or is not, in a redacted resource) or the schema of the resource's own test.
 Context = bool | dict[str, Any]
 
 
 def cond_schema(cond: Cond, ctx: Context) -> dict[str, Any] | bool:
-    """The JSON Schema of a condition on one object (``True``/``False`` when known now)."""
+    """The JSON Schema of a condition on one object (`True`/`False` when known now)."""
     if isinstance(cond, Redacted):
         return ctx
     if isinstance(cond, Where):
@@ -165,13 +165,13 @@ def cond_schema(cond: Cond, ctx: Context) -> dict[str, Any] | bool:
 
 
 def _object_level(schema: dict[str, Any]) -> bool:
-    """Whether ``schema`` only names fields (``properties`` and ``required``)."""
+    """Whether `schema` only names fields (`properties` and `required`)."""
     return set(schema) <= {"properties", "required"}
 
 
 def distribute(overlay: dict[str, Any]) -> dict[str, Any]:
-    """``anyOf: [X, N…]`` beside ``if: X, else: R`` as ``anyOf: [X, N and R…]``: the same
-    ("X or N" and "X or R" is "X, or N and R"), with one ``if`` less to evaluate. A
+    """`anyOf: [X, N…]` beside `if: X, else: R` as `anyOf: [X, N and R…]`: the same
+    ("X or N" and "X or R" is "X, or N and R"), with one `if` less to evaluate. A
     redacted date is both: the placeholder or null (personal data gone), and the
     placeholder or in range (a valid date)."""
     branches = overlay.get("anyOf")
@@ -185,10 +185,10 @@ def distribute(overlay: dict[str, Any]) -> dict[str, Any]:
 
 
 def either(overlay: dict[str, Any]) -> dict[str, Any]:
-    """``if: X, else: R`` (no ``then``) as ``anyOf: [R, X]``, the same (X or R): R is what
+    """`if: X, else: R` (no `then`) as `anyOf: [R, X]`, the same (X or R): R is what
     usually holds (a date in range, rather than the placeholder), and a valid first branch
-    ends an ``anyOf`` at once. Only for the fast path: ``anyOf`` reports one error at the
-    object where ``if``/``else`` names the field at fault."""
+    ends an `anyOf` at once. Only for the fast path: `anyOf` reports one error at the
+    object where `if`/`else` names the field at fault."""
 
     def convert(schema: dict[str, Any]) -> dict[str, Any]:
         if "if" in schema and "else" in schema and "then" not in schema:
@@ -203,8 +203,8 @@ def either(overlay: dict[str, Any]) -> dict[str, Any]:
 
 
 def negated(cond: Cond) -> dict[str, Any] | None:
-    """A schema of objects only that holds exactly when ``cond`` does not, when there is one:
-    for a value that must not be one of some values (or an ``AnyOf`` of such conditions)."""
+    """A schema of objects only that holds exactly when `cond` does not, when there is one:
+    for a value that must not be one of some values (or an `AnyOf` of such conditions)."""
     if isinstance(cond, AnyOf):
         parts = [negated(c) for c in cond.conds]
         if any(p is None for p in parts):
@@ -226,8 +226,8 @@ def negated(cond: Cond) -> dict[str, Any] | None:
 
 
 def simplify(cond: Cond, ctx: Context) -> Cond | bool:
-    """``cond`` with :data:`~stripe_schemas.rules.REDACTED` replaced where ``ctx`` knows it,
-    and what that decides folded away (``True``/``False`` when it is decided)."""
+    """`cond` with [`REDACTED`][stripe_schemas.rules.REDACTED] replaced where `ctx` knows it,
+    and what that decides folded away (`True`/`False` when it is decided)."""
     if isinstance(cond, Redacted):
         return ctx if isinstance(ctx, bool) else cond
     if isinstance(cond, Not):
@@ -268,7 +268,7 @@ Part_ = tuple[Cond | bool, dict[str, Any]]
 
 def check_parts(check: Check, ctx: Context, *, probe: bool) -> Part_ | None:
     """(condition, target schema) of one check on an object of its schema keys; None when
-    there is nothing to check there. ``probe``: the schema reports where the check fails
+    there is nothing to check there. `probe`: the schema reports where the check fails
     (the findings), else it only decides (the fast path)."""
     if isinstance(check.must, SameAs):
         return None
@@ -287,9 +287,9 @@ def _is_one_of(path: str, values: Iterable[Any]) -> dict[str, Any]:
 
 def _switch(path: str, tests: list[tuple[frozenset[Any], bool, dict[str, Any]]]) -> dict[str, Any]:
     """Several checks whose conditions test the value of one field, as one decision over the
-    values they name (:data:`~stripe_schemas.rules.ABSENT` among them): which class of those
+    values they name ([`ABSENT`][stripe_schemas.rules.ABSENT] among them): which class of those
     values the field holds, and, when checks hold for every other value too, a first test of
-    whether it holds any of them (so that a value no test names costs one ``if``)."""
+    whether it holds any of them (so that a value no test names costs one `if`)."""
     named = frozenset().union(*(values for values, _, _ in tests))
     classes: dict[str, tuple[list[Any], dict[str, Any]]] = {}
     for value in sorted(named, key=repr):
@@ -336,7 +336,7 @@ def _shared_conjunct(parts: list[Part_]) -> Cond | None:
 
 
 def _without(when: Cond | bool, cond: Cond) -> Cond | bool:
-    """``when`` (a conjunction holding ``cond``) without ``cond``."""
+    """`when` (a conjunction holding `cond`) without `cond`."""
     assert isinstance(when, AllOf)
     rest = tuple(c for c in when.conds if c != cond)
     return True if not rest else (rest[0] if len(rest) == 1 else AllOf(rest))
@@ -344,10 +344,10 @@ def _without(when: Cond | bool, cond: Cond) -> Cond | bool:
 
 def combine(parts: Iterable[Part_]) -> dict[str, Any] | None:
     """One fragment from checks' (condition, target) pairs: unconditional targets side by side;
-    a condition several conditions share as one ``if`` around their rest (an expanded report
+    a condition several conditions share as one `if` around their rest (an expanded report
     is there: then its checks); conditions that test one field's value as one decision
-    (:func:`_switch`); one ``if`` per other condition, and a condition with its negation as
-    ``if``/``else``."""
+    (`_switch()`); one `if` per other condition, and a condition with its negation as
+    `if`/`else`."""
     parts = list(parts)
     factored: list[dict[str, Any]] = []
     while (shared := _shared_conjunct(parts)) is not None:
@@ -418,7 +418,7 @@ def combine(parts: Iterable[Part_]) -> dict[str, Any] | None:
 
 
 def merge(strict: Mapping[str, Any], overlay: Mapping[str, Any]) -> dict[str, Any]:
-    """A schema equivalent to ``allOf: [strict, overlay]``, with ``properties`` merged."""
+    """A schema equivalent to `allOf: [strict, overlay]`, with `properties` merged."""
     out = dict(strict)
     extra: list[dict[str, Any]] = []
     for keyword, value in overlay.items():
@@ -446,7 +446,7 @@ def merge(strict: Mapping[str, Any], overlay: Mapping[str, Any]) -> dict[str, An
 
 
 def union(first: Mapping[str, Any], second: Mapping[str, Any]) -> dict[str, Any]:
-    """Two fragments as one (``allOf`` of both), their ``properties`` side by side, so that a
+    """Two fragments as one (`allOf` of both), their `properties` side by side, so that a
     field named by either stays visible to the builder, which folds it into the field's
     definition."""
     out = merge(

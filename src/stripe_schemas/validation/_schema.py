@@ -1,25 +1,25 @@
 """Schema conformance: the committed JSON Schema, its strict and lenient variants, two engines.
 
-The committed document (``stripe_models/schemas.json``) is a faithful
+The committed document (`stripe_models/schemas.json`) is a faithful
 translation of the spec: objects are open, as OpenAPI says. Two variants are
 derived when a document is loaded:
 
-- **strict**: every object that declares ``properties`` gets
-  ``additionalProperties: false`` (free-form maps such as ``metadata`` declare
+- **strict**: every object that declares `properties` gets
+  `additionalProperties: false` (free-form maps such as `metadata` declare
   none and stay open). Enums are asserted, except those Stripe marks
-  ``x-stripeBypassValidation`` (already annotations in the document).
+  `x-stripeBypassValidation` (already annotations in the document).
 - **lenient**: objects stay open and enums are not asserted, except the
-  ``object`` tag, which names the resource.
+  `object` tag, which names the resource.
 
 Engines: jsonschema-rs compiled from the strict variant is the *fast path*;
 it only says yes or no. When it says no, its own error list (every failure, with
-the errors of each branch of a failed ``anyOf``) becomes :class:`Fault` trees that
-:mod:`._classify` turns into issues. jsonschema (the reference implementation)
+the errors of each branch of a failed `anyOf`) becomes `Fault` trees that
+`_classify` turns into issues. jsonschema (the reference implementation)
 runs on the same strict variant only for a payload jsonschema-rs refuses to read
 (a Python value JSON cannot hold); a property test holds the two engines' issues
 together on mutated payloads. A payload that passes the lenient variant but not
 the strict one only has notices to report (unknown fields, unknown enum values):
-on the validator's fast path a walk of the payload finds them (:mod:`._notices`).
+on the validator's fast path a walk of the payload finds them (`_notices`).
 """
 
 from __future__ import annotations
@@ -64,12 +64,12 @@ def _lenient(node: Any, name: str = "") -> Any:
 
 
 def strict_defs(defs: Mapping[str, Any]) -> dict[str, Any]:
-    """The strict variant of a document's ``$defs`` (objects with declared properties closed)."""
+    """The strict variant of a document's `$defs` (objects with declared properties closed)."""
     return {key: _strict(schema) for key, schema in defs.items()}
 
 
 def lenient_defs(defs: Mapping[str, Any]) -> dict[str, Any]:
-    """The lenient variant of a document's ``$defs`` (open objects, enums only on ``object``)."""
+    """The lenient variant of a document's `$defs` (open objects, enums only on `object`)."""
     return {key: _lenient(schema) for key, schema in defs.items()}
 
 
@@ -80,10 +80,10 @@ def root_schema(dialect: str, key: str, defs: Mapping[str, Any]) -> dict[str, An
 class Fault(NamedTuple):
     """One schema failure, engine-neutral: where, which keyword, and what it needs.
 
-    ``detail`` depends on ``keyword``: the expected types (``type``), the allowed
-    values (``enum``), the missing names (``required``), the unexpected keys
-    (``additionalProperties``), the limit (``maxLength``), the pattern. For
-    ``anyOf``, ``branches`` holds each branch's own faults.
+    `detail` depends on `keyword`: the expected types (`type`), the allowed
+    values (`enum`), the missing names (`required`), the unexpected keys
+    (`additionalProperties`), the limit (`maxLength`), the pattern. For
+    `anyOf`, `branches` holds each branch's own faults.
     """
 
     tokens: Tokens
@@ -97,7 +97,7 @@ class Fault(NamedTuple):
 
 
 def faults_from_jsonschema(errors: Iterable[Any]) -> list[Fault]:
-    """Engine-neutral faults from jsonschema ``ValidationError`` objects."""
+    """Engine-neutral faults from jsonschema `ValidationError` objects."""
     return [_from_jsonschema(error, ()) for error in errors]
 
 
@@ -155,18 +155,18 @@ _RS_KEYWORDS = {
     "Not": "not",
     "FalseSchema": "false",
 }
-#: Keywords whose ``detail`` is the limit jsonschema-rs reports.
+#: Keywords whose `detail` is the limit jsonschema-rs reports.
 _LIMITS = frozenset({"maxLength", "minLength", "minimum", "maximum"})
 
 
 def faults_from_rs(errors: Iterable[Any], root: Mapping[str, Any] | None = None) -> list[Fault]:
-    """Engine-neutral faults from jsonschema-rs ``ValidationError`` objects; ``root``: the
-    schema they were found with (where a ``type`` list is read, in the order it is written)."""
+    """Engine-neutral faults from jsonschema-rs `ValidationError` objects; `root`: the
+    schema they were found with (where a `type` list is read, in the order it is written)."""
     return [_from_rs(error, root) for error in errors]
 
 
 def _declared_types(root: Mapping[str, Any] | None, path: Iterable[Any]) -> list[str] | None:
-    """The ``type`` list at a schema path of ``root`` (None: not found there)."""
+    """The `type` list at a schema path of `root` (None: not found there)."""
     node: Any = root
     for token in path:
         if isinstance(node, Mapping):
@@ -230,10 +230,10 @@ class SchemaChecker:
         self._rs_strict = jsonschema_rs.validator_for(self._strict_schema)
         self._rs_lenient: Any = None
         self._reference: Any = None
-        #: ``True`` when the payload conforms to the strict variant.
+        #: `True` when the payload conforms to the strict variant.
         self.is_valid: Callable[[Any], bool] = self._rs_strict.is_valid
-        #: The fast path: ``True`` when the payload conforms to the strict variant *and*
-        #: satisfies the invariants compiled into JSON Schema (see ``_clean``).
+        #: The fast path: `True` when the payload conforms to the strict variant *and*
+        #: satisfies the invariants compiled into JSON Schema (see `_clean`).
         self.is_clean: Callable[[Any], bool] = self.is_valid
         if clean is not None:
             self.is_clean = jsonschema_rs.validator_for(dict(clean)).is_valid

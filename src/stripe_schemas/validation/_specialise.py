@@ -20,7 +20,7 @@ _OBJECT_KEYWORDS = frozenset({"properties", "required", "maxProperties", "anyOf"
 
 
 def _object_only(fragment: Any) -> bool:
-    """Whether ``fragment`` constrains objects only (so it holds of null, strings, …)."""
+    """Whether `fragment` constrains objects only (so it holds of null, strings, …)."""
     if not isinstance(fragment, Mapping) or not set(fragment) <= _OBJECT_KEYWORDS:
         return False
     return all(
@@ -31,7 +31,7 @@ def _object_only(fragment: Any) -> bool:
 
 
 def single_ref(node: Any) -> str | None:
-    """The one definition a property refers to (``$ref``, or one ``$ref`` branch of ``anyOf``)."""
+    """The one definition a property refers to (`$ref`, or one `$ref` branch of `anyOf`)."""
     if not isinstance(node, Mapping):
         return None
     if "$ref" in node:
@@ -51,8 +51,8 @@ def _swap_ref(node: Mapping[str, Any], old: str, new: str) -> dict[str, Any]:
 
 
 def _narrow(node: Mapping[str, Any], piece: dict[str, Any]) -> dict[str, Any]:
-    """``piece`` simplified for a value that ``node`` already holds to be a string (or null):
-    ``if string then X`` becomes ``X`` (or ``X`` or null, for an enum or a constant)."""
+    """`piece` simplified for a value that `node` already holds to be a string (or null):
+    `if string then X` becomes `X` (or `X` or null, for an enum or a constant)."""
     if set(piece) != {"if", "then"} or piece["if"] != {"type": "string"}:
         return piece
     then: dict[str, Any] = piece["then"]
@@ -70,7 +70,7 @@ def _narrow(node: Mapping[str, Any], piece: dict[str, Any]) -> dict[str, Any]:
 class Builder:
     """Specialised definitions of a resource and what it holds, with the checks folded in.
 
-    ``full``: each definition is a copy of the strict one (the fast path); else it holds only
+    `full`: each definition is a copy of the strict one (the fast path); else it holds only
     the paths that lead to a check (the findings of one check). Definitions are named by
     their content, so cases that come out the same (a check that does not depend on the
     redaction) share one definition, and a resource dispatches only when its cases differ.
@@ -94,7 +94,7 @@ class Builder:
         self._made: dict[tuple[str, bool, str], str] = {}
 
     def entry(self, key: str) -> str:
-        """The definition of ``key`` checked on its own (a resource dispatches on its redaction)."""
+        """The definition of `key` checked on its own (a resource dispatches on its redaction)."""
         return self.child(key, False, {})
 
     def child(self, key: str, redacted: bool, extra: dict[str, Any]) -> str:
@@ -143,7 +143,7 @@ class Builder:
         return name
 
     def define(self, key: str, redacted: bool, extra: dict[str, Any]) -> str:
-        """``key``'s definition inside a redacted resource (or not), with ``extra`` folded in."""
+        """`key`'s definition inside a redacted resource (or not), with `extra` folded in."""
         made = (key, redacted, digest(extra))
         found = self._made.get(made)
         if found is not None:

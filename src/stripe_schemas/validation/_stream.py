@@ -1,8 +1,8 @@
-"""Validating a stream of records: what the ``validate`` command, its ``--jobs`` workers and
+"""Validating a stream of records: what the `validate` command, its `--jobs` workers and
 the Dask workers share.
 
-:func:`check_items` validates every record the reader gives and counts it in a
-:class:`Tally`; only records with issues (and the reader's stops) come out, each
+`check_items()` validates every record the reader gives and counts it in a
+`Tally`; only records with issues (and the reader's stops) come out, each
 issue placed on its line. Records read = valid + invalid + unreadable, always.
 """
 
@@ -57,7 +57,7 @@ class Tally:
     errors: int = 0
     warnings: int = 0
     notices: int = 0
-    #: Bytes the reader gave up on (``stopped`` counts streams it stopped, size unknown or not).
+    #: Bytes the reader gave up on (`stopped` counts streams it stopped, size unknown or not).
     unchecked: int = 0
     stopped: int = 0
 
@@ -90,11 +90,11 @@ def check_items(
     model: Any = None,
     mode: Mode = "strict",
 ) -> Iterator[Outcome | Stop]:
-    """Validate each record the reader gives; count everything in ``tally``; yield what has
+    """Validate each record the reader gives; count everything in `tally`; yield what has
     issues (and the reader's stops), in order.
 
-    A :class:`~stripe_schemas.io.Batch` (the clean JSON Lines of one buffer) is validated
-    in one loop, the hot path: only a record with issues becomes an :class:`Outcome`.
+    A [`Batch`][stripe_schemas.io.Batch] (the clean JSON Lines of one buffer) is validated
+    in one loop, the hot path: only a record with issues becomes an `Outcome`.
     """
     validate = validator.validate
     for item in items:
@@ -191,7 +191,7 @@ Event = Found | Finished | Problem | Skipped
 class Settings:
     """What every engine needs to validate records the same way (picklable, for workers)."""
 
-    #: The ``--schema`` document, or None for the bundled models'.
+    #: The `--schema` document, or None for the bundled models'.
     document: dict[str, Any] | None = None
     model: str | None = None
     mode: Mode = "strict"
@@ -232,8 +232,8 @@ CheckInput = Callable[[Source, Opened, Any, "Tally"], Iterator["Event"]]
 def each_input(
     inputs: Iterable[Source | Problem | Skipped], advance: Advance | None, check: CheckInput
 ) -> Iterator[Event]:
-    """Open each input in turn and let ``check`` validate it, counted in its own
-    :class:`Tally` and ended by its :class:`Finished` (a read error midway ends it too);
+    """Open each input in turn and let `check` validate it, counted in its own
+    `Tally` and ended by its `Finished` (a read error midway ends it too);
     problems and skipped paths pass through. Both engines of this machine use it."""
     for source in inputs:
         if not isinstance(source, Source):
@@ -277,7 +277,7 @@ def run_local(
 
 
 def finish(source: Source, tally: Tally, error: object) -> Finished:
-    """The :class:`Finished` of an input; a stream error counts as a stop."""
+    """The `Finished` of an input; a stream error counts as a stop."""
     if error is None:
         return Finished(source, tally)
     tally.stopped += 1

@@ -1,7 +1,7 @@
 """The validator: pick the model, run the fast path, fall back to the detailed path.
 
-:meth:`Validator.validate` is the one entry: the module function
-:func:`validate`, ``validate_history``, the ``validate`` command and the Dask
+`Validator.validate()` is the one entry: the module function
+`validate()`, `validate_history`, the `validate` command and the Dask
 workers all go through it, so the fast path exists once.
 """
 
@@ -65,19 +65,19 @@ class _Compiled:
         self.rules = rules
         #: The fast verdict: strict conformance *and* the rules compiled into the schema.
         self.is_clean: Callable[[Any], bool] = checker.is_clean
-        #: The checks JSON Schema cannot say (see ``_compile``), when the key has any.
+        #: The checks JSON Schema cannot say (see `_compile`), when the key has any.
         self.residual: Callable[[dict[str, Any]], bool] | None = rules.residual if rules else None
         self.ok_report = Report((), key)
-        #: The fast path (see :func:`_fast_path`).
+        #: The fast path (see `_fast_path()`).
         self.fast: Callable[[dict[str, Any]], Report | None] = _fast_path(
             self.is_clean, self.residual, rules.residual_field if rules else None, self.ok_report
         )
         #: The lenient path of a payload the fast path refused (see
-        #: :meth:`Validator.notices_only`); built on first use.
+        #: `Validator.notices_only()`); built on first use.
         self.notices_only: Callable[[dict[str, Any]], Report | None] | None = None
 
     def findings(self, payload: dict[str, Any], mode: Mode) -> list[Issue]:
-        """The issues of the key's rules in ``payload`` (none when it has no rules)."""
+        """The issues of the key's rules in `payload` (none when it has no rules)."""
         return to_issues(self.rules.findings(payload), mode) if self.rules else []
 
 
@@ -87,7 +87,7 @@ def _fast_path(
     residual_field: str | None,
     ok_report: Report,
 ) -> Callable[[dict[str, Any]], Report | None]:
-    """The fast path of one model: the shared ``ok`` report when a payload passes the compiled
+    """The fast path of one model: the shared `ok` report when a payload passes the compiled
     check (and the residual checks, when the model has any), else None.
 
     jsonschema-rs raises ValueError for Python values JSON cannot hold (a key that is
@@ -131,7 +131,7 @@ def _reason(exc: BaseException) -> str:
 
 
 def _object_tags(schema: Any) -> tuple[str, ...]:
-    """The ``object`` tag values a schema accepts (its ``object`` property's enum)."""
+    """The `object` tag values a schema accepts (its `object` property's enum)."""
     properties = schema.get("properties") if isinstance(schema, dict) else None
     tag = properties.get("object") if isinstance(properties, dict) else None
     values = tag.get("enum") if isinstance(tag, dict) else None
@@ -141,10 +141,10 @@ def _object_tags(schema: Any) -> tuple[str, ...]:
 class Validator:
     """Validates payloads against one JSON Schema document (by default the committed one).
 
-    ``rules``: the Identity rule table (by default :data:`stripe_schemas.identity.RULES`, read
+    `rules`: the Identity rule table (by default `stripe_schemas.identity.RULES`, read
     when the validator is built). Each schema key is compiled once, on first use, under a
     lock, into the same checkers whenever that happens: what was validated before never
-    changes a verdict. A ``Validator`` is safe to share between threads.
+    changes a verdict. A `Validator` is safe to share between threads.
     """
 
     def __init__(
@@ -166,8 +166,8 @@ class Validator:
         self.resources: dict[str, str] = dict(resources) if isinstance(resources, dict) else {}
         self._defs: dict[str, Any] = {**ENVELOPE_DEFS, **defs}
         self._resource_keys = frozenset(k for k in self.resources.values() if isinstance(k, str))
-        #: ``object`` tag → the schema keys that carry it, the most required fields first
-        #: (``customer`` before ``deleted_customer``: a deleted object lacks the live one's).
+        #: `object` tag → the schema keys that carry it, the most required fields first
+        #: (`customer` before `deleted_customer`: a deleted object lacks the live one's).
         self.tags: dict[str, tuple[str, ...]] = self._tag_table()
         self._strict: dict[str, Any] | None = None
         self._lenient: dict[str, Any] | None = None
@@ -180,22 +180,22 @@ class Validator:
         self._lenient_rules: RuleSet | None = None
         self._walker: Walker | None = None
         self._compiled: dict[str, _Compiled] = {}
-        #: ``object`` tag → the one model it names (lists and events are envelopes).
+        #: `object` tag → the one model it names (lists and events are envelopes).
         self._single: dict[str, str] = {
             tag: keys[0]
             for tag, keys in self.tags.items()
             if len(keys) == 1 and tag not in (LIST, EVENT)
         }
-        #: ``object`` tag → the fast path of its model, once compiled (see :func:`_fast_path`).
+        #: `object` tag → the fast path of its model, once compiled (see `_fast_path()`).
         self._fast: dict[str, Callable[[dict[str, Any]], Report | None]] = {}
         self._lock = threading.Lock()
         #: generated package name → the validator of its document with this one's rules,
-        #: shared by every validator of the family (see :func:`_shared`).
+        #: shared by every validator of the family (see `_shared()`).
         self._family: dict[str, Validator] = {}
 
     def _tag_table(self) -> dict[str, tuple[str, ...]]:
-        """``object`` tag → schema keys: the resources', and the schemas that carry a
-        resource's tag without being one (a deleted object; see :mod:`stripe_schemas._objects`)."""
+        """`object` tag → schema keys: the resources', and the schemas that carry a
+        resource's tag without being one (a deleted object; see [`stripe_schemas._objects`][stripe_schemas._objects])."""
         table: dict[str, list[str]] = {LIST: [LIST]}
         resources = sorted(k for k in set(self.resources.values()) if isinstance(k, str))
         tags = {key: _object_tags(schema) for key, schema in self._defs.items()}
@@ -215,7 +215,7 @@ class Validator:
 
         A validator of bundled models hands an event of another bundled version to that
         version's validator. An event of a version with no models here is checked by this
-        one, with an ``api_version_mismatch`` notice: never silently as if it were this one.
+        one, with an `api_version_mismatch` notice: never silently as if it were this one.
         """
         version = event.get("api_version")
         if not isinstance(version, str) or version == self.api_version:
@@ -257,7 +257,7 @@ class Validator:
         return self.resources.get(resource) if isinstance(resource, str) else None
 
     def key_for(self, payload: Mapping[str, Any]) -> str | None:
-        """The schema key a payload's ``object`` tag names (None: no model for it)."""
+        """The schema key a payload's `object` tag names (None: no model for it)."""
         tag = payload.get("object")
         keys = self.tags.get(tag) if type(tag) is str else None
         if not keys:
@@ -272,8 +272,8 @@ class Validator:
         """Check the whole document up front (else schemas compile on first use).
 
         The document must be valid JSON Schema (its own dialect's metaschema), and
-        the schema of every resource in ``x-resources`` must compile. Raises
-        :class:`SchemaDocumentError` saying what is wrong and where.
+        the schema of every resource in `x-resources` must compile. Raises
+        `SchemaDocumentError` saying what is wrong and where.
         """
         jsonschema = require("jsonschema", "validation", "validation")
         from jsonschema.exceptions import SchemaError
@@ -295,7 +295,7 @@ class Validator:
     def compiled(self, key: str) -> _Compiled:
         """The compiled validators of a schema key (compiled on first use).
 
-        Raises :class:`SchemaDocumentError` when the key's schema does not compile.
+        Raises `SchemaDocumentError` when the key's schema does not compile.
         """
         found = self._compiled.get(key)
         if found is not None:
@@ -339,11 +339,11 @@ class Validator:
         return _Compiled(key, checker, rules)
 
     def notices_only(self, key: str) -> Callable[[dict[str, Any]], Report | None]:
-        """The lenient path of a payload of ``key`` that the fast path refused.
+        """The lenient path of a payload of `key` that the fast path refused.
 
         When the payload passes the lenient variant with the rules folded in, only notices
         remain (unknown fields and enum values): a walk of the payload against the strict
-        variant finds them (:mod:`._notices`), instead of an engine's error list. None when
+        variant finds them (`_notices`), instead of an engine's error list. None when
         the payload does not pass, or the walk cannot tell (the detailed path decides).
         """
         compiled = self.compiled(key)
@@ -404,8 +404,8 @@ class Validator:
     def validate(self, payload: Any, model: object = None, *, mode: Mode = "strict") -> Report:
         """Validate one payload (a decoded object, or JSON text/bytes); never raises on bad input.
 
-        The fast path: a ``dict`` whose ``object`` tag names one model and which passes
-        that model's compiled check (schema and invariants) gets the shared ``ok`` report.
+        The fast path: a `dict` whose `object` tag names one model and which passes
+        that model's compiled check (schema and invariants) gets the shared `ok` report.
         """
         kind = type(payload)
         if kind is bytes or kind is str:  # the front end's valid path, then the same fast path
@@ -421,7 +421,7 @@ class Validator:
 
     def _fast_report(self, payload: dict[str, Any], mode: Mode) -> Report | None:
         """The report of the fast path (the notices path too, in lenient mode) of the model a
-        payload's ``object`` tag names; None when it has no answer (the detailed path has)."""
+        payload's `object` tag names; None when it has no answer (the detailed path has)."""
         tag = payload.get("object")
         if type(tag) is not str:
             return None
@@ -436,7 +436,7 @@ class Validator:
         return report
 
     def _validate_json(self, payload: dict[str, Any], model: object, mode: Mode) -> Report:
-        """:meth:`validate` of an object the front end decoded without an issue: it holds only
+        """`validate()` of an object the front end decoded without an issue: it holds only
         what JSON text can (string keys, finite numbers, no over-long integers), so the
         detailed path does not vet it again."""
         if model is None and (mode == "strict" or mode == "lenient"):
@@ -485,8 +485,8 @@ class Validator:
         *,
         vetted: bool = False,
     ) -> Report:
-        """The report of a decoded value; ``prior``: what decoding it found (values replaced);
-        ``vetted``: the front end decoded it from JSON text without an issue."""
+        """The report of a decoded value; `prior`: what decoding it found (values replaced);
+        `vetted`: the front end decoded it from JSON text without an issue."""
         if not isinstance(payload, dict):
             key = self.resolve(model) if model is not None else None
             problems = check_value(payload)
@@ -535,7 +535,7 @@ class Validator:
 
         A value that was itself an input problem (NaN, a number too large, …) was
         replaced while decoding or vetting; schema issues at or below it would only
-        echo that problem, so they are left out. ``vetted``: the payload came from JSON
+        echo that problem, so they are left out. `vetted`: the payload came from JSON
         text without an issue, so it holds no such value and is not vetted again.
         """
         masked = [i.path for i in issues if i.code in INPUT_CODES]
@@ -597,8 +597,8 @@ class Validator:
 
 
 def _shared(package: ModelPackage, default: Validator) -> Validator:
-    """The one validator of a generated package's document in ``default``'s family (the
-    validators built from it for other packages, with its rule table): ``default`` itself
+    """The one validator of a generated package's document in `default`'s family (the
+    validators built from it for other packages, with its rule table): `default` itself
     when the document is its own, else one built on first use and kept in the family."""
     if default.document.get("x-spec-sha256") == package.spec_sha256:
         return default
@@ -621,15 +621,15 @@ def _version_package(api_version: str) -> ModelPackage:
 
 
 def validator_for(model: object, default: Validator) -> Validator:
-    """The validator of ``model``'s own package: ``default`` when that is its document (or
-    ``model`` is not a generated class), else one built once from the package's document."""
+    """The validator of `model`'s own package: `default` when that is its document (or
+    `model` is not a generated class), else one built once from the package's document."""
     package = package_of(model)
     return default if package is None else _shared(package, default)
 
 
 def validator_for_version(api_version: str) -> Validator:
-    """The validator of a bundled API version's models (see :mod:`stripe_schemas.model`);
-    :class:`~stripe_schemas.model.UnknownApiVersion` for a version not bundled."""
+    """The validator of a bundled API version's models (see `stripe_schemas.model`);
+    [`UnknownApiVersion`][stripe_schemas.model.UnknownApiVersion] for a version not bundled."""
     return _shared(_version_package(api_version), _default or default_validator())
 
 
@@ -652,21 +652,21 @@ def validate(
 ) -> Report:
     """Validate one Stripe payload: schema conformance plus the Stripe Identity invariants.
 
-    ``payload`` is a decoded JSON object, or JSON text/bytes (decoded by the one
-    front end, :mod:`stripe_schemas.io`). ``model`` is a schema key, a resource id
-    (``identity.verification_session``) or a generated class; by default the
-    payload's ``object`` tag picks it. List objects (``"object": "list"``) and
+    `payload` is a decoded JSON object, or JSON text/bytes (decoded by the one
+    front end, [`stripe_schemas.io`][stripe_schemas.io]). `model` is a schema key, a resource id
+    (`identity.verification_session`) or a generated class; by default the
+    payload's `object` tag picks it. List objects (`"object": "list"`) and
     events are checked as envelopes, and every object inside them as its own model.
-    In ``strict`` mode unknown fields and unknown enum values are errors; in
-    ``lenient`` mode they are notices. Bad input of any kind yields a report, never
+    In `strict` mode unknown fields and unknown enum values are errors; in
+    `lenient` mode they are notices. Bad input of any kind yields a report, never
     an exception.
 
-    ``api_version`` (``"2023-08-16"``): check against the models of that bundled
-    version (a class given as ``model`` stands for the same schema there); an unknown
-    version is :class:`~stripe_schemas.model.UnknownApiVersion`. By default a payload
+    `api_version` (`"2023-08-16"`): check against the models of that bundled
+    version (a class given as `model` stands for the same schema there); an unknown
+    version is [`UnknownApiVersion`][stripe_schemas.model.UnknownApiVersion]. By default a payload
     is read as the newest bundled version, except an event, which says its own: it is
-    checked against the models of its ``api_version`` when they are bundled, else
-    against the newest with an ``api_version_mismatch`` notice.
+    checked against the models of its `api_version` when they are bundled, else
+    against the newest with an `api_version_mismatch` notice.
     """
     validator = _default or default_validator()
     if api_version is not None:

@@ -1,9 +1,9 @@
-"""Validating streams of records: what the ``validate`` command and the Dask engine share.
+"""Validating streams of records: what the `validate` command and the Dask engine share.
 
-:func:`run_local` validates inputs in this process and :func:`run_jobs` in worker processes
-(``--jobs``); both yield the same :class:`Found` / :class:`Finished` events, in input
-order, counted in a :class:`Tally`. :func:`check_items` is the loop under both: every
-record a :class:`~stripe_schemas.io.Reader` gives, validated and counted.
+`run_local()` validates inputs in this process and `run_jobs()` in worker processes
+(`--jobs`); both yield the same `Found` / `Finished` events, in input
+order, counted in a `Tally`. `check_items()` is the loop under both: every
+record a [`Reader`][stripe_schemas.io.Reader] gives, validated and counted.
 """
 
 from __future__ import annotations
