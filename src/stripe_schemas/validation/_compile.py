@@ -153,7 +153,7 @@ class Screen:
         self.probes = probes
         self._build = build
         self._halves: tuple[Screen, Screen] | None = None
-        #: ``payload -> True`` when every probe behind this screen passes.
+        #: `payload -> True` when every probe behind this screen passes.
         self.is_valid: Callable[[Any], bool] = (
             is_valid if is_valid is not None else self._compile_then_check
         )
