@@ -199,7 +199,7 @@ CASES: dict[str, tuple[Callable[[Edit], object], bool, set[tuple[str, str, str]]
             e.prop("identity.verification_session", "status"), "x-stripeBypassValidation", True
         ),
         False,
-        {("bypass_added", "warning", SESSION + "/properties/status")},
+        {("bypass_added", "breaking", SESSION + "/properties/status")},
     ),
     "bypass_removed": (
         lambda e: e.prop("identity.verification_session", "type").pop("x-stripeBypassValidation"),
@@ -416,10 +416,10 @@ REAL_PAIRS: dict[tuple[str, str], set[tuple[str, str, str]]] = {
             S + "identity.verification_session/properties/client_secret",
         ),
         ("format_added", "compatible", S + "identity.verification_report/properties/created"),
-        ("bypass_added", "warning", S + "gelato_session_last_error/properties/code"),
+        ("bypass_added", "breaking", S + "gelato_session_last_error/properties/code"),
     },
     (REAL_SPECS[1], REAL_SPECS[2]): {
-        ("bypass_added", "warning", S + "gelato_document_report_error/properties/code"),
+        ("bypass_added", "breaking", S + "gelato_document_report_error/properties/code"),
     },
     (REAL_SPECS[2], REAL_SPECS[3]): {
         ("made_optional", "breaking", S + "identity.verification_session/properties/options"),
@@ -541,11 +541,11 @@ def test_cli_json_output_and_exit_codes(
     assert {c["side"] for c in document["changes"]} == {"response"}
     assert main(["diff", old, new, "--fail-on", "none"]) == 0
     middle = [str(SHARED / "specs" / name) for name in REAL_SPECS[1:3]]
-    assert main(["diff", *middle]) == 0  # one warning, nothing breaking
-    assert main(["diff", *middle, "--fail-on", "warning"]) == 1
+    assert main(["diff", *middle]) == 1  # one x-stripeBypassValidation added: breaking
+    assert main(["diff", *middle, "--fail-on", "none"]) == 0
     text = capsys.readouterr().out
-    assert "warning     /components/schemas/gelato_document_report_error/properties/code" in text
-    assert "1 change: 0 breaking, 1 warning, 0 compatible" in text
+    assert "breaking    /components/schemas/gelato_document_report_error/properties/code" in text
+    assert "1 change: 1 breaking, 0 warning, 0 compatible" in text
 
 
 @pytest.mark.realdata

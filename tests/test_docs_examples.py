@@ -143,7 +143,26 @@ def _setup(name: str, tmp_path: Path, stand_in: str) -> dict[str, Any]:
         )
         return {"my_client": client, "_close": client.close}
     if name == "docs/webhooks.md":
-        return {**common, "body": delivery, "headers": signed, "secret": TEST_SECRET}
+        handled: list[Any] = []
+
+        def handle(event: Any) -> None:  # the endpoint's own work, in the example
+            handled.append(event)
+
+        def keep_for_review(raw: bytes, issues: Any) -> None:  # pragma: no cover - a valid event
+            raise AssertionError(f"the example's authentic, valid event was set aside: {issues}")
+
+        def _close() -> None:
+            assert len(handled) == 1 and handled[0].type == "identity.verification_session.verified"
+
+        return {
+            **common,
+            "body": delivery,
+            "headers": signed,
+            "secret": TEST_SECRET,
+            "handle": handle,
+            "keep_for_review": keep_for_review,
+            "_close": _close,
+        }
     if name == "docs/strategies.md":
         return {
             **common,

@@ -258,7 +258,7 @@ def test_json_and_yaml_give_same_models(tmp_path: Path) -> None:
 
 
 def test_generate_check_reports_stale(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """generate --check exits 0 when fresh, 1 with a readable diff when a file is stale."""
+    """generate --check exits 0 when fresh, 1 naming the stale file; --verbose adds its diff."""
     out = tmp_path / "gen"
     spec = str(write_spec(tmp_path, widget_spec()))
     args = ["generate", "--spec", spec, "--root", "shop.widget", "--out", str(out)]
@@ -271,8 +271,12 @@ def test_generate_check_reports_stale(tmp_path: Path, capsys: pytest.CaptureFixt
     code = main([*args, "--check"])
     captured = capsys.readouterr()
     assert code == 1
-    assert "-class Gadget:" in captured.out and "+class Widget:" in captured.out
+    assert "1 file changed: shop.py\n" in captured.out and "class" not in captured.out
     assert "stale" in captured.err
+    code = main([*args, "--check", "--verbose"])
+    captured = capsys.readouterr()
+    assert code == 1
+    assert "-class Gadget:" in captured.out and "+class Widget:" in captured.out
 
 
 BAD_INPUTS = {

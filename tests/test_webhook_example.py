@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import select
+import stat
 import subprocess
 import sys
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -40,9 +43,20 @@ def _line(process: subprocess.Popen[bytes], timeout: float = 20.0) -> str:
 
 
 @pytest.fixture(scope="module")
-def endpoint() -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+def quarantine(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the example keeps authentic deliveries that fail the checks."""
+    return tmp_path_factory.mktemp("webhooks") / "quarantine"
+
+
+@pytest.fixture(scope="module")
+def endpoint(quarantine: Path) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
     """The example, started on 127.0.0.1 with a free port; stopped afterwards."""
-    env = {**os.environ, "STRIPE_WEBHOOK_SECRET": TEST_SECRET, "PYTHONUNBUFFERED": "1"}
+    env = {
+        **os.environ,
+        "STRIPE_WEBHOOK_SECRET": TEST_SECRET,
+        "PYTHONUNBUFFERED": "1",
+        "QUARANTINE_DIR": str(quarantine),
+    }
     process = subprocess.Popen(
         [sys.executable, str(EXAMPLE), "0"],
         env=env,
@@ -81,32 +95,77 @@ def test_a_signed_session_event_is_handled(endpoint: tuple[str, subprocess.Popen
     assert _line(process) == f"identity.verification_session.verified {session['id']} verified"
 
 
+def kept(quarantine: Path) -> dict[str, Any]:
+    """What the quarantine directory holds: file name → its record."""
+    if not quarantine.exists():
+        return {}
+    return {p.name: json.loads(p.read_text()) for p in sorted(quarantine.iterdir())}
+
+
 @pytest.mark.parametrize(
     ("change", "answer"),
     [
         ("tampered", (400, "signature refused: mismatch")),
         ("other secret", (400, "signature refused: mismatch")),
         ("no header", (400, "signature refused: no_header")),
-        ("not an event", (400, "not a valid event")),
     ],
 )
-def test_bad_deliveries_are_refused(
-    endpoint: tuple[str, subprocess.Popen[bytes]], change: str, answer: tuple[int, str]
+def test_unauthentic_deliveries_are_refused(
+    endpoint: tuple[str, subprocess.Popen[bytes]],
+    quarantine: Path,
+    change: str,
+    answer: tuple[int, str],
 ) -> None:
-    """Refused deliveries get 400 with the reason; nothing reaches the handler."""
+    """Deliveries that fail verification get 400 with the reason; nothing reaches the handler
+    and nothing is kept."""
     url, _ = endpoint
+    before = kept(quarantine)
     data = body(session_event("verified"))
     header: str | None = signature_header(data, TEST_SECRET)
     if change == "tampered":
         data = data.replace(b"verified", b"canceled")
     elif change == "other secret":
         header = signature_header(data, "whsec_not_this_endpoint")
-    elif change == "no header":
-        header = None
     else:
-        data = b'{"object": "customer"}'
-        header = signature_header(data, TEST_SECRET)
+        header = None
     assert post(url, data, header) == answer
+    assert kept(quarantine) == before
+
+
+def _status_mismatch() -> bytes:
+    """A `verified` event whose session says `canceled` (the lifecycle rule fails)."""
+    payload = session_event("verified")
+    payload["data"]["object"]["status"] = "canceled"
+    return body(payload)
+
+
+@pytest.mark.parametrize(
+    ("data", "code"),
+    [
+        (b'{"object": "customer"}', "wrong_object_tag"),
+        (b"not json at all", "invalid_json"),
+        (_status_mismatch(), "event_status_mismatch"),
+    ],
+    ids=["not an event", "not JSON", "rule broken"],
+)
+def test_authentic_deliveries_that_fail_the_checks_are_acknowledged_and_kept(
+    endpoint: tuple[str, subprocess.Popen[bytes]], quarantine: Path, data: bytes, code: str
+) -> None:
+    """An authentic delivery that is not a valid event gets 202 (Stripe stops retrying), never
+    reaches the handler, and is kept aside byte for byte with its issues; the log line names
+    only the file and the codes."""
+    url, process = endpoint
+    before = kept(quarantine)
+    assert post(url, data, signature_header(data, TEST_SECRET)) == (202, "accepted for review")
+    line = _line(process)
+    new = {name: record for name, record in kept(quarantine).items() if name not in before}
+    assert len(new) == 1
+    ((name, record),) = new.items()
+    assert record["body"] == data.decode()
+    codes = {issue["code"] for issue in record["issues"] if issue["severity"] == "error"}
+    assert code in codes
+    assert line == f"quarantined {name}: {', '.join(sorted(codes))}"
+    assert stat.S_IMODE(quarantine.stat().st_mode) == 0o700
 
 
 def test_other_events_are_acknowledged(endpoint: tuple[str, subprocess.Popen[bytes]]) -> None:

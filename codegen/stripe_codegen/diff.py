@@ -74,7 +74,7 @@ KINDS: Mapping[str, tuple[Side, str]] = {
     "nullable_removed": ("response", "compatible"),
     "enum_values_added": ("response", "warning; compatible with x-stripeBypassValidation"),
     "enum_values_removed": ("response", "compatible"),
-    "bypass_added": ("response", "warning"),
+    "bypass_added": ("response", "breaking"),
     "bypass_removed": ("response", "compatible"),
     "max_length_changed": ("response", "compatible"),
     "expansion_changed": ("response", "breaking"),
@@ -102,6 +102,10 @@ class Change:
     side: Side
     message: str
 
+    def line(self) -> str:
+        """The change on one line: level, pointer, kind and message."""
+        return f"{self.level:<10}  {self.pointer}  {self.kind}: {self.message}"
+
     def to_json(self) -> dict[str, str]:
         return {
             "pointer": self.pointer,
@@ -125,10 +129,14 @@ class SpecDiff:
     def count(self, level: Level) -> int:
         return sum(1 for change in self.changes if change.level == level)
 
+    def at_least(self, level: Level) -> tuple[Change, ...]:
+        """The changes at `level` or above, in pointer order."""
+        floor = LEVELS.index(level)
+        return tuple(c for c in self.changes if LEVELS.index(c.level) >= floor)
+
     def reaches(self, level: Level) -> bool:
         """Whether any change is at `level` or above."""
-        floor = LEVELS.index(level)
-        return any(LEVELS.index(change.level) >= floor for change in self.changes)
+        return bool(self.at_least(level))
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -146,7 +154,7 @@ class SpecDiff:
         """One line per change (most severe first), then the summary line."""
         ranked = sorted(self.changes, key=lambda c: -LEVELS.index(c.level))
         shown = ranked if limit is None else ranked[:limit]
-        out = [f"{c.level:<10}  {c.pointer}  {c.kind}: {c.message}" for c in shown]
+        out = [c.line() for c in shown]
         if len(shown) < len(ranked):
             out.append(f"… and {len(ranked) - len(shown)} more (stripe-schemas diff lists all)")
         out.append(self.summary())
@@ -475,7 +483,8 @@ class _Differ:
         if new and not old:
             message = (
                 f"{name} may now carry values outside its enum (x-stripeBypassValidation): "
-                "exhaustive matches on the old values break"
+                "its type gains `| UnknownEnumValue`, so typed code that names the enum's "
+                "alias or matches the old values exhaustively breaks"
             )
             self.add(ptr, "bypass_added", message)
         elif old and not new:

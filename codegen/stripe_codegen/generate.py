@@ -27,7 +27,15 @@ from .errors import SpecError, SpecProblem
 from .ir import AliasDef, ClassDef, EnumDef, ModelSet, ParamSet
 from .jsonschema_out import to_json_schema
 from .loader import LoadedSpec, load_spec
-from .output import MANIFEST, manifest_text, read_manifest, stale, write_package
+from .output import (
+    MANIFEST,
+    FileChanges,
+    file_changes,
+    manifest_text,
+    read_manifest,
+    stale,
+    write_package,
+)
 from .params_render import params_files
 from .parse import build_model_set
 from .render import GENERATOR, format_sources, render_sources
@@ -261,6 +269,11 @@ def write(result: Generated, out_dir: Path, *, force: bool = False) -> list[str]
 def stale_files(result: Generated, out_dir: Path) -> list[str]:
     """A unified diff between the committed files and a fresh generation (empty if up to date)."""
     return stale(out_dir / result.package, _inside(result), result.package)
+
+
+def changed_files(result: Generated, out_dir: Path) -> FileChanges:
+    """Which files of the package writing would add, change and remove (paths inside it)."""
+    return file_changes(out_dir / result.package, _inside(result))
 
 
 def previous_spec(package_dir: Path) -> tuple[LoadedSpec | None, str]:

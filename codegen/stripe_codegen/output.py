@@ -31,6 +31,10 @@ import tempfile
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
+import attrs
+
+from stripe_schemas.issues import counted
+
 from .errors import SpecError, SpecProblem
 
 MANIFEST = ".stripe-schemas-manifest.json"
@@ -129,23 +133,66 @@ def write_package(target: Path, files: Mapping[str, str], *, force: bool = False
     return sorted(changed + removed)
 
 
-def stale(target: Path, files: Mapping[str, str], label: str) -> list[str]:
-    """A unified diff between what `target` holds and `files` (empty when up to date)."""
-    lines: list[str] = []
+@attrs.frozen
+class FileChanges:
+    """What writing would do to a package directory: paths (relative to it), sorted."""
+
+    added: tuple[str, ...] = ()
+    changed: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.added or self.changed or self.removed)
+
+    def lines(self) -> list[str]:
+        """One line per kind of change that happened: its count and the paths."""
+        parts = (("added", self.added), ("changed", self.changed), ("removed", self.removed))
+        return [
+            f"{counted(len(paths), 'file')} {verb}: {', '.join(paths)}"
+            for verb, paths in parts
+            if paths
+        ]
+
+
+def _differing(target: Path, files: Mapping[str, str]) -> Iterator[tuple[str, str | None, str]]:
+    """Each path whose bytes would change: (path, what it holds now or None, what it would
+    hold; empty for a file that goes)."""
     for rel in sorted(set(files) | set(read_manifest(target))):
         path = target / rel
         if rel == PY_TYPED and path.exists():
             continue  # kept as it is, whatever it says
         found = _current(path)
-        old = found.decode("utf-8", "replace") if found is not None else ""
+        old = found.decode("utf-8", "replace") if found is not None else None
         new = files.get(rel, "")
+        if old is None and rel not in files:
+            continue  # listed in the manifest, already gone
         if old != new:
-            lines += difflib.unified_diff(
-                old.splitlines(keepends=True),
-                new.splitlines(keepends=True),
-                fromfile=f"committed/{label}/{rel}",
-                tofile=f"generated/{label}/{rel}",
-            )
+            yield rel, old, new
+
+
+def file_changes(target: Path, files: Mapping[str, str]) -> FileChanges:
+    """Which files writing `files` into `target` would add, change and remove."""
+    added, changed, removed = [], [], []
+    for rel, old, _ in _differing(target, files):
+        if old is None:
+            added.append(rel)
+        elif rel in files:
+            changed.append(rel)
+        else:
+            removed.append(rel)
+    return FileChanges(tuple(added), tuple(changed), tuple(removed))
+
+
+def stale(target: Path, files: Mapping[str, str], label: str) -> list[str]:
+    """A unified diff between what `target` holds and `files` (empty when up to date)."""
+    lines: list[str] = []
+    for rel, old, new in _differing(target, files):
+        lines += difflib.unified_diff(
+            (old or "").splitlines(keepends=True),
+            new.splitlines(keepends=True),
+            fromfile=f"committed/{label}/{rel}",
+            tofile=f"generated/{label}/{rel}",
+        )
     return lines
 
 

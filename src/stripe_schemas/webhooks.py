@@ -27,7 +27,9 @@ import hmac
 import math
 import time
 from collections.abc import Mapping
-from typing import Any, Final, Literal, TypeVar, overload
+from typing import Any, Final, Generic, Literal, TypeVar, overload
+
+import attrs
 
 from stripe_models.core import Event
 
@@ -40,11 +42,13 @@ from .validation import event_status_issues
 __all__ = [
     "DEFAULT_TOLERANCE",
     "REASONS",
+    "Delivery",
     "Reason",
     "SignatureVerificationError",
     "construct_event",
     "load_json",
     "parse_event",
+    "receive_event",
     "signature_header",
     "verify_header",
 ]
@@ -358,6 +362,98 @@ def parse_event(
     if problems:
         raise PayloadError(problems, model=target_name(cls))
     return event
+
+
+@attrs.frozen(repr=False)
+class Delivery(Generic[E]):
+    """An authentic webhook delivery, whatever its body holds (see `receive_event`).
+
+    `raw` is the body's JSON value (a `dict` for an event; None when the body is not
+    JSON), `event` the typed event when the body structures (else None), and `issues`
+    everything found: the errors that kept it from structuring or from passing the checks,
+    then the notices. `ok` says whether it can be handled as usual. The repr shows only
+    counts and codes, never a value from the body.
+    """
+
+    raw: Any
+    event: E | None
+    issues: tuple[Issue, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        """Typed, and no issue is an error (notices and warnings allowed)."""
+        return self.event is not None and not self.errors
+
+    @property
+    def errors(self) -> tuple[Issue, ...]:
+        return tuple(issue for issue in self.issues if issue.severity == "error")
+
+    def __repr__(self) -> str:
+        codes = sorted({issue.code for issue in self.errors})
+        return (
+            f"Delivery(ok={self.ok}, typed={self.event is not None}, "
+            f"issues={len(self.issues)}, error_codes={codes})"
+        )
+
+
+@overload
+def receive_event(
+    payload: bytes | bytearray | str,
+    sig_header: str | None,
+    secret: str | None,
+    *,
+    tolerance: int | None = ...,
+    mode: Mode = ...,
+    event_class: None = ...,
+    api_version: str | None = ...,
+) -> Delivery[Event]: ...
+@overload
+def receive_event(
+    payload: bytes | bytearray | str,
+    sig_header: str | None,
+    secret: str | None,
+    *,
+    tolerance: int | None = ...,
+    mode: Mode = ...,
+    event_class: type[E],
+) -> Delivery[E]: ...
+def receive_event(
+    payload: bytes | bytearray | str,
+    sig_header: str | None,
+    secret: str | None,
+    *,
+    tolerance: int | None = DEFAULT_TOLERANCE,
+    mode: Mode = "lenient",
+    event_class: Any = None,
+    api_version: str | None = None,
+) -> Any:
+    """Verify a webhook delivery, then read it without raising: a `Delivery`.
+
+    Only a delivery that fails verification raises (`SignatureVerificationError`):
+    answer it 400. An authentic one always comes back, even when its body is not JSON, does
+    not structure, or breaks a rule (`delivery.ok` is False): acknowledge it (2xx, or
+    Stripe retries it for days) and keep it aside for a person with `delivery.issues`.
+    The options are those of `construct_event`.
+    """
+    cls = _check_options(mode, event_class)
+    if event_class is not None and api_version is not None:
+        raise TypeError("give event_class or api_version, not both")
+    verify_header(payload, sig_header, secret, tolerance=tolerance)
+    notices: list[Issue] = []
+    try:
+        value = load_json(payload, target_name(cls))
+    except PayloadError as exc:
+        return Delivery(None, None, exc.issues)
+    if event_class is None:
+        cls = _event_class(value, api_version, notices)
+    event: Any = None
+    errors: tuple[Issue, ...] = ()
+    try:
+        event = structure(value, cls, mode=mode, notices=notices)
+    except PayloadError as exc:
+        errors = exc.issues
+    errors += tuple(event_status_issues(value)) if event is not None else ()
+    return Delivery(value, event, (*errors, *notices))
 
 
 def load_json(payload: bytes | bytearray | str, name: str = "event") -> Any:

@@ -11,9 +11,7 @@ import argparse
 import json
 import sys
 
-from ._generate import DEFAULT_ROOTS, report_problems
-
-FAIL_ON = ("breaking", "warning", "none")
+from ._generate import DEFAULT_ROOTS, FAIL_ON, report_problems
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

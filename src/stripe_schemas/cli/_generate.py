@@ -28,8 +28,10 @@ DEFAULT_SPEC = "spec/stripe-identity.yaml"
 DEFAULT_ROOTS = ("identity.verification_session", "identity.verification_report", "event")
 DEFAULT_OUT = "generated"
 DEFAULT_PACKAGE = "stripe_models"
-#: Changes listed before "… and N more" in the regeneration summary.
+#: Changes listed before "… and N more" in the regeneration summary (`--verbose`: all).
 SUMMARY_LINES = 40
+#: The levels `--fail-on` takes (`diff` and `generate` alike); `none` never fails.
+FAIL_ON = ("breaking", "warning", "none")
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -69,8 +71,20 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.add_argument(
         "--check",
         action="store_true",
-        help="write nothing; exit 1 with a diff if the output is stale, and say whether "
-        "the spec change is breaking",
+        help="write nothing; exit 1 if the output is stale, listing the spec's changes "
+        "and the files that would be added, changed or removed",
+    )
+    parser.add_argument(
+        "--fail-on",
+        choices=FAIL_ON,
+        default="none",
+        help="refuse to write (exit 1, nothing touched) when a change since the spec the "
+        "package came from is at this level or above (default none: always write)",
+    )
+    parser.add_argument(
+        "--verbose",
+        action="store_true",
+        help="list every change, and with --check the line diff of every file",
     )
     parser.add_argument(
         "--force",
@@ -143,6 +157,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         from stripe_codegen import SpecError
         from stripe_codegen.generate import (
+            changed_files,
             generate,
             load_names,
             previous_spec,
@@ -163,15 +178,19 @@ def run(args: argparse.Namespace) -> int:
         names = load_names(args.names) if args.names else None
         result = generate(args.spec, roots, package=package, names=names)
         previous, why_not = previous_spec(out / package)
-        breaking = _print_changes(result, previous, why_not, out / package)
+        changes = _print_changes(result, previous, why_not, out / package, verbose=args.verbose)
     except SpecError as exc:
         return report_problems(exc.problems)
+    breaking = None if changes is None else changes.reaches("breaking")
     if args.check:
         try:
-            diff = stale_files(result, out)
+            files = changed_files(result, out)
+            diff = stale_files(result, out) if files and args.verbose else []
         except SpecError as exc:
             return report_problems(exc.problems)
-        if diff:
+        if files:
+            for line in files.lines():
+                print(line)
             sys.stdout.writelines(diff)
             verdict = {
                 True: "the spec change is breaking",
@@ -186,6 +205,10 @@ def run(args: argparse.Namespace) -> int:
             return 1
         print(f"{out}/{package} is up to date ({result.summary()})")
         return 0
+    if args.fail_on != "none":
+        refused = _gate(args.fail_on, changes, why_not, out / package, _rerun(args, package))
+        if refused:
+            return 1
     try:
         changed = write(result, out, force=args.force)
     except SpecError as exc:
@@ -200,10 +223,37 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_changes(result: Any, previous: Any, why_not: str, where: Path) -> bool | None:
-    """Print what changed since the spec the package came from; whether it is breaking
-    (None: there is no record of that spec)."""
-    from stripe_codegen.diff import diff_specs
+def _gate(level: str, changes: Any, why_not: str, where: Path, rerun: str) -> bool:
+    """Whether `--fail-on level` refuses to write (after saying why, on stderr)."""
+    if changes is None:
+        if not where.exists():
+            return False  # a new package: nothing written before can break
+        print(
+            f"stripe-schemas: error: --fail-on {level}: {why_not}, so the change cannot be "
+            f"classified; nothing was written (to write anyway: `{rerun}`)",
+            file=sys.stderr,
+        )
+        return True
+    reached = changes.at_least(level)
+    if not reached:
+        return False
+    print(
+        f"stripe-schemas: error: --fail-on {level}: {counted(len(reached), 'change')} "
+        f"at {level} or above; nothing was written to {where}:",
+        file=sys.stderr,
+    )
+    for change in reached:
+        print(f"  {change.line()}", file=sys.stderr)
+    print(f"stripe-schemas: to write anyway: `{rerun}`", file=sys.stderr)
+    return True
+
+
+def _print_changes(
+    result: Any, previous: Any, why_not: str, where: Path, *, verbose: bool = False
+) -> Any:
+    """Print what changed since the spec the package came from; the
+    `stripe_codegen.diff.SpecDiff` (None: there is no record of that spec)."""
+    from stripe_codegen.diff import SpecDiff, diff_specs
 
     if previous is None:
         print(f"{why_not}: no change summary")
@@ -211,7 +261,7 @@ def _print_changes(result: Any, previous: Any, why_not: str, where: Path) -> boo
     new = result.spec
     if previous.sha256 == new.sha256:
         print(f"spec unchanged since {where} was generated (sha256 {new.sha256[:12]}…)")
-        return False
+        return SpecDiff(previous, new, ())
     changes = diff_specs(previous, new, result.roots)
     print(
         f"changes since {where} was generated: API {previous.api_version} "
@@ -219,6 +269,6 @@ def _print_changes(result: Any, previous: Any, why_not: str, where: Path) -> boo
     )
     for note in changes.notes:
         print(f"  note: {note}")
-    for line in changes.lines(limit=SUMMARY_LINES):
+    for line in changes.lines(limit=None if verbose else SUMMARY_LINES):
         print(f"  {line}")
-    return changes.reaches("breaking")
+    return changes

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
+import stat
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -107,6 +109,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="with --engine dask: the scheduler to use (default: a new local cluster)",
     )
     parser.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="show the progress display on standard error (default: when standard error is a "
+        "terminal, whatever the output is)",
+    )
+    parser.add_argument(
         "--quiet", action="store_true", help="no progress display, no per-file summaries"
     )
     parser.set_defaults(handler=run)
@@ -157,11 +166,20 @@ def run(args: argparse.Namespace) -> int:
         where = f"{args.schema}: " if args.schema else ""
         _error(f"stripe-schemas: error: {where}cannot load the schema: {_reason(exc)}")
         return EXIT_BAD_INPUT
-    out = _writer(args.fmt, sys.stdout)
+    inputs: Iterable[Source | Problem | Skipped] = expand(args.paths)
     progress = _progress(args)
+    stdout: TextIO = sys.stdout
+    stderr: TextIO = sys.stderr
+    if progress is not None:
+        inputs = list(inputs)  # the total to show: every input's size, known before reading
+        progress.start(_total_size(inputs))
+        stderr = progress.above(sys.stderr)
+        if _same_terminal(sys.stdout, sys.stderr):
+            stdout = progress.above(sys.stdout)
+    out = _writer(args.fmt, stdout)
     try:
-        events = _engine(args, settings, progress)
-        code = _report(events, out, quiet=args.quiet, progress=progress)
+        events = _engine(args, inputs, settings, progress)
+        code = _report(events, out, quiet=args.quiet, progress=progress, err=stderr)
     except SchemaDocumentError as exc:
         where = f"{args.schema}: " if args.schema else ""
         _error(f"stripe-schemas: error: {where}cannot use the schema: {_reason(exc)}")
@@ -198,9 +216,11 @@ class _EngineError(Exception):
 
 
 def _engine(
-    args: argparse.Namespace, settings: Settings, progress: _Progress | None
+    args: argparse.Namespace,
+    inputs: Iterable[Source | Problem | Skipped],
+    settings: Settings,
+    progress: _Progress | None,
 ) -> Iterator[Event]:
-    inputs = expand(args.paths)
     advance = progress.advance if progress is not None else None
     if args.engine == "dask":
         try:
@@ -224,7 +244,12 @@ def _engine(
 
 
 def _report(
-    events: Iterator[Event], out: _Writer, *, quiet: bool, progress: _Progress | None = None
+    events: Iterator[Event],
+    out: _Writer,
+    *,
+    quiet: bool,
+    progress: _Progress | None = None,
+    err: TextIO | None = None,
 ) -> int:
     """Write every event; the exit status."""
     from ..validation.engines import Finished, Found, Tally
@@ -244,12 +269,13 @@ def _report(
             out.finished(event.source, event.tally, event.error, quiet=quiet)
         elif isinstance(event, Problem):
             bad_paths += 1
-            _error(f"stripe-schemas validate: {event.path}: {event.message}")
+            _error(f"stripe-schemas validate: {event.path}: {event.message}", err)
         elif isinstance(event, Skipped):
             skipped += event.count
             _error(
                 f"stripe-schemas validate: {event.directory}: skipped {counted(event.count, 'file')} "
-                "whose names are not .json, .jsonl or .ndjson (or those compressed)"
+                "whose names are not .json, .jsonl or .ndjson (or those compressed)",
+                err,
             )
     out.close(total, files=files, bad_paths=bad_paths, skipped=skipped)
     if bad_paths:
@@ -261,9 +287,10 @@ def _report(
 # --- output -------------------------------------------------------------------------
 
 
-def _error(message: str) -> None:
-    """Write a one-line message to standard error (unprintable characters escaped)."""
-    _write(sys.stderr, printable(message) + "\n")
+def _error(message: str, stream: TextIO | None = None) -> None:
+    """Write a one-line message to standard error, or `stream` (unprintable characters
+    escaped)."""
+    _write(stream or sys.stderr, printable(message) + "\n")
 
 
 def _write(stream: TextIO, text: str) -> None:
@@ -446,46 +473,162 @@ def _writer(fmt: str, stream: TextIO) -> _Writer:
 # --- progress -----------------------------------------------------------------------
 
 
-class _Progress:
-    """Bytes read, records and records per second, on standard error (tqdm)."""
+def binary_size(count: float) -> str:
+    """A byte count in binary units: `512 B`, `1.5 KiB`, `200.0 MiB`, `1.2 GiB`."""
+    if count < 1024:
+        return f"{count:.0f} B"
+    for unit in ("KiB", "MiB", "GiB", "TiB"):
+        count /= 1024
+        if count < 1024 or unit == "TiB":
+            break
+    return f"{count:.1f} {unit}"
 
-    def __init__(self, bar: Any) -> None:
+
+def _total_size(inputs: Iterable[Source | Problem | Skipped]) -> int | None:
+    """The bytes on disk of every input, or None when one is not a regular file (stdin, a
+    pipe): then there is no total to count down to."""
+    total = 0
+    for item in inputs:
+        if not isinstance(item, Source):
+            continue
+        if item.is_stdin:
+            return None
+        try:
+            info = os.stat(item.path)
+        except OSError:
+            continue  # reported when it is opened
+        if not stat.S_ISREG(info.st_mode):
+            return None
+        total += info.st_size
+    return total
+
+
+def _same_terminal(one: TextIO, other: TextIO) -> bool:
+    """Whether two streams write to the same terminal (their lines share the screen)."""
+    try:
+        return (
+            one.isatty()
+            and other.isatty()
+            and os.path.samestat(os.fstat(one.fileno()), os.fstat(other.fileno()))
+        )
+    except (AttributeError, OSError, ValueError):
+        return False
+
+
+class _Above:
+    """A text stream whose whole lines are written above the progress bar: the bar's line is
+    cleared first and drawn again after, under tqdm's lock (a part line waits for its end)."""
+
+    def __init__(self, stream: TextIO, bar: Any) -> None:
+        self.stream = stream
         self.bar = bar
+        self.pending = ""
+
+    @property
+    def encoding(self) -> str:
+        return getattr(self.stream, "encoding", None) or "utf-8"
+
+    def write(self, text: str) -> int:
+        pending = self.pending + text
+        cut = pending.rfind("\n") + 1
+        self.pending = pending[cut:]
+        if cut:
+            self._above(pending[:cut])
+        return len(text)
+
+    def _above(self, text: str) -> None:
+        with self.bar.get_lock():
+            self.bar.clear(nolock=True)
+            _write(self.stream, text)
+            self.stream.flush()
+            self.bar.refresh(nolock=True)
+
+    def flush(self) -> None:
+        if self.pending:
+            text, self.pending = self.pending, ""
+            self._above(text)
+        self.stream.flush()
+
+
+class _Progress:
+    """The progress display on standard error (drawn by tqdm): bytes read of the total with
+    the share done and an ETA when every input is a regular file, then rates in binary units
+    and records per second."""
+
+    #: Seconds between redraws, at most.
+    EVERY = 0.5
+
+    def __init__(self, factory: Any) -> None:
+        self.factory = factory
+        self.bar: Any = None
+        self.total: int | None = None
+        self.read = 0
         self.done = 0  # records of the inputs already finished
         self.started = time.monotonic()
-        self.shown = 0.0
+        self.wrapped: list[_Above] = []
+
+    def start(self, total: int | None) -> None:
+        self.total = total
+        if total is None:
+            form = "{desc} [elapsed {elapsed}]"
+        else:
+            form = "{percentage:3.0f}%|{bar}| {desc} [elapsed {elapsed}, ETA {remaining}]"
+        self.bar = self.factory(
+            total=total,
+            desc=self._counts(0, self.started),
+            file=sys.stderr,
+            mininterval=self.EVERY,
+            bar_format=form,
+            dynamic_ncols=True,
+            leave=True,
+        )
+
+    def above(self, stream: TextIO) -> TextIO:
+        """`stream`, writing its lines above the bar."""
+        wrapped = _Above(stream, self.bar)
+        self.wrapped.append(wrapped)
+        return wrapped  # type: ignore[return-value]
 
     def advance(self, nbytes: int, records: int) -> None:
         """`nbytes` more were read; the current input has given `records` so far."""
+        self.read += nbytes
+        self._show(self.done + records, time.monotonic())
         self.bar.update(nbytes)
-        now = time.monotonic()
-        if now - self.shown >= 0.5:
-            self.shown = now
-            self._show(self.done + records, now)
 
     def _show(self, count: int, now: float) -> None:
-        rate = count / max(now - self.started, 1e-9)
-        self.bar.set_postfix_str(
-            f"{counted(count, 'record')}, {rate:,.0f} records/s", refresh=False
-        )
+        self.bar.set_description_str(self._counts(count, now), refresh=False)
+
+    def _counts(self, count: int, now: float) -> str:
+        """`1.5 MiB / 3.1 MiB, 10.2 MiB/s, 6,000 records, 19,753 records/s`."""
+        elapsed = max(now - self.started, 1e-9)
+        size = binary_size(self.read)
+        if self.total is not None:
+            size += f" / {binary_size(self.total)}"
+        rate = binary_size(self.read / elapsed)
+        records = counted(count, "record").replace(str(count), f"{count:,}", 1)
+        return f"{size}, {rate}/s, {records}, {count / elapsed:,.0f} records/s"
 
     def file_done(self, records: int) -> None:
         self.done += records
 
     def close(self) -> None:
         """The final counts (reading runs ahead of the batched ones shown), then close."""
+        for wrapped in self.wrapped:
+            wrapped.flush()
+        if self.bar is None:
+            return
         self._show(self.done, time.monotonic())
         self.bar.close()
 
 
 def _progress(args: argparse.Namespace) -> _Progress | None:
-    """A progress display when standard error is a terminal and the output is not (an issue
-    line would tear it); `--quiet` turns it off."""
-    if args.quiet or not sys.stderr.isatty() or sys.stdout.isatty():
+    """A progress display when standard error is a terminal (`--progress`: always;
+    `--no-progress` or `--quiet`: never)."""
+    wanted = args.progress if args.progress is not None else sys.stderr.isatty()
+    if args.quiet or not wanted:
         return None
     try:
         from tqdm import tqdm
     except ImportError:  # the display is optional: tqdm comes with the validation extra
         return None
-    bar = tqdm(unit="B", unit_scale=True, unit_divisor=1024, file=sys.stderr, mininterval=0.5)
-    return _Progress(bar)
+    return _Progress(tqdm)

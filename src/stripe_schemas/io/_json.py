@@ -36,7 +36,7 @@ from ..model import join_pointer
 from ._locate import LongNumber, int_limit, locate, long_message
 
 _orjson: Any
-try:  # orjson is the optional ``json`` extra
+try:  # orjson is the optional `json` extra
     import orjson as _orjson
 except ImportError:  # pragma: no cover - exercised where orjson is not installed
     _orjson = None

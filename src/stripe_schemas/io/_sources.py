@@ -167,6 +167,16 @@ class Opened:
         guarded = self.stream
         return guarded.error if isinstance(guarded, _Guarded) else None
 
+    def consumed(self) -> int | None:
+        """Bytes taken from the file itself so far (compressed bytes for a compressed file),
+        to set against its size on disk; None where that cannot be told (a pipe, stdin)."""
+        if self._raw is None or self.source.is_stdin:
+            return None
+        try:
+            return self._raw.tell()
+        except (OSError, ValueError):
+            return None
+
     def close(self) -> None:
         self.stream.close()
         if self._raw is not None and not self._raw.closed:

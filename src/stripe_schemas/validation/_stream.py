@@ -207,21 +207,37 @@ class Settings:
         return default_validator()
 
 
-#: A progress callback: bytes just read, records of the current input so far.
+#: A progress callback: bytes of the input just consumed (as stored: compressed bytes for a
+#: compressed file), records of the current input so far.
 Advance = Callable[[int, int], object]
 
 
 class Counting:
-    """A binary stream that reports each read (bytes, and the records counted so far)."""
+    """A binary stream that reports each read: the bytes it took from the input (its position
+    in the file where it has one, so that a compressed file counts against its size on disk;
+    else the bytes read), and the records counted so far."""
 
-    def __init__(self, stream: BinaryIO, advance: Advance, tally: Tally) -> None:
+    def __init__(
+        self,
+        stream: BinaryIO,
+        advance: Advance,
+        tally: Tally,
+        consumed: Callable[[], int | None] | None = None,
+    ) -> None:
         self.stream = stream
         self.advance = advance
         self.tally = tally
+        self.consumed = consumed
+        self.position = 0
 
     def read(self, size: int = -1) -> bytes:
         data = self.stream.read(size)
-        self.advance(len(data), self.tally.records)
+        now = self.consumed() if self.consumed is not None else None
+        if now is None:
+            step = len(data)
+        else:
+            step, self.position = max(now - self.position, 0), max(now, self.position)
+        self.advance(step, self.tally.records)
         return data
 
 
@@ -248,7 +264,7 @@ def each_input(
         try:
             stream: Any = opened.stream
             if advance is not None:
-                stream = Counting(stream, advance, tally)
+                stream = Counting(stream, advance, tally, opened.consumed)
             yield from check(source, opened, stream, tally)
             yield finish(source, tally, opened.error)
         except OSError as exc:  # a read error midway (an unplugged disk, a dead pipe)
