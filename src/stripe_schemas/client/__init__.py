@@ -1,4 +1,4 @@
-"""A small Stripe client for the six Verification Session operations (needs ``[client]``).
+"""A small Stripe client for the Verification Session and Report operations (needs ``[client]``).
 
 ::
 
@@ -24,6 +24,11 @@ machine). Each attempt has a total deadline (``timeout``, 80 s) and so has the
 whole call with its retries (``call_timeout``, 300 s); response bodies are read
 up to ``max_response_bytes`` (64 MiB). :class:`AsyncClient` does the same with
 ``await``.
+
+A client speaks for one generated package: the newest bundled one, the bundled one of
+``api_version=``, or ``models=``, one you generated. :class:`RequestOptions` (key,
+``stripe_account`` for Connect, ``stripe_version``, ``idempotency_key``, ``timeout``,
+``max_retries``) are the client's defaults (``options=``) and each call's overrides.
 """
 
 # ruff: noqa: E402 - the imports below come after the check that httpx is installed
@@ -33,7 +38,8 @@ from ..requires import require
 
 require("httpx", "client", "stripe_schemas.client")
 
-from ._async import AsyncClient, AsyncVerificationSessions
+from ..model import UnknownApiVersion
+from ._async import AsyncClient, AsyncVerificationReports, AsyncVerificationSessions
 from ._core import Page, RetryPolicy, request_id
 from ._errors import (
     APIConnectionError,
@@ -47,12 +53,15 @@ from ._errors import (
     RateLimitError,
     StripeError,
 )
-from ._sync import Client, VerificationSessions
+from ._models import MissingOperationError
+from ._options import RequestOptions
+from ._sync import Client, VerificationReports, VerificationSessions
 
 __all__ = [
     "APIConnectionError",
     "APIError",
     "AsyncClient",
+    "AsyncVerificationReports",
     "AsyncVerificationSessions",
     "AuthenticationError",
     "CardError",
@@ -60,11 +69,15 @@ __all__ = [
     "IdempotencyError",
     "InvalidRequestError",
     "InvalidResponseError",
+    "MissingOperationError",
     "Page",
     "PermissionDeniedError",
     "RateLimitError",
+    "RequestOptions",
     "RetryPolicy",
     "StripeError",
+    "UnknownApiVersion",
+    "VerificationReports",
     "VerificationSessions",
     "request_id",
 ]

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import hmac
 import importlib.metadata
 import ipaddress
 import logging
@@ -26,8 +27,6 @@ from urllib.parse import quote
 import attrs
 import httpx
 
-import stripe_models
-
 from .. import forms
 from .. import io as jsonio
 from ..converters import Mode, structure
@@ -41,6 +40,7 @@ from ..issues import (
     counted,
 )
 from ..params import check
+from ._checks import HEADER_SAFE, check_idempotency_key, check_seconds, kind
 from ._errors import (
     APIConnectionError,
     InvalidResponseError,
@@ -85,7 +85,7 @@ class ApiKey:
             raise ValueError("the API key must be a non-empty string without surrounding spaces")
         if "\r" in value or "\n" in value:
             raise ValueError("the API key must be one line")
-        if not _HEADER_SAFE(value):
+        if not HEADER_SAFE(value):
             raise ValueError(
                 "the API key must be printable ASCII without spaces or control characters "
                 "(it is sent in the Authorization header)"
@@ -112,6 +112,14 @@ class ApiKey:
 
     def redact_optional(self, text: str | None) -> str | None:
         return None if text is None else self._pattern.sub(HIDDEN, text)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, ApiKey):
+            return NotImplemented
+        return hmac.compare_digest(self._value, other._value)
+
+    def __hash__(self) -> int:
+        return hash((ApiKey, self._value))
 
     def __repr__(self) -> str:
         return f"ApiKey({HIDDEN})"
@@ -155,9 +163,6 @@ THIRD_PARTY_LOGGERS = (
 for _name in THIRD_PARTY_LOGGERS:
     logging.getLogger(_name).addFilter(_LOG_FILTER)
 
-#: What a header value may hold here: visible ASCII, no space, no control character.
-_HEADER_SAFE = re.compile(r"[\x21-\x7e]+").fullmatch
-
 
 # -- limits and the base URL ---------------------------------------------------------------
 
@@ -174,15 +179,11 @@ class Limits:
     def __attrs_post_init__(self) -> None:
         for name in ("timeout", "call_timeout"):
             value = getattr(self, name)
-            if value is None:
-                continue
-            if isinstance(value, bool) or not isinstance(value, (int, float)):
-                raise TypeError(f"{name} is a number of seconds or None, not {_kind(value)}")
-            if not value > 0 or value == float("inf"):
-                raise ValueError(f"{name} must be a positive, finite number of seconds, or None")
+            if value is not None:
+                check_seconds(name, value)
         size = self.max_response_bytes
         if isinstance(size, bool) or not isinstance(size, int):
-            raise TypeError(f"max_response_bytes is an int, not {_kind(size)}")
+            raise TypeError(f"max_response_bytes is an int, not {kind(size)}")
         if size < 1:
             raise ValueError("max_response_bytes must be at least 1")
 
@@ -212,10 +213,6 @@ def check_mode(mode: object) -> Mode:
     raise ValueError(f"mode must be 'strict' or 'lenient', not {mode!r}")
 
 
-def _kind(value: object) -> str:
-    return f"a {type(value).__name__}"
-
-
 def check_base_url(base_url: object, allow_insecure_http: bool) -> str:
     """``base_url`` without a trailing slash, if the API key may be sent there.
 
@@ -224,7 +221,7 @@ def check_base_url(base_url: object, allow_insecure_http: bool) -> str:
     cross the network in clear text.
     """
     if not isinstance(base_url, str):
-        raise TypeError(f"base_url is a str, not {_kind(base_url)}")
+        raise TypeError(f"base_url is a str, not {kind(base_url)}")
     try:
         url = httpx.URL(base_url)
     except (httpx.InvalidURL, ValueError, TypeError):
@@ -354,9 +351,13 @@ def prepare(
     path_args: tuple[str, ...],
     params: object,
     *,
+    stripe_version: str,
+    stripe_account: str | None = None,
     idempotency_key: str | None = None,
 ) -> Prepared:
-    """Check, encode and address a call of the operation whose parameters class is ``model``.
+    """Check, encode and address a call of the operation whose parameters class is ``model``,
+    with the ``Stripe-Version`` (and ``Stripe-Account``, for a connected account) it is sent
+    with.
 
     Raises :class:`~stripe_schemas.PayloadError` (bad parameters) or ValueError (a bad id)
     before anything is sent.
@@ -367,22 +368,20 @@ def prepare(
     method, template = operation
     target = _fill(template, path_args)
     encoded = forms.encode(check(params, model))
-    headers = {"Stripe-Version": stripe_models.API_VERSION, "User-Agent": USER_AGENT}
+    headers = {"Stripe-Version": stripe_version, "User-Agent": USER_AGENT}
+    if stripe_account is not None:
+        headers["Stripe-Account"] = stripe_account
     body: bytes | None = None
     if method == "GET" or method == "DELETE":
+        if idempotency_key is not None:
+            raise ValueError(f"{method} requests take no idempotency key")
         if encoded:
             target += "?" + encoded
     else:
         body = encoded.encode("ascii")
         headers["Content-Type"] = "application/x-www-form-urlencoded"
         key = idempotency_key if idempotency_key is not None else str(uuid.uuid4())
-        if not isinstance(key, str):
-            raise TypeError(f"an idempotency key is a str, not {_kind(key)}")
-        if not key or len(key) > 255 or not key.isprintable() or not key.isascii():
-            raise ValueError("an idempotency key is 1 to 255 printable ASCII characters")
-        headers["Idempotency-Key"] = key
-    if idempotency_key is not None and body is None:
-        raise ValueError(f"{method} requests take no idempotency key")
+        headers["Idempotency-Key"] = check_idempotency_key(key)
     return Prepared(method=method, target=target, operation=template, body=body, headers=headers)
 
 
