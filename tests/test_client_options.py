@@ -4,6 +4,7 @@ the verification report operations, against the stand-in server on 127.0.0.1."""
 from __future__ import annotations
 
 import asyncio
+import gc
 import importlib
 import logging
 import pickle
@@ -341,6 +342,23 @@ def test_a_per_call_key_is_redacted_too(stand: Stand, caplog: pytest.LogCaptureF
     for text in texts:
         assert KEY.lower() not in text.lower()
     client.close()
+
+
+def test_a_key_stays_hidden_after_another_client_with_it_is_gone(
+    stand: Stand, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Two clients with one key: when the first is collected, the second's key is still
+    removed from httpcore's log lines (the log filter holds each key object, not its value)."""
+    caplog.set_level(logging.DEBUG)
+    first = stand.client()
+    second = stand.client()
+    first.close()
+    del first
+    gc.collect()
+    stand.fake.plan("echo-key-200")
+    second.verification_sessions.create({"type": "document"})
+    assert "req_" in caplog.text and KEY.lower() not in caplog.text.lower()
+    second.close()
 
 
 # -- verification reports -------------------------------------------------------------------

@@ -10,7 +10,6 @@
 
 from __future__ import annotations
 
-import hmac
 import importlib.metadata
 import ipaddress
 import logging
@@ -74,7 +73,11 @@ USER_AGENT = f"stripe-schemas/{_VERSION} httpx/{httpx.__version__}"
 
 
 class ApiKey:
-    """The secret key; its repr, str and pickling never show it."""
+    """The secret key; its repr, str and pickling never show it.
+
+    Compared by identity, never by value: the log filter keeps every live key in a weak set,
+    where two equal keys would be one entry, lost when the first is collected.
+    """
 
     __slots__ = ("__weakref__", "_pattern", "_value")
 
@@ -112,14 +115,6 @@ class ApiKey:
 
     def redact_optional(self, text: str | None) -> str | None:
         return None if text is None else self._pattern.sub(HIDDEN, text)
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, ApiKey):
-            return NotImplemented
-        return hmac.compare_digest(self._value, other._value)
-
-    def __hash__(self) -> int:
-        return hash((ApiKey, self._value))
 
     def __repr__(self) -> str:
         return f"ApiKey({HIDDEN})"
