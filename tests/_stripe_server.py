@@ -1,10 +1,15 @@
-"""A stand-in for Stripe's six Verification Session endpoints, served on 127.0.0.1 for tests.
+"""A stand-in for Stripe's Verification Session and Report endpoints, served on 127.0.0.1.
 
 Stateful: sessions live in memory and follow the documented status rules
 (update and cancel only in ``requires_input``; redact from ``requires_input``,
 which cancels the session, or ``verified``, never from ``processing``; nothing
 leaves ``verified`` or ``canceled`` except by redaction). The user's side of a
-verification (submitting, being verified, failing) is :meth:`FakeStripe.set_status`.
+verification (submitting, being verified, failing) is :meth:`FakeStripe.set_status`; a
+session that becomes ``verified`` gets a verification report (when the test gave report
+templates), which the two report endpoints read and list.
+
+Requests must carry one of the ``versions`` the server was given as ``Stripe-Version``
+(the bundled models' by default).
 
 POSTs honour ``Idempotency-Key`` the way Stripe documents it: the first result of
 a key is stored and replayed (``Idempotent-Replayed: true``) for the same
@@ -50,6 +55,7 @@ import attrs
 import stripe_models
 
 BASE = "/v1/identity/verification_sessions"
+REPORTS = "/v1/identity/verification_reports"
 STATUSES = ("requires_input", "processing", "verified", "canceled")
 
 
@@ -108,9 +114,14 @@ class FakeStripe:
         templates: Iterable[dict[str, Any]] = (),
         *,
         slow_seconds: float = 1.0,
+        versions: Iterable[str] = (stripe_models.API_VERSION,),
+        report_templates: Iterable[dict[str, Any]] = (),
     ) -> None:
         self.api_key = api_key
         self.templates = list(templates)
+        self.versions = frozenset(versions)
+        self.report_templates = list(report_templates)
+        self.reports: dict[str, dict[str, Any]] = {}
         self.slow_seconds = slow_seconds
         self.big_bytes = 2 << 20
         self._templates_used = 0
@@ -181,7 +192,36 @@ class FakeStripe:
                 }
             if status == "verified":
                 session["last_error"] = None
-                session["last_verification_report"] = "vr_" + ident.removeprefix("vs_")
+                report = "vr_" + ident.removeprefix("vs_")
+                session["last_verification_report"] = report
+                if self.report_templates:
+                    self._report(report, session)
+
+    def _report(self, ident: str, session: dict[str, Any]) -> None:
+        """The report of a verified session: a drawn template with the server's own fields."""
+        index = len(self.reports) % len(self.report_templates)
+        report = copy.deepcopy(self.report_templates[index])
+        report.update(
+            id=ident,
+            object="identity.verification_report",
+            created=next(self._clock),
+            livemode=False,
+            type=session["type"],
+            verification_session=session["id"],
+        )
+        self.reports[ident] = report
+
+    def _read_report(self, ident: str) -> dict[str, Any]:
+        found = self.reports.get(ident)
+        if found is None:
+            raise ApiFailure(
+                404,
+                "invalid_request_error",
+                f"No such verification report: '{ident}'",
+                code="resource_missing",
+                param="report",
+            )
+        return found
 
     def requests_to(self, method: str, path: str) -> list[Seen]:
         return [s for s in self.seen if s.method == method and s.path == path]
@@ -297,10 +337,25 @@ class FakeStripe:
             )
 
     def list(self, params: dict[str, Any]) -> dict[str, Any]:
-        rows = sorted(self.sessions.values(), key=lambda s: s["created"], reverse=True)
-        status = params.get("status")
-        if status is not None:
-            rows = [s for s in rows if s["status"] == status]
+        return self._listing(self.sessions.values(), params, ("status",), BASE)
+
+    def list_reports(self, params: dict[str, Any]) -> dict[str, Any]:
+        selectors = ("type", "verification_session")
+        return self._listing(self.reports.values(), params, selectors, REPORTS)
+
+    def _listing(
+        self,
+        objects: Iterable[dict[str, Any]],
+        params: dict[str, Any],
+        selectors: tuple[str, ...],
+        url: str,
+    ) -> dict[str, Any]:
+        """One page of ``objects``, newest first, selected by equality on ``selectors`` and
+        by ``created``, paged by ``limit``, ``starting_after`` and ``ending_before``."""
+        rows = sorted(objects, key=lambda s: s["created"], reverse=True)
+        for name in selectors:
+            if name in params:
+                rows = [s for s in rows if s[name] == params[name]]
         created = params.get("created")
         if isinstance(created, str):
             rows = [s for s in rows if s["created"] == int(created)]
@@ -323,7 +378,7 @@ class FakeStripe:
             page, more = rows[-limit:], len(rows) > limit
         else:
             page, more = rows[:limit], len(rows) > limit
-        return {"object": "list", "data": page, "has_more": more, "url": BASE}
+        return {"object": "list", "data": page, "has_more": more, "url": url}
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -445,9 +500,13 @@ class _Handler(BaseHTTPRequestHandler):
             return status, payload, False
 
     def _route(self, seen: Seen, fake: FakeStripe) -> dict[str, Any]:
-        if seen.headers.get("Stripe-Version") != stripe_models.API_VERSION:
+        if seen.headers.get("Stripe-Version") not in fake.versions:
             raise ApiFailure(400, "invalid_request_error", "Unexpected Stripe-Version.")
         params = decode_form(seen.query if seen.method == "GET" else seen.body)
+        if seen.method == "GET" and seen.path == REPORTS:
+            return fake.list_reports(params)
+        if seen.method == "GET" and seen.path.startswith(REPORTS + "/"):
+            return fake._read_report(unquote(seen.path.removeprefix(REPORTS + "/")))
         parts = [unquote(p) for p in seen.path.removeprefix(BASE).split("/") if p]
         if not seen.path.startswith(BASE):
             raise ApiFailure(404, "invalid_request_error", "Unrecognized request URL.")

@@ -5,19 +5,10 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
-from typing import Any, TypeVar
+from types import ModuleType
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
 import httpx
-
-from stripe_models.identity import VerificationSession
-from stripe_models.params.identity import (
-    VerificationSessionCancelParams,
-    VerificationSessionCreateParams,
-    VerificationSessionListParams,
-    VerificationSessionRedactParams,
-    VerificationSessionRetrieveParams,
-    VerificationSessionUpdateParams,
-)
 
 from ..converters import Mode
 from ._core import (
@@ -25,15 +16,11 @@ from ._core import (
     DEFAULT_CALL_TIMEOUT,
     DEFAULT_MAX_RESPONSE_BYTES,
     DEFAULT_TIMEOUT,
-    ApiKey,
     BodyBuffer,
     BodyTooLarge,
     Jitter,
-    Limits,
     Page,
     Prepared,
-    Retrying,
-    RetryPolicy,
     body_too_large_error,
     check_base_url,
     check_mode,
@@ -42,23 +29,65 @@ from ._core import (
     prepare,
     request_timeout,
 )
+from ._models import (
+    REPORT_LIST,
+    REPORT_RETRIEVE,
+    SESSION_CANCEL,
+    SESSION_CREATE,
+    SESSION_LIST,
+    SESSION_REDACT,
+    SESSION_RETRIEVE,
+    SESSION_UPDATE,
+    Operation,
+)
+from ._options import CallPlan, RequestOptions, Settings
 from ._paging import next_page_params
 from ._transport import AsyncDeadlineTransport, deadline
 
+if TYPE_CHECKING:
+    from typing_extensions import Never
+
+    from stripe_models.identity import VerificationReport, VerificationSession
+    from stripe_models.params.identity import (
+        VerificationReportListParams,
+        VerificationReportRetrieveParams,
+        VerificationSessionCancelParams,
+        VerificationSessionCreateParams,
+        VerificationSessionListParams,
+        VerificationSessionRedactParams,
+        VerificationSessionRetrieveParams,
+        VerificationSessionUpdateParams,
+    )
+
 T = TypeVar("T")
+#: The session class, the report class, and what else a parameter may be: `Never` for the
+#: bundled package (its own parameter classes only), `Any` for a package of your own.
+S = TypeVar("S")
+R = TypeVar("R")
+X = TypeVar("X")
 
 Params = Mapping[str, Any]
 
 
-class AsyncClient:
-    """The async twin of [`Client`][stripe_schemas.client.Client] (`httpx.AsyncClient`).
+class AsyncClient(Generic[S, R, X]):
+    """The async twin of `stripe_schemas.client.Client` (`httpx.AsyncClient`).
 
-    `api_key` defaults to `$STRIPE_API_KEY`. Every request carries
-    `Stripe-Version: stripe_models.API_VERSION`; every POST an `Idempotency-Key`
-    (yours, or a new UUID) kept across retries. Parameters are checked against the
-    spec before anything is sent; responses are structured with the converters in
-    `mode` (lenient by default: fields newer than the spec are kept). `sleep` and
-    `jitter` are there for tests.
+    A Stripe API client for the Verification Session and Report operations.
+
+    It speaks for one generated package: the newest bundled one by default, the bundled one
+    of `api_version=` (`stripe_schemas.model.UnknownApiVersion` lists them), or
+    `models=`, a package you generated (the module or its import name). That package
+    gives the `Stripe-Version` sent, the classes responses are read into and the
+    parameter classes calls are checked against. Static types are precise for the
+    bundled default; for any other package the results are typed `Any`.
+
+    `api_key` defaults to `$STRIPE_API_KEY`. `options` (`RequestOptions`)
+    holds the defaults of every call (a key, `stripe_account` for Connect, a
+    `stripe_version`, `timeout`, `max_retries`); each call may pass its own
+    `options=`, and what it sets wins. Every POST carries an `Idempotency-Key`
+    (yours, or a new UUID) kept across retries. Responses are structured in `mode`
+    (lenient by default: fields newer than the spec are kept). `sleep` and `jitter`
+    are there for tests.
 
     Bounds: `timeout` seconds for each attempt in all (connecting, sending, the whole
     response, however slowly it arrives), `call_timeout` seconds for the call (every
@@ -67,10 +96,53 @@ class AsyncClient:
     plain http to this machine (`allow_insecure_http=True` lifts that).
     """
 
+    @overload
+    def __init__(
+        self: AsyncClient[VerificationSession, VerificationReport, Never],
+        api_key: str | None = None,
+        *,
+        options: RequestOptions | None = None,
+        models: None = None,
+        api_version: None = None,
+        base_url: str = DEFAULT_BASE_URL,
+        max_retries: int = 2,
+        timeout: float | None = DEFAULT_TIMEOUT,
+        call_timeout: float | None = DEFAULT_CALL_TIMEOUT,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        allow_insecure_http: bool = False,
+        mode: Mode = "lenient",
+        http_client: httpx.AsyncClient | None = None,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        jitter: Jitter = default_jitter,
+    ) -> None: ...
+
+    @overload
+    def __init__(
+        self: AsyncClient[Any, Any, Any],
+        api_key: str | None = None,
+        *,
+        options: RequestOptions | None = None,
+        models: ModuleType | str | None = None,
+        api_version: str | None = None,
+        base_url: str = DEFAULT_BASE_URL,
+        max_retries: int = 2,
+        timeout: float | None = DEFAULT_TIMEOUT,
+        call_timeout: float | None = DEFAULT_CALL_TIMEOUT,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        allow_insecure_http: bool = False,
+        mode: Mode = "lenient",
+        http_client: httpx.AsyncClient | None = None,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        jitter: Jitter = default_jitter,
+    ) -> None: ...
+
     def __init__(
         self,
         api_key: str | None = None,
         *,
+        options: RequestOptions | None = None,
+        models: ModuleType | str | None = None,
+        api_version: str | None = None,
         base_url: str = DEFAULT_BASE_URL,
         max_retries: int = 2,
         timeout: float | None = DEFAULT_TIMEOUT,
@@ -82,37 +154,66 @@ class AsyncClient:
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         jitter: Jitter = default_jitter,
     ) -> None:
-        if isinstance(max_retries, bool) or not isinstance(max_retries, int):
-            raise TypeError(f"max_retries is an int, not a {type(max_retries).__name__}")
-        if max_retries < 0:
-            raise ValueError("max_retries must be 0 or more")
-        self._key = ApiKey.resolve(api_key)
+        self._settings = Settings.build(
+            api_key=api_key,
+            options=options,
+            models=models,
+            api_version=api_version,
+            max_retries=max_retries,
+            timeout=timeout,
+            call_timeout=call_timeout,
+            max_response_bytes=max_response_bytes,
+            jitter=jitter,
+        )
+        self._key = self._settings.key
         self.base_url = check_base_url(base_url, allow_insecure_http)
-        self.limits = Limits(timeout, call_timeout, max_response_bytes)
-        self.retry = RetryPolicy(max_retries=max_retries)
-        self._retrying = Retrying(self.retry, jitter, self._key, self.limits)
+        self.limits = self._settings.limits
+        self.retry = self._settings.retry
         self.mode: Mode = check_mode(mode)
         self._own_http = http_client is None
         if http_client is None:
+            # No per-operation timeout of its own: the deadline of each attempt bounds every
+            # network operation, so a call's own (longer) timeout is honoured too.
             transport = AsyncDeadlineTransport(httpx.URL(self.base_url))
-            http_client = httpx.AsyncClient(transport=transport, timeout=timeout)
+            http_client = httpx.AsyncClient(transport=transport, timeout=None)
         elif not isinstance(http_client, httpx.AsyncClient):
             raise TypeError(
                 f"http_client is an httpx.AsyncClient, not {type(http_client).__name__}"
             )
         self._http = http_client
         self._sleep = sleep
-        self.verification_sessions = AsyncVerificationSessions(self)
+        self.verification_sessions: AsyncVerificationSessions[S, X] = AsyncVerificationSessions(
+            self
+        )
+        self.verification_reports: AsyncVerificationReports[R, X] = AsyncVerificationReports(self)
+
+    @property
+    def options(self) -> RequestOptions:
+        """The defaults of every call (the key shows as `ApiKey(<hidden>)`)."""
+        return self._settings.defaults
+
+    @property
+    def api_version(self) -> str:
+        """The `Stripe-Version` sent unless a call's options say otherwise."""
+        return self._settings.stripe_version
+
+    @property
+    def models(self) -> ModuleType:
+        """The generated package responses are read into."""
+        return self._settings.models.package
 
     def __repr__(self) -> str:
-        return f"AsyncClient(base_url={self.base_url!r}, max_retries={self.retry.max_retries})"
+        return (
+            f"AsyncClient(base_url={self.base_url!r}, models={self._settings.models.name!r}, "
+            f"api_version={self.api_version!r}, max_retries={self.retry.max_retries})"
+        )
 
     async def aclose(self) -> None:
         """Close the connection pool (only if the client created it)."""
         if self._own_http:
             await self._http.aclose()
 
-    async def __aenter__(self) -> AsyncClient:
+    async def __aenter__(self) -> AsyncClient[S, R, X]:
         return self
 
     async def __aexit__(self, *exc: object) -> None:
@@ -120,28 +221,34 @@ class AsyncClient:
 
     # -- one request, with retries ---------------------------------------------------------
 
-    async def _send(self, prepared: Prepared) -> tuple[httpx.Response, bytearray]:
-        headers = {**prepared.headers, "Authorization": self._key.authorization()}
+    async def _send(self, prepared: Prepared, plan: CallPlan) -> tuple[httpx.Response, bytearray]:
+        headers = {**prepared.headers, "Authorization": plan.key.authorization()}
         url = self.base_url + prepared.target
-        call_ends = self.limits.call_ends(time.monotonic())
+        limits = plan.limits
+        call_ends = limits.call_ends(time.monotonic())
         attempt = 0
         while True:
             attempt += 1
-            ends = self.limits.attempt_ends(time.monotonic(), call_ends)
+            ends = limits.attempt_ends(time.monotonic(), call_ends)
             try:
-                response, body = await self._attempt(prepared, url, headers, ends)
+                response, body = await self._attempt(prepared, url, headers, ends, plan)
             except httpx.TransportError as exc:
-                await self._sleep(self._retrying.after_failure(prepared, attempt, exc, call_ends))
+                await self._sleep(plan.retrying.after_failure(prepared, attempt, exc, call_ends))
                 continue
             except BodyTooLarge as exc:
-                raise body_too_large_error(exc, self._key) from None
-            wait = self._retrying.after_response(prepared, attempt, response, call_ends)
+                raise body_too_large_error(exc, plan.key) from None
+            wait = plan.retrying.after_response(prepared, attempt, response, call_ends)
             if wait is None:
                 return response, body
             await self._sleep(wait)
 
     async def _attempt(
-        self, prepared: Prepared, url: str, headers: dict[str, str], ends: float | None
+        self,
+        prepared: Prepared,
+        url: str,
+        headers: dict[str, str],
+        ends: float | None,
+        plan: CallPlan,
     ) -> tuple[httpx.Response, bytearray]:
         """One request and its whole response, by the deadline `ends` (None: none)."""
         timeout = request_timeout(self._http.timeout, ends)
@@ -151,7 +258,7 @@ class AsyncClient:
         with deadline(ends):
             response = await self._http.send(request, stream=True)
             try:
-                buffer = BodyBuffer(response, self.limits)
+                buffer = BodyBuffer(response, plan.limits)
                 async for chunk in response.aiter_bytes():
                     buffer.add(chunk)
             finally:
@@ -160,101 +267,169 @@ class AsyncClient:
 
     async def _call(
         self,
-        model: type,
+        operation: Operation,
         path_args: tuple[str, ...],
         params: object,
-        target: type[T],
-        idempotency_key: str | None,
-    ) -> T:
-        prepared = prepare(model, path_args, params, idempotency_key=idempotency_key)
-        response, body = await self._send(prepared)
-        result: T = parse(response, body, target, self.mode, self._key)
-        return result
-
-    async def _page(self, model: type, params: object, item: type[T]) -> Page[T]:
-        prepared = prepare(model, (), params)
-        response, body = await self._send(prepared)
-        result: Page[T] = parse(response, body, item, self.mode, self._key, page=True)
-        return result
-
-
-class AsyncVerificationSessions:
-    """`/v1/identity/verification_sessions`: the six operations (awaitable)."""
-
-    def __init__(self, client: AsyncClient) -> None:
-        self._client = client
-
-    async def create(
-        self,
-        params: VerificationSessionCreateParams | Params,
-        *,
+        options: RequestOptions | None,
         idempotency_key: str | None = None,
-    ) -> VerificationSession:
-        """Create a session."""
-        return await self._client._call(
-            VerificationSessionCreateParams, (), params, VerificationSession, idempotency_key
-        )
-
-    async def retrieve(
-        self, id: str, params: VerificationSessionRetrieveParams | Params | None = None
-    ) -> VerificationSession:
-        """Retrieve a session by ID (`params` for `expand`)."""
-        return await self._client._call(
-            VerificationSessionRetrieveParams, (id,), params, VerificationSession, None
-        )
-
-    async def update(
-        self,
-        id: str,
-        params: VerificationSessionUpdateParams | Params,
         *,
-        idempotency_key: str | None = None,
-    ) -> VerificationSession:
-        """Update a session (Stripe allows it in `requires_input` only)."""
-        return await self._client._call(
-            VerificationSessionUpdateParams, (id,), params, VerificationSession, idempotency_key
+        page: bool = False,
+    ) -> Any:
+        plan = self._settings.plan(options, idempotency_key)
+        model, target = self._settings.models.classes(operation)
+        prepared = prepare(
+            model,
+            path_args,
+            params,
+            stripe_version=plan.stripe_version,
+            stripe_account=plan.stripe_account,
+            idempotency_key=plan.idempotency_key,
         )
+        response, body = await self._send(prepared, plan)
+        return parse(response, body, target, self.mode, plan.key, page=page)
 
-    async def cancel(
-        self,
-        id: str,
-        params: VerificationSessionCancelParams | Params | None = None,
-        *,
-        idempotency_key: str | None = None,
-    ) -> VerificationSession:
-        """Cancel a session (from `requires_input` only)."""
-        return await self._client._call(
-            VerificationSessionCancelParams, (id,), params, VerificationSession, idempotency_key
-        )
-
-    async def redact(
-        self,
-        id: str,
-        params: VerificationSessionRedactParams | Params | None = None,
-        *,
-        idempotency_key: str | None = None,
-    ) -> VerificationSession:
-        """Redact a session (from `requires_input`, which cancels it, or `verified`)."""
-        return await self._client._call(
-            VerificationSessionRedactParams, (id,), params, VerificationSession, idempotency_key
-        )
-
-    async def list(
-        self, params: VerificationSessionListParams | Params | None = None
-    ) -> Page[VerificationSession]:
-        """One page of sessions, newest first."""
-        return await self._client._page(VerificationSessionListParams, params, VerificationSession)
-
-    async def list_auto_paging(
-        self, params: VerificationSessionListParams | Params | None = None
-    ) -> AsyncIterator[VerificationSession]:
-        """Every session the list selects, page after page (`starting_after` the last one;
-        `ending_before` the first one, when the first page was asked for with it)."""
-        page = await self.list(params)
+    async def _pages(
+        self, operation: Operation, params: object, options: RequestOptions | None
+    ) -> AsyncIterator[Any]:
+        page: Page[Any] = await self._call(operation, (), params, options, page=True)
         while True:
             for item in page.data:
                 yield item
             following = next_page_params(params, page)
             if following is None:
                 return
-            page = await self.list(following)
+            page = await self._call(operation, (), following, options, page=True)
+
+
+class AsyncVerificationSessions(Generic[S, X]):
+    """`/v1/identity/verification_sessions`: the six operations (awaitable).
+
+    Every method takes `options=` (`RequestOptions`), which wins over the client's
+    defaults field by field; `idempotency_key=` is the shorthand for that one field.
+    """
+
+    def __init__(self, client: AsyncClient[S, Any, X]) -> None:
+        self._client = client
+
+    async def create(
+        self,
+        params: VerificationSessionCreateParams | Params | X,
+        *,
+        idempotency_key: str | None = None,
+        options: RequestOptions | None = None,
+    ) -> S:
+        """Create a session."""
+        result: S = await self._client._call(SESSION_CREATE, (), params, options, idempotency_key)
+        return result
+
+    async def retrieve(
+        self,
+        id: str,
+        params: VerificationSessionRetrieveParams | Params | X | None = None,
+        *,
+        options: RequestOptions | None = None,
+    ) -> S:
+        """Retrieve a session by ID (`params` for `expand`)."""
+        result: S = await self._client._call(SESSION_RETRIEVE, (id,), params, options)
+        return result
+
+    async def update(
+        self,
+        id: str,
+        params: VerificationSessionUpdateParams | Params | X,
+        *,
+        idempotency_key: str | None = None,
+        options: RequestOptions | None = None,
+    ) -> S:
+        """Update a session (Stripe allows it in `requires_input` only)."""
+        result: S = await self._client._call(
+            SESSION_UPDATE, (id,), params, options, idempotency_key
+        )
+        return result
+
+    async def cancel(
+        self,
+        id: str,
+        params: VerificationSessionCancelParams | Params | X | None = None,
+        *,
+        idempotency_key: str | None = None,
+        options: RequestOptions | None = None,
+    ) -> S:
+        """Cancel a session (from `requires_input` only)."""
+        result: S = await self._client._call(
+            SESSION_CANCEL, (id,), params, options, idempotency_key
+        )
+        return result
+
+    async def redact(
+        self,
+        id: str,
+        params: VerificationSessionRedactParams | Params | X | None = None,
+        *,
+        idempotency_key: str | None = None,
+        options: RequestOptions | None = None,
+    ) -> S:
+        """Redact a session (from `requires_input`, which cancels it, or `verified`)."""
+        result: S = await self._client._call(
+            SESSION_REDACT, (id,), params, options, idempotency_key
+        )
+        return result
+
+    async def list(
+        self,
+        params: VerificationSessionListParams | Params | X | None = None,
+        *,
+        options: RequestOptions | None = None,
+    ) -> Page[S]:
+        """One page of sessions, newest first."""
+        result: Page[S] = await self._client._call(SESSION_LIST, (), params, options, page=True)
+        return result
+
+    def list_auto_paging(
+        self,
+        params: VerificationSessionListParams | Params | X | None = None,
+        *,
+        options: RequestOptions | None = None,
+    ) -> AsyncIterator[S]:
+        """Every session the list selects, page after page (`starting_after` the last one;
+        `ending_before` the first one, when the first page was asked for with it)."""
+        return self._client._pages(SESSION_LIST, params, options)
+
+
+class AsyncVerificationReports(Generic[R, X]):
+    """`/v1/identity/verification_reports`: retrieve and list (Stripe makes reports; the
+    API only reads them)."""
+
+    def __init__(self, client: AsyncClient[Any, R, X]) -> None:
+        self._client = client
+
+    async def retrieve(
+        self,
+        id: str,
+        params: VerificationReportRetrieveParams | Params | X | None = None,
+        *,
+        options: RequestOptions | None = None,
+    ) -> R:
+        """Retrieve a report by ID (`vr_…`)."""
+        result: R = await self._client._call(REPORT_RETRIEVE, (id,), params, options)
+        return result
+
+    async def list(
+        self,
+        params: VerificationReportListParams | Params | X | None = None,
+        *,
+        options: RequestOptions | None = None,
+    ) -> Page[R]:
+        """One page of reports, newest first (`verification_session`, `type` and
+        `created` select)."""
+        result: Page[R] = await self._client._call(REPORT_LIST, (), params, options, page=True)
+        return result
+
+    def list_auto_paging(
+        self,
+        params: VerificationReportListParams | Params | X | None = None,
+        *,
+        options: RequestOptions | None = None,
+    ) -> AsyncIterator[R]:
+        """Every report the list selects, page after page (as sessions' `list_auto_paging`)."""
+        return self._client._pages(REPORT_LIST, params, options)

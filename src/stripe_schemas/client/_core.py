@@ -1,9 +1,9 @@
 """What the sync and async clients share, without any I/O: requests, retries, responses.
 
-* `prepare()` checks the parameters against the spec (`stripe_schemas.params`)
+* `prepare` checks the parameters against the spec (`stripe_schemas.params`)
   and encodes them (`stripe_schemas.forms`): nothing is sent when they are wrong.
 * `RetryPolicy` decides whether and how long to wait before trying again.
-* `parse()` turns a response into a typed value or a typed exception.
+* `parse` turns a response into a typed value or a typed exception.
 * `Limits` holds the bounds of a call: the deadline of each attempt and of the
   whole call (retries and waits included), and the largest response body read.
 """
@@ -26,8 +26,6 @@ from urllib.parse import quote
 import attrs
 import httpx
 
-import stripe_models
-
 from .. import forms
 from .. import io as jsonio
 from ..converters import Mode, structure
@@ -41,6 +39,7 @@ from ..issues import (
     counted,
 )
 from ..params import check
+from ._checks import HEADER_SAFE, check_idempotency_key, check_seconds, kind
 from ._errors import (
     APIConnectionError,
     InvalidResponseError,
@@ -74,7 +73,11 @@ USER_AGENT = f"stripe-schemas/{_VERSION} httpx/{httpx.__version__}"
 
 
 class ApiKey:
-    """The secret key; its repr, str and pickling never show it."""
+    """The secret key; its repr, str and pickling never show it.
+
+    Compared by identity, never by value: the log filter keeps every live key in a weak set,
+    where two equal keys would be one entry, lost when the first is collected.
+    """
 
     __slots__ = ("__weakref__", "_pattern", "_value")
 
@@ -85,7 +88,7 @@ class ApiKey:
             raise ValueError("the API key must be a non-empty string without surrounding spaces")
         if "\r" in value or "\n" in value:
             raise ValueError("the API key must be one line")
-        if not _HEADER_SAFE(value):
+        if not HEADER_SAFE(value):
             raise ValueError(
                 "the API key must be printable ASCII without spaces or control characters "
                 "(it is sent in the Authorization header)"
@@ -155,9 +158,6 @@ THIRD_PARTY_LOGGERS = (
 for _name in THIRD_PARTY_LOGGERS:
     logging.getLogger(_name).addFilter(_LOG_FILTER)
 
-#: What a header value may hold here: visible ASCII, no space, no control character.
-_HEADER_SAFE = re.compile(r"[\x21-\x7e]+").fullmatch
-
 
 # -- limits and the base URL ---------------------------------------------------------------
 
@@ -174,15 +174,11 @@ class Limits:
     def __attrs_post_init__(self) -> None:
         for name in ("timeout", "call_timeout"):
             value = getattr(self, name)
-            if value is None:
-                continue
-            if isinstance(value, bool) or not isinstance(value, (int, float)):
-                raise TypeError(f"{name} is a number of seconds or None, not {_kind(value)}")
-            if not value > 0 or value == float("inf"):
-                raise ValueError(f"{name} must be a positive, finite number of seconds, or None")
+            if value is not None:
+                check_seconds(name, value)
         size = self.max_response_bytes
         if isinstance(size, bool) or not isinstance(size, int):
-            raise TypeError(f"max_response_bytes is an int, not {_kind(size)}")
+            raise TypeError(f"max_response_bytes is an int, not {kind(size)}")
         if size < 1:
             raise ValueError("max_response_bytes must be at least 1")
 
@@ -212,10 +208,6 @@ def check_mode(mode: object) -> Mode:
     raise ValueError(f"mode must be 'strict' or 'lenient', not {mode!r}")
 
 
-def _kind(value: object) -> str:
-    return f"a {type(value).__name__}"
-
-
 def check_base_url(base_url: object, allow_insecure_http: bool) -> str:
     """`base_url` without a trailing slash, if the API key may be sent there.
 
@@ -224,7 +216,7 @@ def check_base_url(base_url: object, allow_insecure_http: bool) -> str:
     cross the network in clear text.
     """
     if not isinstance(base_url, str):
-        raise TypeError(f"base_url is a str, not {_kind(base_url)}")
+        raise TypeError(f"base_url is a str, not {kind(base_url)}")
     try:
         url = httpx.URL(base_url)
     except (httpx.InvalidURL, ValueError, TypeError):
@@ -354,11 +346,15 @@ def prepare(
     path_args: tuple[str, ...],
     params: object,
     *,
+    stripe_version: str,
+    stripe_account: str | None = None,
     idempotency_key: str | None = None,
 ) -> Prepared:
-    """Check, encode and address a call of the operation whose parameters class is `model`.
+    """Check, encode and address a call of the operation whose parameters class is `model`,
+    with the `Stripe-Version` (and `Stripe-Account`, for a connected account) it is sent
+    with.
 
-    Raises [`PayloadError`][stripe_schemas.PayloadError] (bad parameters) or ValueError (a bad id)
+    Raises `stripe_schemas.PayloadError` (bad parameters) or ValueError (a bad id)
     before anything is sent.
     """
     operation = getattr(model, "__stripe_operation__", None)
@@ -367,22 +363,20 @@ def prepare(
     method, template = operation
     target = _fill(template, path_args)
     encoded = forms.encode(check(params, model))
-    headers = {"Stripe-Version": stripe_models.API_VERSION, "User-Agent": USER_AGENT}
+    headers = {"Stripe-Version": stripe_version, "User-Agent": USER_AGENT}
+    if stripe_account is not None:
+        headers["Stripe-Account"] = stripe_account
     body: bytes | None = None
     if method == "GET" or method == "DELETE":
+        if idempotency_key is not None:
+            raise ValueError(f"{method} requests take no idempotency key")
         if encoded:
             target += "?" + encoded
     else:
         body = encoded.encode("ascii")
         headers["Content-Type"] = "application/x-www-form-urlencoded"
         key = idempotency_key if idempotency_key is not None else str(uuid.uuid4())
-        if not isinstance(key, str):
-            raise TypeError(f"an idempotency key is a str, not {_kind(key)}")
-        if not key or len(key) > 255 or not key.isprintable() or not key.isascii():
-            raise ValueError("an idempotency key is 1 to 255 printable ASCII characters")
-        headers["Idempotency-Key"] = key
-    if idempotency_key is not None and body is None:
-        raise ValueError(f"{method} requests take no idempotency key")
+        headers["Idempotency-Key"] = check_idempotency_key(key)
     return Prepared(method=method, target=target, operation=template, body=body, headers=headers)
 
 

@@ -4,19 +4,10 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any, TypeVar
+from types import ModuleType
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
 import httpx
-
-from stripe_models.identity import VerificationSession
-from stripe_models.params.identity import (
-    VerificationSessionCancelParams,
-    VerificationSessionCreateParams,
-    VerificationSessionListParams,
-    VerificationSessionRedactParams,
-    VerificationSessionRetrieveParams,
-    VerificationSessionUpdateParams,
-)
 
 from ..converters import Mode
 from ._core import (
@@ -24,15 +15,11 @@ from ._core import (
     DEFAULT_CALL_TIMEOUT,
     DEFAULT_MAX_RESPONSE_BYTES,
     DEFAULT_TIMEOUT,
-    ApiKey,
     BodyBuffer,
     BodyTooLarge,
     Jitter,
-    Limits,
     Page,
     Prepared,
-    Retrying,
-    RetryPolicy,
     body_too_large_error,
     check_base_url,
     check_mode,
@@ -41,23 +28,63 @@ from ._core import (
     prepare,
     request_timeout,
 )
+from ._models import (
+    REPORT_LIST,
+    REPORT_RETRIEVE,
+    SESSION_CANCEL,
+    SESSION_CREATE,
+    SESSION_LIST,
+    SESSION_REDACT,
+    SESSION_RETRIEVE,
+    SESSION_UPDATE,
+    Operation,
+)
+from ._options import CallPlan, RequestOptions, Settings
 from ._paging import next_page_params
 from ._transport import DeadlineTransport, deadline
 
+if TYPE_CHECKING:
+    from typing_extensions import Never
+
+    from stripe_models.identity import VerificationReport, VerificationSession
+    from stripe_models.params.identity import (
+        VerificationReportListParams,
+        VerificationReportRetrieveParams,
+        VerificationSessionCancelParams,
+        VerificationSessionCreateParams,
+        VerificationSessionListParams,
+        VerificationSessionRedactParams,
+        VerificationSessionRetrieveParams,
+        VerificationSessionUpdateParams,
+    )
+
 T = TypeVar("T")
+#: The session class, the report class, and what else a parameter may be: `Never` for the
+#: bundled package (its own parameter classes only), `Any` for a package of your own.
+S = TypeVar("S")
+R = TypeVar("R")
+X = TypeVar("X")
 
 Params = Mapping[str, Any]
 
 
-class Client:
-    """A Stripe API client for the Verification Session operations, over `httpx`.
+class Client(Generic[S, R, X]):
+    """A Stripe API client for the Verification Session and Report operations, over `httpx`.
 
-    `api_key` defaults to `$STRIPE_API_KEY`. Every request carries
-    `Stripe-Version: stripe_models.API_VERSION`; every POST an `Idempotency-Key`
-    (yours, or a new UUID) kept across retries. Parameters are checked against the
-    spec before anything is sent; responses are structured with the converters in
-    `mode` (lenient by default: fields newer than the spec are kept). `sleep` and
-    `jitter` are there for tests.
+    It speaks for one generated package: the newest bundled one by default, the bundled one
+    of `api_version=` (`stripe_schemas.model.UnknownApiVersion` lists them), or
+    `models=`, a package you generated (the module or its import name). That package
+    gives the `Stripe-Version` sent, the classes responses are read into and the
+    parameter classes calls are checked against. Static types are precise for the
+    bundled default; for any other package the results are typed `Any`.
+
+    `api_key` defaults to `$STRIPE_API_KEY`. `options` (`RequestOptions`)
+    holds the defaults of every call (a key, `stripe_account` for Connect, a
+    `stripe_version`, `timeout`, `max_retries`); each call may pass its own
+    `options=`, and what it sets wins. Every POST carries an `Idempotency-Key`
+    (yours, or a new UUID) kept across retries. Responses are structured in `mode`
+    (lenient by default: fields newer than the spec are kept). `sleep` and `jitter`
+    are there for tests.
 
     Bounds: `timeout` seconds for each attempt in all (connecting, sending, the whole
     response, however slowly it arrives), `call_timeout` seconds for the call (every
@@ -66,10 +93,53 @@ class Client:
     plain http to this machine (`allow_insecure_http=True` lifts that).
     """
 
+    @overload
+    def __init__(
+        self: Client[VerificationSession, VerificationReport, Never],
+        api_key: str | None = None,
+        *,
+        options: RequestOptions | None = None,
+        models: None = None,
+        api_version: None = None,
+        base_url: str = DEFAULT_BASE_URL,
+        max_retries: int = 2,
+        timeout: float | None = DEFAULT_TIMEOUT,
+        call_timeout: float | None = DEFAULT_CALL_TIMEOUT,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        allow_insecure_http: bool = False,
+        mode: Mode = "lenient",
+        http_client: httpx.Client | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        jitter: Jitter = default_jitter,
+    ) -> None: ...
+
+    @overload
+    def __init__(
+        self: Client[Any, Any, Any],
+        api_key: str | None = None,
+        *,
+        options: RequestOptions | None = None,
+        models: ModuleType | str | None = None,
+        api_version: str | None = None,
+        base_url: str = DEFAULT_BASE_URL,
+        max_retries: int = 2,
+        timeout: float | None = DEFAULT_TIMEOUT,
+        call_timeout: float | None = DEFAULT_CALL_TIMEOUT,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        allow_insecure_http: bool = False,
+        mode: Mode = "lenient",
+        http_client: httpx.Client | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        jitter: Jitter = default_jitter,
+    ) -> None: ...
+
     def __init__(
         self,
         api_key: str | None = None,
         *,
+        options: RequestOptions | None = None,
+        models: ModuleType | str | None = None,
+        api_version: str | None = None,
         base_url: str = DEFAULT_BASE_URL,
         max_retries: int = 2,
         timeout: float | None = DEFAULT_TIMEOUT,
@@ -81,35 +151,62 @@ class Client:
         sleep: Callable[[float], None] = time.sleep,
         jitter: Jitter = default_jitter,
     ) -> None:
-        if isinstance(max_retries, bool) or not isinstance(max_retries, int):
-            raise TypeError(f"max_retries is an int, not a {type(max_retries).__name__}")
-        if max_retries < 0:
-            raise ValueError("max_retries must be 0 or more")
-        self._key = ApiKey.resolve(api_key)
+        self._settings = Settings.build(
+            api_key=api_key,
+            options=options,
+            models=models,
+            api_version=api_version,
+            max_retries=max_retries,
+            timeout=timeout,
+            call_timeout=call_timeout,
+            max_response_bytes=max_response_bytes,
+            jitter=jitter,
+        )
+        self._key = self._settings.key
         self.base_url = check_base_url(base_url, allow_insecure_http)
-        self.limits = Limits(timeout, call_timeout, max_response_bytes)
-        self.retry = RetryPolicy(max_retries=max_retries)
-        self._retrying = Retrying(self.retry, jitter, self._key, self.limits)
+        self.limits = self._settings.limits
+        self.retry = self._settings.retry
         self.mode: Mode = check_mode(mode)
         self._own_http = http_client is None
         if http_client is None:
+            # No per-operation timeout of its own: the deadline of each attempt bounds every
+            # network operation, so a call's own (longer) timeout is honoured too.
             transport = DeadlineTransport(httpx.URL(self.base_url))
-            http_client = httpx.Client(transport=transport, timeout=timeout)
+            http_client = httpx.Client(transport=transport, timeout=None)
         elif not isinstance(http_client, httpx.Client):
             raise TypeError(f"http_client is an httpx.Client, not {type(http_client).__name__}")
         self._http = http_client
         self._sleep = sleep
-        self.verification_sessions = VerificationSessions(self)
+        self.verification_sessions: VerificationSessions[S, X] = VerificationSessions(self)
+        self.verification_reports: VerificationReports[R, X] = VerificationReports(self)
+
+    @property
+    def options(self) -> RequestOptions:
+        """The defaults of every call (the key shows as `ApiKey(<hidden>)`)."""
+        return self._settings.defaults
+
+    @property
+    def api_version(self) -> str:
+        """The `Stripe-Version` sent unless a call's options say otherwise."""
+        return self._settings.stripe_version
+
+    @property
+    def models(self) -> ModuleType:
+        """The generated package responses are read into."""
+        return self._settings.models.package
 
     def __repr__(self) -> str:
-        return f"Client(base_url={self.base_url!r}, max_retries={self.retry.max_retries})"
+        return (
+            f"Client(base_url={self.base_url!r}, models={self._settings.models.name!r}, "
+            f"api_version={self.api_version!r}, max_retries={self.retry.max_retries})"
+        )
 
     def close(self) -> None:
         """Close the connection pool (only if the client created it)."""
         if self._own_http:
             self._http.close()
 
-    def __enter__(self) -> Client:
+    def __enter__(self) -> Client[S, R, X]:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -117,28 +214,34 @@ class Client:
 
     # -- one request, with retries ---------------------------------------------------------
 
-    def _send(self, prepared: Prepared) -> tuple[httpx.Response, bytearray]:
-        headers = {**prepared.headers, "Authorization": self._key.authorization()}
+    def _send(self, prepared: Prepared, plan: CallPlan) -> tuple[httpx.Response, bytearray]:
+        headers = {**prepared.headers, "Authorization": plan.key.authorization()}
         url = self.base_url + prepared.target
-        call_ends = self.limits.call_ends(time.monotonic())
+        limits = plan.limits
+        call_ends = limits.call_ends(time.monotonic())
         attempt = 0
         while True:
             attempt += 1
-            ends = self.limits.attempt_ends(time.monotonic(), call_ends)
+            ends = limits.attempt_ends(time.monotonic(), call_ends)
             try:
-                response, body = self._attempt(prepared, url, headers, ends)
+                response, body = self._attempt(prepared, url, headers, ends, plan)
             except httpx.TransportError as exc:
-                self._sleep(self._retrying.after_failure(prepared, attempt, exc, call_ends))
+                self._sleep(plan.retrying.after_failure(prepared, attempt, exc, call_ends))
                 continue
             except BodyTooLarge as exc:
-                raise body_too_large_error(exc, self._key) from None
-            wait = self._retrying.after_response(prepared, attempt, response, call_ends)
+                raise body_too_large_error(exc, plan.key) from None
+            wait = plan.retrying.after_response(prepared, attempt, response, call_ends)
             if wait is None:
                 return response, body
             self._sleep(wait)
 
     def _attempt(
-        self, prepared: Prepared, url: str, headers: dict[str, str], ends: float | None
+        self,
+        prepared: Prepared,
+        url: str,
+        headers: dict[str, str],
+        ends: float | None,
+        plan: CallPlan,
     ) -> tuple[httpx.Response, bytearray]:
         """One request and its whole response, by the deadline `ends` (None: none)."""
         timeout = request_timeout(self._http.timeout, ends)
@@ -148,7 +251,7 @@ class Client:
         with deadline(ends):
             response = self._http.send(request, stream=True)
             try:
-                buffer = BodyBuffer(response, self.limits)
+                buffer = BodyBuffer(response, plan.limits)
                 for chunk in response.iter_bytes():
                     buffer.add(chunk)
             finally:
@@ -157,100 +260,162 @@ class Client:
 
     def _call(
         self,
-        model: type,
+        operation: Operation,
         path_args: tuple[str, ...],
         params: object,
-        target: type[T],
-        idempotency_key: str | None,
-    ) -> T:
-        prepared = prepare(model, path_args, params, idempotency_key=idempotency_key)
-        response, body = self._send(prepared)
-        result: T = parse(response, body, target, self.mode, self._key)
-        return result
-
-    def _page(self, model: type, params: object, item: type[T]) -> Page[T]:
-        prepared = prepare(model, (), params)
-        response, body = self._send(prepared)
-        result: Page[T] = parse(response, body, item, self.mode, self._key, page=True)
-        return result
-
-
-class VerificationSessions:
-    """`/v1/identity/verification_sessions`: the six operations."""
-
-    def __init__(self, client: Client) -> None:
-        self._client = client
-
-    def create(
-        self,
-        params: VerificationSessionCreateParams | Params,
-        *,
+        options: RequestOptions | None,
         idempotency_key: str | None = None,
-    ) -> VerificationSession:
-        """Create a session."""
-        return self._client._call(
-            VerificationSessionCreateParams, (), params, VerificationSession, idempotency_key
-        )
-
-    def retrieve(
-        self, id: str, params: VerificationSessionRetrieveParams | Params | None = None
-    ) -> VerificationSession:
-        """Retrieve a session by ID (`params` for `expand`)."""
-        return self._client._call(
-            VerificationSessionRetrieveParams, (id,), params, VerificationSession, None
-        )
-
-    def update(
-        self,
-        id: str,
-        params: VerificationSessionUpdateParams | Params,
         *,
-        idempotency_key: str | None = None,
-    ) -> VerificationSession:
-        """Update a session (Stripe allows it in `requires_input` only)."""
-        return self._client._call(
-            VerificationSessionUpdateParams, (id,), params, VerificationSession, idempotency_key
+        page: bool = False,
+    ) -> Any:
+        plan = self._settings.plan(options, idempotency_key)
+        model, target = self._settings.models.classes(operation)
+        prepared = prepare(
+            model,
+            path_args,
+            params,
+            stripe_version=plan.stripe_version,
+            stripe_account=plan.stripe_account,
+            idempotency_key=plan.idempotency_key,
         )
+        response, body = self._send(prepared, plan)
+        return parse(response, body, target, self.mode, plan.key, page=page)
 
-    def cancel(
-        self,
-        id: str,
-        params: VerificationSessionCancelParams | Params | None = None,
-        *,
-        idempotency_key: str | None = None,
-    ) -> VerificationSession:
-        """Cancel a session (from `requires_input` only)."""
-        return self._client._call(
-            VerificationSessionCancelParams, (id,), params, VerificationSession, idempotency_key
-        )
-
-    def redact(
-        self,
-        id: str,
-        params: VerificationSessionRedactParams | Params | None = None,
-        *,
-        idempotency_key: str | None = None,
-    ) -> VerificationSession:
-        """Redact a session (from `requires_input`, which cancels it, or `verified`)."""
-        return self._client._call(
-            VerificationSessionRedactParams, (id,), params, VerificationSession, idempotency_key
-        )
-
-    def list(
-        self, params: VerificationSessionListParams | Params | None = None
-    ) -> Page[VerificationSession]:
-        """One page of sessions, newest first."""
-        return self._client._page(VerificationSessionListParams, params, VerificationSession)
-
-    def list_auto_paging(
-        self, params: VerificationSessionListParams | Params | None = None
-    ) -> Iterator[VerificationSession]:
-        """Every session the list selects, page after page (`starting_after` the last one;
-        `ending_before` the first one, when the first page was asked for with it)."""
-        page = self.list(params)
+    def _pages(
+        self, operation: Operation, params: object, options: RequestOptions | None
+    ) -> Iterator[Any]:
+        page: Page[Any] = self._call(operation, (), params, options, page=True)
         while True:
             yield from page.data
             following = next_page_params(params, page)
             if following is None:
                 return
-            page = self.list(following)
+            page = self._call(operation, (), following, options, page=True)
+
+
+class VerificationSessions(Generic[S, X]):
+    """`/v1/identity/verification_sessions`: the six operations.
+
+    Every method takes `options=` (`RequestOptions`), which wins over the client's
+    defaults field by field; `idempotency_key=` is the shorthand for that one field.
+    """
+
+    def __init__(self, client: Client[S, Any, X]) -> None:
+        self._client = client
+
+    def create(
+        self,
+        params: VerificationSessionCreateParams | Params | X,
+        *,
+        idempotency_key: str | None = None,
+        options: RequestOptions | None = None,
+    ) -> S:
+        """Create a session."""
+        result: S = self._client._call(SESSION_CREATE, (), params, options, idempotency_key)
+        return result
+
+    def retrieve(
+        self,
+        id: str,
+        params: VerificationSessionRetrieveParams | Params | X | None = None,
+        *,
+        options: RequestOptions | None = None,
+    ) -> S:
+        """Retrieve a session by ID (`params` for `expand`)."""
+        result: S = self._client._call(SESSION_RETRIEVE, (id,), params, options)
+        return result
+
+    def update(
+        self,
+        id: str,
+        params: VerificationSessionUpdateParams | Params | X,
+        *,
+        idempotency_key: str | None = None,
+        options: RequestOptions | None = None,
+    ) -> S:
+        """Update a session (Stripe allows it in `requires_input` only)."""
+        result: S = self._client._call(SESSION_UPDATE, (id,), params, options, idempotency_key)
+        return result
+
+    def cancel(
+        self,
+        id: str,
+        params: VerificationSessionCancelParams | Params | X | None = None,
+        *,
+        idempotency_key: str | None = None,
+        options: RequestOptions | None = None,
+    ) -> S:
+        """Cancel a session (from `requires_input` only)."""
+        result: S = self._client._call(SESSION_CANCEL, (id,), params, options, idempotency_key)
+        return result
+
+    def redact(
+        self,
+        id: str,
+        params: VerificationSessionRedactParams | Params | X | None = None,
+        *,
+        idempotency_key: str | None = None,
+        options: RequestOptions | None = None,
+    ) -> S:
+        """Redact a session (from `requires_input`, which cancels it, or `verified`)."""
+        result: S = self._client._call(SESSION_REDACT, (id,), params, options, idempotency_key)
+        return result
+
+    def list(
+        self,
+        params: VerificationSessionListParams | Params | X | None = None,
+        *,
+        options: RequestOptions | None = None,
+    ) -> Page[S]:
+        """One page of sessions, newest first."""
+        result: Page[S] = self._client._call(SESSION_LIST, (), params, options, page=True)
+        return result
+
+    def list_auto_paging(
+        self,
+        params: VerificationSessionListParams | Params | X | None = None,
+        *,
+        options: RequestOptions | None = None,
+    ) -> Iterator[S]:
+        """Every session the list selects, page after page (`starting_after` the last one;
+        `ending_before` the first one, when the first page was asked for with it)."""
+        return self._client._pages(SESSION_LIST, params, options)
+
+
+class VerificationReports(Generic[R, X]):
+    """`/v1/identity/verification_reports`: retrieve and list (Stripe makes reports; the
+    API only reads them)."""
+
+    def __init__(self, client: Client[Any, R, X]) -> None:
+        self._client = client
+
+    def retrieve(
+        self,
+        id: str,
+        params: VerificationReportRetrieveParams | Params | X | None = None,
+        *,
+        options: RequestOptions | None = None,
+    ) -> R:
+        """Retrieve a report by ID (`vr_…`)."""
+        result: R = self._client._call(REPORT_RETRIEVE, (id,), params, options)
+        return result
+
+    def list(
+        self,
+        params: VerificationReportListParams | Params | X | None = None,
+        *,
+        options: RequestOptions | None = None,
+    ) -> Page[R]:
+        """One page of reports, newest first (`verification_session`, `type` and
+        `created` select)."""
+        result: Page[R] = self._client._call(REPORT_LIST, (), params, options, page=True)
+        return result
+
+    def list_auto_paging(
+        self,
+        params: VerificationReportListParams | Params | X | None = None,
+        *,
+        options: RequestOptions | None = None,
+    ) -> Iterator[R]:
+        """Every report the list selects, page after page (as sessions' `list_auto_paging`)."""
+        return self._client._pages(REPORT_LIST, params, options)
