@@ -91,7 +91,7 @@ def _setup(name: str, tmp_path: Path, stand_in: str) -> dict[str, Any]:
         return {
             **common,
             "body": _session_body(),
-            "delivery": delivery,
+            "body_bytes": delivery,
             "headers": signed,
             "secret": TEST_SECRET,
         }
@@ -268,6 +268,8 @@ def test_the_tour_does_what_it_says(
     assert issues and all(line.startswith("sessions.ndjson:4: /") for line in issues)
     assert any(": /status: error[unknown_enum_value] " in line for line in issues)
     assert namespace["created"].object == "identity.verification_session"
+    assert namespace["delivery"].event.type == "identity.verification_session.verified"
+    assert namespace["theirs"].data[0].object == "identity.verification_session"
 
 
 # -- blocks checked in other ways -----------------------------------------------------------
