@@ -68,9 +68,29 @@ def table(title: str, rows: Sequence[tuple[str, float]], baseline: str) -> str:
     return "\n".join(lines)
 
 
+class Timings(dict[str, float]):
+    """Median seconds per call by name, with every round's figure kept (``rounds``), so a
+    ratio can be given with its spread over the rounds, each a side-by-side run."""
+
+    rounds: dict[str, list[float]]
+
+    def ratio(self, a: str, b: str) -> tuple[float, float, float]:
+        """``a``'s time over ``b``'s: the median of the per-round ratios, then the lowest and
+        the highest (the spread over the rounds)."""
+        per = sorted(x / y for x, y in zip(self.rounds[a], self.rounds[b], strict=True))
+        return statistics.median(per), per[0], per[-1]
+
+
+def fmt_ratio(ratio: tuple[float, float, float]) -> str:
+    """A median ratio and its spread over the rounds: `2.31x (2.20-2.45)`, in the signs of
+    the tables."""
+    median, low, high = ratio
+    return f"{median:.2f}\u00d7 ({low:.2f}\u2013{high:.2f})"
+
+
 def interleaved(
     fns: dict[str, Callable[[], Any]], *, rounds: int = 15, min_time: float = 0.02
-) -> dict[str, float]:
+) -> Timings:
     """Median seconds per call of each function, measured round-robin in the same rounds.
 
     Each round times every function in turn (the order rotates), so a burst of load on
@@ -104,4 +124,6 @@ def interleaved(
     finally:
         if gc_was_enabled:
             gc.enable()
-    return {name: statistics.median(values) for name, values in samples.items()}
+    out = Timings({name: statistics.median(values) for name, values in samples.items()})
+    out.rounds = samples
+    return out

@@ -35,7 +35,7 @@ from typing import Any, Union
 
 import attrs
 
-from bench._timing import interleaved, table
+from bench._timing import Timings, fmt_ratio, interleaved, table
 from bench.payloads import PAYLOADS, invalid_payload
 from stripe_models.identity import VerificationSession
 from stripe_schemas import PayloadError, structure, unstructure
@@ -199,10 +199,10 @@ def _without_added_nulls(value: Any, reference: Any) -> Any:
 
 def _measure(
     pairs: dict[str, tuple[Structure, Unstructure]],
-) -> tuple[dict[str, dict[str, float]], dict[str, dict[str, float]]]:
+) -> tuple[dict[str, Timings], dict[str, Timings]]:
     """Per payload, every implementation timed round-robin in the same rounds."""
-    structure_times: dict[str, dict[str, float]] = {}
-    unstructure_times: dict[str, dict[str, float]] = {}
+    structure_times: dict[str, Timings] = {}
+    unstructure_times: dict[str, Timings] = {}
     for label, payload in PAYLOADS.items():
         structure_times[label] = interleaved(
             {name: partial(fns[0], payload) for name, fns in pairs.items()}
@@ -231,17 +231,18 @@ def _invalid_times(pairs: dict[str, tuple[Structure, Unstructure]]) -> list[tupl
     return list(interleaved(dict(rows)).items())
 
 
-def _summary(times: dict[str, dict[str, float]], what: str) -> list[str]:
+def _summary(times: dict[str, Timings], what: str) -> list[str]:
+    """Per competitor, our time over theirs on each payload: the median of the per-round
+    ratios, with their spread over the rounds."""
     lines = []
     for other in (PYDANTIC, MSGSPEC, CATTRS):
         ratios = [
-            times[label][OURS] / times[label][other] for label in PAYLOADS if other in times[label]
+            f"{label} {fmt_ratio(times[label].ratio(OURS, other))}"
+            for label in PAYLOADS
+            if other in times[label]
         ]
         if ratios:
-            lines.append(
-                f"- {what} vs {other}: {min(ratios):.2f}x to {max(ratios):.2f}x "
-                f"({', '.join(f'{r:.2f}x' for r in ratios)})"
-            )
+            lines.append(f"- {what} vs {other}: {'; '.join(ratios)}")
     return lines
 
 

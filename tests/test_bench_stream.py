@@ -121,10 +121,25 @@ def test_the_naive_loop_counts_what_the_reference_engine_accepts(
 def _tiny(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(bench_stream, "RECORDS", 50)
     monkeypatch.setattr(bench_stream, "MIX_RECORDS", 100)
+    monkeypatch.setattr(bench_stream, "BROKEN_RECORDS", 20)
     monkeypatch.setattr(bench_stream, "ROUNDS", 1)
     monkeypatch.setattr(bench_stream, "SPIN", 1000)
     monkeypatch.setattr(bench_stream, "_peak_rss_mib", lambda path: 1.0)
     monkeypatch.setattr(bench_stream, "_bytes_table", lambda: [])
+
+
+def test_the_broken_dump_has_one_error_in_every_record(tmp_path: Path) -> None:
+    """The error-path dump: every record invalid, each with exactly one issue (an error)."""
+    from stripe_schemas.validation import validate
+
+    path = tmp_path / "broken.ndjson"
+    bench_stream.write_dump(path, 12, broken=True)
+    lines = path.read_bytes().splitlines()
+    assert len(lines) == 12
+    for line in lines:
+        issues = validate(line).issues
+        assert [(i.path, i.severity) for i in issues] == [("/livemode", "error")]
+    assert bench_stream.verdicts(path)["invalid"] == 12
 
 
 def test_the_benchmark_reports_the_mix(monkeypatch: pytest.MonkeyPatch, small_mix: mix.Mix) -> None:
@@ -133,6 +148,7 @@ def test_the_benchmark_reports_the_mix(monkeypatch: pytest.MonkeyPatch, small_mi
     assert "### Real-world mix" in out
     assert f"| {bench_stream.NAIVE_MIX} |" in out
     assert f"| {bench_stream.OURS_MIX} |" in out
+    assert f"| {bench_stream.OURS_BROKEN} |" in out
     for kind in mix.SHARES:
         assert f"- {kind}: " in out
 
