@@ -54,17 +54,30 @@ def fmt_time(seconds: float) -> str:
     return f"{seconds * 1e6:.2f} µs"
 
 
-def table(title: str, rows: Sequence[tuple[str, float]], baseline: str) -> str:
-    """A Markdown table of median times with each row's ratio to ``baseline``."""
-    base = dict(rows)[baseline]
-    lines = [
-        f"### {title}",
-        "",
-        "| implementation | median | ratio vs " + baseline + " |",
-        "|---|---:|---:|",
-    ]
-    for name, seconds in rows:
-        lines.append(f"| {name} | {fmt_time(seconds)} | {seconds / base:.2f}× |")  # noqa: RUF001 - the multiplication sign is meant
+def table(title: str, rows: Sequence[tuple[str, float]] | Timings, baseline: str) -> str:
+    """A Markdown table of median times with each row's ratio to `baseline`; given the
+    `Timings` of side-by-side rounds, also the spread of each time and of each ratio."""
+    timings = rows if isinstance(rows, Timings) else None
+    pairs = list(rows.items()) if isinstance(rows, Timings) else list(rows)
+    base = dict(pairs)[baseline]
+    head = "| implementation | median | ratio vs " + baseline + " |"
+    rule = "|---|---:|---:|"
+    if timings is not None:
+        head = (
+            "| implementation | median | spread over the rounds | ratio vs "
+            + baseline
+            + " (spread) |"
+        )
+        rule = "|---|---:|---:|---:|"
+    lines = [f"### {title}", "", head, rule]
+    for name, seconds in pairs:
+        if timings is None:
+            lines.append(f"| {name} | {fmt_time(seconds)} | {seconds / base:.2f}\u00d7 |")
+            continue
+        low, high = min(timings.rounds[name]), max(timings.rounds[name])
+        spread = f"{fmt_time(low)} \u2013 {fmt_time(high)}"
+        ratio = fmt_ratio(timings.ratio(name, baseline))
+        lines.append(f"| {name} | {fmt_time(seconds)} | {spread} | {ratio} |")
     return "\n".join(lines)
 
 

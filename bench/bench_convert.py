@@ -214,7 +214,7 @@ def _measure(
     return structure_times, unstructure_times
 
 
-def _invalid_times(pairs: dict[str, tuple[Structure, Unstructure]]) -> list[tuple[str, float]]:
+def _invalid_times(pairs: dict[str, tuple[Structure, Unstructure]]) -> Timings:
     """The error path: our full report vs pydantic's ValidationError on the same bad payload."""
     bad = invalid_payload()
     rows: list[tuple[str, Callable[[], None]]] = []
@@ -228,7 +228,7 @@ def _invalid_times(pairs: dict[str, tuple[Structure, Unstructure]]) -> list[tupl
                 fn(bad)
 
         rows.append((name, attempt))
-    return list(interleaved(dict(rows)).items())
+    return interleaved(dict(rows))
 
 
 def _summary(times: dict[str, Timings], what: str) -> list[str]:
@@ -272,11 +272,9 @@ def run() -> str:
         "",
     ]
     for label in PAYLOADS:
-        rows = list(structure_times[label].items())
-        lines += [table(f"structure: {label}", rows, PYDANTIC), ""]
+        lines += [table(f"structure: {label}", structure_times[label], PYDANTIC), ""]
     for label in PAYLOADS:
-        rows = list(unstructure_times[label].items())
-        lines += [table(f"unstructure: {label}", rows, PYDANTIC), ""]
+        lines += [table(f"unstructure: {label}", unstructure_times[label], PYDANTIC), ""]
     lines += [table("structure an invalid payload (every error collected)", invalid, PYDANTIC), ""]
     worst_structure = max(structure_times[p][OURS] / structure_times[p][PYDANTIC] for p in PAYLOADS)
     worst_unstructure = max(

@@ -13,8 +13,8 @@
 
 from __future__ import annotations
 
-from ._blocks import Block, Tail, cut_blocks
-from ._buffer import CHUNK
+from typing import TYPE_CHECKING
+
 from ._json import (
     MAX_BYTES,
     NOTHING,
@@ -25,12 +25,41 @@ from ._json import (
     fast_decode,
     loads,
 )
-from ._layout import Layout, sniff
 from ._locate import locate
-from ._reader import Reader, read_text
-from ._records import ArrayState, Batch, Item, Record, Stop
-from ._sources import Opened, Prefixed, Problem, Skipped, Source, expand, open_source
 from ._vet import check_value, shallow
+
+if TYPE_CHECKING:  # imported on first use (see __getattr__): a webhook handler needs none
+    from ._blocks import Block, Tail, cut_blocks
+    from ._buffer import CHUNK
+    from ._layout import Layout, sniff
+    from ._reader import Reader, read_text
+    from ._records import ArrayState, Batch, Item, Record, Stop
+    from ._sources import Opened, Prefixed, Problem, Skipped, Source, expand, open_source
+
+#: The reading and splitting of streams, by the module that defines each name: imported on
+#: first use, so that what decodes one payload (a webhook, a client) starts faster.
+_LAZY = {
+    **dict.fromkeys(("Block", "Tail", "cut_blocks"), "_blocks"),
+    "CHUNK": "_buffer",
+    **dict.fromkeys(("Layout", "sniff"), "_layout"),
+    **dict.fromkeys(("Reader", "read_text"), "_reader"),
+    **dict.fromkeys(("ArrayState", "Batch", "Item", "Record", "Stop"), "_records"),
+    **dict.fromkeys(
+        ("Opened", "Prefixed", "Problem", "Skipped", "Source", "expand", "open_source"), "_sources"
+    ),
+}
+
+
+def __getattr__(name: str) -> object:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "CHUNK",
