@@ -59,8 +59,11 @@ class ParsedModel:
 
     pointer: str
     is_object: bool
-    #: (wire name, required) in the parser's field order.
+    #: (wire name, required) in the parser's field order: the model's own fields.
     fields: tuple[tuple[str, bool], ...]
+    #: Pointers of the models this one is composed of (``allOf`` parts that are references,
+    #: which the parser makes base classes): their fields are this model's fields too.
+    bases: tuple[str, ...] = ()
 
 
 def dcg_pointer(reference_path: str) -> str:
@@ -78,6 +81,22 @@ def dcg_pointer(reference_path: str) -> str:
         else:
             out.append(part)
     return "/".join(out)
+
+
+def _resolves(schemas: dict[str, Any], pointer: str) -> bool:
+    """Whether a pointer (``/components/schemas/k/properties/p…``) names a schema in
+    ``schemas``. The parser's names for what it lifts out of arrays, unions and
+    compositions (``…#-datamodel-code-generator-#-array-#-special-#``) do not: those models
+    are the parser's own, and our walk of the schema finds the same objects itself."""
+    node: Any = {"components": {"schemas": schemas}}
+    for token in pointer.split("/")[1:]:
+        if not isinstance(node, dict):
+            return False
+        token = token.replace("~1", "/").replace("~0", "~")
+        if token not in node:
+            return False
+        node = node[token]
+    return isinstance(node, dict)
 
 
 @functools.cache
@@ -106,12 +125,13 @@ def parse_models(schemas: dict[str, Any], source: str) -> dict[str, ParsedModel]
     if isinstance(cached, list):
         try:
             return {
-                p: ParsedModel(p, o, tuple((str(w), bool(r)) for w, r in f)) for p, o, f in cached
+                p: ParsedModel(p, o, tuple((str(w), bool(r)) for w, r in f), tuple(b))
+                for p, o, f, b in cached
             }
         except (TypeError, ValueError):  # an entry of another shape: parse again
             pass
     models = _parse_models(schemas, source)
-    cache_write(key, [(m.pointer, m.is_object, m.fields) for m in models.values()])
+    cache_write(key, [(m.pointer, m.is_object, m.fields, m.bases) for m in models.values()])
     return models
 
 
@@ -149,15 +169,22 @@ def _parse_models(schemas: dict[str, Any], source: str) -> dict[str, ParsedModel
     models: dict[str, ParsedModel] = {}
     for model in parser.results:
         pointer = dcg_pointer(model.reference.path)
-        if not pointer.startswith("/components/schemas/"):
+        if not pointer.startswith("/components/schemas/") or "-#-special-#" in pointer:
+            continue  # its own enum and array models: we render Literal aliases and lists
+        if not _resolves(schemas, pointer):
             continue
         is_object = isinstance(model, AttrsModel)
-        if not is_object and "-#-special-#" in pointer:
-            continue  # its own enum models: we render Literal aliases instead
         fields = tuple(
             (field.original_name or field.name or "", bool(field.required))
             for field in model.fields
             if is_object
         )
-        models[pointer] = ParsedModel(pointer=pointer, is_object=is_object, fields=fields)
+        bases = tuple(
+            dcg_pointer(base.reference.path)
+            for base in model.base_classes
+            if base.reference is not None and is_object
+        )
+        models[pointer] = ParsedModel(
+            pointer=pointer, is_object=is_object, fields=fields, bases=bases
+        )
     return models

@@ -187,9 +187,11 @@ def generate(
     *,
     package: str = DEFAULT_PACKAGE,
     names: Mapping[str, str] | None = None,
+    stripe_roots: Sequence[str] = (),
 ) -> Generated:
     """Run the whole pipeline on a spec; ``roots=None`` generates every component schema.
 
+    ``roots=[]``: ``stripe_roots`` for one of Stripe's specs, an error for any other.
     ``names``: the user's names for what the naming rule would name alike (see
     :func:`load_names`). A name that would give a package that cannot be imported
     (:func:`name_problems`) is a :class:`SpecError` before anything is formatted or written.
@@ -198,9 +200,21 @@ def generate(
     if why is not None:
         raise SpecError(SpecProblem("--package", None, why))
     spec = load_spec(source)
+    if roots is not None and not roots:  # none named: Stripe's defaults, for Stripe's specs
+        if not (spec.is_stripe and stripe_roots):
+            message = (
+                "no root schemas: name them with --root SCHEMA (repeatable), "
+                "or generate every component schema with --all"
+            )
+            raise SpecError(SpecProblem(spec.source, None, message))
+        roots = list(stripe_roots)
     model_set = build_model_set(spec, roots, names=names)
     keys = None if roots is None else model_set.schema_keys
-    param_set, param_sources, param_other = params_files(spec, keys, package)
+    param_set: ParamSet | None = None
+    param_sources: dict[str, str] = {}
+    param_other: dict[str, str] = {}
+    if spec.is_stripe:  # request parameters in Stripe's form encoding: Stripe's specs only
+        param_set, param_sources, param_other = params_files(spec, keys, package)
     problems = name_problems(spec, model_set, param_set if param_sources else None, package)
     if problems:
         raise SpecError(problems)

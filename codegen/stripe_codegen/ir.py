@@ -137,6 +137,9 @@ class ModelSet:
     enums: tuple[EnumDef, ...]
     #: Component keys included, sorted (the schema document is built from these).
     schema_keys: tuple[str, ...]
+    #: The spec's own ``info.title`` when it is not one of Stripe's specs (None: Stripe's,
+    #: whose output speaks of Stripe API versions and namespaces).
+    api_title: str | None = None
 
     def modules(self) -> tuple[str, ...]:
         names = {c.module for c in self.classes} | {a.module for a in self.aliases}

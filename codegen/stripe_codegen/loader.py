@@ -27,6 +27,7 @@ from typing import Any
 
 import attrs
 
+from .bundle import bundle_external_refs
 from .errors import SpecError, SpecProblem
 
 try:  # the C loader is an order of magnitude faster on the 4 MB Stripe spec
@@ -48,6 +49,15 @@ class LoadedSpec:
         info = self.document.get("info")
         version = info.get("version") if isinstance(info, dict) else None
         return str(version) if version is not None else "unknown"
+
+    @property
+    def title(self) -> str:
+        """The spec's ``info.title`` on one line (``OpenAPI spec`` when it has none)."""
+        info = self.document.get("info")
+        title = info.get("title") if isinstance(info, dict) else None
+        if not isinstance(title, str) or not title.strip():
+            return "OpenAPI spec"
+        return " ".join(title.split())
 
     @property
     def is_stripe(self) -> bool:
@@ -296,9 +306,17 @@ def load_spec(source: str | Path) -> LoadedSpec:
             SpecProblem(name, "", "not an OpenAPI document (no 'openapi' or 'components')")
         )
     problems = shape_problems(document, name)
+    if not problems:
+        document, problems = bundle_external_refs(document, name, _load_other)
     if problems:
         raise SpecError(problems)
     return LoadedSpec(document=document, source=name, sha256=digest)
+
+
+def _load_other(path: str) -> Any:
+    """Another file a spec refers to, read and parsed with the same bounds."""
+    data = _read_bytes(path)
+    return _parse_cached(data, path, hashlib.sha256(data).hexdigest())
 
 
 def shape_problems(document: dict[str, Any], source: str) -> list[SpecProblem]:

@@ -70,10 +70,9 @@ def attr_name(wire_name: str) -> str:
 
     ``object`` and ``type`` are builtins the generated code does not use, so they stay.
     """
-    name = _NON_IDENT.sub("_", wire_name)
-    if not name or name[0].isdigit():
+    name = _NON_IDENT.sub("_", wire_name).lstrip("_")
+    if not name or name[0].isdigit():  # ``+1`` → ``field_1``
         name = "field_" + name
-    name = name.lstrip("_") or "field_"
     if keyword.iskeyword(name) or name in RESERVED_ATTRIBUTES:  # soft keywords are valid names
         name += "_"
     return name
@@ -259,13 +258,18 @@ def class_name(key: str, schema: Mapping[str, Any], *, stripe: bool = False) -> 
 class Overrides:
     """Names the user chose (``generate --names FILE``), to settle a clash the naming rule
     cannot: a schema key → its class name, and ``key.field[.field…]`` → the name of the
-    enum alias or inline object defined at that field."""
+    enum alias or inline object defined at that field; or a schema's JSON pointer (for two
+    branches of one union, say) → the name of what is defined there."""
 
     def __init__(self, names: Mapping[str, str] | None = None) -> None:
         self.names: dict[str, str] = dict(names or {})
         self.used: set[str] = set()
 
-    def get(self, where: str, default: str) -> str:
+    def get(self, where: str, default: str, pointer: str | None = None) -> str:
+        """The user's name for ``where`` (``key.field``), or for the schema's own JSON pointer
+        (``/components/schemas/k/…``, which tells apart what ``where`` cannot)."""
+        if pointer is not None and pointer in self.names:
+            where = pointer
         found = self.names.get(where)
         if found is None:
             return default
