@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 RUN_STAMP := $(VENV)/.installed-run-stamp
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test install lint typecheck bench clean
+.PHONY: run test install lint typecheck bench clean corpus
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,3 +49,8 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+
+## Real public OpenAPI specs (pinned, fetched through npm into ~/.cache/stripe-schemas/corpus):
+## generate --all, import, mypy --strict, and examples against openapi-schema-validator.
+corpus: $(STAMP)
+	CORPUS=1 $(BIN)/python -m pytest -o addopts="" -p no:cacheprovider tests/test_corpus.py
