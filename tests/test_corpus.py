@@ -1,4 +1,4 @@
-"""Real public OpenAPI specs (see ``_corpus.py``): each generates ``--all``, imports, and
+"""Real public OpenAPI specs (see ``bench/corpus.py``): each generates ``--all``, imports, and
 its documented examples get one verdict from ``validate`` and from openapi-schema-validator
 on the spec's own schema. GitHub's spec runs in ``make test``; the others, and ``mypy
 --strict`` on every generated package, in ``make corpus`` (``CORPUS=1``)."""
@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from _corpus import GITHUB, OTHERS, CorpusSpec, fetch, names_file
 from openapi_schema_validator import OAS30Validator, OAS31Validator
 from test_generator import import_generated
 
+from bench.corpus import GITHUB, OTHERS, CorpusSpec, fetch, names_file
 from stripe_codegen.generate import generate, load_names, write
 from stripe_schemas import structure
 from stripe_schemas.validation import Validator
@@ -155,6 +155,6 @@ def test_corpus_spec(spec: CorpusSpec, tmp_path: Path) -> None:
 
 def test_corpus_is_outside_the_repository() -> None:
     """The fetched specs are cached outside the repository."""
-    from _corpus import cache_dir
+    from bench.corpus import cache_dir
 
     assert ROOT not in cache_dir().resolve().parents

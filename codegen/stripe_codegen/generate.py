@@ -171,11 +171,15 @@ def _field_clashes(source: str, cls: ClassDef) -> list[SpecProblem]:
     seen: dict[str, str] = {}
     problems = []
     for field in cls.fields:
+        if not naming.is_name(field.attr_name) or field.attr_name in naming.RESERVED_ATTRIBUTES:
+            message = f"attribute name {field.attr_name!r} (from --names) is not usable"
+            problems.append(SpecProblem(source, cls.pointer, message))
         first = seen.setdefault(field.attr_name, field.wire_name)
         if first != field.wire_name:
             message = (
                 f"fields {first!r} and {field.wire_name!r} of {cls.name} would both be the "
-                f"attribute {field.attr_name!r}"
+                f"attribute {field.attr_name!r} (--names can name one: its property's JSON "
+                "pointer → an attribute name)"
             )
             problems.append(SpecProblem(source, cls.pointer, message))
     return problems
@@ -213,7 +217,7 @@ def generate(
     param_set: ParamSet | None = None
     param_sources: dict[str, str] = {}
     param_other: dict[str, str] = {}
-    if spec.is_stripe:  # request parameters in Stripe's form encoding: Stripe's specs only
+    if spec.stripe_conventions:  # request parameters in Stripe's form encoding
         param_set, param_sources, param_other = params_files(spec, keys, package)
     problems = name_problems(spec, model_set, param_set if param_sources else None, package)
     if problems:

@@ -67,6 +67,15 @@ class LoadedSpec:
         return isinstance(info, dict) and "x-stripeSpecFilename" in info
 
     @property
+    def stripe_conventions(self) -> bool:
+        """Whether Stripe's conventions apply: one of Stripe's specs, or a spec whose schemas
+        name resources the way Stripe's do (``x-resourceId``). Then its operations get
+        request-parameter classes in Stripe's form encoding."""
+        return self.is_stripe or any(
+            isinstance(s, dict) and "x-resourceId" in s for s in self.schemas.values()
+        )
+
+    @property
     def schemas(self) -> dict[str, Any]:
         components = self.document.get("components") or {}
         schemas = components.get("schemas") if isinstance(components, dict) else None

@@ -70,8 +70,10 @@ def attr_name(wire_name: str) -> str:
 
     ``object`` and ``type`` are builtins the generated code does not use, so they stay.
     """
-    name = _NON_IDENT.sub("_", wire_name).lstrip("_")
-    if not name or name[0].isdigit():  # ``+1`` → ``field_1``
+    signed = wire_name.replace("+", "plus_", 1) if wire_name.startswith("+") else wire_name
+    signed = signed.replace("-", "minus_", 1) if signed.startswith("-") else signed
+    name = _NON_IDENT.sub("_", signed).lstrip("_")  # ``+1`` → ``plus_1``, ``-1`` → ``minus_1``
+    if not name or name[0].isdigit():
         name = "field_" + name
     if keyword.iskeyword(name) or name in RESERVED_ATTRIBUTES:  # soft keywords are valid names
         name += "_"
@@ -259,7 +261,8 @@ class Overrides:
     """Names the user chose (``generate --names FILE``), to settle a clash the naming rule
     cannot: a schema key → its class name, and ``key.field[.field…]`` → the name of the
     enum alias or inline object defined at that field; or a schema's JSON pointer (for two
-    branches of one union, say) → the name of what is defined there."""
+    branches of one union, say) → the name of what is defined there (for a property's
+    pointer, its attribute name: ``_group`` beside ``group``)."""
 
     def __init__(self, names: Mapping[str, str] | None = None) -> None:
         self.names: dict[str, str] = dict(names or {})

@@ -11,8 +11,6 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-import attrs
-
 from stripe_schemas.model import escape_token, unescape_token
 
 from . import naming
@@ -364,7 +362,7 @@ class _Builder:
         max_length = string_max_length(prop)
         return FieldDef(
             wire_name=wire,
-            attr_name=naming.attr_name(wire),
+            attr_name=self.names.get(pointer, naming.attr_name(wire), pointer),
             type=type_,
             required=required,
             nullable=admits_null(prop),
@@ -438,7 +436,7 @@ class _Builder:
             before = fields.get(wire)
             required = required or (before is not None and before.required)
             fields[wire] = self.field_of(wire, required, prop, where, name, module)
-        return _distinct_attributes(list(fields.values()))
+        return list(fields.values())
 
     def class_of(self, model: ParsedModel) -> ClassDef:
         raw = resolve(self.spec.document, model.pointer)
@@ -468,22 +466,6 @@ class _Builder:
             module=module,
             type=type_,
         )
-
-
-def _distinct_attributes(fields: list[FieldDef]) -> list[FieldDef]:
-    """Fields whose wire names give one attribute name (``group`` and ``_group``): the one
-    whose attribute is not its wire name takes a trailing underscore (``group_``)."""
-    taken = {f.attr_name for f in fields if f.attr_name == f.wire_name}
-    out = []
-    for field in fields:
-        if field.attr_name != field.wire_name and field.attr_name in taken:
-            name = field.attr_name + "_"
-            while name in taken:
-                name += "_"
-            field = attrs.evolve(field, attr_name=name)
-        taken.add(field.attr_name)
-        out.append(field)
-    return out
 
 
 def resolve(document: dict[str, Any], pointer: str) -> dict[str, Any]:

@@ -1,5 +1,6 @@
-"""The corpus of real public OpenAPI specs, pinned, fetched through npm into a cache outside
-the repository (``~/.cache/stripe-schemas/corpus``, or ``$STRIPE_SCHEMAS_CORPUS``)."""
+"""The corpus of real public OpenAPI specs (``tests/test_corpus.py``, ``bench_generate``),
+pinned, fetched through npm into a cache outside the repository
+(``~/.cache/stripe-schemas/corpus``, or ``$STRIPE_SCHEMAS_CORPUS``)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import attrs
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent  # the repository
 
 
 @attrs.frozen
@@ -41,7 +42,7 @@ OTHERS = (
     # Directus (OpenAPI 3.0.1, 23 schemas; allOf-heavy, nullable).
     CorpusSpec("directus", "@directus/specs", "15.2.0", "package/dist/openapi.json"),
     # rclone's RC API (OpenAPI 3.1.0, 113 schemas; type lists, '_'-prefixed fields).
-    CorpusSpec("rclone", "rclone-openapi", "1.75.0", "package/openapi.json"),
+    CorpusSpec("rclone", "rclone-openapi", "1.75.0", "package/openapi.json", "rclone.names.yaml"),
     # ReadMe's discriminator examples (OpenAPI 3.0.3; oneOf/anyOf with discriminators).
     CorpusSpec(
         "discriminators",
