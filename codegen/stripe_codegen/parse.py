@@ -286,6 +286,13 @@ class _Builder:
                 return self.inline_model(pointer)
         if is_enum_schema(schema):
             values = _enum_values(schema)
+            if not values:  # only null, or nothing at all
+                listed = [schema["const"]] if "const" in schema else schema["enum"]
+                if None not in listed:
+                    self.problems.append(
+                        SpecProblem(self.spec.source, pointer, "enum lists no value")
+                    )
+                return Primitive("None")
             if pointer not in self.enums:
                 self.enums[pointer] = EnumDef(
                     pointer=pointer,
@@ -338,7 +345,9 @@ class _Builder:
         if is_enum_schema(schema):
             if target not in self.enums:
                 name, module = self.name_of(target)
-                self.type_of(schema, target, name, module, [])
+                found = self.type_of(schema, target, name, module, [])
+                if not isinstance(found, EnumRef):
+                    return found  # an enum of null alone
             return EnumRef(target)
         return ModelRef(target)
 

@@ -247,10 +247,11 @@ def render_module(model_set: ModelSet, module: str, names: _Names) -> str:
     )
 
 
-def is_model_union(type_: TypeExpr) -> bool:
-    """Whether an alias is a class or a union of classes (what ``model_for`` can give)."""
+def is_model_union(type_: TypeExpr, classes: frozenset[str]) -> bool:
+    """Whether an alias is a class or a union of classes (what ``model_for`` can give);
+    ``classes``: the pointers of the classes."""
     members = type_.members if isinstance(type_, UnionOf) else (type_,)
-    return all(isinstance(m, ModelRef) for m in members)
+    return all(isinstance(m, ModelRef) and m.pointer in classes for m in members)
 
 
 def render_package_init(model_set: ModelSet, package: str) -> str:
@@ -258,7 +259,8 @@ def render_package_init(model_set: ModelSet, package: str) -> str:
         (q(c.resource_id), q(c.module), q(c.name)) for c in model_set.classes if c.resource_id
     ]
     # Only model unions are looked up by key: an alias of other types is no class to structure.
-    model_aliases = [a for a in model_set.aliases if is_model_union(a.type)]
+    classes = frozenset(c.pointer for c in model_set.classes)
+    model_aliases = [a for a in model_set.aliases if is_model_union(a.type, classes)]
     items: list[ClassDef | AliasDef] = [*model_set.classes, *model_aliases]
     schemas = [
         (q(item.schema_key), q(item.module), q(item.name))
