@@ -353,3 +353,34 @@ def test_any_schema_gives_models_or_spec_errors(schemas: dict[str, Any]) -> None
         to_json_schema(spec.schemas, model_set.schema_keys, api_version="1", source_sha256="0")
     except SpecError as exc:
         assert exc.problems and all(str(p) for p in exc.problems)
+
+
+def test_reference_to_a_missing_file_is_one_error(tmp_path: Path) -> None:
+    """A $ref into a file that is not there is one problem at the $ref, naming the file."""
+    spec = _spec(
+        {"A": {"type": "object", "properties": {"b": {"$ref": "gone.yaml#/components/schemas/B"}}}}
+    )
+    with pytest.raises(SpecError) as caught:
+        generate(write_spec(tmp_path, spec), None, package="bad")
+    (problem,) = caught.value.problems
+    assert problem.pointer == "/components/schemas/A/properties/b/$ref"
+    assert "gone.yaml" in problem.message and "no such file" in problem.message
+
+
+def test_other_file_schema_clashing_with_a_local_one_is_an_error(tmp_path: Path) -> None:
+    """A schema brought in from another file under a key the spec already uses for a
+    different schema is refused (never silently replaced)."""
+    write_spec(tmp_path, _spec({"B": {"type": "string"}}), name="other.yaml")
+    spec = _spec(
+        {
+            "A": {
+                "type": "object",
+                "properties": {"b": {"$ref": "other.yaml#/components/schemas/B"}},
+            },
+            "B": {"type": "integer"},
+        }
+    )
+    with pytest.raises(SpecError) as caught:
+        generate(write_spec(tmp_path, spec), None, package="bad")
+    assert [p.pointer for p in caught.value.problems] == ["/components/schemas/A/properties/b/$ref"]
+    assert "already has a different schema 'B'" in caught.value.problems[0].message
