@@ -19,7 +19,7 @@ from stripe_codegen import SpecError
 from stripe_codegen.generate import Generated, generate, write
 from stripe_schemas import loads
 from stripe_schemas.cli import main
-from stripe_schemas.validation import validate
+from stripe_schemas.validation import Validator, validate
 
 from conftest import ROOT
 
@@ -31,6 +31,8 @@ PACKAGE = "petstore_models"
 #: keeps Owner's class, the top-level enum keeps its name, const and 3.1 type lists work.
 EXPECTED_CLASSES = {
     "Address": [("city", "str"), ("zip", "str | None | UnsetType")],
+    "Bike": [("type", "BikeType"), ("seats", "int | UnsetType")],
+    "Car": [("type", "CarType"), ("seats", "int")],
     "Cat": [("kind", "CatKind"), ("lives", "int")],
     "Dog": [("kind", "DogKind"), ("good", "bool | UnsetType")],
     "NewPet": [("name", "str"), ("tag", "str | UnsetType")],
@@ -50,10 +52,13 @@ EXPECTED_CLASSES = {
     ],
 }
 EXPECTED_ALIASES = {
+    "BikeType": "Literal['Bike']",
+    "CarType": "Literal['Car']",
     "CatKind": "Literal['cat']",
     "DogKind": "Literal['dog']",
     "PetStatus": "Literal['available', 'pending', 'sold']",
     "Shape": "'Cat | Owner'",
+    "Vehicle": "'Car | Bike'",
 }
 
 
@@ -184,6 +189,42 @@ def test_petstore_entry_points_agree_with_jsonschema(
     except Exception:
         loaded = False
     assert loaded is valid
+
+
+VEHICLES = [
+    ({"type": "Car", "seats": 2}, True),
+    ({"type": "Bike"}, True),
+    ({"type": "Bike", "seats": 1}, True),
+    ({"type": "Truck", "seats": 2}, False),  # no branch has this tag
+    ({"type": "Car"}, False),  # the tag picks Car, which requires seats (Bike would not)
+    ({"type": "Bike", "seats": "x"}, False),
+]
+
+
+@pytest.mark.parametrize(("body", "valid"), VEHICLES)
+def test_discriminator_tags_are_checked(package: Any, body: dict[str, Any], valid: bool) -> None:
+    """A discriminated union whose tag property is a plain string: the tag picks the branch
+    (implicit mapping: the schema's name), in validate and structure as in
+    openapi-schema-validator, which reads the discriminator."""
+    from openapi_schema_validator import OAS30Validator
+
+    from stripe_schemas import structure
+
+    document = yaml.safe_load(PETSTORE.read_text())
+    oracle = OAS30Validator({"$ref": "#/components/schemas/Vehicle", **document})
+    assert oracle.is_valid(body) is valid
+    validator = Validator(json.loads(_schemas(package)))
+    assert validator.validate(body, "Vehicle").ok is valid
+    try:
+        structure(body, package.model_for("Vehicle"))
+        loaded = True
+    except Exception:
+        loaded = False
+    assert loaded is valid
+
+
+def _schemas(package: Any) -> str:
+    return (Path(package.__path__[0]) / "schemas.json").read_text(encoding="utf-8")
 
 
 def test_petstore_loads_composed_fields(package: Any) -> None:

@@ -79,6 +79,7 @@ def schema_document(spec: LoadedSpec, model_set: ModelSet) -> str:
         model_set.schema_keys,
         api_version=model_set.api_version,
         source_sha256=model_set.spec_sha256,
+        tags=model_set.tags,
     )
     return json.dumps(document, indent=1, sort_keys=True) + "\n"
 

@@ -140,6 +140,9 @@ class ModelSet:
     #: The spec's own ``info.title`` when it is not one of Stripe's specs (None: Stripe's,
     #: whose output speaks of Stripe API versions and namespaces).
     api_title: str | None = None
+    #: Discriminated unions' branch tags (:mod:`.discriminators`): component key → {tag
+    #: property: values}; ``schemas.json`` asserts what the classes' ``Literal`` fields say.
+    tags: dict[str, dict[str, tuple[str, ...]]] = attrs.field(factory=dict, eq=False)
 
     def modules(self) -> tuple[str, ...]:
         names = {c.module for c in self.classes} | {a.module for a in self.aliases}

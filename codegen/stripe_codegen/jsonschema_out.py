@@ -28,6 +28,8 @@ from typing import Any
 
 from stripe_schemas.model import def_pointer, unescape_token
 
+from .discriminators import narrow_schema
+
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 COMPONENT_PREFIX = "#/components/schemas/"
 
@@ -191,9 +193,11 @@ def to_json_schema(
     *,
     api_version: str,
     source_sha256: str,
+    tags: Mapping[str, Mapping[str, tuple[str, ...]]] | None = None,
 ) -> dict[str, Any]:
     """Translate ``schemas[key]`` for every key into one JSON Schema 2020-12 document.
 
+    ``tags``: discriminated unions' branch tags to assert (:mod:`.discriminators`).
     ``keys`` must be closed under ``$ref`` (the caller computes the closure);
     a reference outside it raises :class:`TranslationError`.
     """
@@ -203,6 +207,9 @@ def to_json_schema(
         raise TranslationError(f"no such component schema(s): {', '.join(unknown)}")
     missing: set[str] = set()
     defs = {key: _translate(schemas[key], wanted, missing, schemas) for key in sorted(wanted)}
+    for key, props in (tags or {}).items():  # discriminated unions' branch tags
+        if key in defs:
+            narrow_schema(defs[key], props)
     if missing:
         raise TranslationError(
             "references outside the translated schemas: " + ", ".join(sorted(missing))

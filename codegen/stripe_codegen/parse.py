@@ -11,10 +11,13 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import attrs
+
 from stripe_schemas.model import escape_token, unescape_token
 
 from . import naming
 from ._dcg import ParsedModel, parse_models
+from .discriminators import Tags, discriminator_tags
 from .errors import SpecError, SpecProblem
 from .events import type_event_data
 from .ir import (
@@ -221,6 +224,8 @@ class _Builder:
         self.owner_names: dict[str, tuple[str, str]] = {}  # pointer → (name, module)
         #: Inline objects the walk found that the parser made no model for (by pointer).
         self.found: dict[str, ParsedModel] = {}
+        #: The tags of discriminated unions' branches (:mod:`.discriminators`).
+        self.tags: Tags = {}
 
     # -- names -----------------------------------------------------------------------------
     def name_of(self, pointer: str) -> tuple[str, str]:
@@ -451,6 +456,11 @@ class _Builder:
         raw = resolve(self.spec.document, model.pointer)
         name, module = self.name_of(model.pointer)
         fields = tuple(self.fields_of(model))
+        key = unescape_token(model.pointer.split("/")[3])
+        if model.pointer == self._top_pointer(model.pointer) and key in self.tags:
+            fields = tuple(
+                self.tagged(f, self.tags[key], model.pointer, name, module) for f in fields
+            )
         is_component = model.pointer == self._top_pointer(model.pointer)
         rid = raw.get("x-resourceId") if is_component else None
         return ClassDef(
@@ -463,6 +473,23 @@ class _Builder:
             resource_id=rid if isinstance(rid, str) else None,
             fields=fields,
         )
+
+    def tagged(
+        self,
+        field: FieldDef,
+        tags: dict[str, tuple[str, ...]],
+        pointer: str,
+        owner: str,
+        module: str,
+    ) -> FieldDef:
+        """A branch's tag field narrowed to its tags (a ``Literal`` of them)."""
+        values = tags.get(field.wire_name)
+        if values is None:
+            return field
+        where = f"{pointer}/properties/{escape_token(field.wire_name)}"
+        name = self.names.get(_where(where), naming.member_name(owner, [field.wire_name]), where)
+        self.enums[where] = EnumDef(pointer=where, name=name, module=module, values=values)
+        return attrs.evolve(field, type=EnumRef(where), enum=values)
 
     def alias_of(self, model: ParsedModel) -> AliasDef:
         raw = resolve(self.spec.document, model.pointer)
@@ -525,6 +552,7 @@ def build_model_set(
     models = parse_models({k: spec.schemas[k] for k in keys}, spec.source)
     overrides = naming.Overrides(names)
     builder = _Builder(spec, models, overrides)
+    builder.tags = discriminator_tags(spec.schemas, keys)
     enums = {schema_pointer(k) for k in keys if is_enum_schema(spec.schemas[k])}
     for pointer in sorted(enums):  # a component that is an enum: a Literal alias of its name
         builder.ref_type(pointer)
@@ -554,6 +582,7 @@ def build_model_set(
         enums=tuple(sorted(builder.enums.values(), key=lambda e: (e.module, e.name))),
         schema_keys=keys,
         api_title=None if spec.is_stripe else spec.title,
+        tags=builder.tags,
     )
     if typed_events:  # events: data.object typed by its object tag (not a fact of the spec)
         model_set = type_event_data(model_set)
