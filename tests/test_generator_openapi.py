@@ -244,7 +244,8 @@ def test_petstore_strategies_draw_what_jsonschema_accepts(
     package: Any, data: st.DataObject
 ) -> None:
     """The strategies draw Pets (composed, nullable, unions, maps, other-file references) that
-    jsonschema on the spec's own schema accepts, and that validate and loads accept too."""
+    jsonschema on the spec's own schema accepts, and that validate and loads accept too; and
+    Vehicles whose discriminator tag openapi-schema-validator accepts."""
     import importlib
 
     from stripe_schemas.strategies import payloads
@@ -254,6 +255,11 @@ def test_petstore_strategies_draw_what_jsonschema_accepts(
     assert _oracle("Pet").is_valid(body), body
     assert validate(body, pet_class).ok
     assert loads(json.dumps(body), pet_class).name == body["name"]
+    vehicle = data.draw(payloads(package.model_for("Vehicle")))
+    from openapi_schema_validator import OAS30Validator
+
+    document = yaml.safe_load(PETSTORE.read_text())
+    assert OAS30Validator({"$ref": "#/components/schemas/Vehicle", **document}).is_valid(vehicle)
 
 
 def test_no_roots_for_another_spec_is_a_clear_error(capsys: pytest.CaptureFixture[str]) -> None:
