@@ -269,6 +269,17 @@ def test_no_roots_for_another_spec_is_a_clear_error(capsys: pytest.CaptureFixtur
     assert code == 2 and "--root" in err and "--all" in err and "Traceback" not in err
 
 
+def test_diff_without_roots_for_another_spec_is_a_clear_error(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """diff asks for --root or --all on a spec that is not Stripe's, and compares with --all."""
+    assert main(["diff", str(PETSTORE), str(PETSTORE)]) == 2
+    err = capsys.readouterr().err
+    assert "--root" in err and "--all" in err and "identity" not in err
+    assert main(["diff", str(PETSTORE), str(PETSTORE), "--all"]) == 0
+    assert "0 changes" in capsys.readouterr().out
+
+
 def _spec(schemas: dict[str, Any]) -> dict[str, Any]:
     return {
         "openapi": "3.1.0",

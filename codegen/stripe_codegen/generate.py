@@ -196,7 +196,7 @@ def generate(
 ) -> Generated:
     """Run the whole pipeline on a spec; ``roots=None`` generates every component schema.
 
-    ``roots=[]``: ``stripe_roots`` for one of Stripe's specs, an error for any other.
+    ``roots=[]``: ``stripe_roots`` for a spec with Stripe's conventions, an error for others.
     ``names``: the user's names for what the naming rule would name alike (see
     :func:`load_names`). A name that would give a package that cannot be imported
     (:func:`name_problems`) is a :class:`SpecError` before anything is formatted or written.
@@ -206,7 +206,7 @@ def generate(
         raise SpecError(SpecProblem("--package", None, why))
     spec = load_spec(source)
     if roots is not None and not roots:  # none named: Stripe's defaults, for Stripe's specs
-        if not (spec.is_stripe and stripe_roots):
+        if not (spec.stripe_conventions and stripe_roots):
             message = (
                 "no root schemas: name them with --root SCHEMA (repeatable), "
                 "or generate every component schema with --all"

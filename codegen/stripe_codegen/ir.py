@@ -137,8 +137,8 @@ class ModelSet:
     enums: tuple[EnumDef, ...]
     #: Component keys included, sorted (the schema document is built from these).
     schema_keys: tuple[str, ...]
-    #: The spec's own ``info.title`` when it is not one of Stripe's specs (None: Stripe's,
-    #: whose output speaks of Stripe API versions and namespaces).
+    #: The spec's own ``info.title`` when Stripe's conventions do not apply to it (None: a
+    #: spec of Stripe's style, whose output speaks of Stripe API versions and namespaces).
     api_title: str | None = None
     #: Discriminated unions' branch tags (:mod:`.discriminators`): component key → {tag
     #: property: values}; ``schemas.json`` asserts what the classes' ``Literal`` fields say.

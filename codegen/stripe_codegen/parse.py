@@ -581,7 +581,7 @@ def build_model_set(
         aliases=tuple(sorted(aliases, key=lambda a: (a.module, a.name))),
         enums=tuple(sorted(builder.enums.values(), key=lambda e: (e.module, e.name))),
         schema_keys=keys,
-        api_title=None if spec.is_stripe else spec.title,
+        api_title=None if spec.stripe_conventions else spec.title,
         tags=builder.tags,
     )
     if typed_events:  # events: data.object typed by its object tag (not a fact of the spec)
