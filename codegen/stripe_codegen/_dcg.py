@@ -3,9 +3,14 @@
 We let datamodel-code-generator parse the selected component schemas with
 :class:`AttrsModel` as the data model type and keep what it is good at: the
 inventory of object models (including inline objects it lifts out of
-properties), their field order and their ``required`` sets, with ``$ref``
-resolved. We do not use its naming or its type rendering, and post-process
-the rest from the raw schema, because its parser cannot deliver these
+properties), their own field order and ``required`` sets, with ``$ref``
+resolved, and what an ``allOf`` is composed of (the base classes it makes of
+the referenced parts; :mod:`.parse` gives a class its bases' fields first).
+Models it lifts out of arrays, unions and compositions carry its internal names
+(``…#-datamodel-code-generator-#-array-#-special-#``), which are no JSON
+pointer: those are skipped, and :mod:`.parse` finds the same objects in its own
+walk of the schema. We do not use its naming or its type rendering, and read
+field types from the raw schema, because its parser cannot deliver these
 requirements:
 
 * names: it numbers clashing names (``Status1``, ``Code3``, ``LineItems2``),
@@ -166,6 +171,12 @@ def _parse_models(schemas: dict[str, Any], source: str) -> dict[str, ParsedModel
         raise SpecError(
             SpecProblem(source, where, f"datamodel-code-generator: {first[0]}")
         ) from None
+    except (ValueError, TypeError, KeyError, AttributeError, IndexError, RecursionError) as exc:
+        # Its own failure on a schema our checks let through: one line, not a traceback
+        # (the message is the parser's, about the schema's shape; no payload is involved).
+        first = str(exc).strip().splitlines()[:1] or [""]
+        message = f"datamodel-code-generator failed ({type(exc).__name__}: {first[0][:200]})"
+        raise SpecError(SpecProblem(source, "/components/schemas", message)) from None
     models: dict[str, ParsedModel] = {}
     for model in parser.results:
         pointer = dcg_pointer(model.reference.path)
