@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 RUN_STAMP := $(VENV)/.installed-run-stamp
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test install lint typecheck bench docs docs-build clean
+.PHONY: run test install lint typecheck bench docs docs-build clean corpus
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -57,3 +57,8 @@ docs-build: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build/site
+
+## Real public OpenAPI specs (pinned, fetched through npm into ~/.cache/stripe-schemas/corpus):
+## generate --all, import, mypy --strict, and examples against openapi-schema-validator.
+corpus: $(STAMP)
+	CORPUS=1 $(BIN)/python -m pytest -o addopts="" -p no:cacheprovider tests/test_corpus.py

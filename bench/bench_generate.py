@@ -59,6 +59,40 @@ def uncached(fn: Callable[[], None]) -> Callable[[], None]:
     return call
 
 
+def github(rounds: int = 1) -> str:
+    """GitHub's REST API spec (969 schemas): ours ``--all`` (the parser's inventory not
+    cached) next to datamodel-code-generator alone on the same spec."""
+    from bench.corpus import GITHUB, fetch, names_file
+    from stripe_codegen.generate import load_names
+
+    try:
+        spec = fetch(GITHUB)
+    except (OSError, RuntimeError) as exc:
+        return f"bench generate: GitHub's spec cannot be fetched ({exc})"
+    names_path = names_file(GITHUB)
+    names = load_names(names_path) if names_path else None
+
+    def ours_github() -> None:
+        with tempfile.TemporaryDirectory() as out:
+            write(generate(spec, None, package="github_models", names=names), Path(out))
+
+    rows = [
+        (
+            "datamodel-code-generator (dataclasses), GitHub's spec",
+            once(lambda: dcg_dataclasses(spec), rounds=rounds),
+        ),
+        (
+            "stripe-schemas generate --all, GitHub's spec, cold",
+            once(uncached(ours_github), rounds=rounds),
+        ),
+    ]
+    return table(
+        "Generation, GitHub's REST API spec (@octokit/openapi 23.0.2, 969 schemas)",
+        rows,
+        baseline="datamodel-code-generator (dataclasses), GitHub's spec",
+    )
+
+
 def run(rounds: int = 3) -> str:
     cache = tempfile.mkdtemp(prefix="bench-spec-cache-")
     atexit.register(shutil.rmtree, cache, ignore_errors=True)
@@ -106,6 +140,7 @@ def run(rounds: int = 3) -> str:
                 closure,
                 baseline="stripe-schemas identity closure, bundled spec/",
             ),
+            github(),
         ]
     )
 

@@ -3,9 +3,14 @@
 We let datamodel-code-generator parse the selected component schemas with
 `AttrsModel` as the data model type and keep what it is good at: the
 inventory of object models (including inline objects it lifts out of
-properties), their field order and their `required` sets, with `$ref`
-resolved. We do not use its naming or its type rendering, and post-process
-the rest from the raw schema, because its parser cannot deliver these
+properties), their own field order and `required` sets, with `$ref`
+resolved, and what an `allOf` is composed of (the base classes it makes of
+the referenced parts; `parse` gives a class its bases' fields first).
+Models it lifts out of arrays, unions and compositions carry its internal names
+(`…#-datamodel-code-generator-#-array-#-special-#`), which are no JSON
+pointer: those are skipped, and `parse` finds the same objects in its own
+walk of the schema. We do not use its naming or its type rendering, and read
+field types from the raw schema, because its parser cannot deliver these
 requirements:
 
 * names: it numbers clashing names (`Status1`, `Code3`, `LineItems2`),
@@ -59,8 +64,11 @@ class ParsedModel:
 
     pointer: str
     is_object: bool
-    #: (wire name, required) in the parser's field order.
+    #: (wire name, required) in the parser's field order: the model's own fields.
     fields: tuple[tuple[str, bool], ...]
+    #: Pointers of the models this one is composed of (`allOf` parts that are references,
+    #: which the parser makes base classes): their fields are this model's fields too.
+    bases: tuple[str, ...] = ()
 
 
 def dcg_pointer(reference_path: str) -> str:
@@ -78,6 +86,22 @@ def dcg_pointer(reference_path: str) -> str:
         else:
             out.append(part)
     return "/".join(out)
+
+
+def _resolves(schemas: dict[str, Any], pointer: str) -> bool:
+    """Whether a pointer (`/components/schemas/k/properties/p…`) names a schema in
+    `schemas`. The parser's names for what it lifts out of arrays, unions and
+    compositions (`…#-datamodel-code-generator-#-array-#-special-#`) do not: those models
+    are the parser's own, and our walk of the schema finds the same objects itself."""
+    node: Any = {"components": {"schemas": schemas}}
+    for token in pointer.split("/")[1:]:
+        if not isinstance(node, dict):
+            return False
+        token = token.replace("~1", "/").replace("~0", "~")
+        if token not in node:
+            return False
+        node = node[token]
+    return isinstance(node, dict)
 
 
 @functools.cache
@@ -106,12 +130,13 @@ def parse_models(schemas: dict[str, Any], source: str) -> dict[str, ParsedModel]
     if isinstance(cached, list):
         try:
             return {
-                p: ParsedModel(p, o, tuple((str(w), bool(r)) for w, r in f)) for p, o, f in cached
+                p: ParsedModel(p, o, tuple((str(w), bool(r)) for w, r in f), tuple(b))
+                for p, o, f, b in cached
             }
         except (TypeError, ValueError):  # an entry of another shape: parse again
             pass
     models = _parse_models(schemas, source)
-    cache_write(key, [(m.pointer, m.is_object, m.fields) for m in models.values()])
+    cache_write(key, [(m.pointer, m.is_object, m.fields, m.bases) for m in models.values()])
     return models
 
 
@@ -146,18 +171,31 @@ def _parse_models(schemas: dict[str, Any], source: str) -> dict[str, ParsedModel
         raise SpecError(
             SpecProblem(source, where, f"datamodel-code-generator: {first[0]}")
         ) from None
+    except (ValueError, TypeError, KeyError, AttributeError, IndexError, RecursionError) as exc:
+        # Its own failure on a schema our checks let through: one line, not a traceback
+        # (the message is the parser's, about the schema's shape; no payload is involved).
+        first = str(exc).strip().splitlines()[:1] or [""]
+        message = f"datamodel-code-generator failed ({type(exc).__name__}: {first[0][:200]})"
+        raise SpecError(SpecProblem(source, "/components/schemas", message)) from None
     models: dict[str, ParsedModel] = {}
     for model in parser.results:
         pointer = dcg_pointer(model.reference.path)
-        if not pointer.startswith("/components/schemas/"):
+        if not pointer.startswith("/components/schemas/") or "-#-special-#" in pointer:
+            continue  # its own enum and array models: we render Literal aliases and lists
+        if not _resolves(schemas, pointer):
             continue
         is_object = isinstance(model, AttrsModel)
-        if not is_object and "-#-special-#" in pointer:
-            continue  # its own enum models: we render Literal aliases instead
         fields = tuple(
             (field.original_name or field.name or "", bool(field.required))
             for field in model.fields
             if is_object
         )
-        models[pointer] = ParsedModel(pointer=pointer, is_object=is_object, fields=fields)
+        bases = tuple(
+            dcg_pointer(base.reference.path)
+            for base in model.base_classes
+            if base.reference is not None and is_object
+        )
+        models[pointer] = ParsedModel(
+            pointer=pointer, is_object=is_object, fields=fields, bases=bases
+        )
     return models

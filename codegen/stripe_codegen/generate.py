@@ -87,6 +87,7 @@ def schema_document(spec: LoadedSpec, model_set: ModelSet) -> str:
         model_set.schema_keys,
         api_version=model_set.api_version,
         source_sha256=model_set.spec_sha256,
+        tags=model_set.tags,
     )
     return json.dumps(document, indent=1, sort_keys=True) + "\n"
 
@@ -179,11 +180,15 @@ def _field_clashes(source: str, cls: ClassDef) -> list[SpecProblem]:
     seen: dict[str, str] = {}
     problems = []
     for field in cls.fields:
+        if not naming.is_name(field.attr_name) or field.attr_name in naming.RESERVED_ATTRIBUTES:
+            message = f"attribute name {field.attr_name!r} (from --names) is not usable"
+            problems.append(SpecProblem(source, cls.pointer, message))
         first = seen.setdefault(field.attr_name, field.wire_name)
         if first != field.wire_name:
             message = (
                 f"fields {first!r} and {field.wire_name!r} of {cls.name} would both be the "
-                f"attribute {field.attr_name!r}"
+                f"attribute {field.attr_name!r} (--names can name one: its property's JSON "
+                "pointer → an attribute name)"
             )
             problems.append(SpecProblem(source, cls.pointer, message))
     return problems
@@ -195,20 +200,34 @@ def generate(
     *,
     package: str = DEFAULT_PACKAGE,
     names: Mapping[str, str] | None = None,
+    stripe_roots: Sequence[str] = (),
 ) -> Generated:
     """Run the whole pipeline on a spec; `roots=None` generates every component schema.
 
+    `roots=[]`: `stripe_roots` for a spec with Stripe's conventions, an error for others.
     `names`: the user's names for what the naming rule would name alike (see
-    `load_names()`). A name that would give a package that cannot be imported
-    (`name_problems()`) is a `SpecError` before anything is formatted or written.
+    `load_names`). A name that would give a package that cannot be imported
+    (`name_problems`) is a `SpecError` before anything is formatted or written.
     """
     why = naming.package_problem(package)
     if why is not None:
         raise SpecError(SpecProblem("--package", None, why))
     spec = load_spec(source)
+    if roots is not None and not roots:  # none named: Stripe's defaults, for Stripe's specs
+        if not (spec.stripe_conventions and stripe_roots):
+            message = (
+                "no root schemas: name them with --root SCHEMA (repeatable), "
+                "or generate every component schema with --all"
+            )
+            raise SpecError(SpecProblem(spec.source, None, message))
+        roots = list(stripe_roots)
     model_set = build_model_set(spec, roots, names=names)
     keys = None if roots is None else model_set.schema_keys
-    param_set, param_sources, param_other = params_files(spec, keys, package)
+    param_set: ParamSet | None = None
+    param_sources: dict[str, str] = {}
+    param_other: dict[str, str] = {}
+    if spec.stripe_conventions:  # request parameters in Stripe's form encoding
+        param_set, param_sources, param_other = params_files(spec, keys, package)
     problems = name_problems(spec, model_set, param_set if param_sources else None, package)
     if problems:
         raise SpecError(problems)

@@ -137,6 +137,12 @@ class ModelSet:
     enums: tuple[EnumDef, ...]
     #: Component keys included, sorted (the schema document is built from these).
     schema_keys: tuple[str, ...]
+    #: The spec's own `info.title` when Stripe's conventions do not apply to it (None: a
+    #: spec of Stripe's style, whose output speaks of Stripe API versions and namespaces).
+    api_title: str | None = None
+    #: Discriminated unions' branch tags (`discriminators`): component key → {tag
+    #: property: values}; `schemas.json` asserts what the classes' `Literal` fields say.
+    tags: dict[str, dict[str, tuple[str, ...]]] = attrs.field(factory=dict, eq=False)
 
     def modules(self) -> tuple[str, ...]:
         names = {c.module for c in self.classes} | {a.module for a in self.aliases}

@@ -28,6 +28,8 @@ from typing import Any
 
 from stripe_schemas.model import def_pointer, unescape_token
 
+from .discriminators import narrow_schema
+
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 COMPONENT_PREFIX = "#/components/schemas/"
 
@@ -38,6 +40,7 @@ _LIST_KEYWORDS = ("anyOf", "oneOf", "allOf")
 #: Keywords copied unchanged (assertions and harmless annotations).
 _COPIED = (
     "type",
+    "const",
     "required",
     "enum",
     "maxLength",
@@ -78,9 +81,68 @@ def _rewrite_ref(ref: str, keys: frozenset[str], missing: set[str]) -> str:
     return def_ref(key)
 
 
-def _translate(node: Any, keys: frozenset[str], missing: set[str]) -> Any:
+def merge_all_of(node: Mapping[str, Any], schemas: Mapping[str, Any]) -> Mapping[str, Any]:
+    """An `allOf` of objects as one object schema: the parts' `properties` and
+    `required` together (a later part's property replaces an earlier one, as the
+    generated class's field does). Validation closes every object that declares
+    properties, which would make each part refuse the others' fields; merged, the
+    closed object accepts exactly the class's fields. Any other `allOf` stays as it is."""
+    parts = node.get("allOf")
+    if not isinstance(parts, list) or not parts:
+        return node
+    properties: dict[str, Any] = {}
+    required: list[str] = []
+    for part in _object_parts(node, schemas, 0):
+        if part is None:
+            return node
+        props = part.get("properties")
+        properties.update(props if isinstance(props, Mapping) else {})
+        required += [r for r in part.get("required") or () if r not in required]
+    if not properties:
+        return node
+    merged = {k: v for k, v in node.items() if k not in ("allOf", "properties", "required")}
+    merged |= {"type": "object", "properties": properties}
+    if required:
+        merged["required"] = required
+    return merged
+
+
+def _object_parts(node: Any, schemas: Mapping[str, Any], depth: int) -> list[Any]:
+    """The object schemas an `allOf` is made of (references followed), or `[None]`
+    where a part is not an object (its `allOf` is not merged)."""
+    if depth > 50 or not isinstance(node, Mapping):
+        return [None]
+    ref = node.get("$ref")
+    if isinstance(ref, str):
+        key = (
+            unescape_token(ref[len(COMPONENT_PREFIX) :])
+            if ref.startswith(COMPONENT_PREFIX)
+            else None
+        )
+        return _object_parts(schemas.get(key) if key else None, schemas, depth + 1)
+    found: list[Any] = []
+    for part in node.get("allOf") or ():
+        if isinstance(part, Mapping) and set(part) <= _ANNOTATION_ONLY:
+            continue
+        found += _object_parts(part, schemas, depth + 1)
+    if "properties" in node or "required" in node:
+        found.append(node)
+    elif not node.get("allOf") and node.get("type") != "object":
+        return [None]
+    if any(k in node for k in ("anyOf", "oneOf", "enum", "items", "additionalProperties")):
+        return [None]
+    return found
+
+
+#: Keywords that only describe a schema (an `allOf` part made of these shapes nothing).
+_ANNOTATION_ONLY = frozenset({"description", "title", "example", "examples", "deprecated"})
+
+
+def _translate(node: Any, keys: frozenset[str], missing: set[str], schemas: Any = None) -> Any:
     if not isinstance(node, Mapping):
         return node
+    if schemas is not None and "allOf" in node:
+        node = merge_all_of(node, schemas)
     if "$ref" in node:
         ref: dict[str, Any] = {"$ref": _rewrite_ref(str(node["$ref"]), keys, missing)}
         return {"anyOf": [ref, {"type": "null"}]} if node.get("nullable") is True else ref
@@ -90,15 +152,18 @@ def _translate(node: Any, keys: frozenset[str], missing: set[str]) -> Any:
             out[keyword] = node[keyword]
     if "properties" in node and isinstance(node["properties"], Mapping):
         out["properties"] = {
-            name: _translate(sub, keys, missing) for name, sub in node["properties"].items()
+            name: _translate(sub, keys, missing, schemas)
+            for name, sub in node["properties"].items()
         }
     for keyword in _SCHEMA_KEYWORDS:
         if keyword in node:
             value = node[keyword]
-            out[keyword] = _translate(value, keys, missing) if isinstance(value, Mapping) else value
+            out[keyword] = (
+                _translate(value, keys, missing, schemas) if isinstance(value, Mapping) else value
+            )
     for keyword in _LIST_KEYWORDS:
         if keyword in node and isinstance(node[keyword], list):
-            out[keyword] = [_translate(sub, keys, missing) for sub in node[keyword]]
+            out[keyword] = [_translate(sub, keys, missing, schemas) for sub in node[keyword]]
     if out.get("x-stripeBypassValidation") is True and "enum" in out:
         out["x-enum"] = out.pop("enum")
     if node.get("nullable") is True:
@@ -128,9 +193,11 @@ def to_json_schema(
     *,
     api_version: str,
     source_sha256: str,
+    tags: Mapping[str, Mapping[str, tuple[str, ...]]] | None = None,
 ) -> dict[str, Any]:
     """Translate `schemas[key]` for every key into one JSON Schema 2020-12 document.
 
+    `tags`: discriminated unions' branch tags to assert (`discriminators`).
     `keys` must be closed under `$ref` (the caller computes the closure);
     a reference outside it raises `TranslationError`.
     """
@@ -139,7 +206,10 @@ def to_json_schema(
     if unknown:
         raise TranslationError(f"no such component schema(s): {', '.join(unknown)}")
     missing: set[str] = set()
-    defs = {key: _translate(schemas[key], wanted, missing) for key in sorted(wanted)}
+    defs = {key: _translate(schemas[key], wanted, missing, schemas) for key in sorted(wanted)}
+    for key, props in (tags or {}).items():  # discriminated unions' branch tags
+        if key in defs:
+            narrow_schema(defs[key], props)
     if missing:
         raise TranslationError(
             "references outside the translated schemas: " + ", ".join(sorted(missing))

@@ -27,6 +27,7 @@ from typing import Any
 
 import attrs
 
+from .bundle import bundle_external_refs
 from .errors import SpecError, SpecProblem
 
 try:  # the C loader is an order of magnitude faster on the 4 MB Stripe spec
@@ -50,11 +51,29 @@ class LoadedSpec:
         return str(version) if version is not None else "unknown"
 
     @property
+    def title(self) -> str:
+        """The spec's `info.title` on one line (`OpenAPI spec` when it has none)."""
+        info = self.document.get("info")
+        title = info.get("title") if isinstance(info, dict) else None
+        if not isinstance(title, str) or not title.strip():
+            return "OpenAPI spec"
+        return " ".join(title.split())
+
+    @property
     def is_stripe(self) -> bool:
         """Whether this is one of Stripe's specs (its `info` names Stripe's spec file): then
         Stripe's own conventions apply (see `naming`)."""
         info = self.document.get("info")
         return isinstance(info, dict) and "x-stripeSpecFilename" in info
+
+    @property
+    def stripe_conventions(self) -> bool:
+        """Whether Stripe's conventions apply: one of Stripe's specs, or a spec whose schemas
+        name resources the way Stripe's do (`x-resourceId`). Then its operations get
+        request-parameter classes in Stripe's form encoding."""
+        return self.is_stripe or any(
+            isinstance(s, dict) and "x-resourceId" in s for s in self.schemas.values()
+        )
 
     @property
     def schemas(self) -> dict[str, Any]:
@@ -296,9 +315,17 @@ def load_spec(source: str | Path) -> LoadedSpec:
             SpecProblem(name, "", "not an OpenAPI document (no 'openapi' or 'components')")
         )
     problems = shape_problems(document, name)
+    if not problems:
+        document, problems = bundle_external_refs(document, name, _load_other)
     if problems:
         raise SpecError(problems)
     return LoadedSpec(document=document, source=name, sha256=digest)
+
+
+def _load_other(path: str) -> Any:
+    """Another file a spec refers to, read and parsed with the same bounds."""
+    data = _read_bytes(path)
+    return _parse_cached(data, path, hashlib.sha256(data).hexdigest())
 
 
 def shape_problems(document: dict[str, Any], source: str) -> list[SpecProblem]:

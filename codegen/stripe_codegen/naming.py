@@ -70,10 +70,11 @@ def attr_name(wire_name: str) -> str:
 
     `object` and `type` are builtins the generated code does not use, so they stay.
     """
-    name = _NON_IDENT.sub("_", wire_name)
+    signed = wire_name.replace("+", "plus_", 1) if wire_name.startswith("+") else wire_name
+    signed = signed.replace("-", "minus_", 1) if signed.startswith("-") else signed
+    name = _NON_IDENT.sub("_", signed).lstrip("_")  # ``+1`` → ``plus_1``, ``-1`` → ``minus_1``
     if not name or name[0].isdigit():
         name = "field_" + name
-    name = name.lstrip("_") or "field_"
     if keyword.iskeyword(name) or name in RESERVED_ATTRIBUTES:  # soft keywords are valid names
         name += "_"
     return name
@@ -259,13 +260,19 @@ def class_name(key: str, schema: Mapping[str, Any], *, stripe: bool = False) -> 
 class Overrides:
     """Names the user chose (`generate --names FILE`), to settle a clash the naming rule
     cannot: a schema key → its class name, and `key.field[.field…]` → the name of the
-    enum alias or inline object defined at that field."""
+    enum alias or inline object defined at that field; or a schema's JSON pointer (for two
+    branches of one union, say) → the name of what is defined there (for a property's
+    pointer, its attribute name: `_group` beside `group`)."""
 
     def __init__(self, names: Mapping[str, str] | None = None) -> None:
         self.names: dict[str, str] = dict(names or {})
         self.used: set[str] = set()
 
-    def get(self, where: str, default: str) -> str:
+    def get(self, where: str, default: str, pointer: str | None = None) -> str:
+        """The user's name for `where` (`key.field`), or for the schema's own JSON pointer
+        (`/components/schemas/k/…`, which tells apart what `where` cannot)."""
+        if pointer is not None and pointer in self.names:
+            where = pointer
         found = self.names.get(where)
         if found is None:
             return default

@@ -30,11 +30,13 @@ CLEAR = "Clear"
 class _ParamNames(_Names):
     """Annotations for parameters: the models' rules plus Stripe's empty value (`Clear`)."""
 
-    def annotation(self, type_: TypeExpr, module: str, imports: set[str]) -> str:
+    def annotation(
+        self, type_: TypeExpr, module: str, imports: set[str], *, whole: bool = False
+    ) -> str:
         if isinstance(type_, EmptyString):
             imports.add(CLEAR)
             return CLEAR
-        return super().annotation(type_, module, imports)
+        return super().annotation(type_, module, imports, whole=whole)
 
 
 def _header(param_set: ParamSet) -> str:

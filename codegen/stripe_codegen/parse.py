@@ -11,10 +11,13 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from stripe_schemas.model import unescape_token
+import attrs
+
+from stripe_schemas.model import escape_token, unescape_token
 
 from . import naming
 from ._dcg import ParsedModel, parse_models
+from .discriminators import Tags, discriminator_tags
 from .errors import SpecError, SpecProblem
 from .events import type_event_data
 from .ir import (
@@ -78,7 +81,132 @@ def _where(pointer: str) -> str:
 
 
 def _ref_pointer(ref: str) -> str:
-    return schema_pointer(ref.removeprefix(REF_PREFIX))
+    return schema_pointer(unescape_token(ref.removeprefix(REF_PREFIX)))
+
+
+def _field_tokens(tokens: Sequence[str], schema: Any) -> list[str]:
+    """The words that name an inline object below a component, from its schema path:
+    property names, `item` for an array's items, `value` for a map's values and, for a
+    branch of a union of several inline objects, the branch's own word (`_branch_word`).
+    `properties/p/items/properties/q` → `[p, item, q]`."""
+    names: list[str] = []
+    node: Any = schema
+    index = 0
+    while index < len(tokens):
+        token = unescape_token(tokens[index])
+        if token == "properties" and index + 1 < len(tokens):
+            names.append(unescape_token(tokens[index + 1]))
+            node = _child(_child(node, token), unescape_token(tokens[index + 1]))
+            index += 2
+        elif token in ("anyOf", "oneOf", "allOf") and index + 1 < len(tokens):
+            branches = _child(node, token)
+            position = int(tokens[index + 1]) if tokens[index + 1].isdigit() else -1
+            if token != "allOf" and isinstance(branches, list):
+                word = _branch_word(branches, position)
+                if word is not None:
+                    names.append(word)
+            node = branches[position] if isinstance(branches, list) and position >= 0 else None
+            index += 2
+        else:  # an object in an array is named as an item, in a map as a value
+            if token in ("items", "additionalProperties"):
+                names.append("item" if token == "items" else "value")
+            node = _child(node, token)
+            index += 1
+    return names
+
+
+def _child(node: Any, key: str) -> Any:
+    return node.get(key) if isinstance(node, dict) else None
+
+
+def _branch_word(branches: list[Any], index: int) -> str | None:
+    """What tells one inline object of a union from the others, as a name: its `title`;
+    else the first schema its `allOf` refers to; else the first property it requires that
+    no other branch requires; else the value of a property fixed to one value (`const`).
+    None when the union has fewer than two inline branches (nothing to tell apart) or the
+    branch has none of these (the name clash is then reported, for `--names` to settle)."""
+    inline = [b for b in branches if isinstance(b, dict) and "$ref" not in b and not _is_null(b)]
+    if len(inline) < 2 or not 0 <= index < len(branches):
+        return None
+    branch = branches[index]
+    if not isinstance(branch, dict) or branch not in inline:
+        return None
+    title = branch.get("title")
+    if isinstance(title, str) and title.strip():
+        return title
+    for part in _schemas_of(branch, "allOf"):
+        if isinstance(part, dict) and isinstance(part.get("$ref"), str):
+            return unescape_token(part["$ref"].rsplit("/", 1)[-1])
+    others: set[str] = set()
+    for other in inline:
+        if other is not branch:
+            others.update(str(r) for r in other.get("required") or ())
+    for wire in branch.get("required") or ():
+        if isinstance(wire, str) and wire not in others:
+            return wire
+    props = branch.get("properties")
+    for prop in (props if isinstance(props, dict) else {}).values():
+        if isinstance(prop, dict):
+            values = [prop["const"]] if "const" in prop else prop.get("enum")
+            if isinstance(values, list) and len(values) == 1 and isinstance(values[0], str):
+                return values[0]
+    return None
+
+
+def _schemas_of(schema: dict[str, Any], keyword: str) -> list[Any]:
+    branches = schema.get(keyword)
+    return branches if isinstance(branches, list) else []
+
+
+def _is_null(schema: Any) -> bool:
+    return isinstance(schema, dict) and (
+        schema.get("type") == "null" or (schema.get("enum") == [None])
+    )
+
+
+def admits_null(schema: Any) -> bool:
+    """Whether a schema says `null` is a value: OpenAPI 3.0's `nullable`, 3.1's `"null"`
+    in a `type` list, or a `null` branch of its `anyOf`/`oneOf`."""
+    if not isinstance(schema, dict):
+        return False
+    if schema.get("nullable") is True:
+        return True
+    kind = schema.get("type")
+    if isinstance(kind, list) and "null" in kind:
+        return True
+    return any(_is_null(b) for k in ("anyOf", "oneOf") for b in _schemas_of(schema, k))
+
+
+def is_enum_schema(schema: Any) -> bool:
+    """A schema whose values are listed (`enum`) or fixed (`const`): a `Literal` alias."""
+    return (
+        isinstance(schema, dict)
+        and ("enum" in schema or "const" in schema)
+        and not ("properties" in schema or "$ref" in schema)
+    )
+
+
+def _enum_values(schema: dict[str, Any]) -> tuple[EnumValue, ...]:
+    if "const" in schema:
+        return (schema["const"],) if schema["const"] is not None else ()
+    return tuple(v for v in schema["enum"] if v is not None)
+
+
+#: Keywords of a schema that only describe it: an `allOf` part made only of these adds
+#: nothing to the value's shape.
+_ANNOTATIONS = frozenset(
+    {"description", "title", "example", "examples", "deprecated", "readOnly", "writeOnly"}
+    | {"externalDocs", "default", "nullable"}
+)
+
+
+def _shape_parts(schema: dict[str, Any]) -> list[tuple[int, Any]]:
+    """The `allOf` parts that give the value a shape (not only a description)."""
+    return [
+        (i, b)
+        for i, b in enumerate(_schemas_of(schema, "allOf"))
+        if not (isinstance(b, dict) and set(b) <= _ANNOTATIONS)
+    ]
 
 
 class _Builder:
@@ -94,6 +222,10 @@ class _Builder:
         self.enums: dict[str, EnumDef] = {}
         self.problems: list[SpecProblem] = []
         self.owner_names: dict[str, tuple[str, str]] = {}  # pointer → (name, module)
+        #: Inline objects the walk found that the parser made no model for (by pointer).
+        self.found: dict[str, ParsedModel] = {}
+        #: The tags of discriminated unions' branches (`discriminators`).
+        self.tags: Tags = {}
 
     # -- names -----------------------------------------------------------------------------
     def name_of(self, pointer: str) -> tuple[str, str]:
@@ -106,9 +238,9 @@ class _Builder:
         schema = self.spec.schemas[key]
         name = self.names.get(key, naming.class_name(key, schema, stripe=self.spec.is_stripe))
         module = self.placer.module_for(key, schema)
-        if len(parts) > 4:  # an inline object: /components/schemas/k/properties/p[/properties/q…]
-            props = [p for i, p in enumerate(parts[4:]) if i % 2 == 1]
-            name = self.names.get(_where(pointer), naming.member_name(name, props))
+        if len(parts) > 4:  # an inline object: /components/schemas/k/properties/p[/items…]
+            props = _field_tokens(parts[4:], schema)
+            name = self.names.get(_where(pointer), naming.member_name(name, props), pointer)
         self.owner_names[pointer] = (name, module)
         return name, module
 
@@ -120,7 +252,7 @@ class _Builder:
             self.problems.append(SpecProblem(self.spec.source, pointer, "schema is not an object"))
             return Primitive("Any")
         result = self._type_of(schema, pointer, owner, module, path)
-        if schema.get("nullable") and path and path[-1] in ("item", "value"):
+        if admits_null(schema) and path and path[-1] in ("item", "value"):
             return UnionOf((result, Primitive("None")))
         return result
 
@@ -129,7 +261,7 @@ class _Builder:
     ) -> TypeExpr:
         ref = schema.get("$ref")
         if isinstance(ref, str):
-            return ModelRef(_ref_pointer(ref))
+            return self.ref_type(_ref_pointer(ref))
         if "anyOf" in schema or "oneOf" in schema:
             keyword = "anyOf" if "anyOf" in schema else "oneOf"
             expansion = schema.get("x-expansionResources")
@@ -137,19 +269,42 @@ class _Builder:
                 targets = [b["$ref"] for b in expansion.get("oneOf", []) if "$ref" in b]
                 return ExpandableOf(tuple(ModelRef(_ref_pointer(t)) for t in targets))
             branches = schema[keyword]
+            listed = [b for b in branches if not _is_null(b)]
+            if len(listed) > 1 and all(is_enum_schema(b) for b in listed):
+                values = tuple(dict.fromkeys(v for b in listed for v in _enum_values(b)))
+                merged = {"enum": list(values)}
+                return self._type_of(merged, pointer, owner, module, path)
             members = [
                 self.type_of(b, f"{pointer}/{keyword}/{i}", owner, module, path)
                 for i, b in enumerate(branches)
+                if not _is_null(b)  # null: the field (or item) is nullable
             ]
+            if not members:
+                return Primitive("None")
             return members[0] if len(members) == 1 else UnionOf(tuple(members))
-        if "enum" in schema:
-            values = tuple(v for v in schema["enum"] if v is not None)
+        if "allOf" in schema and "properties" not in schema:
+            parts = _shape_parts(schema)
+            if len(parts) == 1:  # one part, maybe wrapped to say 'nullable': the part itself
+                index, part = parts[0]
+                return self.type_of(part, f"{pointer}/allOf/{index}", owner, module, path)
+            if pointer != self._top_pointer(pointer):
+                return self.inline_model(pointer)
+        if is_enum_schema(schema):
+            values = _enum_values(schema)
+            if not values:  # only null, or nothing at all
+                listed = [schema["const"]] if "const" in schema else schema["enum"]
+                if None not in listed:
+                    self.problems.append(
+                        SpecProblem(self.spec.source, pointer, "enum lists no value")
+                    )
+                return Primitive("None")
             if pointer not in self.enums:
                 self.enums[pointer] = EnumDef(
                     pointer=pointer,
                     name=self.names.get(
                         _where(pointer),
                         naming.member_name(owner, [p for p in path if p not in ("item",)]),
+                        pointer,
                     ),
                     module=module,
                     values=values,
@@ -157,12 +312,21 @@ class _Builder:
                 )
             return EnumRef(pointer)
         kind = schema.get("type")
+        kinds = [k for k in kind if k != "null"] if isinstance(kind, list) else [kind]
+        if len(kinds) > 1:  # OpenAPI 3.1: type: [string, integer]
+            members = [
+                self._type_of({**schema, "type": k}, pointer, owner, module, path) for k in kinds
+            ]
+            return UnionOf(tuple(members))
+        kind = kinds[0] if kinds else "null"
+        if kind == "null":
+            return Primitive("None")
         if kind == "array":
             items = schema.get("items", {})
             return ListOf(self.type_of(items, pointer + "/items", owner, module, [*path, "item"]))
-        if kind == "object":
+        if kind == "object" or (kind is None and "properties" in schema):
             if "properties" in schema and pointer != self._top_pointer(pointer):
-                return ModelRef(pointer)
+                return self.inline_model(pointer)
             extra = schema.get("additionalProperties")
             if isinstance(extra, dict):
                 sub = pointer + "/additionalProperties"
@@ -171,6 +335,26 @@ class _Builder:
         if isinstance(kind, str) and kind in _PRIMITIVES:
             return _PRIMITIVES[kind]
         return Primitive("Any")
+
+    def inline_model(self, pointer: str) -> ModelRef:
+        """A class for the object schema at `pointer` inside a component; the parser's
+        model when it made one there, else one composed here from the schema."""
+        if pointer not in self.models:
+            self.found[pointer] = ParsedModel(pointer, True, ())
+        return ModelRef(pointer)
+
+    def ref_type(self, target: str) -> TypeExpr:
+        """A reference to a component: its class or alias, or (an enum) its `Literal` alias."""
+        key = unescape_token(target.split("/")[3])
+        schema = self.spec.schemas.get(key)
+        if is_enum_schema(schema):
+            if target not in self.enums:
+                name, module = self.name_of(target)
+                found = self.type_of(schema, target, name, module, [])
+                if not isinstance(found, EnumRef):
+                    return found  # an enum of null alone
+            return EnumRef(target)
+        return ModelRef(target)
 
     @staticmethod
     def _top_pointer(pointer: str) -> str:
@@ -183,19 +367,19 @@ class _Builder:
         prop = prop if isinstance(prop, dict) else {}
         type_ = self.type_of(prop, pointer, owner, module, [wire])
         enum_values: tuple[EnumValue, ...] | None = None
-        enum_schema = prop if "enum" in prop else prop.get("items", {})
-        if isinstance(enum_schema, dict) and "enum" in enum_schema:
-            enum_values = tuple(v for v in enum_schema["enum"] if v is not None)
+        enum_schema = prop if is_enum_schema(prop) else prop.get("items", {})
+        if is_enum_schema(enum_schema):
+            enum_values = _enum_values(enum_schema)
         expansion: tuple[str, ...] = ()
         if isinstance(type_, ExpandableOf):
             expansion = tuple(self.resource_id_of(t.pointer) for t in type_.targets)
         max_length = string_max_length(prop)
         return FieldDef(
             wire_name=wire,
-            attr_name=naming.attr_name(wire),
+            attr_name=self.names.get(pointer, naming.attr_name(wire), pointer),
             type=type_,
             required=required,
-            nullable=bool(prop.get("nullable")),
+            nullable=admits_null(prop),
             max_length=max_length,
             format=prop.get("format") if isinstance(prop.get("format"), str) else None,
             enum=enum_values,
@@ -208,30 +392,104 @@ class _Builder:
         rid = self.spec.schemas.get(key, {}).get("x-resourceId")
         return rid if isinstance(rid, str) else key
 
-    def class_of(self, model: ParsedModel) -> ClassDef:
+    def own_properties(self, raw: dict[str, Any], pointer: str) -> dict[str, tuple[Any, str]]:
+        """Wire name → (property schema, its pointer): the schema's `properties` and those
+        of its inline `allOf` parts (referenced parts are base models: their own fields)."""
+        found: dict[str, tuple[Any, str]] = {}
+        for index, part in _shape_parts(raw):
+            if isinstance(part, dict) and "$ref" not in part:
+                found.update(self.own_properties(part, f"{pointer}/allOf/{index}"))
+        props = raw.get("properties")
+        for wire, prop in (props if isinstance(props, dict) else {}).items():
+            found[wire] = (prop, f"{pointer}/properties/{escape_token(wire)}")
+        return found
+
+    def composed(self, model: ParsedModel) -> ParsedModel:
+        """A model with the fields and bases of its schema, where the parser gave none (an
+        object inside an array, a union or a composition): read from the schema itself."""
+        if model.fields or model.bases or not model.is_object:
+            return model
+        raw = resolve(self.spec.document, model.pointer)
+        required: set[str] = set()
+        bases: list[str] = []
+        todo = [raw]
+        while todo:
+            node = todo.pop()
+            if not isinstance(node, dict):
+                continue
+            required.update(r for r in node.get("required") or () if isinstance(r, str))
+            for _, part in _shape_parts(node):
+                if isinstance(part, dict) and isinstance(part.get("$ref"), str):
+                    bases.append(_ref_pointer(part["$ref"]))
+                else:
+                    todo.append(part)
+        own = self.own_properties(raw, model.pointer)
+        fields = tuple((wire, wire in required) for wire in own)
+        return ParsedModel(model.pointer, True, fields, tuple(bases))
+
+    def fields_of(self, model: ParsedModel, seen: tuple[str, ...] = ()) -> list[FieldDef]:
+        """Every field of a model: its bases' (`allOf` references, composed first), then its
+        own, in the spec's property order; a field defined again replaces the earlier one."""
+        model = self.composed(model)
         raw = resolve(self.spec.document, model.pointer)
         name, module = self.name_of(model.pointer)
-        props = raw.get("properties") or {}
+        fields: dict[str, FieldDef] = {}
+        for base in model.bases:
+            if base in seen:
+                continue  # an allOf cycle: select.py reports it
+            base_model = self.models.get(base) or ParsedModel(base, True, ())
+            for field in self.fields_of(base_model, (*seen, model.pointer)):
+                fields[field.wire_name] = field
+        props = self.own_properties(raw, model.pointer)
         # The parser puts required fields first (a dataclass needs that); our classes are
         # keyword-only, so we keep the spec's property order, which is also the wire order.
         order = {wire: index for index, wire in enumerate(props)}
         ordered = sorted(model.fields, key=lambda item: order.get(item[0], len(order)))
-        fields = tuple(
-            self.field_of(
-                wire, required, props.get(wire), f"{model.pointer}/properties/{wire}", name, module
+        for wire, required in ordered:
+            prop, where = props.get(wire, ({}, f"{model.pointer}/properties/{wire}"))
+            before = fields.get(wire)
+            required = required or (before is not None and before.required)
+            fields[wire] = self.field_of(wire, required, prop, where, name, module)
+        return list(fields.values())
+
+    def class_of(self, model: ParsedModel) -> ClassDef:
+        raw = resolve(self.spec.document, model.pointer)
+        name, module = self.name_of(model.pointer)
+        fields = tuple(self.fields_of(model))
+        key = unescape_token(model.pointer.split("/")[3])
+        if model.pointer == self._top_pointer(model.pointer) and key in self.tags:
+            fields = tuple(
+                self.tagged(f, self.tags[key], model.pointer, name, module) for f in fields
             )
-            for wire, required in ordered
-        )
         is_component = model.pointer == self._top_pointer(model.pointer)
         rid = raw.get("x-resourceId") if is_component else None
         return ClassDef(
             pointer=model.pointer,
-            schema_key=model.pointer.split("/")[3] if is_component else model.pointer,
+            schema_key=unescape_token(model.pointer.split("/")[3])
+            if is_component
+            else model.pointer,
             name=name,
             module=module,
             resource_id=rid if isinstance(rid, str) else None,
             fields=fields,
         )
+
+    def tagged(
+        self,
+        field: FieldDef,
+        tags: dict[str, tuple[str, ...]],
+        pointer: str,
+        owner: str,
+        module: str,
+    ) -> FieldDef:
+        """A branch's tag field narrowed to its tags (a `Literal` of them)."""
+        values = tags.get(field.wire_name)
+        if values is None:
+            return field
+        where = f"{pointer}/properties/{escape_token(field.wire_name)}"
+        name = self.names.get(_where(where), naming.member_name(owner, [field.wire_name]), where)
+        self.enums[where] = EnumDef(pointer=where, name=name, module=module, values=values)
+        return attrs.evolve(field, type=EnumRef(where), enum=values)
 
     def alias_of(self, model: ParsedModel) -> AliasDef:
         raw = resolve(self.spec.document, model.pointer)
@@ -239,7 +497,7 @@ class _Builder:
         type_ = self.type_of(raw, model.pointer, name, module, [])
         return AliasDef(
             pointer=model.pointer,
-            schema_key=model.pointer.split("/")[3],
+            schema_key=unescape_token(model.pointer.split("/")[3]),
             name=name,
             module=module,
             type=type_,
@@ -249,7 +507,12 @@ class _Builder:
 def resolve(document: dict[str, Any], pointer: str) -> dict[str, Any]:
     node: Any = document
     for token in pointer.split("/")[1:]:
-        node = node[unescape_token(token)]
+        if isinstance(node, list):
+            node = node[int(token)] if token.isdigit() and int(token) < len(node) else None
+        elif isinstance(node, dict):
+            node = node.get(unescape_token(token))
+        else:
+            return {}
     return node if isinstance(node, dict) else {}
 
 
@@ -289,12 +552,27 @@ def build_model_set(
     models = parse_models({k: spec.schemas[k] for k in keys}, spec.source)
     overrides = naming.Overrides(names)
     builder = _Builder(spec, models, overrides)
-    classes = [builder.class_of(m) for _, m in sorted(models.items()) if m.is_object]
-    aliases = [builder.alias_of(m) for _, m in sorted(models.items()) if not m.is_object]
-    pointers = {c.pointer for c in classes} | {a.pointer for a in aliases}
+    builder.tags = discriminator_tags(spec.schemas, keys)
+    enums = {schema_pointer(k) for k in keys if is_enum_schema(spec.schemas[k])}
+    for pointer in sorted(enums):  # a component that is an enum: a Literal alias of its name
+        builder.ref_type(pointer)
+    objects = [m for _, m in sorted(models.items()) if m.is_object and m.pointer not in enums]
+    classes = [builder.class_of(m) for m in objects]
+    aliases = [
+        builder.alias_of(m)
+        for _, m in sorted(models.items())
+        if not m.is_object and m.pointer not in enums
+    ]
+    pointers = {c.pointer for c in classes} | {a.pointer for a in aliases} | enums
     for key in keys:  # a component datamodel-code-generator made no model for: a plain alias
         if schema_pointer(key) not in pointers:
             aliases.append(builder.alias_of(ParsedModel(schema_pointer(key), False, ())))
+    while builder.found:  # inline objects only our walk found (inside arrays, unions, allOf)
+        pointer = min(builder.found)
+        model = builder.found.pop(pointer)
+        if pointer not in pointers:
+            pointers.add(pointer)
+            classes.append(builder.class_of(model))
     model_set = ModelSet(
         api_version=spec.api_version,
         spec_sha256=spec.sha256,
@@ -303,6 +581,8 @@ def build_model_set(
         aliases=tuple(sorted(aliases, key=lambda a: (a.module, a.name))),
         enums=tuple(sorted(builder.enums.values(), key=lambda e: (e.module, e.name))),
         schema_keys=keys,
+        api_title=None if spec.stripe_conventions else spec.title,
+        tags=builder.tags,
     )
     if typed_events:  # events: data.object typed by its object tag (not a fact of the spec)
         model_set = type_event_data(model_set)

@@ -37,6 +37,33 @@ def iter_refs(node: Any, pointer: str) -> Iterator[tuple[str, str]]:
 
 _TYPES = frozenset({"string", "integer", "number", "boolean", "array", "object"})
 _SUBSCHEMA_LISTS = ("anyOf", "oneOf", "allOf")
+#: Keywords that change which values a schema accepts and that the models cannot express:
+#: a schema using one is refused (one line naming it), never typed `Any` in silence.
+UNSUPPORTED_KEYWORDS = (
+    "not",
+    "if",
+    "then",
+    "else",
+    "patternProperties",
+    "prefixItems",
+    "dependentSchemas",
+    "dependentRequired",
+    "unevaluatedProperties",
+    "unevaluatedItems",
+    "propertyNames",
+    "contains",
+    "$dynamicRef",
+)
+
+
+def type_names(kind: Any) -> tuple[str, ...] | None:
+    """The JSON types a `type` keyword names (OpenAPI 3.1 allows a list, with `"null"`);
+    None when it is not a type or list of types this generator knows."""
+    names = kind if isinstance(kind, list) else [kind]
+    known = _TYPES | {"null"}
+    if not names or not all(isinstance(n, str) and n in known for n in names):
+        return None
+    return tuple(names)
 
 
 def check_shape(schema: Any, pointer: str) -> Iterator[tuple[str, str]]:
@@ -52,8 +79,11 @@ def check_shape(schema: Any, pointer: str) -> Iterator[tuple[str, str]]:
     if ref is not None and not isinstance(ref, str):
         yield pointer + "/$ref", "$ref is not a string"
     kind = schema.get("type")
-    if kind is not None and kind not in _TYPES:
+    if kind is not None and type_names(kind) is None:
         yield pointer + "/type", f"unknown type {kind!r}"
+    for keyword in UNSUPPORTED_KEYWORDS:
+        if keyword in schema:
+            yield pointer + "/" + keyword, f"unsupported keyword {keyword!r}"
     for keyword, expected in (("required", list), ("enum", list), ("nullable", bool)):
         if keyword in schema and not isinstance(schema[keyword], expected):
             yield (

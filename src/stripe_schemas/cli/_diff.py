@@ -30,8 +30,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         action="append",
         dest="roots",
         metavar="SCHEMA",
-        help="compare this schema's closure and operations (repeatable; default "
-        f"{', '.join(DEFAULT_ROOTS)})",
+        help="compare this schema's closure and operations (repeatable; for Stripe's specs "
+        f"the default is {', '.join(DEFAULT_ROOTS)}; other specs need --root or --all)",
     )
     scope.add_argument("--all", action="store_true", help="compare every schema and operation")
     parser.add_argument(
@@ -61,6 +61,13 @@ def run(args: argparse.Namespace) -> int:
     try:
         old = load_spec(args.old)
         new = load_spec(args.new)
+        if not (args.all or args.roots or (old.stripe_conventions and new.stripe_conventions)):
+            print(
+                "stripe-schemas: error: no root schemas: name them with --root SCHEMA "
+                "(repeatable), or compare every schema with --all",
+                file=sys.stderr,
+            )
+            return 2
         result = diff_specs(old, new, roots)
     except SpecError as exc:
         return report_problems(exc.problems)

@@ -50,7 +50,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         dest="roots",
         metavar="SCHEMA",
         help="component schema to generate with everything it references (repeatable; "
-        f"default {', '.join(DEFAULT_ROOTS)})",
+        f"for Stripe's specs the default is {', '.join(DEFAULT_ROOTS)}; other specs "
+        "need --root or --all)",
     )
     scope.add_argument("--all", action="store_true", help="generate every component schema")
     parser.add_argument(
@@ -172,11 +173,13 @@ def run(args: argparse.Namespace) -> int:
     package = choose_package(args.package, out)
     if package is None:
         return 2
-    roots = None if args.all else (args.roots or list(DEFAULT_ROOTS))
+    roots = None if args.all else (args.roots or [])
     started = time.perf_counter()
     try:
         names = load_names(args.names) if args.names else None
-        result = generate(args.spec, roots, package=package, names=names)
+        result = generate(
+            args.spec, roots, package=package, names=names, stripe_roots=DEFAULT_ROOTS
+        )
         previous, why_not = previous_spec(out / package)
         changes = _print_changes(result, previous, why_not, out / package, verbose=args.verbose)
     except SpecError as exc:

@@ -1,0 +1,444 @@
+"""The generator on OpenAPI 3 specs that are not Stripe's: a hand-written spec as a golden
+record, entry points agreeing with jsonschema on it, and bad input refused by pointer."""
+
+from __future__ import annotations
+
+import ast
+import json
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from test_generator import import_generated, write_spec
+
+from stripe_codegen import SpecError
+from stripe_codegen.generate import Generated, generate, write
+from stripe_schemas import loads
+from stripe_schemas.cli import main
+from stripe_schemas.validation import Validator, validate
+
+from conftest import ROOT
+
+PETSTORE = ROOT / "tests" / "specs" / "petstore.yaml"
+PACKAGE = "petstore_models"
+
+#: Every class of the hand-written spec with its fields (attribute, annotation), written by
+#: hand from the spec: allOf composes NewPet's fields into Pet, ``nullable`` + ``allOf``
+#: keeps Owner's class, the top-level enum keeps its name, const and 3.1 type lists work.
+EXPECTED_CLASSES = {
+    "Address": [("city", "str"), ("zip", "str | None | UnsetType")],
+    "Bike": [("type", "BikeType"), ("seats", "int | UnsetType")],
+    "Car": [("type", "CarType"), ("seats", "int")],
+    "Cat": [("kind", "CatKind"), ("lives", "int")],
+    "Dog": [("kind", "DogKind"), ("good", "bool | UnsetType")],
+    "NewPet": [("name", "str"), ("tag", "str | UnsetType")],
+    "Owner": [("id", "int"), ("name", "str | UnsetType")],
+    "Pet": [
+        ("name", "str"),
+        ("tag", "str | UnsetType"),
+        ("id", "int"),
+        ("status", "PetStatus"),
+        ("owner", "Owner | None | UnsetType"),
+        ("details", "Cat | Dog | UnsetType"),
+        ("nickname", "str | None | UnsetType"),
+        ("labels", "dict[str, str] | UnsetType"),
+        ("secret_code", "str | UnsetType"),
+        ("weight", "int | float | UnsetType"),
+        ("address", "Address | UnsetType"),
+    ],
+}
+EXPECTED_ALIASES = {
+    "BikeType": "Literal['Bike']",
+    "CarType": "Literal['Car']",
+    "CatKind": "Literal['cat']",
+    "DogKind": "Literal['dog']",
+    "PetStatus": "Literal['available', 'pending', 'sold']",
+    "Shape": "'Cat | Owner'",
+    "Vehicle": "'Car | Bike'",
+}
+
+
+@pytest.fixture(scope="module")
+def petstore() -> Generated:
+    return generate(PETSTORE, None, package=PACKAGE)
+
+
+@pytest.fixture(scope="module")
+def package(petstore: Generated, tmp_path_factory: pytest.TempPathFactory) -> Any:
+    out = tmp_path_factory.mktemp("petstore")
+    write(petstore, out)
+    return import_generated(out, PACKAGE)
+
+
+def _declared(source: str) -> tuple[dict[str, list[tuple[str, str]]], dict[str, str]]:
+    """Classes with their annotated fields, and module-level aliases, read from the source."""
+    tree = ast.parse(source)
+    classes: dict[str, list[tuple[str, str]]] = {}
+    aliases: dict[str, str] = {}
+    for node in tree.body:
+        if isinstance(node, ast.ClassDef):
+            classes[node.name] = [
+                (item.target.id, ast.unparse(item.annotation))
+                for item in node.body
+                if isinstance(item, ast.AnnAssign)
+                and isinstance(item.target, ast.Name)
+                and not item.target.id.startswith("_")
+                and "ClassVar" not in ast.unparse(item.annotation)
+            ]
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            aliases[node.target.id] = ast.unparse(node.value) if node.value else ""
+    return classes, aliases
+
+
+def test_petstore_golden_record(petstore: Generated) -> None:
+    """The hand-written spec gives exactly the expected classes, fields and aliases."""
+    classes, aliases = _declared(petstore.files[f"{PACKAGE}/common.py"])
+    assert classes == EXPECTED_CLASSES
+    assert aliases == EXPECTED_ALIASES
+
+
+def test_petstore_header_is_spec_neutral(petstore: Generated) -> None:
+    """Headers and docstrings name the spec's own title and version, never Stripe."""
+    for rel, text in petstore.files.items():
+        if rel.endswith(".py"):
+            head = text.splitlines()[:4]
+            assert head[1] == "# Hand-written petstore version: 2.0.0"
+            assert "Stripe" not in "\n".join(head)
+            docstrings = [
+                ast.get_docstring(n) or ""
+                for n in ast.walk(ast.parse(text))
+                if isinstance(n, (ast.Module, ast.ClassDef, ast.FunctionDef))
+            ]
+            assert not any("Stripe" in d for d in docstrings), rel
+    assert f"{PACKAGE}/params/__init__.py" not in petstore.files  # Stripe's form params only
+
+
+def _oracle(pointer_key: str) -> jsonschema.Draft202012Validator:
+    """jsonschema on the spec's own schema (both files), independent of the generator."""
+    main_doc = yaml.safe_load(PETSTORE.read_text())
+    other = yaml.safe_load((PETSTORE.parent / "common.yaml").read_text())
+    schemas = {**main_doc["components"]["schemas"], **other["components"]["schemas"]}
+    text = json.dumps(schemas).replace("common.yaml#/components/schemas/", "#/$defs/")
+    text = text.replace("#/components/schemas/", "#/$defs/")
+    defs = _nullable_as_null_branch(json.loads(text))
+    return jsonschema.Draft202012Validator({"$ref": f"#/$defs/{pointer_key}", "$defs": defs})
+
+
+def _nullable_as_null_branch(node: Any) -> Any:
+    """OpenAPI 3.0's ``nullable: true`` (which the spec also uses) in JSON Schema's words:
+    the schema, or null."""
+    if isinstance(node, list):
+        return [_nullable_as_null_branch(n) for n in node]
+    if not isinstance(node, dict):
+        return node
+    out = {k: _nullable_as_null_branch(v) for k, v in node.items() if k != "nullable"}
+    return {"anyOf": [out, {"type": "null"}]} if node.get("nullable") is True else out
+
+
+VALID_PETS = [
+    {"name": "Rex", "id": 1, "status": "available"},
+    {
+        "name": "Tom",
+        "tag": "cat",
+        "id": 2,
+        "status": "sold",
+        "owner": {"id": 7, "name": "Ann"},
+        "details": {"kind": "cat", "lives": 9},
+        "nickname": None,
+        "labels": {"colour": "grey"},
+        "weight": 4.5,
+        "address": {"city": "Oslo", "zip": None},
+    },
+    {"name": "Fido", "id": 3, "status": "pending", "details": {"kind": "dog", "good": True}},
+    {"name": "Stray", "id": 4, "status": "available", "owner": None, "secret_code": "s"},
+]
+INVALID_PETS = [
+    {"id": 1, "status": "available"},  # NewPet's required name, through allOf
+    {"name": "Rex", "id": 1, "status": "lost"},  # the $ref'd enum
+    {"name": "Rex", "id": 1, "status": "sold", "owner": {"id": "not-an-int"}},
+    {"name": "Rex", "id": 1, "status": "sold", "details": {"kind": "cow"}},
+    {"name": "Rex", "id": 1, "status": "sold", "nickname": 5},
+    {"name": "Rex", "id": 1, "status": "sold", "labels": {"a": 1}},
+    {"name": "Rex", "id": 1, "status": "sold", "weight": "heavy"},
+    {"name": "Rex", "id": 1, "status": "sold", "address": {"zip": "0150"}},
+    {"name": "x" * 41, "id": 1, "status": "sold"},
+    {"name": "Rex", "id": 1, "status": "sold", "details": {"kind": "bird", "lives": 9}},
+    {"name": "Rex", "id": None, "status": "sold"},
+]
+
+
+@pytest.mark.parametrize(
+    ("body", "valid"), [(b, True) for b in VALID_PETS] + [(b, False) for b in INVALID_PETS]
+)
+def test_petstore_entry_points_agree_with_jsonschema(
+    package: Any, body: dict[str, Any], valid: bool
+) -> None:
+    """Strict loads, validate and jsonschema on the spec's own schema give one verdict."""
+    import importlib
+
+    pet = importlib.import_module(f"{PACKAGE}.common").Pet
+    assert _oracle("Pet").is_valid(body) is valid
+    assert validate(body, pet).ok is valid, validate(body, pet)
+    try:
+        loads(json.dumps(body), pet)
+        loaded = True
+    except Exception:
+        loaded = False
+    assert loaded is valid
+
+
+VEHICLES = [
+    ({"type": "Car", "seats": 2}, True),
+    ({"type": "Bike"}, True),
+    ({"type": "Bike", "seats": 1}, True),
+    ({"type": "Truck", "seats": 2}, False),  # no branch has this tag
+    ({"type": "Car"}, False),  # the tag picks Car, which requires seats (Bike would not)
+    ({"type": "Bike", "seats": "x"}, False),
+]
+
+
+@pytest.mark.parametrize(("body", "valid"), VEHICLES)
+def test_discriminator_tags_are_checked(package: Any, body: dict[str, Any], valid: bool) -> None:
+    """A discriminated union whose tag property is a plain string: the tag picks the branch
+    (implicit mapping: the schema's name), in validate and structure as in
+    openapi-schema-validator, which reads the discriminator."""
+    from openapi_schema_validator import OAS30Validator
+
+    from stripe_schemas import structure
+
+    document = yaml.safe_load(PETSTORE.read_text())
+    oracle = OAS30Validator({"$ref": "#/components/schemas/Vehicle", **document})
+    assert oracle.is_valid(body) is valid
+    validator = Validator(json.loads(_schemas(package)))
+    assert validator.validate(body, "Vehicle").ok is valid
+    try:
+        structure(body, package.model_for("Vehicle"))
+        loaded = True
+    except Exception:
+        loaded = False
+    assert loaded is valid
+
+
+def _schemas(package: Any) -> str:
+    return (Path(package.__path__[0]) / "schemas.json").read_text(encoding="utf-8")
+
+
+def test_petstore_loads_composed_fields(package: Any) -> None:
+    """A valid Pet loads with NewPet's fields and a typed owner (allOf composition)."""
+    import importlib
+
+    common = importlib.import_module(f"{PACKAGE}.common")
+    pet = loads(json.dumps(VALID_PETS[1]), common.Pet)
+    assert pet.name == "Tom" and pet.owner == common.Owner(id=7, name="Ann")
+    assert pet.details == common.Cat(kind="cat", lives=9)
+    assert pet.address == common.Address(city="Oslo", zip=None)
+
+
+@settings(max_examples=40)
+@given(data=st.data())
+def test_petstore_strategies_draw_what_jsonschema_accepts(
+    package: Any, data: st.DataObject
+) -> None:
+    """The strategies draw Pets (composed, nullable, unions, maps, other-file references) that
+    jsonschema on the spec's own schema accepts, and that validate and loads accept too; and
+    Vehicles whose discriminator tag openapi-schema-validator accepts."""
+    import importlib
+
+    from stripe_schemas.strategies import payloads
+
+    pet_class = importlib.import_module(f"{PACKAGE}.common").Pet
+    body = data.draw(payloads(pet_class))
+    assert _oracle("Pet").is_valid(body), body
+    assert validate(body, pet_class).ok
+    assert loads(json.dumps(body), pet_class).name == body["name"]
+    vehicle = data.draw(payloads(package.model_for("Vehicle")))
+    from openapi_schema_validator import OAS30Validator
+
+    document = yaml.safe_load(PETSTORE.read_text())
+    assert OAS30Validator({"$ref": "#/components/schemas/Vehicle", **document}).is_valid(vehicle)
+
+
+def test_no_roots_for_another_spec_is_a_clear_error(capsys: pytest.CaptureFixture[str]) -> None:
+    """Without --root or --all a spec that is not Stripe's is refused, saying what to give."""
+    code = main(["generate", "--spec", str(PETSTORE), "--package", "p", "--out", "/nonexistent"])
+    err = capsys.readouterr().err
+    assert code == 2 and "--root" in err and "--all" in err and "Traceback" not in err
+
+
+def test_diff_without_roots_for_another_spec_is_a_clear_error(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """diff asks for --root or --all on a spec that is not Stripe's, and compares with --all."""
+    assert main(["diff", str(PETSTORE), str(PETSTORE)]) == 2
+    err = capsys.readouterr().err
+    assert "--root" in err and "--all" in err and "identity" not in err
+    assert main(["diff", str(PETSTORE), str(PETSTORE), "--all"]) == 0
+    assert "0 changes" in capsys.readouterr().out
+
+
+def _spec(schemas: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "t", "version": "1"},
+        "paths": {},
+        "components": {"schemas": schemas},
+    }
+
+
+@pytest.mark.parametrize(
+    ("schemas", "pointer", "words"),
+    [
+        (
+            {"A": {"type": "object", "properties": {"x": {"not": {"type": "string"}}}}},
+            "/components/schemas/A/properties/x/not",
+            "unsupported keyword 'not'",
+        ),
+        (
+            {"A": {"type": ["string", "bogus"]}},
+            "/components/schemas/A/type",
+            "unknown type",
+        ),
+        (
+            {"A": {"type": "object", "properties": {"b": {"$ref": "missing.yaml#/x"}}}},
+            "/components/schemas/A/properties/b/$ref",
+            "unsupported $ref",
+        ),
+    ],
+)
+def test_bad_schemas_refused_by_pointer(
+    tmp_path: Path, schemas: dict[str, Any], pointer: str, words: str
+) -> None:
+    """An unsupported construct is one problem naming it and its JSON pointer."""
+    with pytest.raises(SpecError) as caught:
+        generate(write_spec(tmp_path, _spec(schemas)), None, package="bad")
+    problems = [(p.pointer, p.message) for p in caught.value.problems]
+    assert any(p == pointer and words in m for p, m in problems), problems
+
+
+def test_type_list_and_leaked_parser_names_do_not_crash(tmp_path: Path) -> None:
+    """A 3.1 type list, arrays of inline objects as components and inline objects in union
+    branches (what crashed on GitHub's spec) generate typed classes."""
+    spec = _spec(
+        {
+            "caches": {
+                "type": "array",
+                "items": {"type": "object", "properties": {"id": {"type": ["integer", "null"]}}},
+            },
+            "rule": {
+                "anyOf": [
+                    {
+                        "type": "object",
+                        "required": ["wait"],
+                        "properties": {"wait": {"type": "integer"}},
+                    },
+                    {
+                        "type": "object",
+                        "required": ["who"],
+                        "properties": {"who": {"type": "string"}},
+                    },
+                ]
+            },
+        }
+    )
+    result = generate(write_spec(tmp_path, spec), None, package="ok")
+    classes, aliases = _declared(result.files["ok/common.py"])
+    assert classes == {
+        "CachesItem": [("id", "int | None | UnsetType")],
+        "RuleWait": [("wait", "int")],
+        "RuleWho": [("who", "str")],
+    }
+    assert aliases == {"Caches": "'list[CachesItem]'", "Rule": "'RuleWait | RuleWho'"}
+
+
+# --- no traceback on any input --------------------------------------------------------------
+
+_NAMES = st.sampled_from(["a", "b", "kind", "_a", "+1", "A"])
+_TYPES = st.sampled_from(["object", "array", "string", "integer", "number", "boolean", "null"])
+_SCALARS = st.none() | st.booleans() | st.integers(-2, 3) | st.sampled_from(["x", "y", ""])
+
+
+def _schema_trees() -> st.SearchStrategy[Any]:
+    """Schemas built from the keywords the generator reads, nested and combined in any way
+    (references between the components A, B and C included, cycles too), now and then with
+    a value of the wrong shape."""
+
+    def extend(inner: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+        keyword_values = {
+            "type": _TYPES | st.lists(_TYPES, max_size=3),
+            "properties": st.dictionaries(_NAMES, inner, max_size=3),
+            "items": inner,
+            "allOf": st.lists(inner, max_size=3),
+            "anyOf": st.lists(inner, max_size=3),
+            "oneOf": st.lists(inner, max_size=3),
+            "enum": st.lists(_SCALARS, max_size=3),
+            "const": _SCALARS,
+            "nullable": st.booleans(),
+            "required": st.lists(_NAMES, max_size=2),
+            "additionalProperties": inner | st.booleans(),
+            "discriminator": st.fixed_dictionaries({"propertyName": _NAMES}),
+            "maxLength": st.integers(0, 5),
+        }
+        pairs = st.sampled_from(sorted(keyword_values)).flatmap(
+            lambda k: st.tuples(st.just(k), keyword_values[k])
+        )
+        return st.lists(pairs, max_size=4).map(dict) | _SCALARS
+
+    refs = st.sampled_from(["A", "B", "C"]).map(lambda k: {"$ref": f"#/components/schemas/{k}"})
+    leaves = refs | _TYPES.map(lambda t: {"type": t}) | st.just({})
+    return st.recursive(leaves, extend, max_leaves=10)
+
+
+@given(schemas=st.dictionaries(st.sampled_from(["A", "B", "C"]), _schema_trees(), min_size=1))
+@settings(max_examples=300)
+def test_any_schema_gives_models_or_spec_errors(schemas: dict[str, Any]) -> None:
+    """Whatever the component schemas hold, the generator's front half gives Python that
+    compiles and a schema document, or raises SpecError (one line per problem): never a
+    traceback, never source that ruff or the import check refuse."""
+    from stripe_codegen.jsonschema_out import to_json_schema
+    from stripe_codegen.loader import LoadedSpec
+    from stripe_codegen.parse import build_model_set
+    from stripe_codegen.render import render_sources
+
+    spec = LoadedSpec(document=_spec(schemas), source="fuzz.yaml", sha256="0" * 64)
+    try:
+        model_set = build_model_set(spec, None)
+        for rel, source in render_sources(model_set, "fuzz").items():
+            compile(source, rel, "exec")  # what ruff format and the import would refuse
+        to_json_schema(spec.schemas, model_set.schema_keys, api_version="1", source_sha256="0")
+    except SpecError as exc:
+        assert exc.problems and all(str(p) for p in exc.problems)
+
+
+def test_reference_to_a_missing_file_is_one_error(tmp_path: Path) -> None:
+    """A $ref into a file that is not there is one problem at the $ref, naming the file."""
+    spec = _spec(
+        {"A": {"type": "object", "properties": {"b": {"$ref": "gone.yaml#/components/schemas/B"}}}}
+    )
+    with pytest.raises(SpecError) as caught:
+        generate(write_spec(tmp_path, spec), None, package="bad")
+    (problem,) = caught.value.problems
+    assert problem.pointer == "/components/schemas/A/properties/b/$ref"
+    assert "gone.yaml" in problem.message and "no such file" in problem.message
+
+
+def test_other_file_schema_clashing_with_a_local_one_is_an_error(tmp_path: Path) -> None:
+    """A schema brought in from another file under a key the spec already uses for a
+    different schema is refused (never silently replaced)."""
+    write_spec(tmp_path, _spec({"B": {"type": "string"}}), name="other.yaml")
+    spec = _spec(
+        {
+            "A": {
+                "type": "object",
+                "properties": {"b": {"$ref": "other.yaml#/components/schemas/B"}},
+            },
+            "B": {"type": "integer"},
+        }
+    )
+    with pytest.raises(SpecError) as caught:
+        generate(write_spec(tmp_path, spec), None, package="bad")
+    assert [p.pointer for p in caught.value.problems] == ["/components/schemas/A/properties/b/$ref"]
+    assert "already has a different schema 'B'" in caught.value.problems[0].message
