@@ -46,6 +46,22 @@ def once(fn: Callable[[], Any], *, rounds: int = 3) -> float:
     return statistics.median(samples)
 
 
+def rounds_of(fns: dict[str, Callable[[], Any]], *, rounds: int = 3) -> Timings:
+    """Slow operations (a second or more each), each run once per round, in an order that
+    rotates from round to round, without a warm-up: medians and every round kept."""
+    samples: dict[str, list[float]] = {name: [] for name in fns}
+    names = list(fns)
+    for round_ in range(rounds):
+        shift = round_ % len(names)
+        for name in names[shift:] + names[:shift]:
+            start = time.perf_counter()
+            fns[name]()
+            samples[name].append(time.perf_counter() - start)
+    out = Timings({name: statistics.median(values) for name, values in samples.items()})
+    out.rounds = samples
+    return out
+
+
 def fmt_time(seconds: float) -> str:
     if seconds >= 1:
         return f"{seconds:.2f} s"

@@ -16,9 +16,8 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from bench._timing import fmt_time, once
+from bench._timing import fmt_ratio, fmt_time, interleaved, once
 from bench.bench_generate import uncached
-from bench.bench_validate import interleaved
 from stripe_codegen.diff import diff_specs
 from stripe_codegen.loader import load_spec
 from stripe_schemas.cli._generate import DEFAULT_ROOTS
@@ -65,8 +64,8 @@ def run(rounds: int = 5) -> str:
         "|---|---:|---:|---:|",
     ]
     for name, seconds in medians.items():
-        ratio = seconds / medians[baseline]
-        lines.append(f"| {name} | {fmt_time(seconds)} | {ratio:.2f}× | {counts[name]} |")  # noqa: RUF001
+        ratio = fmt_ratio(medians.ratio(name, baseline))
+        lines.append(f"| {name} | {fmt_time(seconds)} | {ratio} | {counts[name]} |")
     lines.append(
         f"| stripe-schemas diff (identity roots), cold (no cache) | {fmt_time(cold)} | "
         f"{cold / medians[baseline]:.2f}× | {counts['stripe-schemas diff (identity roots), cache warm']} |"  # noqa: RUF001

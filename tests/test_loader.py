@@ -124,7 +124,7 @@ def test_ordinary_yaml_anchors_still_load(tmp_path: Path) -> None:
 
 def test_a_schema_the_parser_refuses_is_one_problem_at_its_pointer() -> None:
     """datamodel-code-generator's own error type becomes a SpecProblem at the schema's
-    pointer (escaped); any other exception from inside the parser is a bug and propagates."""
+    pointer (escaped)."""
     from stripe_codegen import _dcg
 
     with pytest.raises(SpecError) as caught:
@@ -135,12 +135,27 @@ def test_a_schema_the_parser_refuses_is_one_problem_at_its_pointer() -> None:
     assert problem.message.startswith("datamodel-code-generator: ")
 
 
-def test_a_bug_inside_the_parser_is_not_a_spec_problem(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_crash_inside_the_parser_is_one_line_naming_the_parser(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A schema that makes datamodel-code-generator itself fail (not with its own error type)
+    is one problem that says the parser failed and how, not a traceback, and does not claim
+    the spec is wrong (issue 22: no traceback on any input)."""
     from stripe_codegen import _dcg
 
     def broken(self: object) -> None:
         raise AttributeError("a bug")
 
     monkeypatch.setattr(_dcg.OpenAPIParser, "parse_raw", broken)
-    with pytest.raises(AttributeError, match="a bug"):
+    with pytest.raises(SpecError) as caught:
+        _dcg._parse_models({"ok": {"type": "object"}}, "s.yaml")
+    (problem,) = caught.value.problems
+    assert problem.source == "s.yaml"
+    assert problem.message == "datamodel-code-generator failed (AttributeError: a bug)"
+
+    def ours(self: object) -> None:  # an error type it is not guarded for still propagates
+        raise RuntimeError("not the parser's shape")
+
+    monkeypatch.setattr(_dcg.OpenAPIParser, "parse_raw", ours)
+    with pytest.raises(RuntimeError, match="not the parser's shape"):
         _dcg._parse_models({"ok": {"type": "object"}}, "s.yaml")
