@@ -14,25 +14,44 @@ from ..identity import RULES as _TABLE
 from ..rules import Rule
 from ._events import event_status_issues
 from ._report import Mode, Report
-from ._validator import (
-    SchemaDocumentError,
-    Validator,
-    default_validator,
-    validate,
-    validator_for_version,
-)
 
-if TYPE_CHECKING:  # imported on first use (see __getattr__), with the stream reader it needs
+if TYPE_CHECKING:  # imported on first use (see __getattr__): a webhook handler needs neither
     from ._lifecycle import validate_history
+    from ._validator import (
+        SchemaDocumentError,
+        Validator,
+        default_validator,
+        validate,
+        validator_for_version,
+    )
+
+#: The validator and the history check, by the module that defines each name: imported on
+#: first use, with the rule compiler and the stream reader they need, so that importing
+#: this package for `event_status_issues` (as the webhooks do) stays cheap.
+_LAZY = {
+    **dict.fromkeys(
+        (
+            "SchemaDocumentError",
+            "Validator",
+            "default_validator",
+            "validate",
+            "validator_for_version",
+        ),
+        "_validator",
+    ),
+    "validate_history": "_lifecycle",
+}
 
 
 def __getattr__(name: str) -> object:
-    if name != "validate_history":
+    module = _LAZY.get(name)
+    if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    from ._lifecycle import validate_history
+    import importlib
 
-    globals()[name] = validate_history
-    return validate_history
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
 
 
 #: The rules of one payload: the schema layer's and the Identity invariants (not the lifecycle's).
