@@ -1,4 +1,4 @@
-"""``python -m bench [generate|convert|validate|webhooks|stream|diff|forms …]``: run the side-by-side benchmarks."""
+"""``python -m bench [generate|convert|validate|webhooks|stream|diff|forms|imports …]``: run the side-by-side benchmarks."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ SUITES = {
     "stream": "bench.bench_stream",
     "diff": "bench.bench_diff",
     "forms": "bench.bench_forms",
+    "imports": "bench.bench_imports",
 }
 
 
