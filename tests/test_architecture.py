@@ -172,3 +172,29 @@ def test_modules_stay_small() -> None:
         if (n := len(file.read_text(encoding="utf-8").splitlines())) > 750
     }
     assert long == {}
+
+
+def test_the_webhooks_do_not_import_the_validator_or_the_stream_reader() -> None:
+    """`import stripe_schemas.webhooks` (a webhook endpoint's start-up) leaves the rule
+    compiler, the validator and the stream reader for their first use; asking for one of
+    their names then imports it."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, stripe_schemas.webhooks\n"
+        "deferred = ['stripe_schemas.validation._validator', 'stripe_schemas.validation._compile',"
+        " 'stripe_schemas.validation._lifecycle', 'stripe_schemas.io._reader',"
+        " 'stripe_schemas.io._sources']\n"
+        "print(sorted(m for m in deferred if m in sys.modules))\n"
+        "from stripe_schemas.validation import validate\n"
+        "from stripe_schemas.io import Reader\n"
+        "print(sorted(m for m in deferred if m in sys.modules))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    before, after = done.stdout.splitlines()
+    assert before == "[]"
+    assert "stripe_schemas.validation._validator" in after
+    assert "stripe_schemas.io._reader" in after

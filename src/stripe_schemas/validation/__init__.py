@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..identity import RULES as _TABLE
+from ..requires import lazy_names
 from ..rules import Rule
 from ._events import event_status_issues
 from ._report import Mode, Report
@@ -43,15 +44,7 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> object:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    import importlib
-
-    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_names(__name__, _LAZY, globals())
 
 
 #: The rules of one payload: the schema layer's and the Identity invariants (not the lifecycle's).
