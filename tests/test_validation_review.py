@@ -420,3 +420,40 @@ def test_every_bad_input_kind_in_one_array_is_reported_and_the_rest_checked(
     # not JSON, and nested deeper than any decoder goes: unreadable; the others are read
     assert out.splitlines()[-1].startswith("10 records: 2 valid, 6 invalid, 2 unreadable")
     assert len(out) < 10_000
+
+
+class _Text(str):
+    """A `str` subclass, as an ORM or an enum library hands out."""
+
+
+@pytest.mark.parametrize("mode", ["strict", "lenient"])
+@pytest.mark.parametrize(
+    ("path", "text"),
+    [
+        (("object",), "identity.verification_session"),  # the tag that picks the model
+        (("status",), "verified"),
+        (("status",), "done"),  # an unknown enum value: an issue either way
+        (("id",), "vs_other"),
+        (("verified_outputs", "first_name"), "Jenny"),
+        (("options", "document", "allowed_types"), "passport"),  # a string where a list goes
+    ],
+)
+def test_a_str_subclass_is_validated_as_the_string_it_is(
+    path: tuple[str, ...], text: str, mode: str
+) -> None:
+    """A value of a `str` subclass gets the report its plain string gets (never an exception
+    from the engine, which reads only plain `str`)."""
+    from stripe_schemas.validation import validate
+
+    def with_value(value: str) -> dict[str, Any]:
+        holder: Any = json.loads(json.dumps(VERIFIED))
+        node = holder
+        for token in path[:-1]:
+            node = node[token]
+        node[path[-1]] = value
+        return holder  # type: ignore[no-any-return]
+
+    expected = validate(with_value(text), mode=mode)  # type: ignore[arg-type]
+    got = validate(with_value(_Text(text)), mode=mode)  # type: ignore[arg-type]
+    assert got.issues == expected.issues
+    assert got.ok == expected.ok

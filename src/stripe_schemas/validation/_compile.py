@@ -245,8 +245,9 @@ class KeyRules:
 
 
 def _encodable(value: Any) -> Any:
-    """A copy of a JSON value whose text UTF-8 can encode (lone surrogates replaced)."""
-    if type(value) is str:
+    """A copy of a JSON value that jsonschema-rs reads: text UTF-8 can encode (lone
+    surrogates replaced), and plain `str` for a subclass of it (which it refuses)."""
+    if isinstance(value, str):
         return value.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
     if isinstance(value, dict):
         return {_encodable(k): _encodable(v) for k, v in value.items()}

@@ -259,7 +259,7 @@ class Validator:
     def key_for(self, payload: Mapping[str, Any]) -> str | None:
         """The schema key a payload's `object` tag names (None: no model for it)."""
         tag = payload.get("object")
-        keys = self.tags.get(tag) if type(tag) is str else None
+        keys = self.tags.get(str(tag)) if isinstance(tag, str) else None
         if not keys:
             return None
         if len(keys) > 1:
