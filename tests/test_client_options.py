@@ -545,3 +545,39 @@ def test_the_docs_connect_example_runs(stand: Stand, monkeypatch: pytest.MonkeyP
     accounts = [s.headers.get("Stripe-Account") for s in stand.fake.seen]
     assert accounts[0] == "acct_1Example" and None in accounts
     assert stand.fake.seen[0].path == BASE
+
+
+def test_keys_made_on_other_threads_do_not_break_the_log_filter() -> None:
+    """Keys are made on any thread (a call's own options make one) while another thread's
+    request logs through the filter that removes them: the filter never fails on a set that
+    grows under it, and still removes a key made on another thread."""
+    import logging
+    import threading
+
+    from stripe_schemas.client._core import _LOG_FILTER, ApiKey
+
+    stop = threading.Event()
+    made: list[ApiKey] = []
+
+    def make() -> None:
+        while not stop.is_set():
+            made.append(ApiKey(f"sk_test_{len(made):030d}"))
+            if len(made) > 200:
+                made.clear()
+
+    maker = threading.Thread(target=make)
+    maker.start()
+    try:
+        for _ in range(5000):
+            record = logging.LogRecord("httpcore", logging.DEBUG, "", 0, "nothing", None, None)
+            assert _LOG_FILTER.filter(record)
+        kept = ApiKey("sk_test_FROMANOTHERTHREAD0000000000")
+        record = logging.LogRecord(
+            "httpcore", logging.DEBUG, "", 0, "echo sk_test_fromanotherthread0000000000", None, None
+        )
+        _LOG_FILTER.filter(record)
+        assert "FROMANOTHERTHREAD" not in record.getMessage().upper()
+        del kept
+    finally:
+        stop.set()
+        maker.join()

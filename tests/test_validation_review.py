@@ -457,3 +457,20 @@ def test_a_str_subclass_is_validated_as_the_string_it_is(
     got = validate(with_value(_Text(text)), mode=mode)  # type: ignore[arg-type]
     assert got.issues == expected.issues
     assert got.ok == expected.ok
+
+
+def test_a_str_enum_object_tag_picks_its_model() -> None:
+    """An `object` tag that is a `(str, Enum)` member (whose `str()` is `Class.NAME`, not its
+    value) picks the model its value names, as the plain string does."""
+    import enum
+
+    from stripe_schemas.validation import validate
+
+    class Tag(str, enum.Enum):
+        SESSION = "identity.verification_session"
+
+    plain = json.loads(json.dumps(VERIFIED))
+    tagged = {**plain, "object": Tag.SESSION}
+    assert validate(tagged).issues == validate(plain).issues
+    broken = {"object": Tag.SESSION, "id": "vs_1"}
+    assert validate(broken).issues == validate({"object": Tag.SESSION.value, "id": "vs_1"}).issues

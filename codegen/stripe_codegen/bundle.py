@@ -18,7 +18,7 @@ from typing import Any
 
 from stripe_schemas.model import escape_token, unescape_token
 
-from .errors import SpecProblem
+from .errors import SpecError, SpecProblem
 
 _COMPONENT = "#/components/schemas/"
 
@@ -85,7 +85,7 @@ def bundle_external_refs(
         if path not in files:
             try:
                 files[path] = load(str(path))
-            except Exception as exc:  # the loader's SpecError: said at the $ref
+            except SpecError as exc:  # the loader's own refusal, said at the $ref; a bug raises
                 problems.append(SpecProblem(source, where, f"$ref {ref!r}: {exc}"))
                 files[path] = None
         other = files[path]

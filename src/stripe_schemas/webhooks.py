@@ -364,7 +364,7 @@ def parse_event(
     return event
 
 
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, eq=False)
 class Delivery(Generic[E]):
     """An authentic webhook delivery, whatever its body holds (see `receive_event`).
 

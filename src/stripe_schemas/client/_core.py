@@ -16,6 +16,7 @@ import logging
 import os
 import random
 import re
+import threading
 import time
 import uuid
 import weakref
@@ -95,7 +96,7 @@ class ApiKey:
             )
         self._value = value
         self._pattern = re.compile(re.escape(value), re.IGNORECASE)
-        _LOG_FILTER.keys.add(self)
+        _LOG_FILTER.add(self)
 
     @classmethod
     def resolve(cls, value: str | None) -> ApiKey:
@@ -133,9 +134,17 @@ class _RedactKeys(logging.Filter):
     def __init__(self) -> None:
         super().__init__()
         self.keys: weakref.WeakSet[ApiKey] = weakref.WeakSet()
+        #: Keys are made on any thread (a call's own options make one) while another
+        #: thread's request logs: the set is copied and grown under this lock.
+        self._lock = threading.Lock()
+
+    def add(self, key: ApiKey) -> None:
+        with self._lock:
+            self.keys.add(key)
 
     def filter(self, record: logging.LogRecord) -> bool:
-        keys = list(self.keys)
+        with self._lock:
+            keys = list(self.keys)
         if keys:
             text = original = record.getMessage()
             for key in keys:

@@ -51,7 +51,8 @@ _LAZY = {
 }
 
 
-__getattr__ = lazy_names(__name__, _LAZY, globals())
+if not TYPE_CHECKING:  # a type checker sees the names above, and flags any other
+    __getattr__ = lazy_names(__name__, _LAZY, globals())
 
 
 __all__ = [

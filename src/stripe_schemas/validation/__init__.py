@@ -44,7 +44,8 @@ _LAZY = {
 }
 
 
-__getattr__ = lazy_names(__name__, _LAZY, globals())
+if not TYPE_CHECKING:  # a type checker sees the names above, and flags any other
+    __getattr__ = lazy_names(__name__, _LAZY, globals())
 
 
 #: The rules of one payload: the schema layer's and the Identity invariants (not the lifecycle's).

@@ -259,7 +259,9 @@ class Validator:
     def key_for(self, payload: Mapping[str, Any]) -> str | None:
         """The schema key a payload's `object` tag names (None: no model for it)."""
         tag = payload.get("object")
-        keys = self.tags.get(str(tag)) if isinstance(tag, str) else None
+        keys = (
+            self.tags.get(str.__str__(tag)) if isinstance(tag, str) else None
+        )  # a str enum's value
         if not keys:
             return None
         if len(keys) > 1:
