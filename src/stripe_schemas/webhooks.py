@@ -351,16 +351,9 @@ def parse_event(
     [`PayloadError`][stripe_schemas.PayloadError] listing every problem, with pointers from
     the event's root (`/data/object/status`); notices go to `notices`.
     """
-    cls = _check_options(mode, event_class)
-    if event_class is not None and api_version is not None:
-        raise TypeError("give event_class or api_version, not both")
-    value = load_json(payload, target_name(cls))
-    if event_class is None:
-        cls = _event_class(value, api_version, notices)
-    event = structure(value, cls, mode=mode, notices=notices)
-    problems = event_status_issues(value)
-    if problems:
-        raise PayloadError(problems, model=target_name(cls))
+    _, event, failure = _read(payload, mode, notices, event_class, api_version)
+    if failure is not None:
+        raise failure
     return event
 
 
@@ -435,25 +428,39 @@ def receive_event(
     Stripe retries it for days) and keep it aside for a person with `delivery.issues`.
     The options are those of `construct_event`.
     """
-    cls = _check_options(mode, event_class)
-    if event_class is not None and api_version is not None:
-        raise TypeError("give event_class or api_version, not both")
+    _check_both(mode, event_class, api_version)
     verify_header(payload, sig_header, secret, tolerance=tolerance)
     notices: list[Issue] = []
+    value, event, failure = _read(payload, mode, notices, event_class, api_version)
+    errors = failure.issues if failure is not None else ()
+    return Delivery(value, event, (*errors, *notices))
+
+
+def _read(
+    payload: bytes | bytearray | str,
+    mode: Mode,
+    notices: list[Issue] | None,
+    event_class: Any,
+    api_version: str | None,
+) -> tuple[Any, Any, PayloadError | None]:
+    """The one reading of an authentic body, for `parse_event` (which raises what it
+    found) and `receive_event` (which returns it): the body's JSON value (None when it is
+    not JSON), the typed event (None when it does not structure), and the `PayloadError`
+    of the first step that failed (decoding, structuring, then the event/status rule)."""
+    cls = _check_both(mode, event_class, api_version)
     try:
         value = load_json(payload, target_name(cls))
     except PayloadError as exc:
-        return Delivery(None, None, exc.issues)
+        return None, None, exc
     if event_class is None:
         cls = _event_class(value, api_version, notices)
-    event: Any = None
-    errors: tuple[Issue, ...] = ()
     try:
         event = structure(value, cls, mode=mode, notices=notices)
     except PayloadError as exc:
-        errors = exc.issues
-    errors += tuple(event_status_issues(value)) if event is not None else ()
-    return Delivery(value, event, (*errors, *notices))
+        return value, None, exc
+    problems = event_status_issues(value)
+    failure = PayloadError(problems, model=target_name(cls)) if problems else None
+    return value, event, failure
 
 
 def load_json(payload: bytes | bytearray | str, name: str = "event") -> Any:
@@ -482,6 +489,14 @@ def _event_class(value: Any, api_version: str | None, notices: list[Issue] | Non
         )
         notices.append(Issue("/api_version", API_VERSION_MISMATCH, "notice", message))
     return Event
+
+
+def _check_both(mode: object, event_class: Any, api_version: str | None) -> Any:
+    """`_check_options`, and `event_class` and `api_version` are not both given."""
+    cls = _check_options(mode, event_class)
+    if event_class is not None and api_version is not None:
+        raise TypeError("give event_class or api_version, not both")
+    return cls
 
 
 def _check_options(mode: object, event_class: Any) -> Any:
