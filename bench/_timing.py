@@ -57,9 +57,7 @@ def rounds_of(fns: dict[str, Callable[[], Any]], *, rounds: int = 3) -> Timings:
             start = time.perf_counter()
             fns[name]()
             samples[name].append(time.perf_counter() - start)
-    out = Timings({name: statistics.median(values) for name, values in samples.items()})
-    out.rounds = samples
-    return out
+    return Timings.of(samples)
 
 
 def fmt_time(seconds: float) -> str:
@@ -102,6 +100,13 @@ class Timings(dict[str, float]):
     ratio can be given with its spread over the rounds, each a side-by-side run."""
 
     rounds: dict[str, list[float]]
+
+    @classmethod
+    def of(cls, samples: dict[str, list[float]]) -> Timings:
+        """The medians of every round's seconds per call, with the rounds kept."""
+        out = cls({name: statistics.median(values) for name, values in samples.items()})
+        out.rounds = samples
+        return out
 
     def ratio(self, a: str, b: str) -> tuple[float, float, float]:
         """``a``'s time over ``b``'s: the median of the per-round ratios, then the lowest and
@@ -153,6 +158,4 @@ def interleaved(
     finally:
         if gc_was_enabled:
             gc.enable()
-    out = Timings({name: statistics.median(values) for name, values in samples.items()})
-    out.rounds = samples
-    return out
+    return Timings.of(samples)

@@ -4,14 +4,11 @@ interpreter's own start-up, in both figures."""
 
 from __future__ import annotations
 
-import statistics
 import subprocess
 import sys
-import time
 
-from bench._timing import Timings, fmt_ratio, fmt_time
+from bench._timing import fmt_ratio, fmt_time, rounds_of
 
-X = "\u00d7"
 ROUNDS = 31
 CODE = {
     "import stripe_schemas.webhooks": "import stripe_schemas.webhooks",
@@ -21,16 +18,14 @@ CODE = {
 
 
 def run(rounds: int = ROUNDS) -> str:
-    samples: dict[str, list[float]] = {name: [] for name in CODE}
-    names = list(CODE)
-    for round_ in range(rounds):
-        shift = round_ % len(names)
-        for name in names[shift:] + names[:shift]:
-            start = time.perf_counter()
-            subprocess.run([sys.executable, "-c", CODE[name]], check=True)
-            samples[name].append(time.perf_counter() - start)
-    timings = Timings({name: statistics.median(values) for name, values in samples.items()})
-    timings.rounds = samples
+    timings = rounds_of(
+        {
+            name: lambda code=code: subprocess.run([sys.executable, "-c", code], check=True)
+            for name, code in CODE.items()
+        },
+        rounds=rounds,
+    )
+    samples = timings.rounds
     ratio = timings.ratio("import stripe_schemas.webhooks", "import stripe")
     lines = [
         "## Import time (`python -m bench imports`)",
