@@ -12,7 +12,7 @@ import warnings
 from collections.abc import Callable
 from typing import Any
 
-from hypothesis import HealthCheck, Phase, find, settings
+from hypothesis import HealthCheck, Phase, find, given, settings
 from hypothesis import strategies as st
 from hypothesis.errors import HypothesisWarning, NoSuchExample
 
@@ -34,3 +34,23 @@ def can_draw(strategy: st.SearchStrategy[Any], predicate: Callable[[Any], bool])
     except NoSuchExample:
         return False
     return True
+
+
+def draw_examples(strategy: st.SearchStrategy[Any], count: int) -> list[Any]:
+    """`count` values drawn by `strategy`, the same ones on every run (derandomized, no
+    example database), for tests that need realistic values rather than a property."""
+    found: list[Any] = []
+
+    @settings(
+        max_examples=count,
+        database=None,
+        derandomize=True,
+        phases=[Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(strategy)
+    def collect(value: Any) -> None:
+        found.append(value)
+
+    collect()
+    return found

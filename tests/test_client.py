@@ -14,8 +14,9 @@ from typing import Any
 import attrs
 import httpx
 import pytest
+from _draws import draw_examples
 from _stripe_server import BASE, STATUSES, FakeStripe, RawServer
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import stripe_models
@@ -46,28 +47,9 @@ KEY = "sk_test_CANARY0123456789abcdefXYZ"
 SESSIONS = from_schema("identity.verification_session")
 
 
-def draw_sessions(count: int) -> list[dict[str, Any]]:
-    """``count`` session payloads drawn by the project's strategy (deterministically)."""
-    found: list[dict[str, Any]] = []
-
-    @settings(
-        max_examples=count,
-        database=None,
-        derandomize=True,
-        phases=[Phase.generate],
-        suppress_health_check=list(HealthCheck),
-    )
-    @given(SESSIONS)
-    def collect(payload: dict[str, Any]) -> None:
-        found.append(payload)
-
-    collect()
-    return found
-
-
 @pytest.fixture(scope="module")
 def templates() -> list[dict[str, Any]]:
-    return draw_sessions(40)
+    return draw_examples(SESSIONS, 40)
 
 
 @pytest.fixture(scope="module")

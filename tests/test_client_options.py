@@ -17,8 +17,9 @@ from typing import Any
 import attrs
 import pytest
 import stripe_models_2023_08_16
+from _draws import draw_examples
 from _stripe_server import BASE, REPORTS, FakeStripe, RawServer
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from stripe_models_2023_08_16.identity import VerificationSession as OldSession
 
@@ -54,33 +55,14 @@ OWN_VERSION = "2099-01-01.clienttest"
 OWN_PACKAGE = "stripe_client_test_models"
 
 
-def draw(strategy: st.SearchStrategy[dict[str, Any]], count: int) -> list[dict[str, Any]]:
-    """``count`` payloads drawn by the project's strategy (deterministically)."""
-    found: list[dict[str, Any]] = []
-
-    @settings(
-        max_examples=count,
-        database=None,
-        derandomize=True,
-        phases=[Phase.generate],
-        suppress_health_check=list(HealthCheck),
-    )
-    @given(strategy)
-    def collect(payload: dict[str, Any]) -> None:
-        found.append(payload)
-
-    collect()
-    return found
-
-
 @pytest.fixture(scope="module")
 def templates() -> list[dict[str, Any]]:
-    return draw(from_schema("identity.verification_session"), 10)
+    return draw_examples(from_schema("identity.verification_session"), 10)
 
 
 @pytest.fixture(scope="module")
 def report_templates() -> list[dict[str, Any]]:
-    return draw(from_schema("identity.verification_report"), 10)
+    return draw_examples(from_schema("identity.verification_report"), 10)
 
 
 @attrs.define
@@ -437,7 +419,9 @@ def test_api_version_picks_a_bundled_package(
     """``api_version="2023-08-16"`` sends that version and reads into that package's classes;
     an operation the package lacks is a clear error before anything is sent."""
     old = OldSession
-    for stand in serve(draw(from_schema(old), 5), report_templates, versions=("2023-08-16",)):
+    for stand in serve(
+        draw_examples(from_schema(old), 5), report_templates, versions=("2023-08-16",)
+    ):
         client = stand.client(api_version="2023-08-16")
         made = client.verification_sessions.create({"type": "document"})
         assert type(made) is old and type(made) is not VerificationSession
