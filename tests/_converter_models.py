@@ -19,8 +19,8 @@ from stripe_schemas import UNSET, Expandable, UnsetType
 class Gadget:
     """A resource with one of everything."""
 
-    __stripe_schema__: ClassVar[str] = "gadget"
-    __stripe_resource__: ClassVar[str | None] = "gadget"
+    __schema_key__: ClassVar[str] = "gadget"
+    __resource_id__: ClassVar[str | None] = "gadget"
     counts: dict[str, int] | UnsetType = attrs.field(default=UNSET)
     grid: list[list[str]] | UnsetType = attrs.field(default=UNSET)
     id: str
@@ -35,8 +35,8 @@ class Gadget:
 class Widget:
     """A resource whose ``parent`` expands to a gadget (so expansion nests)."""
 
-    __stripe_schema__: ClassVar[str] = "widget"
-    __stripe_resource__: ClassVar[str | None] = "widget"
+    __schema_key__: ClassVar[str] = "widget"
+    __resource_id__: ClassVar[str | None] = "widget"
     id: str
     object: Literal["widget"]
     parent: Expandable[Gadget] | UnsetType | None = attrs.field(default=UNSET)
@@ -48,8 +48,8 @@ class Widget:
 class DeletedWidget:
     """A deleted widget: same ``object`` tag, told apart by its required ``deleted``."""
 
-    __stripe_schema__: ClassVar[str] = "deleted_widget"
-    __stripe_resource__: ClassVar[str | None] = "deleted_widget"
+    __schema_key__: ClassVar[str] = "deleted_widget"
+    __resource_id__: ClassVar[str | None] = "deleted_widget"
     deleted: Literal[True]
     id: str
     object: Literal["widget"]
@@ -60,8 +60,8 @@ class DeletedWidget:
 class OptionsA:
     """An untagged ``anyOf`` branch."""
 
-    __stripe_schema__: ClassVar[str] = "options_a"
-    __stripe_resource__: ClassVar[str | None] = None
+    __schema_key__: ClassVar[str] = "options_a"
+    __resource_id__: ClassVar[str | None] = None
     mode: Literal["fast", "slow"] | UnsetType = attrs.field(default=UNSET)
     _extra: Mapping[str, Any] = attrs.field(factory=dict, alias="_extra", repr=False)
 
@@ -70,8 +70,8 @@ class OptionsA:
 class OptionsB:
     """The other untagged branch."""
 
-    __stripe_schema__: ClassVar[str] = "options_b"
-    __stripe_resource__: ClassVar[str | None] = None
+    __schema_key__: ClassVar[str] = "options_b"
+    __resource_id__: ClassVar[str | None] = None
     limit: int | UnsetType = attrs.field(default=UNSET)
     _extra: Mapping[str, Any] = attrs.field(factory=dict, alias="_extra", repr=False)
 
@@ -80,8 +80,8 @@ class OptionsB:
 class Holder:
     """Holds an untagged union and an expandable with two same-tag targets."""
 
-    __stripe_schema__: ClassVar[str] = "holder"
-    __stripe_resource__: ClassVar[str | None] = None
+    __schema_key__: ClassVar[str] = "holder"
+    __resource_id__: ClassVar[str | None] = None
     choice: OptionsA | OptionsB | UnsetType = attrs.field(default=UNSET)
     who: Expandable[Widget | DeletedWidget] | UnsetType = attrs.field(default=UNSET)
     whos: list[Expandable[Widget | DeletedWidget]] | UnsetType = attrs.field(default=UNSET)

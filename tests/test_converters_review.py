@@ -474,7 +474,7 @@ def test_json_errors_never_show_the_input(backend: str) -> None:
 class Dated:
     """A hand-written model with a field type the converters do not support."""
 
-    __stripe_schema__: ClassVar[str] = "dated"
+    __schema_key__: ClassVar[str] = "dated"
     when: datetime.date
     _extra: Any = attrs.field(factory=dict, alias="_extra", repr=False)
 
@@ -483,7 +483,7 @@ class Dated:
 class HoldsDated:
     """A supported model whose field refers to the unsupported one."""
 
-    __stripe_schema__: ClassVar[str] = "holds_dated"
+    __schema_key__: ClassVar[str] = "holds_dated"
     id: str
     dated: Dated | None
     _extra: Any = attrs.field(factory=dict, alias="_extra", repr=False)

@@ -17,7 +17,14 @@ import pytest
 
 from conftest import ROOT
 
-PACKAGES = (ROOT / "src" / "stripe_schemas", ROOT / "codegen" / "stripe_codegen")
+#: The two documented packages, and the generated ones: the generator's templates write
+#: Markdown docstrings too, since users' editors and tools render them.
+PACKAGES = (
+    ROOT / "src" / "stripe_schemas",
+    ROOT / "codegen" / "stripe_codegen",
+    ROOT / "generated" / "stripe_models",
+    ROOT / "generated" / "stripe_models_2023_08_16",
+)
 #: A reST role (`:class:`, `:py:func:`, …) or a reST inline literal in double backticks.
 REST = re.compile(r":(?:py:)?[a-z]+:`|``[^`]+``")
 

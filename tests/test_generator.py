@@ -188,7 +188,7 @@ def test_identity_field_states() -> None:
     assert not field_info(session, "status").bypass_validation
     assert attrs.has(identity.VerificationSession)
     assert "__slots__" in vars(identity.VerificationSession)
-    assert identity.VerificationSession.__stripe_resource__ == "identity.verification_session"
+    assert identity.VerificationSession.__resource_id__ == "identity.verification_session"
 
 
 def test_no_nonetype_enum_member(bundled: Generated, older: Generated) -> None:

@@ -76,8 +76,8 @@ def test_one_class_per_identity_operation() -> None:
     for op, (method, path, _, name) in expected.items():
         cls = stripe_models.params.model_for(op)
         assert cls is getattr(params, name)
-        assert cls.__stripe_operation__ == (method, path)
-        assert cls.__stripe_schema__ == op
+        assert cls.__operation__ == (method, path)
+        assert cls.__schema_key__ == op
 
 
 def test_field_states_enums_and_clear() -> None:
@@ -120,7 +120,7 @@ def test_field_states_enums_and_clear() -> None:
 
 
 def _schema_of(cls: type, defs: dict[str, Any]) -> dict[str, Any]:
-    found: dict[str, Any] = defs[cls.__stripe_schema__]
+    found: dict[str, Any] = defs[cls.__schema_key__]
     return found
 
 

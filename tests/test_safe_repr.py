@@ -32,14 +32,14 @@ CLASSES: list[type] = sorted(
         value
         for module in [*stripe_models.MODULES, "params.identity"]
         for value in vars(importlib.import_module(f"stripe_models.{module}")).values()
-        if isinstance(value, type) and attrs.has(value) and hasattr(value, "__stripe_schema__")
+        if isinstance(value, type) and attrs.has(value) and hasattr(value, "__schema_key__")
     },
     key=lambda cls: (cls.__module__, cls.__qualname__),
 )
 
 
 def listed_wire_names(cls: type) -> frozenset[str]:
-    key = cls.__stripe_schema__  # type: ignore[attr-defined]
+    key = cls.__schema_key__  # type: ignore[attr-defined]
     return SECRET_FIELDS.get(key, frozenset()) | PERSONAL_FIELDS.get(key, frozenset())
 
 
@@ -65,7 +65,7 @@ def with_canaries(cls: type, length: int) -> tuple[Any, dict[str, str]]:
 def test_the_table_names_only_classes_and_fields_that_exist() -> None:
     """Each schema key of the table has a class here, and each listed field is one of its
     fields: a renamed schema or field would otherwise quietly stop being hidden."""
-    by_key = {cls.__stripe_schema__: cls for cls in CLASSES}  # type: ignore[attr-defined]
+    by_key = {cls.__schema_key__: cls for cls in CLASSES}  # type: ignore[attr-defined]
     for key in {*SECRET_FIELDS, *PERSONAL_FIELDS}:
         assert key in by_key, key
         wires = {info.wire_name for _, info in spec_fields(by_key[key])}

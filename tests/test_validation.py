@@ -43,8 +43,8 @@ def test_model_can_be_a_key_a_resource_id_or_a_generated_class() -> None:
     from stripe_models import model_for
 
     class StandIn:
-        __stripe_schema__ = "gelato_verified_outputs"
-        __stripe_resource__ = None
+        __schema_key__ = "gelato_verified_outputs"
+        __resource_id__ = None
 
     for model in (SESSION, model_for(SESSION)):
         report = validate(VERIFIED, model)

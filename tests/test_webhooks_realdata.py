@@ -74,7 +74,7 @@ def test_deleted_fixtures_are_the_deleted_models(
         assert fixture["deleted"] is True
         for mode in ("strict", "lenient"):
             alone = structure(fixture, _target(all_models, key), mode=mode)
-            assert type(alone).__stripe_schema__.startswith("deleted_"), key
+            assert type(alone).__schema_key__.startswith("deleted_"), key
             assert unstructure(alone) == fixture
             live = _target(all_models, fixture["object"])
             live_classes = typing.get_args(live) or (live,)
@@ -150,7 +150,7 @@ def test_validate_agrees_with_the_converters_on_deleted_objects(
         for mode in ("strict", "lenient"):
             alone = validator.validate(fixture, mode=mode)
             chosen = type(structure(fixture, _target(all_models, key), mode=mode))
-            assert alone.issues == () and alone.model == chosen.__stripe_schema__, (key, alone)
+            assert alone.issues == () and alone.model == chosen.__schema_key__, (key, alone)
             wrapped = event(f"{fixture['object']}.deleted", fixture, api_version=API)
             inside = validator.validate(wrapped, mode=mode)
             assert inside.issues == (), (key, inside.issues)

@@ -63,11 +63,11 @@ def _class_view(
     operation = operations.get(cls.schema_key)
     if operation is not None:
         method, path = operation
-        doc = f"Parameters of ``{method.upper()} {path}`` (``{cls.schema_key}``)."
+        doc = f"Parameters of `{method.upper()} {path}` (`{cls.schema_key}`)."
         shown = f"({q(method.upper())}, {q(path)})"
     else:
         owner, label = labels[cls.pointer]
-        doc = f"``{label}`` in :class:`{owner}`."
+        doc = f"`{label}` in `{owner}`."
         shown = ""
     used.add("safe_repr")
     return {
@@ -107,7 +107,7 @@ def render_params_module(param_set: ParamSet, module: str, names: _ParamNames) -
     exports = sorted([c["name"] for c in classes] + [e["name"] for e in enums])
     return _ENV.get_template("params_module.py.jinja2").render(
         header=_header(param_set),
-        docstring=f"Request parameters of Stripe's ``{module}`` operations.",
+        docstring=f"Request parameters of Stripe's `{module}` operations.",
         imports=_imports(used),
         exports=exports,
         enums=enums,

@@ -168,11 +168,11 @@ def _field_view(field: FieldDef, names: _Names, module: str, imports: set[str]) 
 
 def _class_view(cls: ClassDef, names: _Names, imports: set[str]) -> dict[str, Any]:
     if cls.resource_id:
-        doc = f"Stripe resource ``{cls.resource_id}``."
+        doc = f"Stripe resource `{cls.resource_id}`."
     elif cls.schema_key.startswith("/"):
-        doc = f"Inline object at ``{cls.schema_key}`` in the spec."
+        doc = f"Inline object at `{cls.schema_key}` in the spec."
     else:
-        doc = f"Component schema ``{cls.schema_key}``."
+        doc = f"Component schema `{cls.schema_key}`."
     imports.add("safe_repr")
     return {
         "name": cls.name,
@@ -235,9 +235,9 @@ def render_module(model_set: ModelSet, module: str, names: _Names) -> str:
     return _ENV.get_template("module.py.jinja2").render(
         header=header(model_set),
         docstring=(
-            f"Models for Stripe's ``{module}`` namespace."
+            f"Models for Stripe's `{module}` namespace."
             if model_set.api_title is None
-            else f"Models of {_api(model_set)} (module ``{module}``)."
+            else f"Models of {_api(model_set)} (module `{module}`)."
         ),
         imports=_imports(used, module),
         exports=exports,

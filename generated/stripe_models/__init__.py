@@ -3,8 +3,8 @@
 # Spec sha256: c88b3d910796c04e1348466601bb428214523265e726e6f5ae50bf7ca2613abd
 """Stripe models generated from the OpenAPI spec (API version 2026-09-30.endive).
 
-Import classes from their namespace module (``stripe_models.identity``), or look
-one up by resource id or schema key with :func:`model_for`.
+Import classes from their namespace module (`stripe_models.identity`), or look
+one up by resource id or schema key with `model_for`.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ MODULES: Final = (
     "identity",
 )
 
-#: Resource id (a payload's ``object`` tag) → (module, class name); :func:`model_for` gives
+#: Resource id (a payload's `object` tag) → (module, class name); `model_for` gives
 #: the class.
 RESOURCES: Final[dict[str, tuple[str, str]]] = {
     "event": ("core", "Event"),
@@ -93,8 +93,8 @@ def _class(where: tuple[str, str]) -> type[Any]:
 
 
 def model_for(name: str) -> type[Any] | types.UnionType:
-    """The class of a resource id (``identity.verification_session``) or a schema key; for a
-    union alias's schema key, the union of its classes (the form ``structure`` takes)."""
+    """The class of a resource id (`identity.verification_session`) or a schema key; for a
+    union alias's schema key, the union of its classes (the form `structure` takes)."""
     members = UNIONS.get(name)
     if members is not None:
         return cast(types.UnionType, functools.reduce(operator.or_, map(_class, members)))

@@ -3,8 +3,8 @@
 # Spec sha256: fe56420e8a8fea2e0eb30685b914c1596069dbb458d2da720fac69fed6d8a5ba
 """Stripe models generated from the OpenAPI spec (API version 2023-08-16).
 
-Import classes from their namespace module (``stripe_models_2023_08_16.identity``), or look
-one up by resource id or schema key with :func:`model_for`.
+Import classes from their namespace module (`stripe_models_2023_08_16.identity`), or look
+one up by resource id or schema key with `model_for`.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ MODULES: Final = (
     "identity",
 )
 
-#: Resource id (a payload's ``object`` tag) → (module, class name); :func:`model_for` gives
+#: Resource id (a payload's `object` tag) → (module, class name); `model_for` gives
 #: the class.
 RESOURCES: Final[dict[str, tuple[str, str]]] = {
     "event": ("core", "Event"),
@@ -84,8 +84,8 @@ def _class(where: tuple[str, str]) -> type[Any]:
 
 
 def model_for(name: str) -> type[Any] | types.UnionType:
-    """The class of a resource id (``identity.verification_session``) or a schema key; for a
-    union alias's schema key, the union of its classes (the form ``structure`` takes)."""
+    """The class of a resource id (`identity.verification_session`) or a schema key; for a
+    union alias's schema key, the union of its classes (the form `structure` takes)."""
     members = UNIONS.get(name)
     if members is not None:
         return cast(types.UnionType, functools.reduce(operator.or_, map(_class, members)))

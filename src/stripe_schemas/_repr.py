@@ -39,7 +39,7 @@ def hidden_fields(cls: type) -> frozenset[str]:
 @functools.cache
 def _plan(cls: type) -> tuple[tuple[str, bool], ...]:
     """(attribute name, hidden) for each attribute attrs would show, in attrs' order."""
-    key = str(getattr(cls, "__stripe_schema__", ""))
+    key = str(getattr(cls, "__schema_key__", ""))
     listed = SECRET_FIELDS.get(key, _NONE) | PERSONAL_FIELDS.get(key, _NONE)
     return tuple(
         (a.name, (stripe_meta(a).wire or a.name) in listed)

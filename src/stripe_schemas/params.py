@@ -71,8 +71,8 @@ def check(params: object, model: type) -> dict[str, Any]:
     pointer; `TypeError` when `model` is not a parameter class or
     `params` is an instance of another class.
     """
-    key = getattr(model, "__stripe_schema__", None)
-    if not is_model(model) or getattr(model, "__stripe_operation__", None) is None:
+    key = getattr(model, "__schema_key__", None)
+    if not is_model(model) or getattr(model, "__operation__", None) is None:
         raise TypeError(f"{getattr(model, '__name__', model)!r} is not a parameter class")
     if params is not None and type(params) is not model and not isinstance(params, Mapping):
         raise TypeError(

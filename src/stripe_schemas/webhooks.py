@@ -505,7 +505,7 @@ def _check_options(mode: object, event_class: Any) -> Any:
         raise ValueError(f"mode must be 'strict' or 'lenient', not {mode!r}")
     if event_class is None:
         return Event
-    if getattr(event_class, "__stripe_resource__", None) != "event":
+    if getattr(event_class, "__resource_id__", None) != "event":
         raise TypeError(
             f"event_class must be the Event class of a generated package, not {event_class!r}"
         )

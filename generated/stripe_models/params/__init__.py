@@ -3,8 +3,8 @@
 # Spec sha256: c88b3d910796c04e1348466601bb428214523265e726e6f5ae50bf7ca2613abd
 """Request parameters of the spec's operations (API version 2026-09-30.endive).
 
-One class per operation (``stripe_models.params.identity.VerificationSessionCreateParams``),
-checked against ``schemas.json`` in this directory before a request is sent.
+One class per operation (`stripe_models.params.identity.VerificationSessionCreateParams`),
+checked against `schemas.json` in this directory before a request is sent.
 """
 
 from __future__ import annotations
@@ -70,7 +70,7 @@ OPERATIONS: Final[dict[str, tuple[str, str, str, str]]] = {
 
 
 def model_for(operation_id: str) -> type[Any]:
-    """The parameters class of an operation (``PostIdentityVerificationSessions``)."""
+    """The parameters class of an operation (`PostIdentityVerificationSessions`)."""
     where = OPERATIONS.get(operation_id)
     if where is None:
         raise KeyError(f"no parameters class for operation {operation_id!r}")

@@ -3,8 +3,8 @@
 # Spec sha256: fe56420e8a8fea2e0eb30685b914c1596069dbb458d2da720fac69fed6d8a5ba
 """Request parameters of the spec's operations (API version 2023-08-16).
 
-One class per operation (``stripe_models_2023_08_16.params.identity.VerificationSessionCreateParams``),
-checked against ``schemas.json`` in this directory before a request is sent.
+One class per operation (`stripe_models_2023_08_16.params.identity.VerificationSessionCreateParams`),
+checked against `schemas.json` in this directory before a request is sent.
 """
 
 from __future__ import annotations
@@ -58,7 +58,7 @@ OPERATIONS: Final[dict[str, tuple[str, str, str, str]]] = {
 
 
 def model_for(operation_id: str) -> type[Any]:
-    """The parameters class of an operation (``PostIdentityVerificationSessions``)."""
+    """The parameters class of an operation (`PostIdentityVerificationSessions`)."""
     where = OPERATIONS.get(operation_id)
     if where is None:
         raise KeyError(f"no parameters class for operation {operation_id!r}")

@@ -366,7 +366,7 @@ def prepare(
     Raises `stripe_schemas.PayloadError` (bad parameters) or ValueError (a bad id)
     before anything is sent.
     """
-    operation = getattr(model, "__stripe_operation__", None)
+    operation = getattr(model, "__operation__", None)
     if operation is None:
         raise TypeError(f"{model.__name__} is not a parameter class of an operation")
     method, template = operation

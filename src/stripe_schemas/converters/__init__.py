@@ -138,7 +138,7 @@ def _entry(target: Any, mode: Mode) -> _Entry:
         node = _target_node(target)
         fast = fast_compiler(mode).function(node)
     name = target_name(target)
-    is_resource = getattr(target, "__stripe_resource__", None) is not None
+    is_resource = getattr(target, "__resource_id__", None) is not None
 
     def detailed(obj: Any) -> Any:
         walk = Walk(mode)

@@ -217,7 +217,7 @@ class Walk:
         values: dict[str, Any] = {}
         extra: dict[str, Any] = {}
         bad = False
-        schema = getattr(plan.cls, "__stripe_schema__", plan.cls.__name__)
+        schema = getattr(plan.cls, "__schema_key__", plan.cls.__name__)
         for key, item in value.items():
             field = plan.by_wire.get(key)
             if field is not None:

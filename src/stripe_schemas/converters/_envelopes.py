@@ -74,7 +74,7 @@ def partial_object(walk: Walk, plan: ClassPlan, value: Any, path: Path) -> None:
         walk.value(ModelNode(plan.target), value, path)  # reports the type mismatch
         return
     keep_unknown = walk.mode == "lenient" and plan.has_extra
-    schema = getattr(plan.cls, "__stripe_schema__", plan.cls.__name__)
+    schema = getattr(plan.cls, "__schema_key__", plan.cls.__name__)
     for key, item in value.items():
         where = (*path, key)
         field = plan.by_wire.get(key)

@@ -27,7 +27,7 @@ class PostCheck(Protocol):
         """Record the instance's issues on the detailed walk (`path` is the instance's)."""
 
 
-#: Checks that run after a class is built, by `__stripe_schema__` (filled by `_envelopes`:
+#: Checks that run after a class is built, by `__schema_key__` (filled by `_envelopes`:
 #: an event's `previous_attributes` against the model of its `object`).
 POST_CHECKS: dict[str, PostCheck] = {}
 
@@ -258,4 +258,4 @@ def key_orders(plan: ClassPlan) -> KeyOrders:
 
 def post_check(plan: ClassPlan) -> PostCheck | None:
     """The check that runs once an instance of the plan's class is built (see `POST_CHECKS`)."""
-    return POST_CHECKS.get(getattr(plan.cls, "__stripe_schema__", ""))
+    return POST_CHECKS.get(getattr(plan.cls, "__schema_key__", ""))

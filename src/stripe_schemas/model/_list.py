@@ -27,8 +27,8 @@ class ListObject(Generic[T]):
     Use it parameterised, as a structure target: `ListObject[VerificationSession]`.
     """
 
-    __stripe_schema__: ClassVar[str] = "list"
-    __stripe_resource__: ClassVar[str | None] = None
+    __schema_key__: ClassVar[str] = "list"
+    __resource_id__: ClassVar[str | None] = None
     object: Literal["list"] = attrs.field()
     data: list[T] = attrs.field()
     has_more: bool = attrs.field()

@@ -45,9 +45,7 @@ class ModelPackage:
 
 def package_of(model: object) -> ModelPackage | None:
     """The generated package `model` (a generated class) belongs to; None for anything else."""
-    if not isinstance(model, type) or not isinstance(
-        getattr(model, "__stripe_schema__", None), str
-    ):
+    if not isinstance(model, type) or not isinstance(getattr(model, "__schema_key__", None), str):
         return None
     return _package_of_class(model)
 
@@ -117,10 +115,10 @@ def schema_for(
         return model, document
     package = package_of(model)
     if package is None:
-        raise TypeError(f"{model!r} is not a generated model class (no __stripe_schema__)")
+        raise TypeError(f"{model!r} is not a generated model class (no __schema_key__)")
     if document is None:
         document = document_of(package)
     else:
         check_document(model, document)
-    key: str = model.__stripe_schema__
+    key: str = model.__schema_key__
     return key, document

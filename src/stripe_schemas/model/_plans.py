@@ -185,13 +185,13 @@ class ClassPlan:
 
 def _resource_of(cls: type) -> str:
     """A generated class's resource id (its schema key when it has none)."""
-    found = getattr(cls, "__stripe_resource__", None) or getattr(cls, "__stripe_schema__", "")
+    found = getattr(cls, "__resource_id__", None) or getattr(cls, "__schema_key__", "")
     return str(found)
 
 
 def is_model(tp: object) -> bool:
-    """Whether `tp` is a class written by the generator (attrs + `__stripe_schema__`)."""
-    return isinstance(tp, type) and attrs.has(tp) and hasattr(tp, "__stripe_schema__")
+    """Whether `tp` is a class written by the generator (attrs + `__schema_key__`)."""
+    return isinstance(tp, type) and attrs.has(tp) and hasattr(tp, "__schema_key__")
 
 
 def is_generic_model(tp: object) -> bool:
@@ -400,7 +400,7 @@ def unsupported(tp: object) -> str:
     )
     if isinstance(tp, type) and attrs.has(tp):
         what = f"{tp.__name__} is an attrs class, but not one the generator wrote"
-        return f"{what} (no __stripe_schema__); use a cattrs Converter for it ({supported})"
+        return f"{what} (no __schema_key__); use a cattrs Converter for it ({supported})"
     # Types and typing constructs have their own reprs; any other object (a wrong argument)
     # is named by its type only, so a user's object is never asked for its repr.
     is_type_like = isinstance(tp, type) or typing.get_origin(tp) is not None or tp is Any

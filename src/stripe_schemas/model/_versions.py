@@ -70,7 +70,7 @@ def _retarget(target: Any, package: ModuleType) -> Any:
     if isinstance(target, str):
         return package.model_for(target)
     if is_model(target) and not typing.get_args(target):
-        key = target.__stripe_schema__
+        key = target.__schema_key__
         if key in package.SCHEMAS or key in package.UNIONS:
             return package.model_for(key)
         return target  # not a schema of the package (ListObject): generic, kept

@@ -84,7 +84,7 @@ def payloads(model: Any, *, max_depth: int = 4, **overrides: Any) -> st.SearchSt
     itself is schema-valid only: `session_histories()` draws events that follow the
     Identity rules.
     """
-    key = getattr(model, "__stripe_schema__", None)
+    key = getattr(model, "__schema_key__", None)
     if key in (SESSION, REPORT):
         fixed = _models._overrides(model, overrides)
         base = verification_sessions() if key == SESSION else verification_reports()

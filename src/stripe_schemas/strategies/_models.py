@@ -203,8 +203,8 @@ def _field_strategy(
     cls: type, field: FieldPlan, info: FieldInfo | None, depth: int
 ) -> st.SearchStrategy[Any]:
     """A field's values: the resource's ID prefix on `id` and on fields naming another resource."""
-    schema = getattr(cls, "__stripe_schema__", None)
-    resource = getattr(cls, "__stripe_resource__", None)
+    schema = getattr(cls, "__schema_key__", None)
+    resource = getattr(cls, "__resource_id__", None)
     linked = facts.LINKS.get((str(schema), field.wire))
     if field.wire == "id" and resource in facts.ID_PREFIXES:
         return ids(facts.ID_PREFIXES[str(resource)])
@@ -235,7 +235,7 @@ def _model(
     drawn = st.fixed_dictionaries(required, optional=optional).map(
         lambda payload: _in_order(payload, class_plan(cls).fields)
     )
-    if getattr(cls, "__stripe_schema__", None) == EVENT_DATA_SCHEMA:
+    if getattr(cls, "__schema_key__", None) == EVENT_DATA_SCHEMA:
         return drawn.flatmap(_previous_from_object)
     return drawn
 

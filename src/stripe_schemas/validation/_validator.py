@@ -250,10 +250,10 @@ class Validator:
                 return model
             return self.resources.get(model)
         check_document(model, self.document)  # a model of another spec's package is an error
-        key = getattr(model, "__stripe_schema__", None)
+        key = getattr(model, "__schema_key__", None)
         if isinstance(key, str) and key in self._defs:
             return key
-        resource = getattr(model, "__stripe_resource__", None)
+        resource = getattr(model, "__resource_id__", None)
         return self.resources.get(resource) if isinstance(resource, str) else None
 
     def key_for(self, payload: Mapping[str, Any]) -> str | None:
@@ -674,7 +674,7 @@ def validate(
     if api_version is not None:
         validator = validator_for_version(api_version)
         if model is not None and not isinstance(model, str):
-            key = getattr(model, "__stripe_schema__", None)
+            key = getattr(model, "__schema_key__", None)
             model = key if isinstance(key, str) else model
     elif model is not None and not isinstance(model, str):  # a class: its own package's schema
         validator = validator_for(model, validator)
