@@ -36,6 +36,7 @@ EXPECTED_CLASSES = {
     "Cat": [("kind", "CatKind"), ("lives", "int")],
     "Dog": [("kind", "DogKind"), ("good", "bool | UnsetType")],
     "NewPet": [("name", "str"), ("tag", "str | UnsetType")],
+    "Notes": [("title", "str | UnsetType")],
     "Owner": [("id", "int"), ("name", "str | UnsetType")],
     "Pet": [
         ("name", "str"),
@@ -49,8 +50,14 @@ EXPECTED_CLASSES = {
         ("secret_code", "str | UnsetType"),
         ("weight", "int | float | UnsetType"),
         ("address", "Address | UnsetType"),
+        ("scores", "Scores | UnsetType"),
+        ("notes", "Notes | UnsetType"),
     ],
+    "Scores": [("total", "int")],
 }
+#: The classes whose schema declares its other keys (`additionalProperties` beside
+#: `properties`), with the annotation of their values.
+EXPECTED_ADDITIONAL = {"Notes": "Any", "Scores": "int"}
 EXPECTED_ALIASES = {
     "BikeType": "Literal['Bike']",
     "CarType": "Literal['Car']",
@@ -99,6 +106,26 @@ def test_petstore_golden_record(petstore: Generated) -> None:
     classes, aliases = _declared(petstore.files[f"{PACKAGE}/common.py"])
     assert classes == EXPECTED_CLASSES
     assert aliases == EXPECTED_ALIASES
+    assert _additional(petstore.files[f"{PACKAGE}/common.py"]) == EXPECTED_ADDITIONAL
+
+
+def _additional(source: str) -> dict[str, str]:
+    """Class → the value annotation of its `_extra`, for the classes marked `__additional__`."""
+    found: dict[str, str] = {}
+    for node in ast.parse(source).body:
+        if not isinstance(node, ast.ClassDef):
+            continue
+        names = {
+            item.target.id: item
+            for item in node.body
+            if isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name)
+        }
+        if "__additional__" in names:
+            annotation = names["_extra"].annotation
+            assert isinstance(annotation, ast.Subscript)
+            assert isinstance(annotation.slice, ast.Tuple)
+            found[node.name] = ast.unparse(annotation.slice.elts[1])
+    return found
 
 
 def test_petstore_header_is_spec_neutral(petstore: Generated) -> None:
@@ -152,6 +179,8 @@ VALID_PETS = [
         "labels": {"colour": "grey"},
         "weight": 4.5,
         "address": {"city": "Oslo", "zip": None},
+        "scores": {"total": 5, "maths": 3, "art": 2},
+        "notes": {"title": "vet", "seen": [1, {"on": None}]},
     },
     {"name": "Fido", "id": 3, "status": "pending", "details": {"kind": "dog", "good": True}},
     {"name": "Stray", "id": 4, "status": "available", "owner": None, "secret_code": "s"},
@@ -168,6 +197,8 @@ INVALID_PETS = [
     {"name": "x" * 41, "id": 1, "status": "sold"},
     {"name": "Rex", "id": 1, "status": "sold", "details": {"kind": "bird", "lives": 9}},
     {"name": "Rex", "id": None, "status": "sold"},
+    {"name": "Rex", "id": 1, "status": "sold", "scores": {"total": 5, "maths": "A"}},
+    {"name": "Rex", "id": 1, "status": "sold", "scores": {"maths": 3}},
 ]
 
 
@@ -225,6 +256,29 @@ def test_discriminator_tags_are_checked(package: Any, body: dict[str, Any], vali
 
 def _schemas(package: Any) -> str:
     return (Path(package.__path__[0]) / "schemas.json").read_text(encoding="utf-8")
+
+
+def test_declared_other_keys_load_typed_and_dump_back(package: Any) -> None:
+    """An object with `properties` and a typed `additionalProperties`: strict loads keeps
+    the other keys (typed) where `extras()` reads them, reports a wrong one at its own
+    pointer, and dumps the object back as it came."""
+    import importlib
+
+    from stripe_schemas import PayloadError, dumps, extras
+
+    common = importlib.import_module(f"{PACKAGE}.common")
+    body = VALID_PETS[1]
+    pet = loads(json.dumps(body), common.Pet)
+    assert pet.scores.total == 5
+    assert dict(extras(pet.scores)) == {"maths": 3, "art": 2}
+    assert dict(extras(pet.notes)) == {"seen": [1, {"on": None}]}
+    assert json.loads(dumps(pet)) == body
+    bad = {**body, "scores": {"total": 5, "maths": "A", "art": 2.5}}
+    with pytest.raises(PayloadError) as caught:
+        loads(json.dumps(bad), common.Pet)
+    pointers = sorted(issue.path for issue in caught.value.issues)
+    assert pointers == ["/scores/art", "/scores/maths"]
+    assert sorted(i.path for i in validate(bad, common.Pet).errors) == pointers
 
 
 def test_petstore_loads_composed_fields(package: Any) -> None:

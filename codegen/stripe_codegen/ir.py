@@ -112,6 +112,10 @@ class ClassDef:
     module: str
     resource_id: str | None
     fields: tuple[FieldDef, ...]
+    #: The type of the values under keys the schema does not list, when it declares them
+    #: (`additionalProperties`: a schema, or `true`/`{}` for any value); None: the object is
+    #: closed and any other key is an unknown field.
+    additional: TypeExpr | None = None
 
 
 @attrs.frozen

@@ -464,6 +464,7 @@ class _Builder:
         is_component = model.pointer == self._top_pointer(model.pointer)
         rid = raw.get("x-resourceId") if is_component else None
         return ClassDef(
+            additional=self.additional_of(raw, model.pointer, name, module),
             pointer=model.pointer,
             schema_key=unescape_token(model.pointer.split("/")[3])
             if is_component
@@ -473,6 +474,19 @@ class _Builder:
             resource_id=rid if isinstance(rid, str) else None,
             fields=fields,
         )
+
+    def additional_of(
+        self, raw: dict[str, Any], pointer: str, owner: str, module: str
+    ) -> TypeExpr | None:
+        """The type of an object's other keys: `additionalProperties` beside `properties`
+        (`true` or `{}`: any value; a schema: its type); None when it declares none."""
+        extra = raw.get("additionalProperties")
+        if extra is True or extra == {}:
+            return Primitive("Any")
+        if isinstance(extra, dict):
+            at = pointer + "/additionalProperties"
+            return self.type_of(extra, at, owner, module, ["value"])
+        return None
 
     def tagged(
         self,

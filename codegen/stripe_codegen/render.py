@@ -174,7 +174,11 @@ def _class_view(cls: ClassDef, names: _Names, imports: set[str]) -> dict[str, An
     else:
         doc = f"Component schema `{cls.schema_key}`."
     imports.add("safe_repr")
+    additional = None
+    if cls.additional is not None:
+        additional = names.annotation(cls.additional, cls.module, imports, whole=True)
     return {
+        "additional": additional,
         "name": cls.name,
         "docstring": doc,
         "schema_key": q(cls.schema_key),

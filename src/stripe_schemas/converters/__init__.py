@@ -13,6 +13,10 @@ style: `make_converter` + `configure_converter`).
 
 Modes:
 
+An object whose schema declares the values of its other keys (`additionalProperties`
+beside `properties`) has no unknown fields: in either mode, its other keys are checked
+and converted like fields and kept where `extras()` reads them.
+
 * `strict` rejects unknown fields (each named by its JSON pointer) and
   enum values outside the spec (except on `x-stripeBypassValidation` fields,
   which accept any string).
@@ -448,7 +452,10 @@ _NO_EXTRAS: Mapping[str, Any] = types.MappingProxyType({})
 
 
 def extras(instance: Any) -> Mapping[str, Any]:
-    """The unknown fields lenient mode kept on an instance, as a read-only mapping."""
+    """The keys beyond an instance's fields, as a read-only mapping: the unknown fields
+    lenient mode kept, or (in either mode) the other keys of an object whose schema
+    declares them (`additionalProperties` beside `properties`), with values of the type
+    the schema gives them."""
     kept = getattr(instance, "_extra", None)
     if kept is None:
         raise TypeError(f"{type(instance).__name__} is not a generated Stripe model")

@@ -235,7 +235,12 @@ class Walk:
                     continue
             where = (*path, key)
             if field is None:
-                if self.mode == "lenient" and plan.has_extra:
+                if plan.additional is not None:  # a declared key: its value is checked
+                    kept = self.value(plan.additional, item, where)
+                    if kept is BAD:
+                        bad = True
+                    extra[key] = kept
+                elif self.mode == "lenient" and plan.has_extra:
                     extra[key] = item
                 else:
                     self.add(where, UNKNOWN_FIELD, f"unknown field {key!r} (not in `{schema}`)")
@@ -276,9 +281,12 @@ class Walk:
             values = tuple(v for m in strs if isinstance(m, EnumNode) for v in m.values)
             if any(type(v) is str for v in values):
                 return self.enum(EnumNode(values), value, path)
-        for member in node.members:
-            if _json_kind_matches(member, kind):
-                return self.value(member, value, path)
+        # A branch of the value's own JSON type first (4.5 goes to `float`, not to `int`
+        # before it); then one that may take it (an integer for a `float`, 5.0 for an `int`).
+        for exact in (True, False):
+            for member in node.members:
+                if _json_kind_matches(member, kind, exact=exact):
+                    return self.value(member, value, path)
         # No branch takes a value of this JSON type: the code validation gives (type_mismatch,
         # or null_not_allowed), the message naming what the field takes.
         what = "expandable field" if node.is_expandable else "union"
@@ -375,12 +383,13 @@ def _json_kind(value: Any) -> str | None:
     return scalar_kind(value)
 
 
-def _json_kind_matches(node: Node, kind: str | None) -> bool:
+def _json_kind_matches(node: Node, kind: str | None, *, exact: bool = False) -> bool:
     if isinstance(node, ScalarNode):
-        return (
-            kind == node.kind
-            or (node.kind == "float" and kind == "int")
-            or (node.kind == "int" and kind == "float")
+        return kind == node.kind or (
+            not exact
+            and (
+                (node.kind == "float" and kind == "int") or (node.kind == "int" and kind == "float")
+            )
         )
     if isinstance(node, EnumNode):
         return any(scalar_kind(v) == kind for v in node.values) or (node.bypass and kind == "str")
@@ -394,6 +403,10 @@ def _json_kind_matches(node: Node, kind: str | None) -> bool:
 def _extras(plan: ClassPlan, payload: dict[str, Any], extra: dict[str, Any]) -> Any:
     if not extra:
         return key_orders(plan).judge(payload) if plan.has_extra else NO_EXTRA
+    if plan.additional is not None:  # values the walk built (and copied) already
+        kept = Extras(extra)
+        kept.order = tuple(payload)
+        return kept
     kept = Extras({key: copy_json(value) for key, value in extra.items()})
     kept.order = tuple(payload)
     return kept

@@ -201,7 +201,10 @@ class FastCompiler(CompileCache):
                     f"if {extra} is None:",
                     f"    {extra} = {src.const(orders.judge)}({d})",
                 )
-        if not plan.has_extra or not self.lenient:
+        # Other keys are unknown fields (strict: the detailed walk reports them), or kept as
+        # they are (lenient), or, for a class that declares them, values the detailed
+        # walk checks and converts.
+        if not plan.has_extra or not self.lenient or plan.additional is not None:
             src.add(indent, f"if len({d}) != {n}:")
             src.add(indent + 1, "raise F")
             for line in in_order:

@@ -26,7 +26,7 @@ from ..model import (
     is_model,
 )
 from ._compile_cache import CompileCache, run_source
-from ._shared import NO_EXTRA, copy_json
+from ._shared import NO_EXTRA, Extras, copy_json
 
 
 def merge_extras(fields: dict[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
@@ -68,6 +68,14 @@ class UnstructureCompiler(CompileCache):
             "u", {"U": UNSET, "NOEX": NO_EXTRA, "CJ": copy_json, "merge_extras": merge_extras}
         )
         self.ns["value"] = self.value
+        self.ns["extra_values"] = self.extra_values
+
+    def extra_values(self, extra: Mapping[str, Any]) -> Mapping[str, Any]:
+        """The JSON form of a class's declared other keys (`ClassPlan.additional`), in
+        their order."""
+        out = Extras({key: self.value(item) for key, item in extra.items()})
+        out.order = getattr(extra, "order", ())
+        return out
 
     def function(self, cls: type) -> Callable[[Any], dict[str, Any]]:
         """The unstructure function of a class (and of the classes it refers to)."""
@@ -107,7 +115,13 @@ class UnstructureCompiler(CompileCache):
                 lines.append("    if v is not U:")
                 lines += self._emit(field.node, field.nullable, "v", 2)
                 lines.append(f"        d[{key}] = v")
-        if plan.has_extra:
+        if plan.additional is not None:  # declared keys: their values are converted
+            lines += [
+                "    e = o._extra",
+                "    if e is not NOEX and (e or getattr(e, 'order', None)):",
+                "        return merge_extras(d, extra_values(e))",
+            ]
+        elif plan.has_extra:
             lines += [
                 "    e = o._extra",
                 "    if e is not NOEX and (e or getattr(e, 'order', None)):",

@@ -26,6 +26,10 @@ MODES: tuple[Mode, ...] = ("strict", "lenient")
 
 
 EXTRA_ATTR = "_extra"
+#: A class attribute the generator sets on a class whose schema declares the values of its
+#: other keys (`additionalProperties` beside `properties`): those keys are not unknown
+#: fields, and their values have the type `_extra`'s annotation gives them.
+ADDITIONAL_ATTR = "__additional__"
 
 
 @attrs.frozen
@@ -162,6 +166,9 @@ class ClassPlan:
     sibling: type | None
     #: What the plan is for: `cls`, or a parameterised generic class (`ListObject[T]`).
     target: Any = attrs.field(default=attrs.Factory(lambda self: self.cls, takes_self=True))
+    #: The values of the keys the class does not list, when its schema declares them
+    #: (`ADDITIONAL_ATTR`); None: every other key is an unknown field.
+    additional: Node | None = None
     by_wire: Mapping[str, FieldPlan] = attrs.field(init=False)
     required_keys: frozenset[str] = attrs.field(init=False)
 
@@ -293,7 +300,17 @@ def _build_class_plan(target: Any) -> ClassPlan:
     for f in fields:
         if f.wire == "object" and isinstance(f.node, EnumNode) and f.node.all_str:
             tags = tuple(str(v) for v in f.node.values)
+    additional: Node | None = None
+    if getattr(cls, ADDITIONAL_ATTR, False) is True:
+        args = typing.get_args(hints.get(EXTRA_ATTR))
+        if len(args) != 2 or args[0] is not str:
+            raise TypeError(f"{cls.__name__}.{EXTRA_ATTR}: expected Mapping[str, ...]")
+        try:
+            additional = _nested(args[1], False)
+        except TypeError as error:
+            raise TypeError(f"{cls.__name__}.{EXTRA_ATTR}: {error}") from None
     return ClassPlan(
+        additional=additional,
         cls=cls,
         fields=tuple(fields),
         tags=tags,
