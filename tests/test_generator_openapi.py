@@ -496,3 +496,30 @@ def test_other_file_schema_clashing_with_a_local_one_is_an_error(tmp_path: Path)
         generate(write_spec(tmp_path, spec), None, package="bad")
     assert [p.pointer for p in caught.value.problems] == ["/components/schemas/A/properties/b/$ref"]
     assert "already has a different schema 'B'" in caught.value.problems[0].message
+
+
+def test_digest_covers_the_files_a_spec_refers_to(tmp_path: Path) -> None:
+    """The recorded digest changes when a referenced file changes, not only the main one;
+    a spec without references records its own file's sha256."""
+    import hashlib
+
+    from stripe_codegen.loader import load_spec
+
+    other = {"B": {"type": "object", "properties": {"x": {"type": "string"}}}}
+    write_spec(tmp_path, _spec(other), name="other.yaml")
+    main_spec = _spec(
+        {"A": {"type": "object", "properties": {"b": {"$ref": "other.yaml#/components/schemas/B"}}}}
+    )
+    path = write_spec(tmp_path, main_spec)
+    before = load_spec(path).sha256
+    assert before != hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    other["B"]["properties"]["y"] = {"type": "integer"}
+    write_spec(tmp_path, _spec(other), name="other.yaml")
+    after = load_spec(path).sha256
+    assert after != before
+    assert (
+        f'SPEC_SHA256: Final = "{after}"'
+        in generate(path, None, package="p").files["p/__init__.py"]
+    )
+    alone = write_spec(tmp_path, _spec(other), name="alone.yaml")
+    assert load_spec(alone).sha256 == hashlib.sha256(Path(alone).read_bytes()).hexdigest()

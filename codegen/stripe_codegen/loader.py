@@ -315,17 +315,36 @@ def load_spec(source: str | Path) -> LoadedSpec:
             SpecProblem(name, "", "not an OpenAPI document (no 'openapi' or 'components')")
         )
     problems = shape_problems(document, name)
+    others: dict[str, str] = {}  # another file the spec refers to → its bytes' sha256
     if not problems:
-        document, problems = bundle_external_refs(document, name, _load_other)
+
+        def load_other(path: str) -> Any:
+            """Another file, read and parsed with the same bounds, its digest recorded."""
+            data = _read_bytes(path)
+            others[path] = hashlib.sha256(data).hexdigest()
+            return _parse_cached(data, path, others[path])
+
+        document, problems = bundle_external_refs(document, name, load_other)
     if problems:
         raise SpecError(problems)
-    return LoadedSpec(document=document, source=name, sha256=digest)
+    return LoadedSpec(document=document, source=name, sha256=spec_digest(name, digest, others))
 
 
-def _load_other(path: str) -> Any:
-    """Another file a spec refers to, read and parsed with the same bounds."""
-    data = _read_bytes(path)
-    return _parse_cached(data, path, hashlib.sha256(data).hexdigest())
+def spec_digest(source: str, main: str, others: dict[str, str]) -> str:
+    """The digest a generated package records of its input: the spec file's sha256, or,
+    when the spec refers to other files, the sha256 of a list of every file's path
+    (relative to the spec's folder) and sha256, so that editing any of them changes it."""
+    if not others:
+        return main
+    folder = Path(source).resolve().parent
+    lines = [f"{Path(source).name} {main}"]
+    for path, sha in sorted(others.items()):
+        try:
+            where = Path(path).relative_to(folder).as_posix()
+        except ValueError:  # outside the spec's folder: the path as the reference gave it
+            where = Path(path).as_posix()
+        lines.append(f"{where} {sha}")
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()
 
 
 def shape_problems(document: dict[str, Any], source: str) -> list[SpecProblem]:

@@ -27,7 +27,7 @@ __all__ = [
 
 #: The Stripe API version of the spec these models were generated from.
 API_VERSION: Final = "2026-09-30.endive"
-#: sha256 of the spec file's bytes.
+#: sha256 of the spec file's bytes (of each file's path and sha256 when it refers to others).
 SPEC_SHA256: Final = "c88b3d910796c04e1348466601bb428214523265e726e6f5ae50bf7ca2613abd"
 #: The modules of this package, one per Stripe namespace.
 MODULES: Final = (

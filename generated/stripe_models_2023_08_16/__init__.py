@@ -27,7 +27,7 @@ __all__ = [
 
 #: The Stripe API version of the spec these models were generated from.
 API_VERSION: Final = "2023-08-16"
-#: sha256 of the spec file's bytes.
+#: sha256 of the spec file's bytes (of each file's path and sha256 when it refers to others).
 SPEC_SHA256: Final = "fe56420e8a8fea2e0eb30685b914c1596069dbb458d2da720fac69fed6d8a5ba"
 #: The modules of this package, one per Stripe namespace.
 MODULES: Final = (
