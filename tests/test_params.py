@@ -481,6 +481,32 @@ def test_clashing_names_fall_back_to_operation_ids_and_nothing_else_moves() -> N
     assert enum.values == ("red",)  # the "" is Clear, not an enum member
 
 
+def test_read_only_properties_are_left_out_of_parameter_classes() -> None:
+    """A request does not send a `readOnly` property: a parameters class leaves it out, at
+    the top and inside nested objects, with its `required` entry and its schema."""
+    paths = _widget_paths()
+    body = paths["/v1/shop/widgets"]["post"]["requestBody"]
+    schema = body["content"]["application/x-www-form-urlencoded"]["schema"]
+    schema["required"] = ["colour", "id"]
+    schema["properties"]["id"] = {"type": "string", "readOnly": True}
+    schema["properties"]["box"] = {
+        "type": "object",
+        "required": ["made", "size"],
+        "properties": {
+            "made": {"type": "integer", "readOnly": True},
+            "size": {"type": "integer"},
+        },
+    }
+    params = build_param_set(_spec_with_paths(paths), None)
+    fields = {c.name: [f.wire_name for f in c.fields] for c in params.classes}
+    assert fields["WidgetCreateParams"] == ["colour", "box"]
+    assert fields["WidgetCreateParamsBox"] == ["size"]
+    combined = params.schemas["PostShopWidgets"]
+    assert combined["required"] == ["colour"]
+    assert combined["properties"]["box"]["required"] == ["size"]
+    assert "made" not in combined["properties"]["box"]["properties"]
+
+
 def test_widget_params_generate_and_import(tmp_path: Path) -> None:
     """A small spec with operations generates a params package that imports and checks."""
     spec = widget_spec()

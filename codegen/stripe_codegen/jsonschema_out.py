@@ -12,7 +12,8 @@ read the result, committed as `stripe_models/schemas.json`. Translation rules:
   send other values): its values move to the annotation `x-enum`.
 - `format` stays as an annotation (`unix-time` is already `type: integer`).
 - `maxLength`, `pattern`, `required`, `properties`, `items` and
-  `additionalProperties` are kept as they are. OpenAPI's open objects stay
+  `additionalProperties` are kept as they are, but a `writeOnly` property is not
+  required (the document describes responses; see `access`). OpenAPI's open objects stay
   open here; the validator derives the strict variant itself.
 - Prose (`description`, `title`) and generator hints (`x-expandableFields`,
   `x-expansionResources`) are dropped; `x-resourceId` is kept.
@@ -28,6 +29,7 @@ from typing import Any
 
 from stripe_schemas.model import def_pointer, unescape_token
 
+from .access import response_required
 from .discriminators import narrow_schema
 
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -155,6 +157,8 @@ def _translate(node: Any, keys: frozenset[str], missing: set[str], schemas: Any 
             name: _translate(sub, keys, missing, schemas)
             for name, sub in node["properties"].items()
         }
+        if isinstance(out.get("required"), list):  # a response leaves writeOnly ones out
+            out["required"] = response_required(out["required"], node["properties"])
     for keyword in _SCHEMA_KEYWORDS:
         if keyword in node:
             value = node[keyword]

@@ -50,6 +50,7 @@ from stripe_schemas.model import escape_token
 from stripe_schemas.model import pointer as json_pointer
 
 from . import naming
+from .access import read_only, request_schema
 from .errors import SpecError, SpecProblem
 from .ir import (
     ClassDef,
@@ -290,12 +291,20 @@ class _Builder:
                 continue
             at = f"{base}/requestBody/content/{escape_token(media)}/schema"
             for name, sub in (schema.get("properties") or {}).items():
+                if read_only(sub):  # a request leaves it out (`access`)
+                    continue
+                sub = request_schema(sub)
                 if name in properties:
                     self.problem(f"{at}/properties/{escape_token(name)}", "also a query parameter")
                     continue
                 properties[name] = sub
                 where[name] = f"{at}/properties/{escape_token(name)}"
-            required += [r for r in schema.get("required") or () if isinstance(r, str)]
+            body_props = schema.get("properties") or {}
+            required += [
+                r
+                for r in schema.get("required") or ()
+                if isinstance(r, str) and not read_only(body_props.get(r))
+            ]
             break
         combined: dict[str, Any] = {
             "type": "object",

@@ -17,6 +17,7 @@ from stripe_schemas.model import escape_token, unescape_token
 
 from . import naming
 from ._dcg import ParsedModel, parse_models
+from .access import write_only
 from .discriminators import Tags, discriminator_tags
 from .errors import SpecError, SpecProblem
 from .events import type_event_data
@@ -449,6 +450,7 @@ class _Builder:
             prop, where = props.get(wire, ({}, f"{model.pointer}/properties/{wire}"))
             before = fields.get(wire)
             required = required or (before is not None and before.required)
+            required = required and not write_only(prop)  # a response leaves it out
             fields[wire] = self.field_of(wire, required, prop, where, name, module)
         return list(fields.values())
 
