@@ -129,3 +129,24 @@ def test_cli_against_a_running_scheduler(client: Any, inputs: Path) -> None:
     assert unreachable.returncode == 2
     assert unreachable.stderr.startswith("stripe-schemas validate: cannot reach the Dask scheduler")
     assert "Traceback" not in unreachable.stderr
+
+
+def test_cli_progress_follows_the_dask_engine(client: Any, inputs: Path) -> None:
+    """With --progress the Dask engine's bar moves by each file's size as the file is done
+    and ends at the inputs' total (it stood at 0% before); an engine error is one whole
+    line, written above the bar."""
+    total = sum(path.stat().st_size for path in inputs.iterdir())
+    shown = f"{total / (1024 * 1024):.1f} MiB"
+
+    def cli(*args: str) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "stripe_schemas", "validate", str(inputs), *args]
+        return subprocess.run(command, capture_output=True, text=True, timeout=300)
+
+    done = cli("--engine", "dask", "--scheduler", client.scheduler.address, "--progress")
+    assert done.returncode == 1
+    assert "100%|" in done.stderr and f"{shown} / {shown}" in done.stderr
+    unreachable = cli("--engine", "dask", "--scheduler", "tcp://127.0.0.1:9", "--progress")
+    assert unreachable.returncode == 2
+    # Text mode reads the bar's carriage returns as line ends: the message is a line of its own.
+    line = next(x for x in unreachable.stderr.splitlines() if "cannot reach" in x)
+    assert line.startswith("stripe-schemas validate: cannot reach the Dask scheduler")

@@ -182,10 +182,10 @@ def run(args: argparse.Namespace) -> int:
         code = _report(events, out, quiet=args.quiet, progress=progress, err=stderr)
     except SchemaDocumentError as exc:
         where = f"{args.schema}: " if args.schema else ""
-        _error(f"stripe-schemas: error: {where}cannot use the schema: {_reason(exc)}")
+        _error(f"stripe-schemas: error: {where}cannot use the schema: {_reason(exc)}", stderr)
         return EXIT_BAD_INPUT
     except _EngineError as exc:
-        _error(f"stripe-schemas validate: {exc}")
+        _error(f"stripe-schemas validate: {exc}", stderr)  # above the bar while it is up
         return EXIT_BAD_INPUT
     finally:
         if progress is not None:
@@ -231,9 +231,10 @@ def _engine(
                 "pip install 'stripe-schemas[dask]'"
             ) from None
         try:
-            return dask_engine.run(inputs, settings, scheduler=args.scheduler, jobs=args.jobs)
+            events = dask_engine.run(inputs, settings, scheduler=args.scheduler, jobs=args.jobs)
         except dask_engine.SchedulerError as exc:
             raise _EngineError(str(exc)) from None
+        return events if advance is None else _whole_files(events, advance)
     if args.jobs > 1:
         from ..validation.engines import run_jobs
 
@@ -241,6 +242,21 @@ def _engine(
     from ..validation.engines import run_local
 
     return run_local(inputs, settings, advance=advance)
+
+
+def _whole_files(events: Iterator[Event], advance: Callable[[int, int], None]) -> Iterator[Event]:
+    """An engine's events, with the bar moved on by a file's size when the file is done (the
+    Dask engine reads on its workers, where no bar can follow the bytes)."""
+    from ..validation.engines import Finished
+
+    for event in events:
+        if isinstance(event, Finished) and not event.source.is_stdin:
+            try:
+                size = os.stat(event.source.path).st_size
+            except OSError:
+                size = 0
+            advance(size, event.tally.records)
+        yield event
 
 
 def _report(
