@@ -1,24 +1,44 @@
 """The bridge to datamodel-code-generator: its parser and reference resolution, our model type.
 
 We let datamodel-code-generator parse the selected component schemas with
-`AttrsModel` as the data model type and keep what it is good at: the
-inventory of object models (including inline objects it lifts out of
-properties), their own field order and `required` sets, with `$ref`
-resolved, and what an `allOf` is composed of (the base classes it makes of
-the referenced parts; `parse` gives a class its bases' fields first).
-Models it lifts out of arrays, unions and compositions carry its internal names
-(`…#-datamodel-code-generator-#-array-#-special-#`), which are no JSON
-pointer: those are skipped, and `parse` finds the same objects in its own
-walk of the schema. We do not use its naming or its type rendering, and read
-field types from the raw schema, because its parser cannot deliver these
-requirements:
+`AttrsModel` as the data model type, and take from its results:
 
-* names: it numbers clashing names (`Status1`, `Code3`, `LineItems2`),
-  and the number depends on which other schemas are present;
-* nullable enums: it emits a broken `NoneType_None = None` enum member;
-* Stripe's extensions: it keeps no `format: unix-time`, and an `anyOf`
-  branch with `maxLength` loses its primitive type in the data-type tree;
-* three field states: it has no notion of "absent" distinct from `null`.
+* the inventory of object models (components, and the inline objects it lifts out of
+  properties), their own field order and `required` sets, with `$ref` resolved;
+* what an `allOf` is composed of (the base classes it makes of the referenced parts;
+  `parse` gives a class its bases' fields first);
+* the type of every field: its resolved `DataType`, kept as a plain tree (`Tree`):
+  references (to components, and to the models it lifts out of properties, arrays,
+  maps, unions and compositions, found again at their JSON pointer by `dcg_pointer`),
+  lists, maps, unions (`oneOf`/`anyOf` with or without a discriminator, 3.1 type
+  lists), `Literal`s of enums and consts, and scalars. `parse` builds each field's
+  type from it.
+
+It reads scalars by their JSON `type` alone (its plain type map, and every format
+mapped to its type): its format table makes `string`+`decimal` a `Decimal` and
+`integer`+`date-time` a string, and our classes keep the JSON type with the `format`
+as a field fact.
+
+What wins where the two differ:
+
+* names are ours: it numbers clashing names (`Status1`, `Code3`), and the number
+  depends on which other schemas are present; we name by place and never number;
+* nullability is ours, read from each schema where it is used: the three field
+  states (absent, `null`, value), which it does not have, and an item's `| None`
+  (it also carries the `null` a referenced schema admits to where it is used);
+* the raw schema wins for a named list of cases its tree is lossy for
+  (`parse.fallback_rule` and the comments in `parse._Builder.from_tree`): Stripe's
+  `x-expansionResources` (its tree is a plain union of `str` and refs; ours an
+  expandable field); an enum of `null` alone (its `NoneType_None` member); a
+  property two inline `allOf` parts define (it merges them: enum values twice, an
+  object model where no schema is); a 3.1 `type: [object, "null"]` map (it drops the
+  value type);
+* where its tree holds something we cannot map (its own model with no JSON pointer, a
+  tuple, a set) or does not line up with the schema (a union with another number of
+  members than the schema's branches, `Literal` values other than the schema's),
+  that field is read from the raw schema: the whole field, never half of it;
+* `format`, `maxLength`, `x-stripeBypassValidation` and the enum values a field
+  checks are read from the raw schema: it keeps none of them in its tree.
 """
 
 from __future__ import annotations
