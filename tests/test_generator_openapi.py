@@ -442,3 +442,18 @@ def test_other_file_schema_clashing_with_a_local_one_is_an_error(tmp_path: Path)
         generate(write_spec(tmp_path, spec), None, package="bad")
     assert [p.pointer for p in caught.value.problems] == ["/components/schemas/A/properties/b/$ref"]
     assert "already has a different schema 'B'" in caught.value.problems[0].message
+
+
+def test_a_type_alias_that_contains_itself_is_one_error() -> None:
+    """`A` is a map of `A`s with no properties: a type alias that would contain itself is
+    one problem at its schema, not a recursion error (found by the fuzz test above)."""
+    from stripe_codegen.loader import LoadedSpec
+    from stripe_codegen.parse import build_model_set
+
+    schemas = {"A": {"properties": {}, "additionalProperties": {"$ref": "#/components/schemas/A"}}}
+    spec = LoadedSpec(document=_spec(schemas), source="loop.yaml", sha256="0" * 64)
+    with pytest.raises(SpecError) as caught:
+        build_model_set(spec, None)
+    (problem,) = caught.value.problems
+    assert problem.pointer == "/components/schemas/A"
+    assert "contains itself" in problem.message

@@ -826,6 +826,38 @@ def _check_names(model_set: ModelSet) -> list[SpecProblem]:
     ]
 
 
+def _alias_refs(type_: TypeExpr) -> list[str]:
+    """The pointers of the models a type refers to (a type alias is spelled out in place)."""
+    match type_:
+        case ModelRef(pointer=pointer):
+            return [pointer]
+        case ListOf(item=inner) | MapOf(value=inner):
+            return _alias_refs(inner)
+        case UnionOf(members=members):
+            return [p for m in members for p in _alias_refs(m)]
+    return []
+
+
+def _alias_loops(model_set: ModelSet) -> list[SpecProblem]:
+    """A type alias that contains itself (`A: {additionalProperties: {$ref: A}}` with no
+    properties) cannot be spelled out: one problem each, not a recursion error."""
+    aliases = {a.pointer: a.type for a in model_set.aliases}
+    problems: list[SpecProblem] = []
+    for start, type_ in aliases.items():
+        seen: set[str] = set()
+        todo = [p for p in _alias_refs(type_) if p in aliases]
+        while todo:
+            pointer = todo.pop()
+            if pointer == start:
+                message = "a type alias that contains itself: the models cannot spell it"
+                problems.append(SpecProblem(model_set.spec_name, start, message))
+                break
+            if pointer not in seen:
+                seen.add(pointer)
+                todo += [p for p in _alias_refs(aliases[pointer]) if p in aliases]
+    return problems
+
+
 def build_model_set(
     spec: LoadedSpec,
     roots: Sequence[str] | None,
@@ -880,7 +912,7 @@ def build_model_set(
     )
     if typed_events:  # events: data.object typed by its object tag (not a fact of the spec)
         model_set = type_event_data(model_set)
-    problems = builder.problems + _check_names(model_set)
+    problems = builder.problems + _check_names(model_set) + _alias_loops(model_set)
     problems += [
         SpecProblem(spec.source, "", f"--names: {where!r} names no schema or field of the models")
         for where in overrides.unused()
