@@ -559,3 +559,18 @@ def test_digest_covers_the_files_a_spec_refers_to(tmp_path: Path) -> None:
     )
     alone = write_spec(tmp_path, _spec(other), name="alone.yaml")
     assert load_spec(alone).sha256 == hashlib.sha256(Path(alone).read_bytes()).hexdigest()
+
+
+def test_a_type_alias_that_contains_itself_is_one_error() -> None:
+    """`A` is a map of `A`s with no properties: a type alias that would contain itself is
+    one problem at its schema, not a recursion error (found by the fuzz test above)."""
+    from stripe_codegen.loader import LoadedSpec
+    from stripe_codegen.parse import build_model_set
+
+    schemas = {"A": {"properties": {}, "additionalProperties": {"$ref": "#/components/schemas/A"}}}
+    spec = LoadedSpec(document=_spec(schemas), source="loop.yaml", sha256="0" * 64)
+    with pytest.raises(SpecError) as caught:
+        build_model_set(spec, None)
+    (problem,) = caught.value.problems
+    assert problem.pointer == "/components/schemas/A"
+    assert "contains itself" in problem.message

@@ -7,7 +7,7 @@ the raw schema at each field's JSON pointer and give everything a stable name.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -16,7 +16,7 @@ import attrs
 from stripe_schemas.model import escape_token, unescape_token
 
 from . import naming
-from ._dcg import ParsedModel, parse_models
+from ._dcg import ParsedModel, Tree, parse_models
 from .access import write_only
 from .discriminators import Tags, discriminator_tags
 from .errors import SpecError, SpecProblem
@@ -210,14 +210,111 @@ def _shape_parts(schema: dict[str, Any]) -> list[tuple[int, Any]]:
     ]
 
 
+_PRIMITIVE_NAMES = frozenset({"str", "int", "float", "bool", "Any", "None"})
+
+
+def fallback_rule(schema: dict[str, Any]) -> str | None:
+    """Why a part of a field's type is read from the raw schema and not from
+    datamodel-code-generator's tree (None: its tree is used). Each rule names a case its
+    tree is lossy for, and holds wherever in a field the schema is (the field itself, its
+    items, its map values, a branch):
+
+    * `expandable`: Stripe's `x-expansionResources` (an `anyOf` of an ID string and the
+      expanded objects) is an `ExpandableOf`; its tree is a plain union of `str` and refs;
+    * `null enum`: an enum that lists `null` and no other value (or no value at all): its
+      tree holds a broken `None` member, and `enum: []` is a problem we report.
+    """
+    if isinstance(schema.get("x-expansionResources"), dict):
+        return "expandable"
+    if is_enum_schema(schema) and not _enum_values(schema):
+        return "null enum"
+    return None
+
+
+def _typed(values: Sequence[EnumValue]) -> list[tuple[str, EnumValue]]:
+    """Values to compare with their types (`True == 1` in Python, not in JSON)."""
+    return [(type(v).__name__, v) for v in values]
+
+
+def _plain(tree: Tree) -> Tree:
+    """A tree in the shape our types have: a union of one member is that member, and the
+    `null` members of a union (its `null` branches) are its `("null", …)` (as `is_optional`
+    says it): a field's `nullable`, an item's `| None`."""
+    if tree[0] == "null":
+        inner = _plain(tree[1])
+        return inner if inner[0] == "null" else ("null", inner)
+    if tree[0] != "union":
+        return tree
+    members = [m for m in tree[1] if m != ("prim", "None")]
+    if not members:  # only `null`
+        return ("prim", "None")
+    inner = _plain(members[0]) if len(members) == 1 else ("union", tuple(members))
+    if len(members) < len(tree[1]):
+        return inner if inner[0] == "null" else ("null", inner)
+    return inner
+
+
+def _definitions(raw: dict[str, Any], pointer: str) -> list[tuple[str, Any, str]]:
+    """(wire name, property schema, its pointer) of every definition of an own property of
+    an object: those of its inline `allOf` parts, in order, then its `properties`."""
+    found: list[tuple[str, Any, str]] = []
+    for index, part in _shape_parts(raw):
+        if isinstance(part, dict) and "$ref" not in part:
+            found += _definitions(part, f"{pointer}/allOf/{index}")
+    props = raw.get("properties")
+    for wire, prop in (props if isinstance(props, dict) else {}).items():
+        found.append((wire, prop, f"{pointer}/properties/{escape_token(wire)}"))
+    return found
+
+
+def _defined_twice(raw: dict[str, Any], pointer: str) -> set[str]:
+    """The own properties of an object that more than one of its parts defines."""
+    counts = Counter(wire for wire, _, _ in _definitions(raw, pointer))
+    return {wire for wire, count in counts.items() if count > 1}
+
+
+def _wrapped(schema: dict[str, Any], pointer: str) -> tuple[Any, str] | None:
+    """The schema (and its pointer) inside a wrapper that only says `nullable`: an
+    `anyOf`/`oneOf` with one branch that is not `null`, an `allOf` with one part that
+    gives a shape (None: `schema` is no such wrapper). The parser resolves through them."""
+    if "$ref" in schema:
+        return None
+    if "anyOf" in schema or "oneOf" in schema:
+        keyword = "anyOf" if "anyOf" in schema else "oneOf"
+        listed = [(i, b) for i, b in enumerate(_schemas_of(schema, keyword)) if not _is_null(b)]
+        if len(listed) == 1:
+            return listed[0][1], f"{pointer}/{keyword}/{listed[0][0]}"
+    elif "allOf" in schema and "properties" not in schema and len(_shape_parts(schema)) == 1:
+        index, part = _shape_parts(schema)[0]
+        return part, f"{pointer}/allOf/{index}"
+    return None
+
+
+def _enum_branches(schema: dict[str, Any]) -> list[dict[str, Any]]:
+    """The branches of an `anyOf`/`oneOf` that are all enums (two or more; else none):
+    one `Literal` of all their values."""
+    keyword = "anyOf" if "anyOf" in schema else "oneOf"
+    listed = [b for b in _schemas_of(schema, keyword) if not _is_null(b)]
+    if len(listed) > 1 and all(is_enum_schema(b) for b in listed):
+        return listed
+    return []
+
+
 class _Builder:
     """Walks raw schemas of the selected models and collects classes, aliases and enums."""
 
     def __init__(
-        self, spec: LoadedSpec, models: dict[str, ParsedModel], names: naming.Overrides
+        self,
+        spec: LoadedSpec,
+        models: dict[str, ParsedModel],
+        names: naming.Overrides,
+        lifted: dict[str, ParsedModel] | None = None,
     ) -> None:
         self.spec = spec
         self.models = models
+        #: The parser's models of objects it lifted out of arrays, unions and compositions,
+        #: by the pointer they were found at again: the types of their fields.
+        self.lifted = lifted or {}
         self.names = names
         self.placer = naming.ModulePlacer(spec.schemas)
         self.enums: dict[str, EnumDef] = {}
@@ -299,19 +396,7 @@ class _Builder:
                         SpecProblem(self.spec.source, pointer, "enum lists no value")
                     )
                 return Primitive("None")
-            if pointer not in self.enums:
-                self.enums[pointer] = EnumDef(
-                    pointer=pointer,
-                    name=self.names.get(
-                        _where(pointer),
-                        naming.member_name(owner, [p for p in path if p not in ("item",)]),
-                        pointer,
-                    ),
-                    module=module,
-                    values=values,
-                    bypass_validation=bool(schema.get("x-stripeBypassValidation")),
-                )
-            return EnumRef(pointer)
+            return self.enum_ref(schema, pointer, owner, module, path, values)
         kind = schema.get("type")
         kinds = [k for k in kind if k != "null"] if isinstance(kind, list) else [kind]
         if len(kinds) > 1:  # OpenAPI 3.1: type: [string, integer]
@@ -336,6 +421,202 @@ class _Builder:
         if isinstance(kind, str) and kind in _PRIMITIVES:
             return _PRIMITIVES[kind]
         return Primitive("Any")
+
+    # -- a field's type from the parser's resolved type ----------------------------------------
+    def field_type(
+        self,
+        prop: dict[str, Any],
+        tree: Tree | None,
+        pointer: str,
+        owner: str,
+        module: str,
+        wire: str,
+    ) -> TypeExpr:
+        """A field's type: the structure datamodel-code-generator resolved (`tree`), with
+        our names; our own reading of the schema only where a `fallback_rule` says its
+        tree is lossy for this field, or it has none (a field it did not see)."""
+        if tree is not None:
+            enums, found = set(self.enums), set(self.found)
+            built = self.from_tree(tree, prop, pointer, owner, module, [wire])
+            if built is not None:
+                return built
+            for added in set(self.enums) - enums:  # undo what a half-read tree named
+                del self.enums[added]
+            for added in set(self.found) - found:
+                del self.found[added]
+        return self.type_of(prop, pointer, owner, module, [wire])
+
+    def from_tree(
+        self, tree: Tree, schema: Any, pointer: str, owner: str, module: str, path: list[str]
+    ) -> TypeExpr | None:
+        """The `TypeExpr` of a type tree; None where the tree cannot be read (`("unknown",
+        …)`) or does not line up with the schema. The raw schema beside it locates each
+        part (the JSON pointer that names an inline object or enum) and says where `null`
+        is a value: an item's or a map value's `| None` is its own schema's, as a field's
+        `nullable` is (the parser also carries the `null` of a referenced schema to where
+        it is used, and the three field states are ours)."""
+        if not isinstance(schema, dict):
+            return None
+        inner = self._from_tree(tree, schema, pointer, owner, module, path)
+        if inner is not None and admits_null(schema) and path and path[-1] in ("item", "value"):
+            return UnionOf((inner, Primitive("None")))
+        return inner
+
+    def _from_tree(
+        self,
+        tree: Tree,
+        schema: dict[str, Any],
+        pointer: str,
+        owner: str,
+        module: str,
+        path: list[str],
+    ) -> TypeExpr | None:
+        tree = _plain(tree)
+        if tree[0] == "null":
+            tree = tree[1]
+        rule = fallback_rule(schema)
+        if rule is not None:  # its tree is lossy here: our reading of this part
+            return self._type_of(schema, pointer, owner, module, path)
+        wrapped = _wrapped(schema, pointer)
+        if wrapped is not None:  # a wrapper that says `nullable`: the schema inside
+            return self.from_tree(tree, wrapped[0], wrapped[1], owner, module, path)
+        kind = tree[0]
+        if kind == "ref":
+            target = str(tree[1])
+            if target == self._top_pointer(target):
+                return self.ref_type(target)
+            return self.inline_model(target)
+        if kind == "list":
+            items = schema.get("items")
+            return self._part(
+                ListOf, tree[1], items, f"{pointer}/items", owner, module, path, "item"
+            )
+        if kind == "dict":
+            extra = schema.get("additionalProperties")
+            if not isinstance(extra, dict):  # `true` or absent: any value
+                return MapOf(Primitive("Any")) if tree[1] == ("prim", "Any") else None
+            if tree[1] == ("prim", "Any") and extra:
+                # lossy rule `3.1 map`: under a type list (`type: [object, "null"]`) its
+                # tree drops the `additionalProperties` schema (`dict[str, Any]`)
+                return None
+            where = f"{pointer}/additionalProperties"
+            return self._part(MapOf, tree[1], extra, where, owner, module, path, "value")
+        if kind == "literal":
+            return self.literal(tuple(tree[1]), schema, pointer, owner, module, path)
+        if kind == "union":
+            return self.union(tree[1], schema, pointer, owner, module, path)
+        if kind == "prim" and tree[1] in _PRIMITIVE_NAMES:
+            return Primitive(tree[1])
+        return None  # ("unknown", why)
+
+    def _part(
+        self,
+        wrap: type[ListOf] | type[MapOf],
+        tree: Tree,
+        schema: Any,
+        pointer: str,
+        owner: str,
+        module: str,
+        path: list[str],
+        word: str,
+    ) -> TypeExpr | None:
+        if not isinstance(schema, dict):
+            return None
+        inner = self.from_tree(tree, schema, pointer, owner, module, [*path, word])
+        return None if inner is None else wrap(inner)
+
+    def literal(
+        self,
+        values: tuple[EnumValue, ...],
+        schema: dict[str, Any],
+        pointer: str,
+        owner: str,
+        module: str,
+        path: list[str],
+    ) -> TypeExpr | None:
+        """A `Literal` of the parser's values, named by us (an `EnumDef` at the pointer of
+        the enum schema, or of the union whose branches are all enums)."""
+        branches = _enum_branches(schema)
+        listed = (
+            tuple(dict.fromkeys(v for b in branches for v in _enum_values(b)))
+            if branches
+            else _enum_values(schema)
+            if is_enum_schema(schema)
+            else None
+        )
+        if listed is None or not values or _typed(listed) != _typed(values):
+            # lossy rule `merged enum`: the parser merges the enums of `allOf` parts
+            # (`Literal["open", "closed", "open", "closed"]`); its values must be the
+            # schema's, in order, or we read the schema
+            return None
+        return self.enum_ref(schema, pointer, owner, module, path, values)
+
+    def union(
+        self,
+        trees: Sequence[Tree],
+        schema: dict[str, Any],
+        pointer: str,
+        owner: str,
+        module: str,
+        path: list[str],
+    ) -> TypeExpr | None:
+        """A union of the parser's members, each named at the branch it comes from."""
+        if _enum_branches(schema) and all(t[0] == "literal" for t in trees):
+            values = tuple(v for t in trees for v in t[1])
+            return self.literal(tuple(dict.fromkeys(values)), schema, pointer, owner, module, path)
+        kind = schema.get("type")
+        if isinstance(kind, list):  # OpenAPI 3.1 `type: [string, integer]`: one place
+            kinds = [k for k in kind if k != "null"]
+            if len(kinds) != len(trees):
+                return None
+            narrowed: list[TypeExpr] = []
+            for member, one in zip(trees, kinds, strict=True):
+                built = self._from_tree(
+                    member, {**schema, "type": one}, pointer, owner, module, path
+                )
+                if built is None:
+                    return None
+                narrowed.append(built)
+            return UnionOf(tuple(narrowed))
+        keyword = "anyOf" if "anyOf" in schema else "oneOf"
+        places = [
+            (b, f"{pointer}/{keyword}/{i}")
+            for i, b in enumerate(_schemas_of(schema, keyword))
+            if not _is_null(b)
+        ]
+        if len(places) != len(trees):
+            return None  # its members do not line up with the branches
+        members: list[TypeExpr] = []
+        for member, (branch, where) in zip(trees, places, strict=True):
+            built = self.from_tree(member, branch, where, owner, module, path)
+            if built is None:
+                return None
+            members.append(built)
+        return members[0] if len(members) == 1 else UnionOf(tuple(members))
+
+    def enum_ref(
+        self,
+        schema: dict[str, Any],
+        pointer: str,
+        owner: str,
+        module: str,
+        path: list[str],
+        values: tuple[EnumValue, ...],
+    ) -> EnumRef:
+        """The `Literal` alias of the enum at `pointer`, named by its place (never numbered)."""
+        if pointer not in self.enums:
+            self.enums[pointer] = EnumDef(
+                pointer=pointer,
+                name=self.names.get(
+                    _where(pointer),
+                    naming.member_name(owner, [p for p in path if p not in ("item",)]),
+                    pointer,
+                ),
+                module=module,
+                values=values,
+                bypass_validation=bool(schema.get("x-stripeBypassValidation")),
+            )
+        return EnumRef(pointer)
 
     def inline_model(self, pointer: str) -> ModelRef:
         """A class for the object schema at `pointer` inside a component; the parser's
@@ -363,10 +644,17 @@ class _Builder:
 
     # -- fields and classes ----------------------------------------------------------------
     def field_of(
-        self, wire: str, required: bool, prop: Any, pointer: str, owner: str, module: str
+        self,
+        wire: str,
+        required: bool,
+        prop: Any,
+        pointer: str,
+        owner: str,
+        module: str,
+        tree: Tree | None = None,
     ) -> FieldDef:
         prop = prop if isinstance(prop, dict) else {}
-        type_ = self.type_of(prop, pointer, owner, module, [wire])
+        type_ = self.field_type(prop, tree, pointer, owner, module, wire)
         enum_values: tuple[EnumValue, ...] | None = None
         enum_schema = prop if is_enum_schema(prop) else prop.get("items", {})
         if is_enum_schema(enum_schema):
@@ -397,12 +685,8 @@ class _Builder:
         """Wire name → (property schema, its pointer): the schema's `properties` and those
         of its inline `allOf` parts (referenced parts are base models: their own fields)."""
         found: dict[str, tuple[Any, str]] = {}
-        for index, part in _shape_parts(raw):
-            if isinstance(part, dict) and "$ref" not in part:
-                found.update(self.own_properties(part, f"{pointer}/allOf/{index}"))
-        props = raw.get("properties")
-        for wire, prop in (props if isinstance(props, dict) else {}).items():
-            found[wire] = (prop, f"{pointer}/properties/{escape_token(wire)}")
+        for wire, prop, where in _definitions(raw, pointer):
+            found[wire] = (prop, where)
         return found
 
     def composed(self, model: ParsedModel) -> ParsedModel:
@@ -426,7 +710,9 @@ class _Builder:
                     todo.append(part)
         own = self.own_properties(raw, model.pointer)
         fields = tuple((wire, wire in required) for wire in own)
-        return ParsedModel(model.pointer, True, fields, tuple(bases))
+        lifted = self.lifted.get(model.pointer)
+        types = lifted.types if lifted is not None else ()
+        return ParsedModel(model.pointer, True, fields, tuple(bases), types)
 
     def fields_of(self, model: ParsedModel, seen: tuple[str, ...] = ()) -> list[FieldDef]:
         """Every field of a model: its bases' (`allOf` references, composed first), then its
@@ -442,6 +728,7 @@ class _Builder:
             for field in self.fields_of(base_model, (*seen, model.pointer)):
                 fields[field.wire_name] = field
         props = self.own_properties(raw, model.pointer)
+        merged = _defined_twice(raw, model.pointer)
         # The parser puts required fields first (a dataclass needs that); our classes are
         # keyword-only, so we keep the spec's property order, which is also the wire order.
         order = {wire: index for index, wire in enumerate(props)}
@@ -451,7 +738,12 @@ class _Builder:
             before = fields.get(wire)
             required = required or (before is not None and before.required)
             required = required and not write_only(prop)  # a response leaves it out
-            fields[wire] = self.field_of(wire, required, prop, where, name, module)
+            # fallback rule `merged`: a property that two inline `allOf` parts define is
+            # one merged schema to the parser (its enums list their values twice, its
+            # objects are a model at a place no schema is at); our field is the last
+            # definition, as JSON pointers name it
+            tree = None if wire in merged else model.type_of(wire)
+            fields[wire] = self.field_of(wire, required, prop, where, name, module, tree)
         return list(fields.values())
 
     def class_of(self, model: ParsedModel) -> ClassDef:
@@ -550,6 +842,38 @@ def _check_names(model_set: ModelSet) -> list[SpecProblem]:
     ]
 
 
+def _alias_refs(type_: TypeExpr) -> list[str]:
+    """The pointers of the models a type refers to (a type alias is spelled out in place)."""
+    match type_:
+        case ModelRef(pointer=pointer):
+            return [pointer]
+        case ListOf(item=inner) | MapOf(value=inner):
+            return _alias_refs(inner)
+        case UnionOf(members=members):
+            return [p for m in members for p in _alias_refs(m)]
+    return []
+
+
+def _alias_loops(model_set: ModelSet) -> list[SpecProblem]:
+    """A type alias that contains itself (`A: {additionalProperties: {$ref: A}}` with no
+    properties) cannot be spelled out: one problem each, not a recursion error."""
+    aliases = {a.pointer: a.type for a in model_set.aliases}
+    problems: list[SpecProblem] = []
+    for start, type_ in aliases.items():
+        seen: set[str] = set()
+        todo = [p for p in _alias_refs(type_) if p in aliases]
+        while todo:
+            pointer = todo.pop()
+            if pointer == start:
+                message = "a type alias that contains itself: the models cannot spell it"
+                problems.append(SpecProblem(model_set.spec_name, start, message))
+                break
+            if pointer not in seen:
+                seen.add(pointer)
+                todo += [p for p in _alias_refs(aliases[pointer]) if p in aliases]
+    return problems
+
+
 def build_model_set(
     spec: LoadedSpec,
     roots: Sequence[str] | None,
@@ -565,9 +889,11 @@ def build_model_set(
     `Overrides`); an entry that names nothing is an error.
     """
     keys = select_schemas(spec, roots)
-    models = parse_models({k: spec.schemas[k] for k in keys}, spec.source)
+    parsed = parse_models({k: spec.schemas[k] for k in keys}, spec.source)
+    models = {p: m for p, m in parsed.items() if not m.lifted}
+    lifted = {p: m for p, m in parsed.items() if m.lifted}
     overrides = naming.Overrides(names)
-    builder = _Builder(spec, models, overrides)
+    builder = _Builder(spec, models, overrides, lifted)
     builder.tags = discriminator_tags(spec.schemas, keys)
     enums = {schema_pointer(k) for k in keys if is_enum_schema(spec.schemas[k])}
     for pointer in sorted(enums):  # a component that is an enum: a Literal alias of its name
@@ -602,7 +928,7 @@ def build_model_set(
     )
     if typed_events:  # events: data.object typed by its object tag (not a fact of the spec)
         model_set = type_event_data(model_set)
-    problems = builder.problems + _check_names(model_set)
+    problems = builder.problems + _check_names(model_set) + _alias_loops(model_set)
     problems += [
         SpecProblem(spec.source, "", f"--names: {where!r} names no schema or field of the models")
         for where in overrides.unused()
