@@ -488,7 +488,7 @@ def test_any_schema_gives_models_or_spec_errors(schemas: dict[str, Any]) -> None
     """Whatever the component schemas hold, the generator's front half gives Python that
     compiles and a schema document, or raises SpecError (one line per problem): never a
     traceback, never source that ruff or the import check refuse."""
-    from stripe_codegen.jsonschema_out import to_json_schema
+    from stripe_codegen.generate import schema_document
     from stripe_codegen.loader import LoadedSpec
     from stripe_codegen.parse import build_model_set
     from stripe_codegen.render import render_sources
@@ -498,9 +498,30 @@ def test_any_schema_gives_models_or_spec_errors(schemas: dict[str, Any]) -> None
         model_set = build_model_set(spec, None)
         for rel, source in render_sources(model_set, "fuzz").items():
             compile(source, rel, "exec")  # what ruff format and the import would refuse
-        to_json_schema(spec.schemas, model_set.schema_keys, api_version="1", source_sha256="0")
+        schema_document(spec, model_set)
     except SpecError as exc:
         assert exc.problems and all(str(p) for p in exc.problems)
+
+
+def test_a_schema_composing_itself_gives_a_document_or_one_error() -> None:
+    """An allOf inside a component that refers back to it: with one part it is the
+    component itself (a plain reference in the document, no endless merge); with other
+    parts beside it, one problem at the component (found by the fuzz test above)."""
+    from stripe_codegen.generate import schema_document
+    from stripe_codegen.loader import LoadedSpec
+    from stripe_codegen.parse import build_model_set
+
+    ref = {"$ref": "#/components/schemas/A"}
+    alone = {"A": {"properties": {"a": {"allOf": [ref]}}}}
+    spec = LoadedSpec(document=_spec(alone), source="self.yaml", sha256="0" * 64)
+    document = json.loads(schema_document(spec, build_model_set(spec, None)))
+    assert document["$defs"]["A"]["properties"]["a"] == {"allOf": [{"$ref": "#/$defs/A"}]}
+    more = {"A": {"properties": {"a": {"allOf": [ref, {"properties": {"x": {"type": "string"}}}]}}}}
+    spec = LoadedSpec(document=_spec(more), source="self.yaml", sha256="0" * 64)
+    with pytest.raises(SpecError) as caught:
+        schema_document(spec, build_model_set(spec, None))
+    (problem,) = caught.value.problems
+    assert problem.pointer == "/components/schemas/A" and "composes 'A' itself" in problem.message
 
 
 def test_reference_to_a_missing_file_is_one_error(tmp_path: Path) -> None:

@@ -25,7 +25,7 @@ from stripe_schemas.issues import counted
 from . import naming
 from .errors import SpecError, SpecProblem
 from .ir import AliasDef, ClassDef, EnumDef, ModelSet, ParamSet
-from .jsonschema_out import to_json_schema
+from .jsonschema_out import SelfComposition, to_json_schema
 from .loader import LoadedSpec, load_spec
 from .output import (
     MANIFEST,
@@ -82,13 +82,17 @@ class Generated:
 
 def schema_document(spec: LoadedSpec, model_set: ModelSet) -> str:
     """The JSON Schema 2020-12 document for validation, as committed."""
-    document = to_json_schema(
-        spec.schemas,
-        model_set.schema_keys,
-        api_version=model_set.api_version,
-        source_sha256=model_set.spec_sha256,
-        tags=model_set.tags,
-    )
+    try:
+        document = to_json_schema(
+            spec.schemas,
+            model_set.schema_keys,
+            api_version=model_set.api_version,
+            source_sha256=model_set.spec_sha256,
+            tags=model_set.tags,
+        )
+    except SelfComposition as exc:  # a construct we refuse, said at its schema; a bug raises
+        message = f"{exc} (not supported: its parts cannot be merged into one object)"
+        raise SpecError(SpecProblem(spec.source, schema_pointer(exc.key), message)) from None
     return json.dumps(document, indent=1, sort_keys=True) + "\n"
 
 

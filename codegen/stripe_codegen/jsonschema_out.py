@@ -68,6 +68,15 @@ class TranslationError(ValueError):
     """The schemas cannot be translated (a `$ref` points outside the given keys)."""
 
 
+class SelfComposition(TranslationError):
+    """A schema composes itself: an `allOf` of several parts inside a component refers
+    back to it (`A.a: allOf: [$ref A, {…}]`); `key` is the component."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(f"an allOf inside {key!r} composes {key!r} itself with other parts")
+        self.key = key
+
+
 def def_ref(key: str) -> str:
     """The `$ref` of a schema key inside the output document (the validator's own)."""
     return def_pointer(key)
@@ -83,18 +92,22 @@ def _rewrite_ref(ref: str, keys: frozenset[str], missing: set[str]) -> str:
     return def_ref(key)
 
 
-def merge_all_of(node: Mapping[str, Any], schemas: Mapping[str, Any]) -> Mapping[str, Any]:
+def merge_all_of(
+    node: Mapping[str, Any], schemas: Mapping[str, Any], refs: set[str] | None = None
+) -> Mapping[str, Any]:
     """An `allOf` of objects as one object schema: the parts' `properties` and
     `required` together (a later part's property replaces an earlier one, as the
     generated class's field does). Validation closes every object that declares
     properties, which would make each part refuse the others' fields; merged, the
-    closed object accepts exactly the class's fields. Any other `allOf` stays as it is."""
+    closed object accepts exactly the class's fields. Any other `allOf` stays as it is.
+    `refs`, when given, receives the component keys whose properties were merged in."""
     parts = node.get("allOf")
     if not isinstance(parts, list) or not parts:
         return node
     properties: dict[str, Any] = {}
     required: list[str] = []
-    for part in _object_parts(node, schemas, 0):
+    followed: set[str] = set()
+    for part in _object_parts(node, schemas, 0, followed):
         if part is None:
             return node
         props = part.get("properties")
@@ -106,10 +119,14 @@ def merge_all_of(node: Mapping[str, Any], schemas: Mapping[str, Any]) -> Mapping
     merged |= {"type": "object", "properties": properties}
     if required:
         merged["required"] = required
+    if refs is not None:
+        refs |= followed
     return merged
 
 
-def _object_parts(node: Any, schemas: Mapping[str, Any], depth: int) -> list[Any]:
+def _object_parts(
+    node: Any, schemas: Mapping[str, Any], depth: int, followed: set[str] | None = None
+) -> list[Any]:
     """The object schemas an `allOf` is made of (references followed), or `[None]`
     where a part is not an object (its `allOf` is not merged)."""
     if depth > 50 or not isinstance(node, Mapping):
@@ -121,12 +138,14 @@ def _object_parts(node: Any, schemas: Mapping[str, Any], depth: int) -> list[Any
             if ref.startswith(COMPONENT_PREFIX)
             else None
         )
-        return _object_parts(schemas.get(key) if key else None, schemas, depth + 1)
+        if key and followed is not None:
+            followed.add(key)
+        return _object_parts(schemas.get(key) if key else None, schemas, depth + 1, followed)
     found: list[Any] = []
     for part in node.get("allOf") or ():
         if isinstance(part, Mapping) and set(part) <= _ANNOTATION_ONLY:
             continue
-        found += _object_parts(part, schemas, depth + 1)
+        found += _object_parts(part, schemas, depth + 1, followed)
     if "properties" in node or "required" in node:
         found.append(node)
     elif not node.get("allOf") and node.get("type") != "object":
@@ -140,11 +159,27 @@ def _object_parts(node: Any, schemas: Mapping[str, Any], depth: int) -> list[Any
 _ANNOTATION_ONLY = frozenset({"description", "title", "example", "examples", "deprecated"})
 
 
-def _translate(node: Any, keys: frozenset[str], missing: set[str], schemas: Any = None) -> Any:
+def _translate(
+    node: Any,
+    keys: frozenset[str],
+    missing: set[str],
+    schemas: Any = None,
+    inlined: frozenset[str] = frozenset(),
+) -> Any:
+    """`inlined`: the components whose properties an enclosing merged `allOf` copied in
+    here. An `allOf` inside them that refers to one of them again is left as it is (its
+    parts stay references): merging it would copy the same properties in without end."""
     if not isinstance(node, Mapping):
         return node
     if schemas is not None and "allOf" in node:
-        node = merge_all_of(node, schemas)
+        refs: set[str] = set()
+        merged = merge_all_of(node, schemas, refs)
+        if not refs & inlined:
+            node, inlined = merged, inlined | refs
+        elif merged is not node and len(node["allOf"]) > 1:
+            # The parts would each be closed on their own (refusing each other's fields),
+            # and merged they would copy themselves in without end.
+            raise SelfComposition(sorted(refs & inlined)[0])
     if "$ref" in node:
         ref: dict[str, Any] = {"$ref": _rewrite_ref(str(node["$ref"]), keys, missing)}
         return {"anyOf": [ref, {"type": "null"}]} if node.get("nullable") is True else ref
@@ -154,7 +189,7 @@ def _translate(node: Any, keys: frozenset[str], missing: set[str], schemas: Any 
             out[keyword] = node[keyword]
     if "properties" in node and isinstance(node["properties"], Mapping):
         out["properties"] = {
-            name: _translate(sub, keys, missing, schemas)
+            name: _translate(sub, keys, missing, schemas, inlined)
             for name, sub in node["properties"].items()
         }
         if isinstance(out.get("required"), list):  # a response leaves writeOnly ones out
@@ -163,11 +198,15 @@ def _translate(node: Any, keys: frozenset[str], missing: set[str], schemas: Any 
         if keyword in node:
             value = node[keyword]
             out[keyword] = (
-                _translate(value, keys, missing, schemas) if isinstance(value, Mapping) else value
+                _translate(value, keys, missing, schemas, inlined)
+                if isinstance(value, Mapping)
+                else value
             )
     for keyword in _LIST_KEYWORDS:
         if keyword in node and isinstance(node[keyword], list):
-            out[keyword] = [_translate(sub, keys, missing, schemas) for sub in node[keyword]]
+            out[keyword] = [
+                _translate(sub, keys, missing, schemas, inlined) for sub in node[keyword]
+            ]
     if out.get("x-stripeBypassValidation") is True and "enum" in out:
         out["x-enum"] = out.pop("enum")
     if node.get("nullable") is True:
@@ -210,7 +249,10 @@ def to_json_schema(
     if unknown:
         raise TranslationError(f"no such component schema(s): {', '.join(unknown)}")
     missing: set[str] = set()
-    defs = {key: _translate(schemas[key], wanted, missing, schemas) for key in sorted(wanted)}
+    defs = {
+        key: _translate(schemas[key], wanted, missing, schemas, frozenset({key}))
+        for key in sorted(wanted)
+    }
     for key, props in (tags or {}).items():  # discriminated unions' branch tags
         if key in defs:
             narrow_schema(defs[key], props)
