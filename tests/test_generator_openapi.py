@@ -595,3 +595,36 @@ def test_a_type_alias_that_contains_itself_is_one_error() -> None:
     (problem,) = caught.value.problems
     assert problem.pointer == "/components/schemas/A"
     assert "contains itself" in problem.message
+
+
+def test_a_discriminator_on_a_base_schema_is_a_warning(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A discriminator with no oneOf/anyOf (subtypes extend the base through allOf) is not
+    followed; generate says so, one line at the schema's discriminator, and still writes."""
+    base = {
+        "type": "object",
+        "required": ["kind"],
+        "properties": {"kind": {"type": "string"}},
+        "discriminator": {"propertyName": "kind"},
+    }
+    fish = {
+        "allOf": [
+            {"$ref": "#/components/schemas/Animal"},
+            {"type": "object", "properties": {"fins": {"type": "integer"}}},
+        ]
+    }
+    path = write_spec(tmp_path, _spec({"Animal": base, "Fish": fish}))
+    result = generate(path, None, package="zoo")
+    assert [(w.pointer, "not followed" in w.message) for w in result.warnings] == [
+        ("/components/schemas/Animal/discriminator", True)
+    ]
+    code = main(
+        ["generate", "--spec", str(path), "--all", "--package", "zoo", "--out", str(tmp_path)]
+    )
+    err = capsys.readouterr().err.splitlines()
+    assert code == 0
+    assert [line for line in err if "warning" in line] == [
+        f"stripe-schemas: warning: {result.warnings[0]}"
+    ]
+    assert generate(PETSTORE, None, package=PACKAGE).warnings == ()

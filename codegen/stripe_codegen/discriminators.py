@@ -66,6 +66,20 @@ def discriminator_tags(schemas: Mapping[str, Any], keys: Iterable[str]) -> Tags:
     return {key: {p: tuple(v) for p, v in props.items()} for key, props in found.items()}
 
 
+def base_discriminators(schemas: Mapping[str, Any], keys: Iterable[str]) -> list[str]:
+    """The component keys among `keys` whose schema has a `discriminator` but no
+    `oneOf`/`anyOf` to pick from: a base schema that subtypes extend through `allOf`. The
+    generator does not choose the subtype by the tag there (a reference to the base reads
+    the base), so `generate` warns about each."""
+    return [
+        key
+        for key in sorted(keys)
+        if isinstance(schemas.get(key), dict)
+        and isinstance(schemas[key].get("discriminator"), dict)
+        and not any(isinstance(schemas[key].get(k), list) for k in ("oneOf", "anyOf"))
+    ]
+
+
 def narrow_schema(schema: dict[str, Any], props: Mapping[str, tuple[str, ...]]) -> None:
     """Assert the tags in a translated object schema (its `properties`), in place."""
     properties = schema.get("properties")

@@ -23,6 +23,7 @@ import attrs
 from stripe_schemas.issues import counted
 
 from . import naming
+from .discriminators import base_discriminators
 from .errors import SpecError, SpecProblem
 from .ir import AliasDef, ClassDef, EnumDef, ModelSet, ParamSet
 from .jsonschema_out import SelfComposition, to_json_schema
@@ -59,6 +60,8 @@ class Generated:
     roots: tuple[str, ...] | None = None
     #: The request parameter classes (`<package>/params/`).
     param_set: ParamSet | None = None
+    #: What the output leaves out of the spec, one line per schema (the CLI prints them).
+    warnings: tuple[SpecProblem, ...] = ()
 
     @property
     def class_count(self) -> int:
@@ -242,6 +245,15 @@ def generate(
     files[f"{package}/{SOURCE_SPEC}"] = source_spec_text(spec, roots)
     inside = {rel.removeprefix(f"{package}/"): text for rel, text in files.items()}
     files[f"{package}/{MANIFEST}"] = manifest_text(inside, GENERATOR)
+    warnings = tuple(
+        SpecProblem(
+            spec.source,
+            schema_pointer(key) + "/discriminator",
+            "a discriminator without oneOf/anyOf (subtypes through allOf) is not followed: "
+            "a reference to this schema reads this schema, not the subtype its tag names",
+        )
+        for key in base_discriminators(spec.schemas, model_set.schema_keys)
+    )
     return Generated(
         files=dict(sorted(files.items())),
         model_set=model_set,
@@ -249,6 +261,7 @@ def generate(
         spec=spec,
         roots=None if roots is None else tuple(roots),
         param_set=param_set,
+        warnings=warnings,
     )
 
 

@@ -184,6 +184,8 @@ def run(args: argparse.Namespace) -> int:
         changes = _print_changes(result, previous, why_not, out / package, verbose=args.verbose)
     except SpecError as exc:
         return report_problems(exc.problems)
+    for warning in result.warnings:  # what the models leave out, said before anything else
+        print(f"stripe-schemas: warning: {warning}", file=sys.stderr)
     breaking = None if changes is None else changes.reaches("breaking")
     if args.check:
         try:
