@@ -9,7 +9,7 @@ from typing import Any
 import attrs
 import pytest
 
-from stripe_codegen import _dcg, parse
+from stripe_codegen import _dcg, parse, schema_reading
 from stripe_codegen.ir import EnumRef, ListOf, MapOf, ModelRef, Primitive, UnionOf
 from stripe_codegen.loader import LoadedSpec, load_spec
 
@@ -173,7 +173,10 @@ def test_parser_resolved_array_of_inline_objects_and_renamed_property() -> None:
     k = models["/components/schemas/k"]
     rows = k.type_of("rows")
     assert rows is not None
-    assert parse._plain(rows) == ("list", ("ref", "/components/schemas/k/properties/rows/items"))
+    assert schema_reading._plain(rows) == (
+        "list",
+        ("ref", "/components/schemas/k/properties/rows/items"),
+    )
     assert k.type_of("_links") == ("ref", "/components/schemas/k/properties/_links")
     fields = _fields(spec, "/components/schemas/k")
     assert fields["rows"] == ListOf(ModelRef("/components/schemas/k/properties/rows/items"))

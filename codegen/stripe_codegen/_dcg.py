@@ -27,7 +27,7 @@ What wins where the two differ:
   states (absent, `null`, value), which it does not have, and an item's `| None`
   (it also carries the `null` a referenced schema admits to where it is used);
 * the raw schema wins for a named list of cases its tree is lossy for
-  (`parse.fallback_rule` and the comments in `parse._Builder.from_tree`): Stripe's
+  (`schema_reading.fallback_rule` and the comments in `parse._Builder.from_tree`): Stripe's
   `x-expansionResources` (its tree is a plain union of `str` and refs; ours an
   expandable field); an enum of `null` alone (its `NoneType_None` member); a
   property two inline `allOf` parts define (it merges them: enum values twice, an

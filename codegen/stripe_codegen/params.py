@@ -69,7 +69,7 @@ from .ir import (
     UnionOf,
 )
 from .loader import LoadedSpec
-from .parse import string_max_length
+from .schema_reading import string_max_length
 from .select import REF_PREFIX, iter_refs
 
 #: Stripe's page size bounds for list and search operations (stated in the API reference's

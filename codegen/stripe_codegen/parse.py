@@ -7,7 +7,7 @@ the raw schema at each field's JSON pointer and give everything a stable name.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -38,7 +38,27 @@ from .ir import (
     UnionOf,
 )
 from .loader import LoadedSpec
-from .select import REF_PREFIX, schema_pointer, select_schemas
+from .schema_reading import (
+    _PRIMITIVE_NAMES,
+    _defined_twice,
+    _definitions,
+    _enum_branches,
+    _enum_values,
+    _field_tokens,
+    _is_null,
+    _plain,
+    _ref_pointer,
+    _schemas_of,
+    _shape_parts,
+    _typed,
+    _where,
+    _wrapped,
+    admits_null,
+    fallback_rule,
+    is_enum_schema,
+    string_max_length,
+)
+from .select import schema_pointer, select_schemas
 
 _PRIMITIVES: dict[str, Primitive] = {
     "string": Primitive("str"),
@@ -46,258 +66,6 @@ _PRIMITIVES: dict[str, Primitive] = {
     "number": Primitive("float"),
     "boolean": Primitive("bool"),
 }
-
-
-def string_max_length(schema: Any) -> int | None:
-    """The `maxLength` of a property's strings, wherever they are: the property itself, its
-    array items, its map values or its `anyOf` branches (`None` when there is none, or
-    when two places disagree: the converters hold a field's strings to one limit)."""
-    found: set[int] = set()
-    todo = [schema]
-    while todo:
-        node = todo.pop()
-        if not isinstance(node, dict):
-            continue
-        limit = node.get("maxLength")
-        if type(limit) is int:
-            found.add(limit)
-        todo.extend(node.get(key) for key in ("items", "additionalProperties"))
-        for keyword in ("anyOf", "oneOf"):
-            branches = node.get(keyword)
-            if isinstance(branches, list):
-                todo.extend(branches)
-    return found.pop() if len(found) == 1 else None
-
-
-#: Tokens of a schema pointer that say how a schema is built, not which field it is.
-_STRUCTURE = frozenset({"properties", "items", "additionalProperties", "anyOf", "oneOf"})
-
-
-def _where(pointer: str) -> str:
-    """How `--names` names what is defined at a schema pointer: the schema key, then the
-    fields on the way (`/components/schemas/k/properties/p/anyOf/0` → `k.p`)."""
-    tokens = [unescape_token(t) for t in pointer.split("/")[3:]]
-    fields = [t for t in tokens[1:] if t not in _STRUCTURE and not t.isdigit()]
-    return ".".join([tokens[0], *fields])
-
-
-def _ref_pointer(ref: str) -> str:
-    return schema_pointer(unescape_token(ref.removeprefix(REF_PREFIX)))
-
-
-def _field_tokens(tokens: Sequence[str], schema: Any) -> list[str]:
-    """The words that name an inline object below a component, from its schema path:
-    property names, `item` for an array's items, `value` for a map's values and, for a
-    branch of a union of several inline objects, the branch's own word (`_branch_word`).
-    `properties/p/items/properties/q` → `[p, item, q]`."""
-    names: list[str] = []
-    node: Any = schema
-    index = 0
-    while index < len(tokens):
-        token = unescape_token(tokens[index])
-        if token == "properties" and index + 1 < len(tokens):
-            names.append(unescape_token(tokens[index + 1]))
-            node = _child(_child(node, token), unescape_token(tokens[index + 1]))
-            index += 2
-        elif token in ("anyOf", "oneOf", "allOf") and index + 1 < len(tokens):
-            branches = _child(node, token)
-            position = int(tokens[index + 1]) if tokens[index + 1].isdigit() else -1
-            if token != "allOf" and isinstance(branches, list):
-                word = _branch_word(branches, position)
-                if word is not None:
-                    names.append(word)
-            node = branches[position] if isinstance(branches, list) and position >= 0 else None
-            index += 2
-        else:  # an object in an array is named as an item, in a map as a value
-            if token in ("items", "additionalProperties"):
-                names.append("item" if token == "items" else "value")
-            node = _child(node, token)
-            index += 1
-    return names
-
-
-def _child(node: Any, key: str) -> Any:
-    return node.get(key) if isinstance(node, dict) else None
-
-
-def _branch_word(branches: list[Any], index: int) -> str | None:
-    """What tells one inline object of a union from the others, as a name: its `title`;
-    else the first schema its `allOf` refers to; else the first property it requires that
-    no other branch requires; else the value of a property fixed to one value (`const`).
-    None when the union has fewer than two inline branches (nothing to tell apart) or the
-    branch has none of these (the name clash is then reported, for `--names` to settle)."""
-    inline = [b for b in branches if isinstance(b, dict) and "$ref" not in b and not _is_null(b)]
-    if len(inline) < 2 or not 0 <= index < len(branches):
-        return None
-    branch = branches[index]
-    if not isinstance(branch, dict) or branch not in inline:
-        return None
-    title = branch.get("title")
-    if isinstance(title, str) and title.strip():
-        return title
-    for part in _schemas_of(branch, "allOf"):
-        if isinstance(part, dict) and isinstance(part.get("$ref"), str):
-            return unescape_token(part["$ref"].rsplit("/", 1)[-1])
-    others: set[str] = set()
-    for other in inline:
-        if other is not branch:
-            others.update(str(r) for r in other.get("required") or ())
-    for wire in branch.get("required") or ():
-        if isinstance(wire, str) and wire not in others:
-            return wire
-    props = branch.get("properties")
-    for prop in (props if isinstance(props, dict) else {}).values():
-        if isinstance(prop, dict):
-            values = [prop["const"]] if "const" in prop else prop.get("enum")
-            if isinstance(values, list) and len(values) == 1 and isinstance(values[0], str):
-                return values[0]
-    return None
-
-
-def _schemas_of(schema: dict[str, Any], keyword: str) -> list[Any]:
-    branches = schema.get(keyword)
-    return branches if isinstance(branches, list) else []
-
-
-def _is_null(schema: Any) -> bool:
-    return isinstance(schema, dict) and (
-        schema.get("type") == "null" or (schema.get("enum") == [None])
-    )
-
-
-def admits_null(schema: Any) -> bool:
-    """Whether a schema says `null` is a value: OpenAPI 3.0's `nullable`, 3.1's `"null"`
-    in a `type` list, or a `null` branch of its `anyOf`/`oneOf`."""
-    if not isinstance(schema, dict):
-        return False
-    if schema.get("nullable") is True:
-        return True
-    kind = schema.get("type")
-    if isinstance(kind, list) and "null" in kind:
-        return True
-    return any(_is_null(b) for k in ("anyOf", "oneOf") for b in _schemas_of(schema, k))
-
-
-def is_enum_schema(schema: Any) -> bool:
-    """A schema whose values are listed (`enum`) or fixed (`const`): a `Literal` alias."""
-    return (
-        isinstance(schema, dict)
-        and ("enum" in schema or "const" in schema)
-        and not ("properties" in schema or "$ref" in schema)
-    )
-
-
-def _enum_values(schema: dict[str, Any]) -> tuple[EnumValue, ...]:
-    if "const" in schema:
-        return (schema["const"],) if schema["const"] is not None else ()
-    return tuple(v for v in schema["enum"] if v is not None)
-
-
-#: Keywords of a schema that only describe it: an `allOf` part made only of these adds
-#: nothing to the value's shape.
-_ANNOTATIONS = frozenset(
-    {"description", "title", "example", "examples", "deprecated", "readOnly", "writeOnly"}
-    | {"externalDocs", "default", "nullable"}
-)
-
-
-def _shape_parts(schema: dict[str, Any]) -> list[tuple[int, Any]]:
-    """The `allOf` parts that give the value a shape (not only a description)."""
-    return [
-        (i, b)
-        for i, b in enumerate(_schemas_of(schema, "allOf"))
-        if not (isinstance(b, dict) and set(b) <= _ANNOTATIONS)
-    ]
-
-
-_PRIMITIVE_NAMES = frozenset({"str", "int", "float", "bool", "Any", "None"})
-
-
-def fallback_rule(schema: dict[str, Any]) -> str | None:
-    """Why a part of a field's type is read from the raw schema and not from
-    datamodel-code-generator's tree (None: its tree is used). Each rule names a case its
-    tree is lossy for, and holds wherever in a field the schema is (the field itself, its
-    items, its map values, a branch):
-
-    * `expandable`: Stripe's `x-expansionResources` (an `anyOf` of an ID string and the
-      expanded objects) is an `ExpandableOf`; its tree is a plain union of `str` and refs;
-    * `null enum`: an enum that lists `null` and no other value (or no value at all): its
-      tree holds a broken `None` member, and `enum: []` is a problem we report.
-    """
-    if isinstance(schema.get("x-expansionResources"), dict):
-        return "expandable"
-    if is_enum_schema(schema) and not _enum_values(schema):
-        return "null enum"
-    return None
-
-
-def _typed(values: Sequence[EnumValue]) -> list[tuple[str, EnumValue]]:
-    """Values to compare with their types (`True == 1` in Python, not in JSON)."""
-    return [(type(v).__name__, v) for v in values]
-
-
-def _plain(tree: Tree) -> Tree:
-    """A tree in the shape our types have: a union of one member is that member, and the
-    `null` members of a union (its `null` branches) are its `("null", …)` (as `is_optional`
-    says it): a field's `nullable`, an item's `| None`."""
-    if tree[0] == "null":
-        inner = _plain(tree[1])
-        return inner if inner[0] == "null" else ("null", inner)
-    if tree[0] != "union":
-        return tree
-    members = [m for m in tree[1] if m != ("prim", "None")]
-    if not members:  # only `null`
-        return ("prim", "None")
-    inner = _plain(members[0]) if len(members) == 1 else ("union", tuple(members))
-    if len(members) < len(tree[1]):
-        return inner if inner[0] == "null" else ("null", inner)
-    return inner
-
-
-def _definitions(raw: dict[str, Any], pointer: str) -> list[tuple[str, Any, str]]:
-    """(wire name, property schema, its pointer) of every definition of an own property of
-    an object: those of its inline `allOf` parts, in order, then its `properties`."""
-    found: list[tuple[str, Any, str]] = []
-    for index, part in _shape_parts(raw):
-        if isinstance(part, dict) and "$ref" not in part:
-            found += _definitions(part, f"{pointer}/allOf/{index}")
-    props = raw.get("properties")
-    for wire, prop in (props if isinstance(props, dict) else {}).items():
-        found.append((wire, prop, f"{pointer}/properties/{escape_token(wire)}"))
-    return found
-
-
-def _defined_twice(raw: dict[str, Any], pointer: str) -> set[str]:
-    """The own properties of an object that more than one of its parts defines."""
-    counts = Counter(wire for wire, _, _ in _definitions(raw, pointer))
-    return {wire for wire, count in counts.items() if count > 1}
-
-
-def _wrapped(schema: dict[str, Any], pointer: str) -> tuple[Any, str] | None:
-    """The schema (and its pointer) inside a wrapper that only says `nullable`: an
-    `anyOf`/`oneOf` with one branch that is not `null`, an `allOf` with one part that
-    gives a shape (None: `schema` is no such wrapper). The parser resolves through them."""
-    if "$ref" in schema:
-        return None
-    if "anyOf" in schema or "oneOf" in schema:
-        keyword = "anyOf" if "anyOf" in schema else "oneOf"
-        listed = [(i, b) for i, b in enumerate(_schemas_of(schema, keyword)) if not _is_null(b)]
-        if len(listed) == 1:
-            return listed[0][1], f"{pointer}/{keyword}/{listed[0][0]}"
-    elif "allOf" in schema and "properties" not in schema and len(_shape_parts(schema)) == 1:
-        index, part = _shape_parts(schema)[0]
-        return part, f"{pointer}/allOf/{index}"
-    return None
-
-
-def _enum_branches(schema: dict[str, Any]) -> list[dict[str, Any]]:
-    """The branches of an `anyOf`/`oneOf` that are all enums (two or more; else none):
-    one `Literal` of all their values."""
-    keyword = "anyOf" if "anyOf" in schema else "oneOf"
-    listed = [b for b in _schemas_of(schema, keyword) if not _is_null(b)]
-    if len(listed) > 1 and all(is_enum_schema(b) for b in listed):
-        return listed
-    return []
 
 
 class _Builder:
