@@ -403,11 +403,10 @@ def _json_kind_matches(node: Node, kind: str | None, *, exact: bool = False) -> 
 def _extras(plan: ClassPlan, payload: dict[str, Any], extra: dict[str, Any]) -> Any:
     if not extra:
         return key_orders(plan).judge(payload) if plan.has_extra else NO_EXTRA
-    if plan.additional is not None:  # values the walk built (and copied) already
+    if plan.additional is not None:  # declared keys: values the walk built (and copied)
         kept = Extras(extra)
-        kept.order = tuple(payload)
-        return kept
-    kept = Extras({key: copy_json(value) for key, value in extra.items()})
+    else:
+        kept = Extras({key: copy_json(value) for key, value in extra.items()})
     kept.order = tuple(payload)
     return kept
 

@@ -115,17 +115,14 @@ class UnstructureCompiler(CompileCache):
                 lines.append("    if v is not U:")
                 lines += self._emit(field.node, field.nullable, "v", 2)
                 lines.append(f"        d[{key}] = v")
-        if plan.additional is not None:  # declared keys: their values are converted
+        if plan.has_extra:
+            # Declared other keys (`ClassPlan.additional`) hold converted values: their JSON
+            # form goes back; unknown fields were kept as JSON already.
+            extra = "e" if plan.additional is None else "extra_values(e)"
             lines += [
                 "    e = o._extra",
                 "    if e is not NOEX and (e or getattr(e, 'order', None)):",
-                "        return merge_extras(d, extra_values(e))",
-            ]
-        elif plan.has_extra:
-            lines += [
-                "    e = o._extra",
-                "    if e is not NOEX and (e or getattr(e, 'order', None)):",
-                "        return merge_extras(d, e)",
+                f"        return merge_extras(d, {extra})",
             ]
         lines.append("    return d")
         run_source("\n".join(lines) + "\n", f"unstructure {name}", self.ns)
