@@ -79,7 +79,9 @@ def partial_object(walk: Walk, plan: ClassPlan, value: Any, path: Path) -> None:
         where = (*path, key)
         field = plan.by_wire.get(key)
         if field is None:
-            if not keep_unknown:
+            if plan.additional is not None:  # a declared key, checked as `Walk.model` does
+                partial_value(walk, plan.additional, item, where)
+            elif not keep_unknown:
                 walk.add(where, UNKNOWN_FIELD, f"unknown field {key!r} (not in `{schema}`)")
         elif item is not None:  # null: the field had no value before
             partial_value(walk, field.node, item, where)
