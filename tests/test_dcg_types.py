@@ -56,10 +56,10 @@ def test_petstore_trees_are_the_parsers(monkeypatch: pytest.MonkeyPatch) -> None
     assert models["/components/schemas/Cat"].type_of("kind") == ("literal", ("cat",))
 
 
-def test_field_type_follows_the_tree_not_the_schema(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Give Pet's fields other trees than the parser's and the classes follow them: the
-    types are read from the tree. (A walk of the raw schema would still say `int | float`
-    for `weight` and `dict[str, str]` for `labels`.)"""
+def _doctored_pet_fields(
+    monkeypatch: pytest.MonkeyPatch, trees: dict[str, _dcg.Tree]
+) -> dict[str, Any]:
+    """Pet's field types when the parser's trees for some of its fields are replaced."""
     monkeypatch.setenv("STRIPE_SCHEMAS_CACHE", "off")
     spec = load_spec(PETSTORE)
     real = _dcg.parse_models
@@ -67,15 +67,25 @@ def test_field_type_follows_the_tree_not_the_schema(monkeypatch: pytest.MonkeyPa
     def doctored(schemas: dict[str, Any], source: str) -> dict[str, _dcg.ParsedModel]:
         models = real(schemas, source)
         pet = models[PET]
-        trees = dict(pet.types)
-        trees["weight"] = ("prim", "str")
-        trees["labels"] = ("dict", ("prim", "bool"))
-        trees["details"] = ("ref", "/components/schemas/Dog")
-        models[PET] = attrs.evolve(pet, types=tuple(trees.items()))
+        models[PET] = attrs.evolve(pet, types=tuple({**dict(pet.types), **trees}.items()))
         return models
 
     monkeypatch.setattr(parse, "parse_models", doctored)
-    fields = _fields(spec, PET)
+    return _fields(spec, PET)
+
+
+def test_field_type_follows_the_tree_not_the_schema(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Give Pet's fields other trees than the parser's and the classes follow them: the
+    types are read from the tree. (A walk of the raw schema would still say `int | float`
+    for `weight` and `dict[str, str]` for `labels`.)"""
+    fields = _doctored_pet_fields(
+        monkeypatch,
+        {
+            "weight": ("prim", "str"),
+            "labels": ("dict", ("prim", "bool")),
+            "details": ("ref", "/components/schemas/Dog"),
+        },
+    )
     assert fields["weight"] == Primitive("str")
     assert fields["labels"] == MapOf(Primitive("bool"))
     assert fields["details"] == ModelRef("/components/schemas/Dog")
@@ -89,21 +99,13 @@ def test_a_tree_that_cannot_be_read_falls_back_to_the_schema(
 ) -> None:
     """An `unknown` part, or a union whose members do not line up with the schema's
     branches, is read from the raw schema: the whole field, with the same result."""
-    monkeypatch.setenv("STRIPE_SCHEMAS_CACHE", "off")
-    spec = load_spec(PETSTORE)
-    real = _dcg.parse_models
-
-    def doctored(schemas: dict[str, Any], source: str) -> dict[str, _dcg.ParsedModel]:
-        models = real(schemas, source)
-        pet = models[PET]
-        trees = dict(pet.types)
-        trees["labels"] = ("dict", ("unknown", "a test"))
-        trees["weight"] = ("union", (("prim", "int"), ("prim", "float"), ("prim", "str")))
-        models[PET] = attrs.evolve(pet, types=tuple(trees.items()))
-        return models
-
-    monkeypatch.setattr(parse, "parse_models", doctored)
-    fields = _fields(spec, PET)
+    fields = _doctored_pet_fields(
+        monkeypatch,
+        {
+            "labels": ("dict", ("unknown", "a test")),
+            "weight": ("union", (("prim", "int"), ("prim", "float"), ("prim", "str"))),
+        },
+    )
     assert fields["labels"] == MapOf(Primitive("str"))
     assert fields["weight"] == UnionOf((Primitive("int"), Primitive("float")))
 
