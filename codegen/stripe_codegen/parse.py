@@ -204,13 +204,15 @@ class _Builder:
         our names; our own reading of the schema only where a `fallback_rule` says its
         tree is lossy for this field, or it has none (a field it did not see)."""
         if tree is not None:
-            enums, found = set(self.enums), set(self.found)
+            # Reading a tree only adds entries, and dicts keep their order: what a half-read
+            # tree named is what comes after these counts (no copy of either per field).
+            enums, found = len(self.enums), len(self.found)
             built = self.from_tree(tree, prop, pointer, owner, module, [wire])
             if built is not None:
                 return built
-            for added in set(self.enums) - enums:  # undo what a half-read tree named
+            for added in list(self.enums)[enums:]:  # undo what a half-read tree named
                 del self.enums[added]
-            for added in set(self.found) - found:
+            for added in list(self.found)[found:]:
                 del self.found[added]
         return self.type_of(prop, pointer, owner, module, [wire])
 
