@@ -642,3 +642,25 @@ def test_a_discriminator_on_a_base_schema_is_a_warning(
         f"stripe-schemas: warning: {result.warnings[0]}"
     ]
     assert generate(PETSTORE, None, package=PACKAGE).warnings == ()
+
+
+def test_an_annotation_part_of_an_allof_shapes_nothing_in_either_engine(tmp_path: Path) -> None:
+    """An `allOf` part that only describes (`readOnly`, `default`, …) is skipped by the
+    classes and by `schemas.json` alike, so the composed object is one object in both:
+    strict loads and validate accept its fields and refuse another key."""
+    schemas = {
+        "Base": {"type": "object", "properties": {"a": {"type": "string"}}},
+        "Thing": {
+            "allOf": [
+                {"$ref": "#/components/schemas/Base"},
+                {"type": "object", "properties": {"c": {"type": "integer"}}},
+                {"readOnly": True, "default": {}},
+            ]
+        },
+    }
+    out = tmp_path / "out"
+    write(generate(write_spec(tmp_path, _spec(schemas)), None, package="parts"), out)
+    thing = import_generated(out, "parts").model_for("Thing")
+    for body, valid in (({"a": "x", "c": 1}, True), ({"a": "x", "d": 1}, False)):
+        assert validate(body, thing).ok is valid
+        assert _loads_accepts(body, thing) is valid

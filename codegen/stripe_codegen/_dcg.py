@@ -63,6 +63,7 @@ from stripe_schemas.model import escape_token, unescape_token
 from stripe_schemas.model import pointer as json_pointer
 
 from .errors import SpecError, SpecProblem
+from .ir import PRIMITIVE_NAMES
 from .loader import cache_read, cache_write
 
 
@@ -232,11 +233,6 @@ def dcg_pointer(
     return pointer if isinstance(node, dict) else None
 
 
-#: The primitive names of the parser's type map (`datamodel_code_generator.model.types`)
-#: that are ours too.
-_PRIMITIVE_NAMES = frozenset({"str", "int", "float", "bool", "Any", "None"})
-
-
 def type_tree(
     data_type: Any,
     schemas: dict[str, Any],
@@ -280,7 +276,7 @@ def _core_tree(
         return ("literal", tuple(data_type.literals))
     if members:
         return ("union", tuple(type_tree(m, schemas, renamed, depth + 1) for m in members))
-    if data_type.type in _PRIMITIVE_NAMES:
+    if data_type.type in PRIMITIVE_NAMES:  # the parser's type map names ours alike
         return ("prim", data_type.type)
     return ("unknown", f"type {data_type.type}")
 

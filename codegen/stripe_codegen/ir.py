@@ -7,7 +7,7 @@ knows about source text, and nothing in the renderer knows about the spec.
 
 from __future__ import annotations
 
-from typing import Any, Literal, Union
+from typing import Any, Literal, Union, get_args
 
 import attrs
 
@@ -15,6 +15,8 @@ import attrs
 EnumValue = Union[str, int, float, bool]  # noqa: UP007 (runtime alias on 3.10)
 
 PrimitiveName = Literal["str", "int", "float", "bool", "Any", "None"]
+#: The same names as a set, for the parser's type names that are ours too (`_dcg`, `parse`).
+PRIMITIVE_NAMES: frozenset[str] = frozenset(get_args(PrimitiveName))
 
 
 @attrs.frozen

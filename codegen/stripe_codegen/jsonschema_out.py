@@ -31,6 +31,7 @@ from stripe_schemas.model import def_pointer, unescape_token
 
 from .access import response_required
 from .discriminators import narrow_schema
+from .schema_reading import ANNOTATIONS
 
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 COMPONENT_PREFIX = "#/components/schemas/"
@@ -143,7 +144,7 @@ def _object_parts(
         return _object_parts(schemas.get(key) if key else None, schemas, depth + 1, followed)
     found: list[Any] = []
     for part in node.get("allOf") or ():
-        if isinstance(part, Mapping) and set(part) <= _ANNOTATION_ONLY:
+        if isinstance(part, Mapping) and set(part) <= ANNOTATIONS:
             continue
         found += _object_parts(part, schemas, depth + 1, followed)
     if "properties" in node or "required" in node:
@@ -153,10 +154,6 @@ def _object_parts(
     if any(k in node for k in ("anyOf", "oneOf", "enum", "items", "additionalProperties")):
         return [None]
     return found
-
-
-#: Keywords that only describe a schema (an `allOf` part made of these shapes nothing).
-_ANNOTATION_ONLY = frozenset({"description", "title", "example", "examples", "deprecated"})
 
 
 def _translate(

@@ -22,6 +22,7 @@ from .discriminators import Tags, discriminator_tags
 from .errors import SpecError, SpecProblem
 from .events import type_event_data
 from .ir import (
+    PRIMITIVE_NAMES,
     AliasDef,
     ClassDef,
     EnumDef,
@@ -39,7 +40,6 @@ from .ir import (
 )
 from .loader import LoadedSpec
 from .schema_reading import (
-    _PRIMITIVE_NAMES,
     _defined_twice,
     _definitions,
     _enum_branches,
@@ -275,7 +275,7 @@ class _Builder:
             return self.literal(tuple(tree[1]), schema, pointer, owner, module, path)
         if kind == "union":
             return self.union(tree[1], schema, pointer, owner, module, path)
-        if kind == "prim" and tree[1] in _PRIMITIVE_NAMES:
+        if kind == "prim" and tree[1] in PRIMITIVE_NAMES:
             return Primitive(tree[1])
         return None  # ("unknown", why)
 

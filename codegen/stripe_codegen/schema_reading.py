@@ -162,8 +162,8 @@ def _enum_values(schema: dict[str, Any]) -> tuple[EnumValue, ...]:
 
 
 #: Keywords of a schema that only describe it: an `allOf` part made only of these adds
-#: nothing to the value's shape.
-_ANNOTATIONS = frozenset(
+#: nothing to the value's shape (the classes and `schemas.json` both skip such a part).
+ANNOTATIONS = frozenset(
     {"description", "title", "example", "examples", "deprecated", "readOnly", "writeOnly"}
     | {"externalDocs", "default", "nullable"}
 )
@@ -174,11 +174,8 @@ def _shape_parts(schema: dict[str, Any]) -> list[tuple[int, Any]]:
     return [
         (i, b)
         for i, b in enumerate(_schemas_of(schema, "allOf"))
-        if not (isinstance(b, dict) and set(b) <= _ANNOTATIONS)
+        if not (isinstance(b, dict) and set(b) <= ANNOTATIONS)
     ]
-
-
-_PRIMITIVE_NAMES = frozenset({"str", "int", "float", "bool", "Any", "None"})
 
 
 def fallback_rule(schema: dict[str, Any]) -> str | None:
