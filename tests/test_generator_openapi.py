@@ -29,13 +29,24 @@ PACKAGE = "petstore_models"
 #: Every class of the hand-written spec with its fields (attribute, annotation), written by
 #: hand from the spec: allOf composes NewPet's fields into Pet, ``nullable`` + ``allOf``
 #: keeps Owner's class, the top-level enum keeps its name, const and 3.1 type lists work.
+#: A reference to `Animal` (a base schema with a discriminator) is its subtypes' union,
+#: in a field, an array's items and a nullable `allOf` wrapper; each subtype's tag is
+#: narrowed to its tag (the mapping's `fishy`, else the schema's name).
 EXPECTED_CLASSES = {
     "Account": [("id", "int"), ("password", "str | UnsetType")],
     "Address": [("city", "str"), ("zip", "str | None | UnsetType")],
+    "Animal": [("species", "str"), ("name", "str | UnsetType")],
     "Bike": [("type", "BikeType"), ("seats", "int | UnsetType")],
+    "Bird": [("species", "BirdSpecies"), ("name", "str | UnsetType"), ("wings", "int")],
     "Car": [("type", "CarType"), ("seats", "int")],
     "Cat": [("kind", "CatKind"), ("lives", "int")],
     "Dog": [("kind", "DogKind"), ("good", "bool | UnsetType")],
+    "Enclosure": [
+        ("resident", "Fish | Bird"),
+        ("visitors", "list[Fish | Bird] | UnsetType"),
+        ("keeper", "Fish | Bird | None | UnsetType"),
+    ],
+    "Fish": [("species", "FishSpecies"), ("name", "str | UnsetType"), ("fins", "int | UnsetType")],
     "NewPet": [("name", "str"), ("tag", "str | UnsetType")],
     "Notes": [("title", "str | UnsetType")],
     "Owner": [("id", "int"), ("name", "str | UnsetType")],
@@ -61,9 +72,11 @@ EXPECTED_CLASSES = {
 EXPECTED_ADDITIONAL = {"Notes": "Any", "Scores": "int"}
 EXPECTED_ALIASES = {
     "BikeType": "Literal['Bike']",
+    "BirdSpecies": "Literal['Bird']",
     "CarType": "Literal['Car']",
     "CatKind": "Literal['cat']",
     "DogKind": "Literal['dog']",
+    "FishSpecies": "Literal['fishy']",
     "PetStatus": "Literal['available', 'pending', 'sold']",
     "Shape": "'Cat | Owner'",
     "Vehicle": "'Car | Bike'",
@@ -611,37 +624,200 @@ def test_a_type_alias_that_contains_itself_is_one_error() -> None:
     assert "contains itself" in problem.message
 
 
-def test_a_discriminator_on_a_base_schema_is_a_warning(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+#: `Enclosure` as the test reads OpenAPI's discriminator on a base schema: each reference to
+#: `Animal` is the `oneOf` of the schemas that extend it, picked by `species` (the mapping's
+#: `fishy` for Fish; Bird by its name). Written here by hand, not taken from the generator.
+_ANIMAL = {
+    "oneOf": [{"$ref": "#/components/schemas/Fish"}, {"$ref": "#/components/schemas/Bird"}],
+    "discriminator": {
+        "propertyName": "species",
+        "mapping": {"fishy": "#/components/schemas/Fish"},
+    },
+}
+ENCLOSURES = [
+    ({"resident": {"species": "fishy", "fins": 2}}, True),
+    ({"resident": {"species": "Bird", "wings": 2, "name": "Tweety"}}, True),
+    (
+        {
+            "resident": {"species": "fishy"},
+            "visitors": [{"species": "Bird", "wings": 1}, {"species": "fishy", "fins": 0}],
+            "keeper": None,
+        },
+        True,
+    ),
+    ({"resident": {"species": "fishy"}, "keeper": {"species": "Bird", "wings": 2}}, True),
+    ({"resident": {"species": "Bird"}}, False),  # the tag picks Bird, which needs wings
+    ({"resident": {"species": "Snake"}}, False),  # no subtype has this tag
+    ({"resident": {"name": "Nemo"}}, False),  # no tag at all
+    ({"resident": {"species": "fishy", "fins": "two"}}, False),
+    ({"resident": {"species": "fishy"}, "visitors": [{"species": "Bird"}]}, False),
+    ({"resident": {"species": "fishy"}, "keeper": {"species": "Bird"}}, False),
+]
+
+
+@pytest.mark.parametrize(("body", "valid"), ENCLOSURES)
+def test_a_reference_to_a_base_schema_is_the_subtype_its_tag_names(
+    package: Any, body: dict[str, Any], valid: bool
 ) -> None:
-    """A discriminator with no oneOf/anyOf (subtypes extend the base through allOf) is not
-    followed; generate says so, one line at the schema's discriminator, and still writes."""
+    """A discriminator on a base schema (no oneOf; subtypes extend it through allOf) is
+    followed wherever the base is referenced: in a field, in an array's items and in a
+    nullable allOf wrapper, validate and strict loads give openapi-schema-validator's
+    verdict on the discriminated oneOf that reference means."""
+    from openapi_schema_validator import OAS30Validator
+
+    document = yaml.safe_load(PETSTORE.read_text())
+    enclosure = document["components"]["schemas"]["Enclosure"]["properties"]
+    enclosure["resident"] = _ANIMAL
+    enclosure["visitors"]["items"] = _ANIMAL
+    # its `nullable` reads `type` only, and it has no `null` type: null as an enum
+    enclosure["keeper"] = {"anyOf": [{"allOf": [_ANIMAL]}, {"enum": [None]}]}
+    oracle = OAS30Validator({"$ref": "#/components/schemas/Enclosure", **document})
+    assert oracle.is_valid(body) is valid
+    model = package.model_for("Enclosure")
+    assert validate(body, model).ok is valid, validate(body, model)
+    assert _loads_accepts(body, model) is valid
+
+
+def test_a_base_schema_nothing_extends_stays_a_reference(tmp_path: Path) -> None:
+    """A discriminator on a schema that no other schema extends has nothing to choose
+    from: a reference to it reads it, and generate has nothing to warn about."""
     base = {
         "type": "object",
         "required": ["kind"],
         "properties": {"kind": {"type": "string"}},
         "discriminator": {"propertyName": "kind"},
     }
-    fish = {
-        "allOf": [
-            {"$ref": "#/components/schemas/Animal"},
-            {"type": "object", "properties": {"fins": {"type": "integer"}}},
-        ]
-    }
-    path = write_spec(tmp_path, _spec({"Animal": base, "Fish": fish}))
+    pen = {"type": "object", "properties": {"animal": {"$ref": "#/components/schemas/Animal"}}}
+    path = write_spec(tmp_path, _spec({"Animal": base, "Pen": pen}))
     result = generate(path, None, package="zoo")
-    assert [(w.pointer, "not followed" in w.message) for w in result.warnings] == [
-        ("/components/schemas/Animal/discriminator", True)
+    assert result.warnings == ()
+    classes, _ = _declared(result.files["zoo/common.py"])
+    assert classes["Pen"] == [("animal", "Animal | UnsetType")]
+
+
+def test_a_mapping_to_no_schema_is_refused(tmp_path: Path) -> None:
+    """A base schema's mapping that names no component schema: one problem at the mapping
+    entry, nothing written."""
+    base = {
+        "type": "object",
+        "properties": {"kind": {"type": "string"}},
+        "discriminator": {"propertyName": "kind", "mapping": {"x": "#/components/schemas/Nope"}},
+    }
+    path = write_spec(tmp_path, _spec({"Animal": base}))
+    with pytest.raises(SpecError) as caught:
+        generate(path, None, package="zoo")
+    (problem,) = caught.value.problems
+    assert problem.pointer == "/components/schemas/Animal/discriminator/mapping/x"
+    assert "no component schema" in problem.message
+
+
+def test_a_tag_the_union_cannot_check_is_a_warning(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A branch without the tag property, a tag its property's own enum refuses and a tag
+    property that is not a string are one warning line each at their pointer; the tag
+    table keeps what can be checked, so the class and schemas.json still say the same."""
+    schemas = {
+        "Either": {
+            "oneOf": [{"$ref": "#/components/schemas/A"}, {"$ref": "#/components/schemas/B"}],
+            "discriminator": {
+                "propertyName": "kind",
+                "mapping": {"a": "#/components/schemas/A", "aa": "#/components/schemas/A"},
+            },
+        },
+        "A": {"type": "object", "properties": {"kind": {"type": "string", "enum": ["a", "z"]}}},
+        "B": {"type": "object", "properties": {"other": {"type": "integer"}}},
+        "Counted": {
+            "oneOf": [{"$ref": "#/components/schemas/C"}],
+            "discriminator": {"propertyName": "n"},
+        },
+        "C": {"type": "object", "properties": {"n": {"type": "integer"}}},
+    }
+    path = write_spec(tmp_path, _spec(schemas))
+    result = generate(path, None, package="tags")
+    assert [(w.pointer, w.message) for w in result.warnings] == [
+        (
+            "/components/schemas/A/properties/kind",
+            "the discriminator's tag 'aa' is not a value this property allows",
+        ),
+        (
+            "/components/schemas/C/properties/n",
+            "the discriminator's property is not a string here: its tag is not checked",
+        ),
+        (
+            "/components/schemas/B",
+            "a branch of a discriminated union with no property 'kind': "
+            "the union does not check its tag",
+        ),
     ]
+    _, aliases = _declared(result.files["tags/common.py"])
+    assert aliases["AKind"] == "Literal['a']"
+    defs = json.loads(result.files["tags/schemas.json"])["$defs"]
+    assert defs["A"]["properties"]["kind"]["allOf"][1] == {"enum": ["a"]}
+    assert defs["C"]["properties"]["n"] == {"type": "integer"}
     code = main(
-        ["generate", "--spec", str(path), "--all", "--package", "zoo", "--out", str(tmp_path)]
+        ["generate", "--spec", str(path), "--all", "--package", "tags", "--out", str(tmp_path)]
     )
     err = capsys.readouterr().err.splitlines()
     assert code == 0
     assert [line for line in err if "warning" in line] == [
-        f"stripe-schemas: warning: {result.warnings[0]}"
+        f"stripe-schemas: warning: {w}" for w in result.warnings
     ]
     assert generate(PETSTORE, None, package=PACKAGE).warnings == ()
+
+
+def test_a_branch_class_carries_its_tag_wherever_it_is_used(tmp_path: Path) -> None:
+    """The tag narrows the branch's class, not the union (the `Literal` tag field that
+    datamodel-code-generator, pydantic and msgspec users expect, and that lets a type
+    checker narrow `Car | Bike` on `.type`). So a `Car` used outside the union refuses a
+    `Bike` tag that jsonschema on the spec's own schema accepts: a documented choice, made
+    the same in strict loads and validate. A class in two unions with different tag
+    properties checks both, and generate says so."""
+    ref = "#/components/schemas/"
+    schemas = {
+        "Vehicle": {
+            "oneOf": [{"$ref": ref + "Car"}, {"$ref": ref + "Bike"}],
+            "discriminator": {"propertyName": "type"},
+        },
+        "Wheeled": {
+            "oneOf": [{"$ref": ref + "Car"}],
+            "discriminator": {"propertyName": "wheels", "mapping": {"four": ref + "Car"}},
+        },
+        "Car": {
+            "type": "object",
+            "required": ["type"],
+            "properties": {"type": {"type": "string"}, "wheels": {"type": "string"}},
+        },
+        "Bike": {
+            "type": "object",
+            "required": ["type"],
+            "properties": {"type": {"type": "string"}},
+        },
+        "Garage": {"type": "object", "properties": {"car": {"$ref": ref + "Car"}}},
+    }
+    path = write_spec(tmp_path, _spec(schemas))
+    result = generate(path, None, package="garage")
+    assert [(w.pointer, w.message) for w in result.warnings] == [
+        (
+            "/components/schemas/Car",
+            "a branch of discriminated unions with the tag properties 'type' and 'wheels': "
+            "its class checks all of them, in every union and outside them",
+        )
+    ]
+    write(result, tmp_path)
+    garage = import_generated(tmp_path, "garage").model_for("Garage")
+    body = {"car": {"type": "Bike", "wheels": "four"}}
+    oracle = jsonschema.Draft202012Validator(
+        {
+            "$ref": "#/$defs/Garage",
+            "$defs": json.loads(json.dumps(schemas).replace(ref, "#/$defs/")),
+        }
+    )
+    assert oracle.is_valid(body)  # the spec's own schema: Car's type is any string
+    assert not validate(body, garage).ok
+    assert not _loads_accepts(body, garage)
+    good = {"car": {"type": "Car", "wheels": "four"}}
+    assert validate(good, garage).ok and _loads_accepts(good, garage)
 
 
 def test_an_annotation_part_of_an_allof_shapes_nothing_in_either_engine(tmp_path: Path) -> None:

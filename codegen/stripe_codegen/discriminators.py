@@ -6,14 +6,23 @@ one, its component key (OpenAPI's implicit mapping). The generator narrows `P` i
 branch's class to those values (a `Literal`, as datamodel-code-generator's own output
 does), and `schemas.json` asserts the same `enum`, so the converters, the validator
 and the strategies all check the tag, from this one table.
+
+A discriminator on a base schema (no `oneOf`/`anyOf`; its subtypes extend it through
+`allOf`) says the same of every place that refers to the base: the tag picks the subtype.
+`follow_base_discriminators` writes that down once, when the spec is loaded: each such
+reference becomes the `oneOf` of the subtypes with the base's discriminator, so every
+stage after it (classes, `schemas.json`, diff) reads an ordinary discriminated union.
 """
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-from stripe_schemas.model import unescape_token
+from stripe_schemas.model import escape_token, unescape_token
+
+from .errors import SpecProblem
 
 _PREFIX = "#/components/schemas/"
 
@@ -68,16 +77,107 @@ def discriminator_tags(schemas: Mapping[str, Any], keys: Iterable[str]) -> Tags:
 
 def base_discriminators(schemas: Mapping[str, Any], keys: Iterable[str]) -> list[str]:
     """The component keys among `keys` whose schema has a `discriminator` but no
-    `oneOf`/`anyOf` to pick from: a base schema that subtypes extend through `allOf`. The
-    generator does not choose the subtype by the tag there (a reference to the base reads
-    the base), so `generate` warns about each."""
+    `oneOf`/`anyOf` to pick from: a base schema that subtypes extend through `allOf`."""
     return [
         key
         for key in sorted(keys)
         if isinstance(schemas.get(key), dict)
         and isinstance(schemas[key].get("discriminator"), dict)
+        and isinstance(schemas[key]["discriminator"].get("propertyName"), str)
         and not any(isinstance(schemas[key].get(k), list) for k in ("oneOf", "anyOf"))
     ]
+
+
+def _subtypes(schemas: Mapping[str, Any]) -> dict[str, list[str]]:
+    """component key → the components whose own top-level `allOf` refers to it."""
+    children: dict[str, list[str]] = {}
+    for key, schema in schemas.items():
+        parts = schema.get("allOf") if isinstance(schema, dict) else None
+        for part in parts if isinstance(parts, list) else ():
+            parent = _target(part.get("$ref")) if isinstance(part, dict) else None
+            if parent is not None and key not in children.setdefault(parent, []):
+                children[parent].append(key)
+    return children
+
+
+def _members(
+    base: str, schemas: Mapping[str, Any], children: Mapping[str, list[str]], source: str
+) -> tuple[list[str], list[SpecProblem]]:
+    """The schemas a reference to `base` may be: its `mapping`'s targets, then every schema
+    that extends it through `allOf` (at any depth), each once; `base` itself only when the
+    mapping names it (implicitly it is the abstract part its subtypes share)."""
+    discriminator = schemas[base]["discriminator"]
+    mapping = discriminator.get("mapping")
+    members: list[str] = []
+    problems: list[SpecProblem] = []
+    for tag, where in (mapping if isinstance(mapping, dict) else {}).items():
+        key = _target(where) if isinstance(where, str) and where.startswith("#") else where
+        if not isinstance(key, str) or key not in schemas:
+            pointer = f"/components/schemas/{escape_token(base)}/discriminator/mapping"
+            message = f"the tag {str(tag)[:80]!r} maps to {str(where)[:120]!r}, no component schema"
+            problems.append(SpecProblem(source, f"{pointer}/{escape_token(str(tag))}", message))
+        elif key not in members:
+            members.append(key)
+    todo = list(children.get(base, ()))
+    while todo:
+        key = todo.pop(0)
+        if key != base and key not in members:
+            members.append(key)
+            todo += children.get(key, ())
+    return members, problems
+
+
+def follow_base_discriminators(
+    document: dict[str, Any], source: str
+) -> tuple[dict[str, Any], list[SpecProblem]]:
+    """`document` with every reference to a base schema with a discriminator replaced by the
+    discriminated `oneOf` of its subtypes (see the module's docstring).
+
+    A reference that is a part of a component's own top-level `allOf` is how a subtype
+    extends the base, and stays. The input is not changed; a document without such a base
+    (every Stripe spec) is returned as it is. A base no schema extends stays a plain
+    reference, and a `mapping` to something that is not a component schema is a problem.
+    """
+    components = document.get("components")
+    schemas = components.get("schemas") if isinstance(components, dict) else None
+    if not isinstance(schemas, dict):
+        return document, []
+    bases = base_discriminators(schemas, schemas)
+    if not bases:
+        return document, []
+    children = _subtypes(schemas)
+    unions: dict[str, dict[str, Any]] = {}
+    problems: list[SpecProblem] = []
+    for base in bases:
+        members, found = _members(base, schemas, children, source)
+        problems += found
+        if members:
+            discriminator = schemas[base]["discriminator"]
+            unions[_PREFIX + escape_token(base)] = {
+                "oneOf": [{"$ref": _PREFIX + escape_token(key)} for key in members],
+                "discriminator": {
+                    k: v for k, v in discriminator.items() if k in ("propertyName", "mapping")
+                },
+            }
+    if problems or not unions:
+        return document, problems
+    document = copy.deepcopy(document)
+    schemas = document["components"]["schemas"]
+    extending = {
+        id(part)
+        for schema in schemas.values()
+        if isinstance(schema, dict) and isinstance(schema.get("allOf"), list)
+        for part in schema["allOf"]
+    }
+    sites = [
+        (node, unions[ref])
+        for node in _nodes(document)
+        if isinstance(ref := node.get("$ref"), str) and ref in unions and id(node) not in extending
+    ]
+    for node, union in sites:  # after the walk: a subtype's own references are not followed
+        del node["$ref"]
+        node.update(copy.deepcopy(union))
+    return document, problems
 
 
 def narrow_schema(schema: dict[str, Any], props: Mapping[str, tuple[str, ...]]) -> None:

@@ -23,7 +23,6 @@ import attrs
 from stripe_schemas.issues import counted
 
 from . import naming
-from .discriminators import base_discriminators
 from .errors import SpecError, SpecProblem
 from .ir import AliasDef, ClassDef, EnumDef, ModelSet, ParamSet
 from .jsonschema_out import SelfComposition, to_json_schema
@@ -245,15 +244,6 @@ def generate(
     files[f"{package}/{SOURCE_SPEC}"] = source_spec_text(spec, roots)
     inside = {rel.removeprefix(f"{package}/"): text for rel, text in files.items()}
     files[f"{package}/{MANIFEST}"] = manifest_text(inside, GENERATOR)
-    warnings = tuple(
-        SpecProblem(
-            spec.source,
-            schema_pointer(key) + "/discriminator",
-            "a discriminator without oneOf/anyOf (subtypes through allOf) is not followed: "
-            "a reference to this schema reads this schema, not the subtype its tag names",
-        )
-        for key in base_discriminators(spec.schemas, model_set.schema_keys)
-    )
     return Generated(
         files=dict(sorted(files.items())),
         model_set=model_set,
@@ -261,7 +251,7 @@ def generate(
         spec=spec,
         roots=None if roots is None else tuple(roots),
         param_set=param_set,
-        warnings=warnings,
+        warnings=model_set.warnings,
     )
 
 

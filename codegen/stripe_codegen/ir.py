@@ -11,6 +11,8 @@ from typing import Any, Literal, Union, get_args
 
 import attrs
 
+from .errors import SpecProblem
+
 #: An enum member as the spec gives it (`enum: [true]` is a boolean, not `"True"`).
 EnumValue = Union[str, int, float, bool]  # noqa: UP007 (runtime alias on 3.10)
 
@@ -149,6 +151,8 @@ class ModelSet:
     #: Discriminated unions' branch tags (`discriminators`): component key → {tag
     #: property: values}; `schemas.json` asserts what the classes' `Literal` fields say.
     tags: dict[str, dict[str, tuple[str, ...]]] = attrs.field(factory=dict, eq=False)
+    #: What the models leave out of the spec, one line per place (`generate` prints them).
+    warnings: tuple[SpecProblem, ...] = attrs.field(default=(), eq=False)
 
     def modules(self) -> tuple[str, ...]:
         names = {c.module for c in self.classes} | {a.module for a in self.aliases}

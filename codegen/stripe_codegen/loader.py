@@ -28,6 +28,7 @@ from typing import Any
 import attrs
 
 from .bundle import bundle_external_refs
+from .discriminators import follow_base_discriminators
 from .errors import SpecError, SpecProblem
 
 try:  # the C loader is an order of magnitude faster on the 4 MB Stripe spec
@@ -325,6 +326,8 @@ def load_spec(source: str | Path) -> LoadedSpec:
             return _parse_cached(data, path, others[path])
 
         document, problems = bundle_external_refs(document, name, load_other)
+    if not problems:
+        document, problems = follow_base_discriminators(document, name)
     if problems:
         raise SpecError(problems)
     return LoadedSpec(document=document, source=name, sha256=spec_digest(name, digest, others))

@@ -87,6 +87,8 @@ class _Builder:
         self.placer = naming.ModulePlacer(spec.schemas)
         self.enums: dict[str, EnumDef] = {}
         self.problems: list[SpecProblem] = []
+        #: What the models leave out of the spec (`ModelSet.warnings`).
+        self.warnings: list[SpecProblem] = []
         self.owner_names: dict[str, tuple[str, str]] = {}  # pointer → (name, module)
         #: Inline objects the walk found that the parser made no model for (by pointer).
         self.found: dict[str, ParsedModel] = {}
@@ -255,6 +257,11 @@ class _Builder:
             target = str(tree[1])
             if target == self._top_pointer(target):
                 return self.ref_type(target)
+            parsed = self.models.get(target) or self.lifted.get(target)
+            if target != pointer or (parsed is not None and not parsed.is_object):
+                # not lined up: a model the parser made of a union (a discriminated `oneOf`
+                # in `items`), or of a wrapper around one (`allOf: [{oneOf: …}]`)
+                return None
             return self.inline_model(target)
         if kind == "list":
             items = schema.get("items")
@@ -565,6 +572,27 @@ class _Builder:
         if values is None:
             return field
         where = f"{pointer}/properties/{escape_token(field.wire_name)}"
+        allowed = field.enum
+        if allowed is None and isinstance(field.type, EnumRef):  # a component enum
+            found = self.enums.get(field.type.pointer)
+            allowed = found.values if found is not None else None
+        if allowed is None and field.type != Primitive("str"):
+            message = "the discriminator's property is not a string here: its tag is not checked"
+            self.warnings.append(SpecProblem(self.spec.source, where, message))
+            del tags[field.wire_name]
+            return field
+        if allowed is not None and not field.bypass_validation:
+            # A tag the property itself refuses can never be sent: the table keeps the tags
+            # it allows (the classes and schemas.json both read it), and says so.
+            kept = tuple(v for v in values if v in allowed)
+            if kept != values:
+                lost = ", ".join(repr(v) for v in values if v not in kept)
+                message = f"the discriminator's tag {lost} is not a value this property allows"
+                self.warnings.append(SpecProblem(self.spec.source, where, message))
+                if not kept:
+                    del tags[field.wire_name]
+                    return field
+                tags[field.wire_name] = values = kept
         name = self.names.get(_where(where), naming.member_name(owner, [field.wire_name]), where)
         self.enums[where] = EnumDef(pointer=where, name=name, module=module, values=values)
         return attrs.evolve(field, type=EnumRef(where), enum=values)
@@ -685,6 +713,23 @@ def build_model_set(
         if pointer not in pointers:
             pointers.add(pointer)
             classes.append(builder.class_of(model))
+    by_pointer = {c.pointer: c for c in classes}
+    for key, props in sorted(builder.tags.items()):
+        cls = by_pointer.get(schema_pointer(key))
+        if len(props) > 1:  # the class holds every union's tag, wherever it is used
+            named = " and ".join(repr(p) for p in props)
+            message = (
+                f"a branch of discriminated unions with the tag properties {named}: "
+                "its class checks all of them, in every union and outside them"
+            )
+            builder.warnings.append(SpecProblem(spec.source, schema_pointer(key), message))
+        for prop in props:
+            if cls is None or all(f.wire_name != prop for f in cls.fields):
+                message = (
+                    f"a branch of a discriminated union with no property {prop!r}: "
+                    "the union does not check its tag"
+                )
+                builder.warnings.append(SpecProblem(spec.source, schema_pointer(key), message))
     model_set = ModelSet(
         api_version=spec.api_version,
         spec_sha256=spec.sha256,
@@ -695,6 +740,7 @@ def build_model_set(
         schema_keys=keys,
         api_title=None if spec.stripe_conventions else spec.title,
         tags=builder.tags,
+        warnings=tuple(builder.warnings),
     )
     if typed_events:  # events: data.object typed by its object tag (not a fact of the spec)
         model_set = type_event_data(model_set)
