@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import json
+import math
 from pathlib import Path
 from typing import Any
 
@@ -293,6 +294,36 @@ def test_declared_other_keys_load_typed_and_dump_back(package: Any) -> None:
     pointers = sorted(issue.path for issue in caught.value.issues)
     assert pointers == ["/scores/art", "/scores/maths"]
     assert sorted(i.path for i in validate(bad, common.Pet).errors) == pointers
+
+
+def test_dumps_refuses_what_json_cannot_hold(package: Any) -> None:
+    """NaN or an infinity in a float field, in a declared other key or in a kept unknown
+    field, and a set in one: dumps and unstructure raise a ValueError naming the class
+    (the module-level functions) instead of writing `null` or leaking an internal
+    exception; the converter's dumps raises the same. A finite float is written as it is."""
+    import importlib
+
+    from stripe_schemas import dumps, make_converter, unstructure
+
+    common = importlib.import_module(f"{PACKAGE}.common")
+    pet = {"name": "Rex", "id": 1, "status": "sold"}
+    bad = [
+        (common.Pet(**pet, weight=math.nan), "the Pet holds the float nan"),
+        (common.Pet(**pet, weight=-math.inf), "the Pet holds the float -inf"),
+        (common.Scores(total=1, _extra={"maths": math.inf}), "the Scores holds the float inf"),
+        (common.Notes(_extra={"seen": [1, {"on": math.nan}]}), "the Notes holds the float nan"),
+        (common.Owner(id=1, _extra={"x": {1, 2}}), "the Owner holds a value JSON cannot hold"),
+        (common.Owner(id=1, _extra={"x": math.nan}), "the Owner holds a value JSON cannot hold"),
+    ]
+    converter = make_converter()
+    for instance, message in bad:
+        for to_json in (dumps, unstructure):
+            with pytest.raises(ValueError) as caught:
+                to_json(instance)
+            assert str(caught.value).startswith(message), caught.value
+        with pytest.raises(ValueError, match="holds"):
+            converter.dumps(instance)
+    assert json.loads(dumps(common.Pet(**pet, weight=4.5))) == {**pet, "weight": 4.5}
 
 
 ACCOUNTS = [({"id": 1}, True), ({}, False), ({"id": "x"}, False), ({"password": "p"}, False)]

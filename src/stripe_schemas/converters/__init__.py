@@ -76,7 +76,7 @@ from ..model import (
 from . import _envelopes  # noqa: F401  (registers the check of an event's previous_attributes)
 from ._detail import BAD, NOTICE_SINK, Walk
 from ._fast import FAST_ERRORS, fast_compiler
-from ._unstructure import UNSTRUCTURE
+from ._unstructure import UNSTRUCTURE, NotJSON
 
 __all__ = [
     "ListObject",
@@ -415,7 +415,8 @@ _UNSTRUCTURE_FNS: dict[type, Callable[[Any], Any]] = {}
 def unstructure(instance: Any) -> Any:
     """The JSON value of an instance: exactly the payload it was structured from.
 
-    A value nested deeper than Python's recursion limit allows is a ValueError; an
+    A value nested deeper than Python's recursion limit allows is a ValueError, and so is
+    a value JSON cannot hold (NaN or an infinity, a set, a key that is not a string); an
     instance holding a value of another type than its field declares (a dict where a
     class is expected, `None` in a field that is not nullable) is a TypeError.
     """
@@ -428,6 +429,8 @@ def unstructure(instance: Any) -> Any:
         return fn(instance)
     except RecursionError:
         pass
+    except NotJSON as exc:
+        raise NotJSON(exc.what, f"the {type(instance).__name__}") from None
     except (AttributeError, TypeError, ValueError) as exc:
         raise TypeError(
             f"the {type(instance).__name__} holds a value of another type than its field "

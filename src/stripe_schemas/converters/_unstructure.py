@@ -26,7 +26,33 @@ from ..model import (
     is_model,
 )
 from ._compile_cache import CompileCache, run_source
-from ._shared import NO_EXTRA, Extras, copy_json
+from ._shared import NO_EXTRA, Extras, FastFail, copy_json
+
+
+class NotJSON(ValueError):
+    """An instance holds a value JSON cannot hold (NaN or an infinity, a set, a key that is
+    not a string): unstructuring refuses it rather than write something else."""
+
+    def __init__(self, what: str, holder: str = "a model instance") -> None:
+        super().__init__(f"{holder} holds {what}")
+        #: What it holds (`the float nan, which JSON cannot hold`).
+        self.what = what
+
+
+def json_copy(value: Any) -> Any:
+    """`copy_json()` for the way out: a value JSON cannot hold is a `NotJSON`."""
+    try:
+        return copy_json(value)
+    except FastFail:
+        raise NotJSON(
+            "a value JSON cannot hold (NaN or an infinity, a set, bytes, "
+            "a key that is not a string) in a free-form value or a kept unknown field"
+        ) from None
+
+
+def not_finite(value: float) -> None:
+    """Raise for a float field holding NaN or an infinity (JSON has no such number)."""
+    raise NotJSON(f"the float {value!r}, which JSON cannot hold")
 
 
 def merge_extras(fields: dict[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
@@ -35,21 +61,21 @@ def merge_extras(fields: dict[str, Any], extra: Mapping[str, Any]) -> dict[str, 
     if not order:
         for key, value in extra.items():
             if key not in fields:
-                fields[key] = copy_json(value)
+                fields[key] = json_copy(value)
         return fields
     out: dict[str, Any] = {}
     for key in order:
         if key in fields:
             out[key] = fields[key]
         elif key in extra:
-            out[key] = copy_json(extra[key])
+            out[key] = json_copy(extra[key])
     if len(out) != len(fields.keys() | extra.keys()):  # fields set after structuring
         for key, value in fields.items():
             if key not in out:
                 out[key] = value
         for key, value in extra.items():
             if key not in out:
-                out[key] = copy_json(value)
+                out[key] = json_copy(value)
     return out
 
 
@@ -60,12 +86,28 @@ def _plain(node: Node) -> bool:
     return isinstance(node, (ScalarNode, EnumNode))
 
 
+def _floats(node: Node) -> bool:
+    """Whether a plain value of this node may be a float (checked to be finite)."""
+    if isinstance(node, NullableNode):
+        return _floats(node.inner)
+    if isinstance(node, UnionNode):
+        return any(_floats(m) for m in node.members)
+    return isinstance(node, ScalarNode) and node.kind == "float"
+
+
 class UnstructureCompiler(CompileCache):
     """Generates and caches the unstructure functions."""
 
     def __init__(self) -> None:
         super().__init__(
-            "u", {"U": UNSET, "NOEX": NO_EXTRA, "CJ": copy_json, "merge_extras": merge_extras}
+            "u",
+            {
+                "U": UNSET,
+                "NOEX": NO_EXTRA,
+                "CJ": json_copy,
+                "NF": not_finite,
+                "merge_extras": merge_extras,
+            },
         )
         self.ns["value"] = self.value
         self.ns["extra_values"] = self.extra_values
@@ -87,7 +129,11 @@ class UnstructureCompiler(CompileCache):
     def value(self, obj: Any) -> Any:
         """Unstructure any value: a model instance, a list or map of them, or a JSON scalar."""
         kind = type(obj)
-        if kind is str or kind is int or kind is bool or kind is float or obj is None:
+        if kind is str or kind is int or kind is bool or obj is None:
+            return obj
+        if kind is float:
+            if obj - obj:  # NaN or an infinity (a finite float gives 0.0)
+                not_finite(obj)
             return obj
         name = self.names.get(kind)
         if name is not None and name in self.ns:
@@ -131,7 +177,8 @@ class UnstructureCompiler(CompileCache):
         """Lines that turn `var` into its JSON form (in place)."""
         pad = "    " * indent
         if _plain(node):
-            return []
+            # `v - v` is 0.0 for a finite float and NaN (true) for NaN or an infinity
+            return [f"{pad}if type({var}) is float and {var} - {var}: NF({var})"] * _floats(node)
         if isinstance(node, AnyNode):  # free-form JSON: a copy, so the instance keeps its own
             return [f"{pad}{var} = {'value' if node.generic else 'CJ'}({var})"]
         if nullable or isinstance(node, NullableNode):
@@ -142,7 +189,7 @@ class UnstructureCompiler(CompileCache):
             return [f"{pad}{var} = {self.model_name(node.cls)}({var})"]
         if isinstance(node, (ListNode, MapNode)):
             item = node.item if isinstance(node, ListNode) else node.value
-            if _plain(item):
+            if _plain(item) and not _floats(item):
                 return [f"{pad}{var} = {'list' if isinstance(node, ListNode) else 'dict'}({var})"]
             x = f"x{indent}"
             expr = self._expression(item, x)
@@ -152,7 +199,7 @@ class UnstructureCompiler(CompileCache):
         assert isinstance(node, UnionNode)
         models = node.models
         others = [m for m in node.members if not isinstance(m, ModelNode)]
-        if len(models) == 1 and all(_plain(m) for m in others):
+        if len(models) == 1 and all(_plain(m) and not _floats(m) for m in others):
             fn = self.model_name(models[0])
             return [
                 f"{pad}if type({var}) is {self._class_ref(models[0])}:",
@@ -161,6 +208,8 @@ class UnstructureCompiler(CompileCache):
         return [f"{pad}{var} = value({var})"]
 
     def _expression(self, node: Node, var: str) -> str:
+        if _plain(node):  # a float item: `value` checks it is finite
+            return f"value({var})"
         if isinstance(node, ModelNode):
             return f"{self.model_name(node.cls)}({var})"
         if isinstance(node, AnyNode):
