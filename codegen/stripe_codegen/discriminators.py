@@ -23,6 +23,7 @@ from typing import Any
 from stripe_schemas.model import escape_token, unescape_token
 
 from .errors import SpecProblem
+from .ir import ClassDef
 
 _PREFIX = "#/components/schemas/"
 
@@ -178,6 +179,32 @@ def follow_base_discriminators(
         del node["$ref"]
         node.update(copy.deepcopy(union))
     return document, problems
+
+
+def unchecked_tags(tags: Tags, classes: Iterable[ClassDef], source: str) -> list[SpecProblem]:
+    """Warnings for the branches whose tags their class cannot hold as the spec says: no
+    such property, or the tag properties of several unions (the class checks them all,
+    wherever it is used). The parser warns at the property for the other cases."""
+    by_pointer = {c.pointer: c for c in classes}
+    found: list[SpecProblem] = []
+    for key, props in sorted(tags.items()):
+        pointer = _PREFIX[1:] + escape_token(key)
+        cls = by_pointer.get(pointer)
+        if len(props) > 1:
+            named = " and ".join(repr(p) for p in props)
+            message = (
+                f"a branch of discriminated unions with the tag properties {named}: "
+                "its class checks all of them, in every union and outside them"
+            )
+            found.append(SpecProblem(source, pointer, message))
+        for prop in props:
+            if cls is None or all(f.wire_name != prop for f in cls.fields):
+                message = (
+                    f"a branch of a discriminated union with no property {prop!r}: "
+                    "the union does not check its tag"
+                )
+                found.append(SpecProblem(source, pointer, message))
+    return found
 
 
 def narrow_schema(schema: dict[str, Any], props: Mapping[str, tuple[str, ...]]) -> None:

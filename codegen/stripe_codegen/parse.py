@@ -18,7 +18,7 @@ from stripe_schemas.model import escape_token, unescape_token
 from . import naming
 from ._dcg import ParsedModel, Tree, parse_models
 from .access import write_only
-from .discriminators import Tags, discriminator_tags
+from .discriminators import Tags, discriminator_tags, unchecked_tags
 from .errors import SpecError, SpecProblem
 from .events import type_event_data
 from .ir import (
@@ -713,23 +713,7 @@ def build_model_set(
         if pointer not in pointers:
             pointers.add(pointer)
             classes.append(builder.class_of(model))
-    by_pointer = {c.pointer: c for c in classes}
-    for key, props in sorted(builder.tags.items()):
-        cls = by_pointer.get(schema_pointer(key))
-        if len(props) > 1:  # the class holds every union's tag, wherever it is used
-            named = " and ".join(repr(p) for p in props)
-            message = (
-                f"a branch of discriminated unions with the tag properties {named}: "
-                "its class checks all of them, in every union and outside them"
-            )
-            builder.warnings.append(SpecProblem(spec.source, schema_pointer(key), message))
-        for prop in props:
-            if cls is None or all(f.wire_name != prop for f in cls.fields):
-                message = (
-                    f"a branch of a discriminated union with no property {prop!r}: "
-                    "the union does not check its tag"
-                )
-                builder.warnings.append(SpecProblem(spec.source, schema_pointer(key), message))
+    builder.warnings += unchecked_tags(builder.tags, classes, spec.source)
     model_set = ModelSet(
         api_version=spec.api_version,
         spec_sha256=spec.sha256,

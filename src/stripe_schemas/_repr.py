@@ -24,7 +24,7 @@ import attrs
 
 from .identity import PERSONAL_FIELDS, SECRET_FIELDS
 from .issues import HIDDEN, SENSITIVE_KEYS
-from .model import UNSET, stripe_meta
+from .model import UNSET, schema_key_of, stripe_meta
 
 __all__ = ["hidden_fields", "safe_repr"]
 
@@ -39,7 +39,7 @@ def hidden_fields(cls: type) -> frozenset[str]:
 @functools.cache
 def _plan(cls: type) -> tuple[tuple[str, bool], ...]:
     """(attribute name, hidden) for each attribute attrs would show, in attrs' order."""
-    key = str(getattr(cls, "__schema_key__", ""))
+    key = schema_key_of(cls) or ""
     listed = SECRET_FIELDS.get(key, _NONE) | PERSONAL_FIELDS.get(key, _NONE)
     return tuple(
         (a.name, (stripe_meta(a).wire or a.name) in listed)

@@ -27,7 +27,7 @@ from typing import Any, Union
 
 from .forms import MAX_DEPTH, instance_items
 from .issues import INPUT_LIMIT, INVALID_JSON, Issue, PayloadError
-from .model import is_model, is_under, pointer
+from .model import is_model, is_under, operation_of, pointer, schema_key_of
 from .validation import Validator
 
 __all__ = ["check", "validator_for"]
@@ -71,8 +71,8 @@ def check(params: object, model: type) -> dict[str, Any]:
     pointer; `TypeError` when `model` is not a parameter class or
     `params` is an instance of another class.
     """
-    key = getattr(model, "__schema_key__", None)
-    if not is_model(model) or getattr(model, "__operation__", None) is None:
+    key = schema_key_of(model)
+    if not is_model(model) or operation_of(model) is None:
         raise TypeError(f"{getattr(model, '__name__', model)!r} is not a parameter class")
     if params is not None and type(params) is not model and not isinstance(params, Mapping):
         raise TypeError(

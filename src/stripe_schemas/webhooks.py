@@ -36,7 +36,7 @@ from stripe_models.core import Event
 from . import io as jsonio
 from .converters import Mode, structure, target_name
 from .issues import API_VERSION_MISMATCH, Issue, PayloadError, printable
-from .model import LATEST, MODES, is_bundled, models_for
+from .model import LATEST, MODES, is_bundled, models_for, resource_id_of
 from .validation import event_status_issues
 
 __all__ = [
@@ -505,7 +505,7 @@ def _check_options(mode: object, event_class: Any) -> Any:
         raise ValueError(f"mode must be 'strict' or 'lenient', not {mode!r}")
     if event_class is None:
         return Event
-    if getattr(event_class, "__resource_id__", None) != "event":
+    if resource_id_of(event_class) != "event":
         raise TypeError(
             f"event_class must be the Event class of a generated package, not {event_class!r}"
         )

@@ -39,6 +39,7 @@ from ..issues import (
     PayloadError,
     counted,
 )
+from ..model import operation_of
 from ..params import check
 from ._checks import HEADER_SAFE, check_idempotency_key, check_seconds, kind
 from ._errors import (
@@ -366,7 +367,7 @@ def prepare(
     Raises `stripe_schemas.PayloadError` (bad parameters) or ValueError (a bad id)
     before anything is sent.
     """
-    operation = getattr(model, "__operation__", None)
+    operation = operation_of(model)
     if operation is None:
         raise TypeError(f"{model.__name__} is not a parameter class of an operation")
     method, template = operation

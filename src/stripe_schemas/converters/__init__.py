@@ -69,6 +69,7 @@ from ..model import (
     is_model_target,
     is_model_union,
     is_under,
+    resource_id_of,
     retarget,
     type_node,
     unsupported,
@@ -142,7 +143,7 @@ def _entry(target: Any, mode: Mode) -> _Entry:
         node = _target_node(target)
         fast = fast_compiler(mode).function(node)
     name = target_name(target)
-    is_resource = getattr(target, "__resource_id__", None) is not None
+    is_resource = resource_id_of(target) is not None
 
     def detailed(obj: Any) -> Any:
         walk = Walk(mode)

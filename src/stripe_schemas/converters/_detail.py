@@ -44,6 +44,7 @@ from ..model import (
     class_plan,
     describe_node,
     pointer,
+    schema_key_of,
 )
 from ._compile_cache import run_source
 from ._fast import FAST_ERRORS, fast_compiler
@@ -217,7 +218,7 @@ class Walk:
         values: dict[str, Any] = {}
         extra: dict[str, Any] = {}
         bad = False
-        schema = getattr(plan.cls, "__schema_key__", plan.cls.__name__)
+        schema = schema_key_of(plan.cls) or plan.cls.__name__
         for key, item in value.items():
             field = plan.by_wire.get(key)
             if field is not None:

@@ -38,6 +38,7 @@ from ..model import (
     UnionNode,
     class_plan,
     is_model,
+    schema_key_of,
 )
 from ._detail import Path, Walk
 from ._shared import POST_CHECKS, FastFail, dict_dispatch
@@ -74,7 +75,7 @@ def partial_object(walk: Walk, plan: ClassPlan, value: Any, path: Path) -> None:
         walk.value(ModelNode(plan.target), value, path)  # reports the type mismatch
         return
     keep_unknown = walk.mode == "lenient" and plan.has_extra
-    schema = getattr(plan.cls, "__schema_key__", plan.cls.__name__)
+    schema = schema_key_of(plan.cls) or plan.cls.__name__
     for key, item in value.items():
         where = (*path, key)
         field = plan.by_wire.get(key)

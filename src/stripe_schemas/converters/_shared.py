@@ -10,7 +10,7 @@ from typing import Any, Protocol
 
 import attrs
 
-from ..model import ClassPlan, MapNode, Mode, UnionNode, class_plan
+from ..model import ClassPlan, MapNode, Mode, UnionNode, class_plan, schema_key_of
 
 
 class FastFail(Exception):
@@ -258,4 +258,4 @@ def key_orders(plan: ClassPlan) -> KeyOrders:
 
 def post_check(plan: ClassPlan) -> PostCheck | None:
     """The check that runs once an instance of the plan's class is built (see `POST_CHECKS`)."""
-    return POST_CHECKS.get(getattr(plan.cls, "__schema_key__", ""))
+    return POST_CHECKS.get(schema_key_of(plan.cls) or "")

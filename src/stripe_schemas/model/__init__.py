@@ -26,6 +26,9 @@ from ._package import (
 from ._plans import (
     EXTRA_ATTR,
     MODES,
+    OPERATION_ATTR,
+    RESOURCE_ID_ATTR,
+    SCHEMA_KEY_ATTR,
     AnyNode,
     ClassPlan,
     EnumNode,
@@ -45,6 +48,9 @@ from ._plans import (
     is_model,
     is_model_target,
     is_model_union,
+    operation_of,
+    resource_id_of,
+    schema_key_of,
     spec_fields,
     type_node,
     unsupported,
@@ -64,6 +70,12 @@ from ._versions import (
 )
 
 __all__ = [
+    "OPERATION_ATTR",
+    "RESOURCE_ID_ATTR",
+    "SCHEMA_KEY_ATTR",
+    "operation_of",
+    "resource_id_of",
+    "schema_key_of",
     "BUNDLED",
     "CLEAR",
     "DEFAULT_PACKAGE",

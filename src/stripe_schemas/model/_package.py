@@ -24,6 +24,7 @@ from typing import Any
 import attrs
 
 from ._documents import load_default_document
+from ._plans import schema_key_of
 
 
 class MixedVersionsError(ValueError):
@@ -45,7 +46,7 @@ class ModelPackage:
 
 def package_of(model: object) -> ModelPackage | None:
     """The generated package `model` (a generated class) belongs to; None for anything else."""
-    if not isinstance(model, type) or not isinstance(getattr(model, "__schema_key__", None), str):
+    if not isinstance(model, type) or schema_key_of(model) is None:
         return None
     return _package_of_class(model)
 
@@ -120,5 +121,4 @@ def schema_for(
         document = document_of(package)
     else:
         check_document(model, document)
-    key: str = model.__schema_key__
-    return key, document
+    return str(schema_key_of(model)), document

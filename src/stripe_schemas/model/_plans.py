@@ -25,6 +25,13 @@ Mode = Literal["strict", "lenient"]
 MODES: tuple[Mode, ...] = ("strict", "lenient")
 
 
+#: The class attributes the generator writes on every class (`templates/module.py.jinja2`);
+#: read through `schema_key_of`, `resource_id_of` and `operation_of`.
+SCHEMA_KEY_ATTR = "__schema_key__"
+RESOURCE_ID_ATTR = "__resource_id__"
+#: On a request-parameter class: `(method, path)` of its operation.
+OPERATION_ATTR = "__operation__"
+
 EXTRA_ATTR = "_extra"
 #: A class attribute the generator sets on a class whose schema declares the values of its
 #: other keys (`additionalProperties` beside `properties`): those keys are not unknown
@@ -190,15 +197,32 @@ class ClassPlan:
         return self.tags[0] if len(self.tags) == 1 else self.cls.__name__
 
 
+def schema_key_of(obj: object) -> str | None:
+    """The component schema key a generated class (or anything) says it is for, else None."""
+    key = getattr(obj, SCHEMA_KEY_ATTR, None)
+    return key if isinstance(key, str) else None
+
+
+def resource_id_of(obj: object) -> str | None:
+    """The resource id (`object` tag) of a generated class, else None."""
+    found = getattr(obj, RESOURCE_ID_ATTR, None)
+    return found if isinstance(found, str) else None
+
+
+def operation_of(obj: object) -> tuple[str, str] | None:
+    """`(method, path)` of a request-parameter class's operation, else None."""
+    found = getattr(obj, OPERATION_ATTR, None)
+    return found if isinstance(found, tuple) and len(found) == 2 else None
+
+
 def _resource_of(cls: type) -> str:
     """A generated class's resource id (its schema key when it has none)."""
-    found = getattr(cls, "__resource_id__", None) or getattr(cls, "__schema_key__", "")
-    return str(found)
+    return resource_id_of(cls) or schema_key_of(cls) or ""
 
 
 def is_model(tp: object) -> bool:
     """Whether `tp` is a class written by the generator (attrs + `__schema_key__`)."""
-    return isinstance(tp, type) and attrs.has(tp) and hasattr(tp, "__schema_key__")
+    return isinstance(tp, type) and attrs.has(tp) and hasattr(tp, SCHEMA_KEY_ATTR)
 
 
 def is_generic_model(tp: object) -> bool:

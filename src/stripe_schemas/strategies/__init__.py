@@ -41,6 +41,7 @@ import hypothesis.strategies as st
 
 from ..converters import structure
 from ..identity import REPORT, SESSION
+from ..model import schema_key_of
 from . import _models
 from ._identity import (
     lenient_verification_reports,
@@ -84,7 +85,7 @@ def payloads(model: Any, *, max_depth: int = 4, **overrides: Any) -> st.SearchSt
     itself is schema-valid only: `session_histories()` draws events that follow the
     Identity rules.
     """
-    key = getattr(model, "__schema_key__", None)
+    key = schema_key_of(model)
     if key in (SESSION, REPORT):
         fixed = _models._overrides(model, overrides)
         base = verification_sessions() if key == SESSION else verification_reports()

@@ -35,6 +35,8 @@ from ..model import (
     UnionNode,
     class_plan,
     is_model,
+    resource_id_of,
+    schema_key_of,
     type_node,
 )
 from ..sampling import ID_SPACE, default_now, id_body
@@ -203,8 +205,8 @@ def _field_strategy(
     cls: type, field: FieldPlan, info: FieldInfo | None, depth: int
 ) -> st.SearchStrategy[Any]:
     """A field's values: the resource's ID prefix on `id` and on fields naming another resource."""
-    schema = getattr(cls, "__schema_key__", None)
-    resource = getattr(cls, "__resource_id__", None)
+    schema = schema_key_of(cls)
+    resource = resource_id_of(cls)
     linked = facts.LINKS.get((str(schema), field.wire))
     if field.wire == "id" and resource in facts.ID_PREFIXES:
         return ids(facts.ID_PREFIXES[str(resource)])
@@ -235,7 +237,7 @@ def _model(
     drawn = st.fixed_dictionaries(required, optional=optional).map(
         lambda payload: _in_order(payload, class_plan(cls).fields)
     )
-    if getattr(cls, "__schema_key__", None) == EVENT_DATA_SCHEMA:
+    if schema_key_of(cls) == EVENT_DATA_SCHEMA:
         return drawn.flatmap(_previous_from_object)
     return drawn
 

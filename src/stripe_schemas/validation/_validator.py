@@ -32,6 +32,8 @@ from ..model import (
     load_default_document,
     models_for,
     package_of,
+    resource_id_of,
+    schema_key_of,
     tagged_objects,
 )
 from ..requires import require
@@ -250,11 +252,11 @@ class Validator:
                 return model
             return self.resources.get(model)
         check_document(model, self.document)  # a model of another spec's package is an error
-        key = getattr(model, "__schema_key__", None)
-        if isinstance(key, str) and key in self._defs:
+        key = schema_key_of(model)
+        if key is not None and key in self._defs:
             return key
-        resource = getattr(model, "__resource_id__", None)
-        return self.resources.get(resource) if isinstance(resource, str) else None
+        resource = resource_id_of(model)
+        return self.resources.get(resource) if resource is not None else None
 
     def key_for(self, payload: Mapping[str, Any]) -> str | None:
         """The schema key a payload's `object` tag names (None: no model for it)."""
@@ -674,8 +676,8 @@ def validate(
     if api_version is not None:
         validator = validator_for_version(api_version)
         if model is not None and not isinstance(model, str):
-            key = getattr(model, "__schema_key__", None)
-            model = key if isinstance(key, str) else model
+            key = schema_key_of(model)
+            model = key if key is not None else model
     elif model is not None and not isinstance(model, str):  # a class: its own package's schema
         validator = validator_for(model, validator)
     return validator.validate(payload, model, mode=mode)
