@@ -32,9 +32,10 @@ run: $(RUN_STAMP)
 		--out generated --package stripe_models_2023_08_16
 	$(BIN)/stripe-schemas validate spec/examples/
 
-## Lint, type-check, build the docs site strictly and run the test suite.
+## Lint, type-check, build the docs site strictly and run the test suite, with the corpus of
+## real public specs (CORPUS=1: all five, and mypy --strict on each generated package).
 test: $(STAMP) lint typecheck docs-build
-	$(BIN)/python -m pytest
+	CORPUS=1 $(BIN)/python -m pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check src codegen tests bench examples
@@ -59,6 +60,7 @@ clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build/site
 
 ## Real public OpenAPI specs (pinned, fetched through npm into ~/.cache/stripe-schemas/corpus):
-## generate --all, import, mypy --strict, and examples against openapi-schema-validator.
+## generate --all, import, mypy --strict, and examples against openapi-schema-validator. Part
+## of `make test`; this runs the corpus alone.
 corpus: $(STAMP)
 	CORPUS=1 $(BIN)/python -m pytest -o addopts="" -p no:cacheprovider tests/test_corpus.py
