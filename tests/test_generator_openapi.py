@@ -324,6 +324,9 @@ def test_dumps_refuses_what_json_cannot_hold(package: Any) -> None:
         with pytest.raises(ValueError, match="holds"):
             converter.dumps(instance)
     assert json.loads(dumps(common.Pet(**pet, weight=4.5))) == {**pet, "weight": 4.5}
+    for plain, what in (([1.5, math.inf], "the float inf"), ({1: "x"}, "a key of type int")):
+        with pytest.raises(ValueError, match=f"^the value holds {what}"):
+            dumps(plain)
 
 
 ACCOUNTS = [({"id": 1}, True), ({}, False), ({"id": "x"}, False), ({"password": "p"}, False)]

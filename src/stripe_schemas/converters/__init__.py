@@ -431,7 +431,8 @@ def unstructure(instance: Any) -> Any:
     except RecursionError:
         pass
     except NotJSON as exc:
-        raise NotJSON(exc.what, f"the {type(instance).__name__}") from None
+        holder = f"the {type(instance).__name__}" if is_model(type(instance)) else "the value"
+        raise NotJSON(exc.what, holder) from None
     except (AttributeError, TypeError, ValueError) as exc:
         raise TypeError(
             f"the {type(instance).__name__} holds a value of another type than its field "

@@ -143,7 +143,12 @@ class UnstructureCompiler(CompileCache):
         if isinstance(obj, (list, tuple)):
             return [self.value(x) for x in obj]
         if isinstance(obj, Mapping):
-            return {k: self.value(x) for k, x in obj.items()}
+            out = {}
+            for key, item in obj.items():
+                if not isinstance(key, str):
+                    raise NotJSON(f"a key of type {type(key).__name__} (JSON keys are strings)")
+                out[key] = self.value(item)
+            return out
         return obj
 
     def _compile(self, cls: type) -> None:

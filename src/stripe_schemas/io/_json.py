@@ -417,7 +417,8 @@ def dumps(value: Any) -> bytes:
 
     When orjson cannot (nesting deeper than its 255 levels, an integer beyond 64
     bits) the standard library writes the value; one too deep even for that, or
-    holding a lone surrogate, is a ValueError.
+    holding a lone surrogate, is a ValueError. The value is not vetted: orjson writes NaN
+    and infinities as `null` (`stripe_schemas.dumps()` refuses them before this).
     """
     if _orjson is not None:
         try:
