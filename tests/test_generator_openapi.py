@@ -536,7 +536,14 @@ def _schema_trees() -> st.SearchStrategy[Any]:
             "nullable": st.booleans(),
             "required": st.lists(_NAMES, max_size=2),
             "additionalProperties": inner | st.booleans(),
-            "discriminator": st.fixed_dictionaries({"propertyName": _NAMES}),
+            "discriminator": st.fixed_dictionaries(
+                {"propertyName": _NAMES},
+                optional={
+                    "mapping": st.dictionaries(
+                        _NAMES, st.sampled_from(["#/components/schemas/A", "B", "Z", 1])
+                    )
+                },
+            ),
             "maxLength": st.integers(0, 5),
         }
         pairs = st.sampled_from(sorted(keyword_values)).flatmap(
@@ -552,16 +559,21 @@ def _schema_trees() -> st.SearchStrategy[Any]:
 @given(schemas=st.dictionaries(st.sampled_from(["A", "B", "C"]), _schema_trees(), min_size=1))
 @settings(max_examples=300)
 def test_any_schema_gives_models_or_spec_errors(schemas: dict[str, Any]) -> None:
-    """Whatever the component schemas hold, the generator's front half gives Python that
+    """Whatever the component schemas hold, the generator's front half (from the rewrite of
+    base-schema discriminators the loader does) gives Python that
     compiles and a schema document, or raises SpecError (one line per problem): never a
     traceback, never source that ruff or the import check refuse."""
+    from stripe_codegen.discriminators import follow_base_discriminators
     from stripe_codegen.generate import schema_document
     from stripe_codegen.loader import LoadedSpec
     from stripe_codegen.parse import build_model_set
     from stripe_codegen.render import render_sources
 
-    spec = LoadedSpec(document=_spec(schemas), source="fuzz.yaml", sha256="0" * 64)
     try:
+        document, problems = follow_base_discriminators(_spec(schemas), "fuzz.yaml")
+        if problems:
+            raise SpecError(problems)
+        spec = LoadedSpec(document=document, source="fuzz.yaml", sha256="0" * 64)
         model_set = build_model_set(spec, None)
         for rel, source in render_sources(model_set, "fuzz").items():
             compile(source, rel, "exec")  # what ruff format and the import would refuse
@@ -721,6 +733,49 @@ def test_a_reference_to_a_base_schema_is_the_subtype_its_tag_names(
     model = package.model_for("Enclosure")
     assert validate(body, model).ok is valid, validate(body, model)
     assert _loads_accepts(body, model) is valid
+
+
+_REF = "#/components/schemas/"
+_BASE = {"type": "object", "properties": {"k": {"type": "string"}}}
+
+
+@pytest.mark.parametrize(
+    ("schemas", "fields"),
+    [
+        (  # the mapping names the base itself: it is a branch too
+            {
+                "A": {
+                    **_BASE,
+                    "discriminator": {"propertyName": "k", "mapping": {"a": _REF + "A"}},
+                },
+                "B": {"allOf": [{"$ref": _REF + "A"}, {"properties": {"z": {"type": "integer"}}}]},
+                "D": {"properties": {"a": {"$ref": _REF + "A"}}},
+            },
+            [("a", "A | B | UnsetType")],
+        ),
+        (  # a subtype that is a base of its own: its subtypes, at any depth, for each base
+            {
+                "A": {**_BASE, "discriminator": {"propertyName": "k"}},
+                "B": {"allOf": [{"$ref": _REF + "A"}], "discriminator": {"propertyName": "k"}},
+                "C": {"allOf": [{"$ref": _REF + "B"}]},
+                "D": {"properties": {"a": {"$ref": _REF + "A"}, "b": {"$ref": _REF + "B"}}},
+            },
+            [("a", "B | C | UnsetType"), ("b", "C | UnsetType")],
+        ),
+    ],
+    ids=["mapped-base", "nested-bases"],
+)
+def test_base_schema_unions_name_each_subtype_once(
+    tmp_path: Path, schemas: dict[str, Any], fields: list[tuple[str, str]]
+) -> None:
+    """Where datamodel-code-generator's own type for a branch goes past the reference (it
+    gave `B | B` for the union of `A` and `B`), the branch is read from the schema: each
+    subtype once, the base only when the mapping names it."""
+    path = write_spec(tmp_path, _spec(schemas))
+    result = generate(path, None, package="bases")
+    classes, _ = _declared(result.files["bases/common.py"])
+    assert classes["D"] == fields
+    assert result.warnings == ()
 
 
 def test_a_base_schema_nothing_extends_stays_a_reference(tmp_path: Path) -> None:

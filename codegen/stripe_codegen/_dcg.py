@@ -35,7 +35,9 @@ What wins where the two differ:
   value type);
 * where its tree holds something we cannot map (its own model with no JSON pointer, a
   tuple, a set) or does not line up with the schema (a union with another number of
-  members than the schema's branches, `Literal` values other than the schema's),
+  members than the schema's branches, `Literal` values other than the schema's, a
+  reference to another schema than the `$ref` names, a model of its own where the schema
+  is a union),
   that field is read from the raw schema: the whole field, never half of it;
 * `format`, `maxLength`, `x-stripeBypassValidation` and the enum values a field
   checks are read from the raw schema: it keeps none of them in its tree.

@@ -255,6 +255,9 @@ class _Builder:
         kind = tree[0]
         if kind == "ref":
             target = str(tree[1])
+            ref = schema.get("$ref")
+            if isinstance(ref, str) and ref.startswith("#/") and ref[1:] != target:
+                return None  # it went past the reference (to a base schema's subtypes)
             if target == self._top_pointer(target):
                 return self.ref_type(target)
             parsed = self.models.get(target) or self.lifted.get(target)
