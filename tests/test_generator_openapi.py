@@ -314,6 +314,7 @@ def test_dumps_refuses_what_json_cannot_hold(package: Any) -> None:
         (common.Notes(_extra={"seen": [1, {"on": math.nan}]}), "the Notes holds the float nan"),
         (common.Owner(id=1, _extra={"x": {1, 2}}), "the Owner holds a value JSON cannot hold"),
         (common.Owner(id=1, _extra={"x": math.nan}), "the Owner holds a value JSON cannot hold"),
+        (common.Pet(**pet, labels={1: "x"}), "the Pet holds a key of type int"),
     ]
     converter = make_converter()
     for instance, message in bad:
@@ -778,6 +779,146 @@ def test_base_schema_unions_name_each_subtype_once(
     assert result.warnings == ()
 
 
+#: A base with a discriminator and two subtypes, then what each case adds (YAML, so that an
+#: anchor can share a node); `Holder`'s fields are checked, and bodies get one verdict.
+_ZOO = """
+openapi: 3.0.3
+info: {title: zoo, version: '1'}
+paths: {}
+components:
+  schemas:
+    Pet:
+      type: object
+      required: [petType]
+      properties:
+        petType: {type: string}
+      discriminator: {propertyName: petType}
+    Cat:
+      allOf:
+        - $ref: '#/components/schemas/Pet'
+        - type: object
+          properties: {meow: {type: boolean}}
+    Dog:
+      allOf:
+        - $ref: '#/components/schemas/Pet'
+        - type: object
+          required: [petType]
+          properties: {bark: {type: boolean}}
+"""
+_PET_CASES = {
+    "anchor": (  # one node at two places: a reference in a property and in an array
+        """
+    Holder:
+      type: object
+      properties:
+        pet: &pet {$ref: '#/components/schemas/Pet'}
+        pets: {type: array, items: *pet}
+""",
+        [("pet", "Cat | Dog | UnsetType"), ("pets", "list[Cat | Dog] | UnsetType")],
+        [({"pets": [{"petType": "Dog", "bark": True}]}, True), ({"pet": {"petType": "X"}}, False)],
+    ),
+    "inline extension": (  # an inline object extending the base keeps the base's fields
+        """
+    Holder:
+      type: object
+      properties:
+        tagged:
+          allOf:
+            - $ref: '#/components/schemas/Pet'
+            - {type: object, properties: {extra: {type: string}}}
+        described: {description: a pet, allOf: [{$ref: '#/components/schemas/Pet'}]}
+""",
+        [("tagged", "HolderTagged | UnsetType"), ("described", "Cat | Dog | UnsetType")],
+        [
+            ({"tagged": {"petType": "Cat", "extra": "x"}}, True),
+            ({"tagged": {"petType": "Cat", "meow": True}}, False),
+            ({"described": {"petType": "Cat", "meow": True}}, True),
+        ],
+    ),
+    "nullable wrapper": (  # a component that only makes the base nullable is no subtype
+        """
+    MaybePet:
+      nullable: true
+      allOf: [{$ref: '#/components/schemas/Pet'}]
+    Holder:
+      type: object
+      properties:
+        maybe: {$ref: '#/components/schemas/MaybePet'}
+""",
+        [("maybe", "Cat | Dog | None | UnsetType")],
+        [({"maybe": None}, True), ({"maybe": {"petType": "Cat"}}, True)],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(_PET_CASES))
+def test_base_schema_references_in_every_shape(tmp_path: Path, case: str) -> None:
+    """A reference to a base shared through a YAML anchor, an inline `allOf` that extends
+    the base (its fields, not the union) beside one that only describes it (the union), and
+    a component that only makes the base nullable: the fields as expected, and strict loads
+    and validate give one verdict on each body. Dog's part requires the tag only: the
+    field keeps the base's type (a string) and is narrowed to Dog's tag."""
+    extra, fields, bodies = _PET_CASES[case]
+    path = tmp_path / "zoo.yaml"
+    path.write_text(_ZOO + extra, encoding="utf-8")
+    package = "zoo_" + case.replace(" ", "_")  # one package per case (imports are cached)
+    result = generate(path, None, package=package)
+    assert result.warnings == ()
+    classes, _ = _declared(result.files[f"{package}/common.py"])
+    assert classes["Holder"] == fields
+    assert classes["Dog"][0] == ("petType", "DogPetType")
+    write(result, tmp_path)
+    holder = import_generated(tmp_path, package).model_for("Holder")
+    for body, valid in bodies:
+        assert validate(body, holder).ok is valid, body
+        assert _loads_accepts(body, holder) is valid, body
+
+
+def test_a_mapping_into_another_file(tmp_path: Path) -> None:
+    """A discriminator's mapping value that names a schema in another file is brought in
+    like a `$ref` (before, the tag of that schema fell back to its name)."""
+    (tmp_path / "cat.yaml").write_text(
+        "components:\n  schemas:\n    Cat:\n      allOf:\n"
+        "        - $ref: 'main.yaml#/components/schemas/Pet'\n"
+        "        - {type: object, properties: {meow: {type: boolean}}}\n",
+        encoding="utf-8",
+    )
+    pet = {
+        "type": "object",
+        "required": ["petType"],
+        "properties": {"petType": {"type": "string"}},
+        "discriminator": {
+            "propertyName": "petType",
+            "mapping": {"kitty": "cat.yaml#/components/schemas/Cat"},
+        },
+    }
+    holder = {"type": "object", "properties": {"pet": {"$ref": "#/components/schemas/Pet"}}}
+    path = tmp_path / "main.yaml"
+    path.write_text(yaml.safe_dump(_spec({"Pet": pet, "Holder": holder})), encoding="utf-8")
+    result = generate(path, None, package="files")
+    classes, aliases = _declared(result.files["files/common.py"])
+    assert classes["Holder"] == [("pet", "Cat | UnsetType")]
+    assert aliases["CatPetType"] == "Literal['kitty']"
+
+
+def test_a_subtype_whose_own_enum_is_its_tag(tmp_path: Path) -> None:
+    """A subtype that says its tag itself (`enum: [cat]` in its `allOf` part, the mapping
+    naming it `cat`): its own enum is the tag, no second alias of the same name."""
+    text = _ZOO.replace(
+        "discriminator: {propertyName: petType}",
+        "discriminator: {propertyName: petType, mapping: {cat: '#/components/schemas/Cat'}}",
+    ).replace(
+        "properties: {meow: {type: boolean}}",
+        "properties: {petType: {type: string, enum: [cat]}, meow: {type: boolean}}",
+    )
+    path = tmp_path / "zoo.yaml"
+    path.write_text(text + "    Holder: {properties: {pet: {$ref: '#/components/schemas/Pet'}}}\n")
+    result = generate(path, None, package="own")
+    classes, aliases = _declared(result.files["own/common.py"])
+    assert classes["Cat"][0] == ("petType", "CatPetType")
+    assert aliases["CatPetType"] == "Literal['cat']"
+
+
 def test_a_base_schema_nothing_extends_stays_a_reference(tmp_path: Path) -> None:
     """A discriminator on a schema that no other schema extends has nothing to choose
     from: a reference to it reads it, and generate has nothing to warn about."""
@@ -819,7 +960,11 @@ def test_a_tag_the_union_cannot_check_is_a_warning(
     table keeps what can be checked, so the class and schemas.json still say the same."""
     schemas = {
         "Either": {
-            "oneOf": [{"$ref": "#/components/schemas/A"}, {"$ref": "#/components/schemas/B"}],
+            "oneOf": [
+                {"$ref": "#/components/schemas/A"},
+                {"$ref": "#/components/schemas/B"},
+                {"$ref": "#/components/schemas/D"},
+            ],
             "discriminator": {
                 "propertyName": "kind",
                 "mapping": {"a": "#/components/schemas/A", "aa": "#/components/schemas/A"},
@@ -832,6 +977,9 @@ def test_a_tag_the_union_cannot_check_is_a_warning(
             "discriminator": {"propertyName": "n"},
         },
         "C": {"type": "object", "properties": {"n": {"type": "integer"}}},
+        # a tag typed through a string alias is narrowed like a string (no warning)
+        "D": {"type": "object", "properties": {"kind": {"$ref": "#/components/schemas/Name"}}},
+        "Name": {"type": "string"},
     }
     path = write_spec(tmp_path, _spec(schemas))
     result = generate(path, None, package="tags")
@@ -852,6 +1000,7 @@ def test_a_tag_the_union_cannot_check_is_a_warning(
     ]
     _, aliases = _declared(result.files["tags/common.py"])
     assert aliases["AKind"] == "Literal['a']"
+    assert aliases["DKind"] == "Literal['D']"
     defs = json.loads(result.files["tags/schemas.json"])["$defs"]
     assert defs["A"]["properties"]["kind"]["allOf"][1] == {"enum": ["a"]}
     assert defs["C"]["properties"]["n"] == {"type": "integer"}
@@ -918,6 +1067,48 @@ def test_a_branch_class_carries_its_tag_wherever_it_is_used(tmp_path: Path) -> N
     assert not _loads_accepts(body, garage)
     good = {"car": {"type": "Car", "wheels": "four"}}
     assert validate(good, garage).ok and _loads_accepts(good, garage)
+
+
+def test_a_reference_to_a_schema_that_admits_null_admits_null(tmp_path: Path) -> None:
+    """GitHub's pattern: a component that is `nullable` (`nullable-simple-user`), or a 3.1
+    type list with "null", or a union with a null branch, referenced from a field, an item,
+    a map value and through a one-part `allOf`: `null` is a value there, in the class as in
+    `schemas.json` (jsonschema reads the referenced schema; strict loads refused it)."""
+    ref = "#/components/schemas/"
+    schemas = {
+        "User": {"type": "object", "nullable": True, "properties": {"id": {"type": "integer"}}},
+        "Tag": {"type": ["string", "null"]},
+        "Anything": {"anyOf": [{"type": "string"}, {"type": "integer"}, {"type": "null"}]},
+        "Issue": {
+            "type": "object",
+            "required": ["user", "tag", "any"],
+            "properties": {
+                "user": {"$ref": ref + "User"},
+                "tag": {"$ref": ref + "Tag"},
+                "any": {"$ref": ref + "Anything"},
+                "users": {"type": "array", "items": {"$ref": ref + "User"}},
+                "by_name": {"type": "object", "additionalProperties": {"$ref": ref + "User"}},
+                "wrapped": {"allOf": [{"$ref": ref + "User"}]},
+            },
+        },
+    }
+    path = write_spec(tmp_path, _spec(schemas))
+    result = generate(path, None, package="nulls")
+    classes, _ = _declared(result.files["nulls/common.py"])
+    assert classes["Issue"] == [
+        ("user", "User | None"),
+        ("tag", "str | None"),
+        ("any", "str | int | None"),
+        ("users", "list[User | None] | UnsetType"),
+        ("by_name", "dict[str, User | None] | UnsetType"),
+        ("wrapped", "User | None | UnsetType"),
+    ]
+    write(result, tmp_path)
+    issue = import_generated(tmp_path, "nulls").model_for("Issue")
+    body = {"user": None, "tag": None, "any": None, "users": [None], "by_name": {"a": None}}
+    body["wrapped"] = None
+    assert validate(body, issue).ok
+    assert _loads_accepts(body, issue)
 
 
 def test_an_annotation_part_of_an_allof_shapes_nothing_in_either_engine(tmp_path: Path) -> None:

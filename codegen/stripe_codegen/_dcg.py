@@ -23,9 +23,10 @@ What wins where the two differ:
 
 * names are ours: it numbers clashing names (`Status1`, `Code3`), and the number
   depends on which other schemas are present; we name by place and never number;
-* nullability is ours, read from each schema where it is used: the three field
-  states (absent, `null`, value), which it does not have, and an item's `| None`
-  (it also carries the `null` a referenced schema admits to where it is used);
+* nullability is ours, read from each schema where it is used and through the
+  references it makes (`schema_reading.admits_null`, as JSON Schema reads them): the
+  three field states (absent, `null`, value), which it does not have, and an item's
+  `| None`;
 * the raw schema wins for a named list of cases its tree is lossy for
   (`schema_reading.fallback_rule` and the comments in `parse._Builder.from_tree`): Stripe's
   `x-expansionResources` (its tree is a plain union of `str` and refs; ours an

@@ -1,7 +1,8 @@
 """References to other files: their component schemas are brought into the spec's own.
 
 A `$ref` such as `common.yaml#/components/schemas/Address` (a path relative to the
-spec's file) becomes `#/components/schemas/Address`, and `Address` joins the spec's
+spec's file), or a discriminator `mapping` value written that way, becomes
+`#/components/schemas/Address`, and `Address` joins the spec's
 component schemas, with the references inside it rewritten the same way (a local
 `#/…` in the other file means that file). Everything after that sees one document.
 
@@ -23,10 +24,32 @@ from .errors import SpecError, SpecProblem
 _COMPONENT = "#/components/schemas/"
 
 
-def _walk(node: Any, pointer: str, found: list[tuple[dict[str, Any], str]]) -> None:
+#: Where a reference is written: (the object holding it, its key there, its JSON pointer).
+#: A `$ref`, or a value of a discriminator's `mapping` (a reference too, or a bare name).
+Site = tuple[dict[Any, Any], Any, str]
+
+
+def _sites(node: dict[str, Any], pointer: str) -> list[Site]:
+    """The references written in `node` itself."""
+    found: list[Site] = []
+    if isinstance(node.get("$ref"), str):
+        found.append((node, "$ref", pointer + "/$ref"))
+    discriminator = node.get("discriminator")
+    mapping = discriminator.get("mapping") if isinstance(discriminator, dict) else None
+    if isinstance(mapping, dict):
+        at = pointer + "/discriminator/mapping/"
+        found += [
+            (mapping, tag, at + escape_token(str(tag)))
+            for tag, value in mapping.items()
+            if isinstance(value, str) and "#" in value  # a bare name is a local schema
+        ]
+    return found
+
+
+def _walk(node: Any, pointer: str, found: list[Site]) -> None:
+    """Every reference to another file under `node`."""
     if isinstance(node, dict):
-        if isinstance(node.get("$ref"), str) and not node["$ref"].startswith("#"):
-            found.append((node, pointer + "/$ref"))
+        found += [site for site in _sites(node, pointer) if not site[0][site[1]].startswith("#")]
         for key, value in node.items():
             if isinstance(value, (dict, list)):
                 _walk(value, f"{pointer}/{escape_token(str(key))}", found)
@@ -35,10 +58,10 @@ def _walk(node: Any, pointer: str, found: list[tuple[dict[str, Any], str]]) -> N
             _walk(value, f"{pointer}/{index}", found)
 
 
-def _local_refs(node: Any, found: list[dict[str, Any]]) -> None:
+def _local_refs(node: Any, found: list[Site]) -> None:
+    """Every local (`#/…`) reference under `node`."""
     if isinstance(node, dict):
-        if isinstance(node.get("$ref"), str) and node["$ref"].startswith("#"):
-            found.append(node)
+        found += [site for site in _sites(node, "") if site[0][site[1]].startswith("#")]
         for value in node.values():
             _local_refs(value, found)
     elif isinstance(node, list):
@@ -54,7 +77,7 @@ def bundle_external_refs(
     `load(path)` reads and parses another file (the loader's bounded reader). The input
     is not changed; a document without such references is returned as it is.
     """
-    found: list[tuple[dict[str, Any], str]] = []
+    found: list[Site] = []
     _walk(document, "", found)
     if not found:
         return document, []
@@ -62,16 +85,18 @@ def bundle_external_refs(
     found = []
     _walk(document, "", found)
     base = Path(source).parent
+    main = Path(source).resolve()
     components = document.setdefault("components", {})
     schemas = components.setdefault("schemas", {}) if isinstance(components, dict) else {}
     problems: list[SpecProblem] = []
     files: dict[Path, Any] = {}
     origin: dict[str, Path] = {}  # key → the file it was brought in from
-    # (node holding the $ref, where it was written, the file it is relative to)
-    todo = [(node, where, base) for node, where in found]
+    # (object holding the reference, its key there, where it was written, the file it is
+    # relative to)
+    todo = [(holder, field, where, base) for holder, field, where in found]
     while todo:
-        node, where, folder = todo.pop()
-        ref = node["$ref"]
+        holder, field, where, folder = todo.pop()
+        ref = holder[field]
         file_part, _, fragment = ref.partition("#")
         fragment = "#" + fragment
         if source.startswith(("http://", "https://")) or "://" in file_part:
@@ -82,6 +107,10 @@ def bundle_external_refs(
             problems.append(SpecProblem(source, where, message))
             continue
         path = (folder / file_part).resolve()
+        key = unescape_token(fragment[len(_COMPONENT) :])
+        if path == main and key in schemas:  # back into the spec itself: a local reference
+            holder[field] = _COMPONENT + escape_token(key)
+            continue
         if path not in files:
             try:
                 files[path] = load(str(path))
@@ -89,7 +118,6 @@ def bundle_external_refs(
                 problems.append(SpecProblem(source, where, f"$ref {ref!r}: {exc}"))
                 files[path] = None
         other = files[path]
-        key = unescape_token(fragment[len(_COMPONENT) :])
         others = (other.get("components") or {}).get("schemas") if isinstance(other, dict) else None
         target = others.get(key) if isinstance(others, dict) else None
         if other is None:
@@ -97,7 +125,7 @@ def bundle_external_refs(
         if target is None:
             problems.append(SpecProblem(source, where, f"$ref to nothing: {ref!r}"))
             continue
-        node["$ref"] = _COMPONENT + escape_token(key)
+        holder[field] = _COMPONENT + escape_token(key)
         if key in schemas:
             if origin.get(key) != path and schemas[key] != target:
                 message = f"$ref {ref!r}: the spec already has a different schema {key!r}"
@@ -106,11 +134,11 @@ def bundle_external_refs(
         schemas[key] = copied = copy.deepcopy(target)
         origin[key] = path
         # Inside the other file, '#/…' means that file: make those references explicit.
-        local: list[dict[str, Any]] = []
+        local: list[Site] = []
         _local_refs(copied, local)
-        for inner in local:
-            inner["$ref"] = f"{path.name}{inner['$ref']}"
-        nested: list[tuple[dict[str, Any], str]] = []
+        for inner, name, _ in local:
+            inner[name] = f"{path.name}{inner[name]}"
+        nested: list[Site] = []
         _walk(copied, "/components/schemas/" + escape_token(key), nested)
-        todo += [(n, w, path.parent) for n, w in nested]
+        todo += [(h, f, w, path.parent) for h, f, w in nested]
     return document, problems

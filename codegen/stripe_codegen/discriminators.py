@@ -24,6 +24,7 @@ from stripe_schemas.model import escape_token, unescape_token
 
 from .errors import SpecProblem
 from .ir import ClassDef
+from .keywords import ANNOTATIONS
 
 _PREFIX = "#/components/schemas/"
 
@@ -89,14 +90,41 @@ def base_discriminators(schemas: Mapping[str, Any], keys: Iterable[str]) -> list
     ]
 
 
+def _extends(schema: dict[str, Any], component: bool) -> bool:
+    """Whether the references among a schema's `allOf` parts are extended (kept, their
+    fields composed) rather than wrapped (followed like any reference).
+
+    A schema extends them when it adds a shape of its own (another part that is not only a
+    description, or `properties`/`required` of its own). A component also extends the one
+    reference it wraps (a subtype that only renames the base, as event types often do),
+    unless it only makes it `nullable`: that is the base, or `null`. An inline one-part
+    `allOf` (3.0's way to give a `$ref` a description) is a wrapper.
+    """
+    parts = schema.get("allOf")
+    shaped = [p for p in parts or () if not (isinstance(p, dict) and set(p) <= ANNOTATIONS)]
+    if len(shaped) > 1 or "properties" in schema or "required" in schema:
+        return True
+    return component and schema.get("nullable") is not True
+
+
+def _extended(schema: Any) -> list[str]:
+    """The components a component schema extends through its top-level `allOf`."""
+    parts = schema.get("allOf") if isinstance(schema, dict) else None
+    if not isinstance(parts, list) or not _extends(schema, component=True):
+        return []
+    return [
+        key
+        for part in parts
+        if isinstance(part, dict) and (key := _target(part.get("$ref"))) is not None
+    ]
+
+
 def _subtypes(schemas: Mapping[str, Any]) -> dict[str, list[str]]:
-    """component key → the components whose own top-level `allOf` refers to it."""
+    """component key → the components that extend it (`_extended`)."""
     children: dict[str, list[str]] = {}
     for key, schema in schemas.items():
-        parts = schema.get("allOf") if isinstance(schema, dict) else None
-        for part in parts if isinstance(parts, list) else ():
-            parent = _target(part.get("$ref")) if isinstance(part, dict) else None
-            if parent is not None and key not in children.setdefault(parent, []):
+        for parent in _extended(schema):
+            if key not in children.setdefault(parent, []):
                 children[parent].append(key)
     return children
 
@@ -105,8 +133,8 @@ def _members(
     base: str, schemas: Mapping[str, Any], children: Mapping[str, list[str]], source: str
 ) -> tuple[list[str], list[SpecProblem]]:
     """The schemas a reference to `base` may be: its `mapping`'s targets, then every schema
-    that extends it through `allOf` (at any depth), each once; `base` itself only when the
-    mapping names it (implicitly it is the abstract part its subtypes share)."""
+    that extends it (at any depth), each once; `base` itself only when the mapping names it
+    (implicitly it is the abstract part its subtypes share)."""
     discriminator = schemas[base]["discriminator"]
     mapping = discriminator.get("mapping")
     members: list[str] = []
@@ -134,15 +162,17 @@ def follow_base_discriminators(
     """`document` with every reference to a base schema with a discriminator replaced by the
     discriminated `oneOf` of its subtypes (see the module's docstring).
 
-    A reference that is a part of a component's own top-level `allOf` is how a subtype
-    extends the base, and stays. The input is not changed; a document without such a base
-    (every Stripe spec) is returned as it is. A base no schema extends stays a plain
+    A reference that is a part of an `allOf` beside another part that gives a shape (a
+    subtype, or an inline object, extending the base) stays: it composes the base's fields.
+    The input is not changed (what changes is copied; a node the document holds at two
+    places, a YAML anchor, is rewritten at each place on its own); a document without such
+    a base (every Stripe spec) is returned as it is. A base no schema extends stays a plain
     reference, and a `mapping` to something that is not a component schema is a problem.
     """
     components = document.get("components")
-    schemas = components.get("schemas") if isinstance(components, dict) else None
-    if not isinstance(schemas, dict):
+    if not isinstance(components, dict) or not isinstance(components.get("schemas"), dict):
         return document, []
+    schemas: dict[str, Any] = components["schemas"]
     bases = base_discriminators(schemas, schemas)
     if not bases:
         return document, []
@@ -162,23 +192,47 @@ def follow_base_discriminators(
             }
     if problems or not unions:
         return document, problems
-    document = copy.deepcopy(document)
-    schemas = document["components"]["schemas"]
-    extending = {
-        id(part)
-        for schema in schemas.values()
-        if isinstance(schema, dict) and isinstance(schema.get("allOf"), list)
-        for part in schema["allOf"]
+    rewritten = {k: _rewritten(v, unions) for k, v in document.items() if k != "components"}
+    rewritten["components"] = {
+        k: _rewritten(v, unions) for k, v in components.items() if k != "schemas"
     }
-    sites = [
-        (node, unions[ref])
-        for node in _nodes(document)
-        if isinstance(ref := node.get("$ref"), str) and ref in unions and id(node) not in extending
-    ]
-    for node, union in sites:  # after the walk: a subtype's own references are not followed
-        del node["$ref"]
-        node.update(copy.deepcopy(union))
-    return document, problems
+    rewritten["components"]["schemas"] = {
+        key: _rewritten(schema, unions, component=True) for key, schema in schemas.items()
+    }
+    return rewritten, problems
+
+
+def _rewritten(
+    node: Any,
+    unions: Mapping[str, dict[str, Any]],
+    *,
+    composing: bool = False,
+    component: bool = False,
+) -> Any:
+    """`node` with the references to the bases of `unions` replaced (`node` itself when
+    nothing under it changes). `composing`: `node` is a part of an `allOf` that extends
+    (`_extends`); `component`: `node` is a component schema. The loader bounds the
+    document's depth, so recursion is safe."""
+    if isinstance(node, list):
+        items = [_rewritten(item, unions) for item in node]
+        return node if all(a is b for a, b in zip(items, node, strict=True)) else items
+    if not isinstance(node, dict):
+        return node
+    ref = node.get("$ref")
+    if isinstance(ref, str) and ref in unions and not composing:
+        return {**{k: v for k, v in node.items() if k != "$ref"}, **copy.deepcopy(unions[ref])}
+    out: dict[Any, Any] = {}
+    changed = False
+    for key, value in node.items():
+        if key == "allOf" and isinstance(value, list):
+            extending = _extends(node, component)
+            parts = [_rewritten(p, unions, composing=extending) for p in value]
+            new: Any = value if all(a is b for a, b in zip(parts, value, strict=True)) else parts
+        else:
+            new = _rewritten(value, unions)
+        changed = changed or new is not value
+        out[key] = new
+    return out if changed else node
 
 
 def unchecked_tags(tags: Tags, classes: Iterable[ClassDef], source: str) -> list[SpecProblem]:

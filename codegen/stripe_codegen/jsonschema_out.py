@@ -31,7 +31,7 @@ from stripe_schemas.model import def_pointer, unescape_token
 
 from .access import response_required
 from .discriminators import narrow_schema
-from .schema_reading import ANNOTATIONS
+from .keywords import ANNOTATIONS
 
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 COMPONENT_PREFIX = "#/components/schemas/"
@@ -108,7 +108,8 @@ def merge_all_of(
     properties: dict[str, Any] = {}
     required: list[str] = []
     followed: set[str] = set()
-    for part in _object_parts(node, schemas, 0, followed):
+    parts_found = _object_parts(node, schemas, 0, followed)
+    for part in parts_found:
         if part is None:
             return node
         props = part.get("properties")
@@ -118,11 +119,19 @@ def merge_all_of(
         return node
     merged = {k: v for k, v in node.items() if k not in ("allOf", "properties", "required")}
     merged |= {"type": "object", "properties": properties}
+    if all(_null_too(part) for part in parts_found):  # `null` passes every part
+        merged["nullable"] = True
     if required:
         merged["required"] = required
     if refs is not None:
         refs |= followed
     return merged
+
+
+def _null_too(part: Mapping[str, Any]) -> bool:
+    """Whether an object part of an `allOf` lets `null` through (3.0 or 3.1 spelling)."""
+    kind = part.get("type")
+    return part.get("nullable") is True or (isinstance(kind, list) and "null" in kind)
 
 
 def _object_parts(

@@ -69,6 +69,7 @@ from .ir import (
     UnionOf,
 )
 from .loader import LoadedSpec
+from .model_checks import name_clashes
 from .schema_reading import string_max_length
 from .select import REF_PREFIX, iter_refs
 
@@ -565,7 +566,7 @@ def build_param_set(spec: LoadedSpec, keys: Iterable[str] | None) -> ParamSet:
         schemas[ident] = combined
     classes = sorted(builder.classes.values(), key=lambda c: (c.module, c.name))
     enums = sorted(builder.enums.values(), key=lambda e: (e.module, e.name))
-    problems = builder.problems + _check_names(spec.source, classes, enums)
+    problems = builder.problems + name_clashes(spec.source, [*classes, *enums])
     if problems:
         raise SpecError(problems)
     return ParamSet(
@@ -578,18 +579,3 @@ def build_param_set(spec: LoadedSpec, keys: Iterable[str] | None) -> ParamSet:
         schemas=dict(sorted(schemas.items())),
         labels=dict(sorted(builder.labels.items())),
     )
-
-
-def _check_names(source: str, classes: list[ClassDef], enums: list[EnumDef]) -> list[SpecProblem]:
-    """Two things in one module with one name is an error: we never number names apart."""
-    seen: dict[tuple[str, str], list[str]] = defaultdict(list)
-    items: list[ClassDef | EnumDef] = [*classes, *enums]
-    for item in items:
-        seen[(item.module, item.name)].append(item.pointer)
-    return [
-        SpecProblem(
-            source, pointers[1], f"name {name!r} in module {module!r} also used by {pointers[0]}"
-        )
-        for (module, name), pointers in sorted(seen.items())
-        if len(pointers) > 1
-    ]

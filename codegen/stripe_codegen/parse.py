@@ -7,7 +7,6 @@ the raw schema at each field's JSON pointer and give everything a stable name.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -39,6 +38,7 @@ from .ir import (
     UnionOf,
 )
 from .loader import LoadedSpec
+from .model_checks import alias_loops, name_clashes
 from .schema_reading import (
     _defined_twice,
     _definitions,
@@ -120,7 +120,7 @@ class _Builder:
             self.problems.append(SpecProblem(self.spec.source, pointer, "schema is not an object"))
             return Primitive("Any")
         result = self._type_of(schema, pointer, owner, module, path)
-        if admits_null(schema) and path and path[-1] in ("item", "value"):
+        if admits_null(schema, self.spec.schemas) and path and path[-1] in ("item", "value"):
             return UnionOf((result, Primitive("None")))
         return result
 
@@ -230,7 +230,8 @@ class _Builder:
         if not isinstance(schema, dict):
             return None
         inner = self._from_tree(tree, schema, pointer, owner, module, path)
-        if inner is not None and admits_null(schema) and path and path[-1] in ("item", "value"):
+        nullable = admits_null(schema, self.spec.schemas)
+        if inner is not None and nullable and path and path[-1] in ("item", "value"):
             return UnionOf((inner, Primitive("None")))
         return inner
 
@@ -448,7 +449,7 @@ class _Builder:
             attr_name=self.names.get(pointer, naming.attr_name(wire), pointer),
             type=type_,
             required=required,
-            nullable=admits_null(prop),
+            nullable=admits_null(prop, self.spec.schemas),
             max_length=max_length,
             format=prop.get("format") if isinstance(prop.get("format"), str) else None,
             enum=enum_values,
@@ -514,8 +515,13 @@ class _Builder:
         order = {wire: index for index, wire in enumerate(props)}
         ordered = sorted(model.fields, key=lambda item: order.get(item[0], len(order)))
         for wire, required in ordered:
-            prop, where = props.get(wire, ({}, f"{model.pointer}/properties/{wire}"))
             before = fields.get(wire)
+            if wire not in props and before is not None:
+                # only `required` here (`allOf: [$ref Base, {required: [x]}]`): the base's
+                # field, now required
+                fields[wire] = attrs.evolve(before, required=before.required or required)
+                continue
+            prop, where = props.get(wire, ({}, f"{model.pointer}/properties/{wire}"))
             required = required or (before is not None and before.required)
             required = required and not write_only(prop)  # a response leaves it out
             # fallback rule `merged`: a property that two inline `allOf` parts define is
@@ -579,7 +585,10 @@ class _Builder:
         if allowed is None and isinstance(field.type, EnumRef):  # a component enum
             found = self.enums.get(field.type.pointer)
             allowed = found.values if found is not None else None
-        if allowed is None and field.type != Primitive("str"):
+        not_text = isinstance(field.type, (ListOf, MapOf)) or (
+            isinstance(field.type, Primitive) and field.type.name in ("int", "float", "bool")
+        )
+        if allowed is None and not_text:  # (a string alias, `Any`: the tag narrows it)
             message = "the discriminator's property is not a string here: its tag is not checked"
             self.warnings.append(SpecProblem(self.spec.source, where, message))
             del tags[field.wire_name]
@@ -596,7 +605,13 @@ class _Builder:
                     del tags[field.wire_name]
                     return field
                 tags[field.wire_name] = values = kept
-        name = self.names.get(_where(where), naming.member_name(owner, [field.wire_name]), where)
+        words = [field.wire_name]
+        if isinstance(field.type, EnumRef) and field.type.pointer != where:
+            found = self.enums.get(field.type.pointer)
+            if found is not None and found.values == values:
+                return attrs.evolve(field, enum=values)  # its own enum is the tag already
+            words.append("tag")  # beside its own enum (an `allOf` part's), named apart
+        name = self.names.get(_where(where), naming.member_name(owner, words), where)
         self.enums[where] = EnumDef(pointer=where, name=name, module=module, values=values)
         return attrs.evolve(field, type=EnumRef(where), enum=values)
 
@@ -623,56 +638,6 @@ def resolve(document: dict[str, Any], pointer: str) -> dict[str, Any]:
         else:
             return {}
     return node if isinstance(node, dict) else {}
-
-
-def _check_names(model_set: ModelSet) -> list[SpecProblem]:
-    """Two things in one module with one name is an error: we never number names apart."""
-    seen: dict[tuple[str, str], list[str]] = defaultdict(list)
-    items: list[ClassDef | AliasDef | EnumDef] = [*model_set.classes, *model_set.aliases]
-    items += model_set.enums
-    for item in items:
-        seen[(item.module, item.name)].append(item.pointer)
-    return [
-        SpecProblem(
-            model_set.spec_name,
-            pointers[1],
-            f"name {name!r} in module {module!r} also used by {pointers[0]}",
-        )
-        for (module, name), pointers in sorted(seen.items())
-        if len(pointers) > 1
-    ]
-
-
-def _alias_refs(type_: TypeExpr) -> list[str]:
-    """The pointers of the models a type refers to (a type alias is spelled out in place)."""
-    match type_:
-        case ModelRef(pointer=pointer):
-            return [pointer]
-        case ListOf(item=inner) | MapOf(value=inner):
-            return _alias_refs(inner)
-        case UnionOf(members=members):
-            return [p for m in members for p in _alias_refs(m)]
-    return []
-
-
-def _alias_loops(model_set: ModelSet) -> list[SpecProblem]:
-    """A type alias that contains itself (`A: {additionalProperties: {$ref: A}}` with no
-    properties) cannot be spelled out: one problem each, not a recursion error."""
-    aliases = {a.pointer: a.type for a in model_set.aliases}
-    problems: list[SpecProblem] = []
-    for start, type_ in aliases.items():
-        seen: set[str] = set()
-        todo = [p for p in _alias_refs(type_) if p in aliases]
-        while todo:
-            pointer = todo.pop()
-            if pointer == start:
-                message = "a type alias that contains itself: the models cannot spell it"
-                problems.append(SpecProblem(model_set.spec_name, start, message))
-                break
-            if pointer not in seen:
-                seen.add(pointer)
-                todo += [p for p in _alias_refs(aliases[pointer]) if p in aliases]
-    return problems
 
 
 def build_model_set(
@@ -731,7 +696,10 @@ def build_model_set(
     )
     if typed_events:  # events: data.object typed by its object tag (not a fact of the spec)
         model_set = type_event_data(model_set)
-    problems = builder.problems + _check_names(model_set) + _alias_loops(model_set)
+    everything: list[ClassDef | AliasDef | EnumDef] = [*model_set.classes, *model_set.aliases]
+    everything += model_set.enums
+    problems = builder.problems + name_clashes(model_set.spec_name, everything)
+    problems += alias_loops(model_set)
     problems += [
         SpecProblem(spec.source, "", f"--names: {where!r} names no schema or field of the models")
         for where in overrides.unused()

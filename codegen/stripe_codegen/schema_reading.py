@@ -6,13 +6,14 @@ name an inline object, and the cases where datamodel-code-generator's type tree 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from stripe_schemas.model import escape_token, unescape_token
 
 from ._dcg import Tree
 from .ir import EnumValue
+from .keywords import ANNOTATIONS
 from .select import REF_PREFIX, schema_pointer
 
 
@@ -133,9 +134,16 @@ def _is_null(schema: Any) -> bool:
     )
 
 
-def admits_null(schema: Any) -> bool:
+def admits_null(
+    schema: Any, schemas: Mapping[str, Any] | None = None, seen: frozenset[str] = frozenset()
+) -> bool:
     """Whether a schema says `null` is a value: OpenAPI 3.0's `nullable`, 3.1's `"null"`
-    in a `type` list, or a `null` branch of its `anyOf`/`oneOf`."""
+    in a `type` list, or a `null` branch of its `anyOf`/`oneOf`.
+
+    With the component `schemas`, also through references: a `$ref` to a component that
+    admits `null` (GitHub's `nullable-simple-user`), a branch that does, or an `allOf`
+    whose every part does, as JSON Schema (and `schemas.json`) read them.
+    """
     if not isinstance(schema, dict):
         return False
     if schema.get("nullable") is True:
@@ -143,7 +151,20 @@ def admits_null(schema: Any) -> bool:
     kind = schema.get("type")
     if isinstance(kind, list) and "null" in kind:
         return True
-    return any(_is_null(b) for k in ("anyOf", "oneOf") for b in _schemas_of(schema, k))
+    branches = [b for k in ("anyOf", "oneOf") for b in _schemas_of(schema, k)]
+    if any(_is_null(b) for b in branches):
+        return True
+    if schemas is None:
+        return False
+    ref = schema.get("$ref")
+    if isinstance(ref, str) and ref.startswith(REF_PREFIX):
+        key = unescape_token(ref[len(REF_PREFIX) :])
+        if key not in seen and key in schemas:
+            return admits_null(schemas[key], schemas, seen | {key})
+    if any(admits_null(b, schemas, seen) for b in branches):
+        return True
+    parts = [part for _, part in _shape_parts(schema)]
+    return bool(parts) and "allOf" in schema and all(admits_null(p, schemas, seen) for p in parts)
 
 
 def is_enum_schema(schema: Any) -> bool:
@@ -159,14 +180,6 @@ def _enum_values(schema: dict[str, Any]) -> tuple[EnumValue, ...]:
     if "const" in schema:
         return (schema["const"],) if schema["const"] is not None else ()
     return tuple(v for v in schema["enum"] if v is not None)
-
-
-#: Keywords of a schema that only describe it: an `allOf` part made only of these adds
-#: nothing to the value's shape (the classes and `schemas.json` both skip such a part).
-ANNOTATIONS = frozenset(
-    {"description", "title", "example", "examples", "deprecated", "readOnly", "writeOnly"}
-    | {"externalDocs", "default", "nullable"}
-)
 
 
 def _shape_parts(schema: dict[str, Any]) -> list[tuple[int, Any]]:

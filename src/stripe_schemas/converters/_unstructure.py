@@ -8,7 +8,8 @@ are otherwise written in wire-name order, the order of Stripe's fixtures.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import math
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from ..model import (
@@ -53,6 +54,31 @@ def json_copy(value: Any) -> Any:
 def not_finite(value: float) -> None:
     """Raise for a float field holding NaN or an infinity (JSON has no such number)."""
     raise NotJSON(f"the float {value!r}, which JSON cannot hold")
+
+
+def check_floats(items: Iterable[Any]) -> None:
+    """Raise for NaN or an infinity among the plain values of a list or map.
+
+    Their sum is taken at C speed: it is finite when every value is (a sum too large for a
+    float, or values that are not numbers, such as `None`, are then looked at one by one).
+    """
+    try:
+        total = sum(items)
+    except TypeError:
+        total = math.nan
+    if total - total:  # NaN: not all finite, or not all numbers
+        for item in items:
+            if type(item) is float and item - item:
+                not_finite(item)
+
+
+def check_keys(mapping: Mapping[Any, Any]) -> None:
+    """Raise for a key that is not a string in a map field (`str.join` checks at C speed)."""
+    try:
+        "".join(mapping)
+    except TypeError:
+        bad = next(k for k in mapping if not isinstance(k, str))
+        raise NotJSON(f"a key of type {type(bad).__name__} (JSON keys are strings)") from None
 
 
 def merge_extras(fields: dict[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
@@ -106,6 +132,8 @@ class UnstructureCompiler(CompileCache):
                 "NOEX": NO_EXTRA,
                 "CJ": json_copy,
                 "NF": not_finite,
+                "CF": check_floats,
+                "CK": check_keys,
                 "merge_extras": merge_extras,
             },
         )
@@ -143,13 +171,15 @@ class UnstructureCompiler(CompileCache):
         if isinstance(obj, (list, tuple)):
             return [self.value(x) for x in obj]
         if isinstance(obj, Mapping):
-            out = {}
-            for key, item in obj.items():
-                if not isinstance(key, str):
-                    raise NotJSON(f"a key of type {type(key).__name__} (JSON keys are strings)")
-                out[key] = self.value(item)
-            return out
-        return obj
+            check_keys(obj)
+            return {k: self.value(x) for k, x in obj.items()}
+        if isinstance(obj, (str, int)) or obj is None:  # subclasses (a `str` enum member)
+            return obj
+        if isinstance(obj, float):
+            if obj - obj:
+                not_finite(obj)
+            return obj
+        raise NotJSON(f"a Python {type(obj).__name__}, which is not a JSON value")
 
     def _compile(self, cls: type) -> None:
         plan = class_plan(cls)
@@ -192,29 +222,34 @@ class UnstructureCompiler(CompileCache):
             return [f"{pad}if {var} is not None:", *body] if body else []
         if isinstance(node, ModelNode):
             return [f"{pad}{var} = {self.model_name(node.cls)}({var})"]
-        if isinstance(node, (ListNode, MapNode)):
-            item = node.item if isinstance(node, ListNode) else node.value
-            if _plain(item) and not _floats(item):
-                return [f"{pad}{var} = {'list' if isinstance(node, ListNode) else 'dict'}({var})"]
+        if isinstance(node, ListNode):
+            if _plain(node.item):
+                return [f"{pad}{var} = list({var})"] + [f"{pad}CF({var})"] * _floats(node.item)
             x = f"x{indent}"
-            expr = self._expression(item, x)
-            if isinstance(node, ListNode):
-                return [f"{pad}{var} = [{expr} for {x} in {var}]"]
-            return [f"{pad}{var} = {{k: {expr} for k, {x} in {var}.items()}}"]
+            return [f"{pad}{var} = [{self._expression(node.item, x)} for {x} in {var}]"]
+        if isinstance(node, MapNode):
+            lines = [f"{pad}CK({var})"]
+            if _plain(node.value):
+                lines.append(f"{pad}{var} = dict({var})")
+                return lines + [f"{pad}CF({var}.values())"] * _floats(node.value)
+            x = f"x{indent}"
+            expr = self._expression(node.value, x)
+            return [*lines, f"{pad}{var} = {{k: {expr} for k, {x} in {var}.items()}}"]
         assert isinstance(node, UnionNode)
         models = node.models
         others = [m for m in node.members if not isinstance(m, ModelNode)]
-        if len(models) == 1 and all(_plain(m) and not _floats(m) for m in others):
+        if len(models) == 1 and all(_plain(m) for m in others):
             fn = self.model_name(models[0])
-            return [
+            lines = [
                 f"{pad}if type({var}) is {self._class_ref(models[0])}:",
                 f"{pad}    {var} = {fn}({var})",
             ]
+            if any(_floats(m) for m in others):
+                lines.append(f"{pad}elif type({var}) is float and {var} - {var}: NF({var})")
+            return lines
         return [f"{pad}{var} = value({var})"]
 
     def _expression(self, node: Node, var: str) -> str:
-        if _plain(node):  # a float item: `value` checks it is finite
-            return f"value({var})"
         if isinstance(node, ModelNode):
             return f"{self.model_name(node.cls)}({var})"
         if isinstance(node, AnyNode):
