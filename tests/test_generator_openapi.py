@@ -1089,8 +1089,11 @@ def test_a_reference_to_a_schema_that_admits_null_admits_null(tmp_path: Path) ->
                 "users": {"type": "array", "items": {"$ref": ref + "User"}},
                 "by_name": {"type": "object", "additionalProperties": {"$ref": ref + "User"}},
                 "wrapped": {"allOf": [{"$ref": ref + "User"}]},
+                # beside a 3.1 `$ref`, a type list does not let null past the reference
+                "owner": {"$ref": ref + "Owner", "type": ["object", "null"]},
             },
         },
+        "Owner": {"type": "object", "properties": {"id": {"type": "integer"}}},
     }
     path = write_spec(tmp_path, _spec(schemas))
     result = generate(path, None, package="nulls")
@@ -1102,6 +1105,7 @@ def test_a_reference_to_a_schema_that_admits_null_admits_null(tmp_path: Path) ->
         ("users", "list[User | None] | UnsetType"),
         ("by_name", "dict[str, User | None] | UnsetType"),
         ("wrapped", "User | None | UnsetType"),
+        ("owner", "Owner | UnsetType"),
     ]
     write(result, tmp_path)
     issue = import_generated(tmp_path, "nulls").model_for("Issue")
@@ -1109,6 +1113,13 @@ def test_a_reference_to_a_schema_that_admits_null_admits_null(tmp_path: Path) ->
     body["wrapped"] = None
     assert validate(body, issue).ok
     assert _loads_accepts(body, issue)
+    oracle = jsonschema.Draft202012Validator(
+        {"$ref": "#/$defs/Owner", "$defs": {"Owner": schemas["Owner"]}}
+    )
+    assert not oracle.is_valid(None)  # JSON Schema: null fails the referenced Owner
+    body["owner"] = None
+    assert not validate(body, issue).ok
+    assert not _loads_accepts(body, issue)
 
 
 def test_an_annotation_part_of_an_allof_shapes_nothing_in_either_engine(tmp_path: Path) -> None:

@@ -148,6 +148,12 @@ def admits_null(
         return False
     if schema.get("nullable") is True:
         return True
+    ref = schema.get("$ref")
+    if isinstance(ref, str):  # beside a `$ref` only `nullable` counts (as in schemas.json)
+        if schemas is None or not ref.startswith(REF_PREFIX):
+            return False
+        key = unescape_token(ref[len(REF_PREFIX) :])
+        return key not in seen and admits_null(schemas.get(key), schemas, seen | {key})
     kind = schema.get("type")
     if isinstance(kind, list) and "null" in kind:
         return True
@@ -156,11 +162,6 @@ def admits_null(
         return True
     if schemas is None:
         return False
-    ref = schema.get("$ref")
-    if isinstance(ref, str) and ref.startswith(REF_PREFIX):
-        key = unescape_token(ref[len(REF_PREFIX) :])
-        if key not in seen and key in schemas:
-            return admits_null(schemas[key], schemas, seen | {key})
     if any(admits_null(b, schemas, seen) for b in branches):
         return True
     parts = [part for _, part in _shape_parts(schema)]
