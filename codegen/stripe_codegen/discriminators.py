@@ -162,9 +162,8 @@ def follow_base_discriminators(
     """`document` with every reference to a base schema with a discriminator replaced by the
     discriminated `oneOf` of its subtypes (see the module's docstring).
 
-    A reference that is a part of an `allOf` beside another part that gives a shape (a
-    subtype, or an inline object, extending the base) stays: it composes the base's fields.
-    The input is not changed (what changes is copied; a node the document holds at two
+    A reference that an `allOf` extends (`_extends`: a subtype, or an inline object that
+    adds fields to the base) stays: it composes the base's fields. The input is not changed (what changes is copied; a node the document holds at two
     places, a YAML anchor, is rewritten at each place on its own); a document without such
     a base (every Stripe spec) is returned as it is. A base no schema extends stays a plain
     reference, and a `mapping` to something that is not a component schema is a problem.

@@ -588,7 +588,7 @@ class _Builder:
         not_text = isinstance(field.type, (ListOf, MapOf)) or (
             isinstance(field.type, Primitive) and field.type.name in ("int", "float", "bool")
         )
-        if allowed is None and not_text:  # (a string alias, `Any`: the tag narrows it)
+        if not_text:  # (a string alias, `Any`: the tag narrows it)
             message = "the discriminator's property is not a string here: its tag is not checked"
             self.warnings.append(SpecProblem(self.spec.source, where, message))
             del tags[field.wire_name]
