@@ -1122,6 +1122,43 @@ def test_a_reference_to_a_schema_that_admits_null_admits_null(tmp_path: Path) ->
     assert not _loads_accepts(body, issue)
 
 
+def test_an_untagged_one_of_is_read_as_any_of_by_every_entry_point(tmp_path: Path) -> None:
+    """Two branches of an untagged `oneOf` that one payload fits: strict loads reads it as
+    the first, and validate accepts it too (`schemas.json` writes `oneOf` as `anyOf`), so
+    the toolkit gives one verdict; JSON Schema's `oneOf` refuses it, a documented choice
+    (the converters cannot tell the branches apart either)."""
+    ref = "#/components/schemas/"
+    schemas = {
+        "A": {
+            "type": "object",
+            "properties": {"a": {"type": "string"}, "n": {"type": "integer"}},
+            "additionalProperties": False,
+        },
+        "B": {
+            "type": "object",
+            "properties": {"b": {"type": "string"}, "n": {"type": "integer"}},
+            "additionalProperties": False,
+        },
+        "Holder": {
+            "type": "object",
+            "properties": {"x": {"oneOf": [{"$ref": ref + "A"}, {"$ref": ref + "B"}]}},
+        },
+    }
+    path = write_spec(tmp_path, _spec(schemas))
+    result = generate(path, None, package="either")
+    write(result, tmp_path)
+    holder = import_generated(tmp_path, "either").model_for("Holder")
+    both, one = {"x": {"n": 1}}, {"x": {"b": "y"}}
+    text = json.dumps(schemas).replace(ref, "#/$defs/")
+    oracle = jsonschema.Draft202012Validator({"$ref": "#/$defs/Holder", "$defs": json.loads(text)})
+    assert not oracle.is_valid(both) and oracle.is_valid(one)
+    for body in (both, one):
+        assert validate(body, holder).ok
+        assert _loads_accepts(body, holder)
+    assert type(loads(json.dumps(both), holder).x).__name__ == "A"
+    assert not validate({"x": {"c": 1}}, holder).ok  # still one branch must fit
+
+
 def test_an_annotation_part_of_an_allof_shapes_nothing_in_either_engine(tmp_path: Path) -> None:
     """An `allOf` part that only describes (`readOnly`, `default`, …) is skipped by the
     classes and by `schemas.json` alike, so the composed object is one object in both:

@@ -10,6 +10,8 @@ read the result, committed as `stripe_models/schemas.json`. Translation rules:
   and a bare `$ref` becomes `anyOf: [$ref, null]`.
 - An `enum` marked `x-stripeBypassValidation` is not asserted (Stripe may
   send other values): its values move to the annotation `x-enum`.
+- `oneOf` becomes `anyOf`, as the converters read it (the first branch that fits); a
+  discriminated union's branches exclude each other by their tags anyway.
 - `format` stays as an annotation (`unix-time` is already `type: integer`).
 - `maxLength`, `pattern`, `required`, `properties`, `items` and
   `additionalProperties` are kept as they are, but a `writeOnly` property is not
@@ -210,7 +212,10 @@ def _translate(
             )
     for keyword in _LIST_KEYWORDS:
         if keyword in node and isinstance(node[keyword], list):
-            out[keyword] = [
+            # `oneOf` is read as `anyOf`, as the converters read it (the first branch that
+            # fits); a discriminated union's branches exclude each other by their tags
+            written = "anyOf" if keyword == "oneOf" and "anyOf" not in node else keyword
+            out[written] = [
                 _translate(sub, keys, missing, schemas, inlined) for sub in node[keyword]
             ]
     if out.get("x-stripeBypassValidation") is True and "enum" in out:
