@@ -835,6 +835,19 @@ _PET_CASES = {
             ({"described": {"petType": "Cat", "meow": True}}, True),
         ],
     ),
+    "3.1 nullable wrapper": (  # a type list with null: no subtype, and null fails Pet
+        """
+    OrNone:
+      type: [object, "null"]
+      allOf: [{$ref: '#/components/schemas/Pet'}]
+    Holder:
+      type: object
+      properties:
+        maybe: {$ref: '#/components/schemas/OrNone'}
+""",
+        [("maybe", "Cat | Dog | UnsetType")],
+        [({"maybe": None}, False), ({"maybe": {"petType": "Cat"}}, True)],
+    ),
     "nullable wrapper": (  # a component that only makes the base nullable is no subtype
         """
     MaybePet:
@@ -861,7 +874,7 @@ def test_base_schema_references_in_every_shape(tmp_path: Path, case: str) -> Non
     extra, fields, bodies = _PET_CASES[case]
     path = tmp_path / "zoo.yaml"
     path.write_text(_ZOO + extra, encoding="utf-8")
-    package = "zoo_" + case.replace(" ", "_")  # one package per case (imports are cached)
+    package = "zoo_" + "".join(c if c.isalnum() else "_" for c in case)  # one per case
     result = generate(path, None, package=package)
     assert result.warnings == ()
     classes, _ = _declared(result.files[f"{package}/common.py"])
@@ -979,7 +992,7 @@ def test_a_tag_the_union_cannot_check_is_a_warning(
         "C": {"type": "object", "properties": {"n": {"type": "integer"}}},
         # a tag typed through a string alias is narrowed like a string (no warning)
         "D": {"type": "object", "properties": {"kind": {"$ref": "#/components/schemas/Name"}}},
-        "Name": {"type": "string"},
+        "Name": {"type": "string", "nullable": True},  # a tag is never null all the same
     }
     path = write_spec(tmp_path, _spec(schemas))
     result = generate(path, None, package="tags")
@@ -998,9 +1011,10 @@ def test_a_tag_the_union_cannot_check_is_a_warning(
             "the union does not check its tag",
         ),
     ]
-    _, aliases = _declared(result.files["tags/common.py"])
+    classes, aliases = _declared(result.files["tags/common.py"])
     assert aliases["AKind"] == "Literal['a']"
     assert aliases["DKind"] == "Literal['D']"
+    assert ("kind", "DKind | UnsetType") in classes["D"]
     defs = json.loads(result.files["tags/schemas.json"])["$defs"]
     assert defs["A"]["properties"]["kind"]["allOf"][1] == {"enum": ["a"]}
     assert defs["C"]["properties"]["n"] == {"type": "integer"}
@@ -1157,6 +1171,124 @@ def test_an_untagged_one_of_is_read_as_any_of_by_every_entry_point(tmp_path: Pat
         assert _loads_accepts(body, holder)
     assert type(loads(json.dumps(both), holder).x).__name__ == "A"
     assert not validate({"x": {"c": 1}}, holder).ok  # still one branch must fit
+
+
+#: Schemas on the edge of admitting null (OpenAPI 3.1), each a component that `Holder`
+#: refers to, with the verdict JSON Schema gives `null` there (`schemas.json` reads it so).
+_NULL_EDGES = {
+    # extends a nullable component and adds properties: every keyword lets null through
+    "Extends": ({"allOf": [{"$ref": "#/components/schemas/Maybe"}], "properties": {}}, True),
+    # an object type beside branches that admit null: the type refuses it
+    "Typed": ({"type": "object", "anyOf": [{"$ref": "#/components/schemas/Maybe"}]}, False),
+    # a type list with null, but an enum without it: the enum refuses it
+    "Colour": ({"type": ["string", "null"], "enum": ["red", "blue"]}, False),
+    # an enum that lists null (no type)
+    "Shade": ({"enum": ["red", None]}, True),
+    # a type list with null beside an allOf whose part refuses it
+    "Boxed": ({"type": ["object", "null"], "allOf": [{"$ref": "#/components/schemas/Box"}]}, False),
+}
+
+
+@pytest.mark.parametrize("key", sorted(_NULL_EDGES))
+def test_null_on_the_edge_gets_one_verdict(tmp_path: Path, key: str) -> None:
+    """The classes' `| None` and `schemas.json` read `null` by one rule
+    (`schema_reading.admits_null`), and it is JSON Schema's: checked against jsonschema,
+    validate and strict loads."""
+    ref = "#/components/schemas/"
+    schema, admits = _NULL_EDGES[key]
+    schemas = {
+        "Maybe": {"type": ["object", "null"], "properties": {"a": {"type": "string"}}},
+        "Box": {"type": "object", "properties": {"b": {"type": "string"}}},
+        key: schema,
+        "Holder": {"type": "object", "properties": {"x": {"$ref": ref + key}}},
+    }
+    text = json.dumps(schemas).replace(ref, "#/$defs/")
+    oracle = jsonschema.Draft202012Validator({"$ref": f"#/$defs/{key}", "$defs": json.loads(text)})
+    assert oracle.is_valid(None) is admits
+    path = write_spec(tmp_path, _spec(schemas))
+    package = f"edge_{key.lower()}"
+    result = generate(path, None, package=package)
+    write(result, tmp_path)
+    holder = import_generated(tmp_path, package).model_for("Holder")
+    assert validate({"x": None}, holder).ok is admits
+    assert _loads_accepts({"x": None}, holder) is admits
+
+
+def test_unions_of_arrays_and_limited_strings_get_one_verdict(tmp_path: Path) -> None:
+    """An array that fits the second of two array branches, a string longer than the
+    `maxLength` of one string branch but not of the other, a `maxLength` on the only string
+    branch of an array's items, a `oneOf` beside an `anyOf`: strict loads and validate agree
+    (loads tried only the first array branch, held both string branches to one branch's
+    limit, or skipped the limit inside a union)."""
+    schemas = {
+        "Holder": {
+            "type": "object",
+            "properties": {
+                "arrays": {
+                    "oneOf": [
+                        {"type": "array", "items": {"type": "integer"}},
+                        {"type": "array", "items": {"type": "string"}},
+                    ]
+                },
+                "texts": {"oneOf": [{"type": "string", "maxLength": 2}, {"type": "string"}]},
+                "short": {
+                    "type": "array",
+                    "items": {"oneOf": [{"type": "string", "maxLength": 2}, {"type": "integer"}]},
+                },
+                "floats": {"type": "array", "items": {"type": "number"}},
+                "both": {
+                    "anyOf": [{"type": "object"}],
+                    "oneOf": [
+                        {"type": "object", "properties": {"a": {"type": "string"}}},
+                        {"type": "object", "properties": {"b": {"type": "string"}}},
+                    ],
+                },
+            },
+        }
+    }
+    path = write_spec(tmp_path, _spec(schemas))
+    result = generate(path, None, package="unions")
+    write(result, tmp_path)
+    holder = import_generated(tmp_path, "unions").model_for("Holder")
+    for body, valid in (
+        ({"arrays": ["x"]}, True),
+        ({"arrays": [1, "x"]}, False),
+        ({"texts": "abc"}, True),
+        ({"short": ["ab", 3]}, True),
+        ({"short": ["abc"]}, False),
+        ({"both": {}}, True),
+    ):
+        assert validate(body, holder).ok is valid, body
+        assert _loads_accepts(body, holder) is valid, body
+    from stripe_schemas import dumps
+
+    huge = {"floats": [1.5, 10**400]}  # a number no float holds is still a JSON number
+    assert json.loads(dumps(loads(json.dumps(huge), holder))) == huge
+    with pytest.raises(ValueError, match="holds the float nan"):
+        dumps(holder(floats=[1.5, math.nan]))
+
+
+def test_a_required_only_part_leaves_a_write_only_property_optional(tmp_path: Path) -> None:
+    """A subtype's `allOf` part that lists a base's `writeOnly` property in `required` does
+    not make the response class require it (as `schemas.json` does not)."""
+    ref = "#/components/schemas/"
+    schemas = {
+        "Base": {
+            "type": "object",
+            "properties": {
+                "name": {"type": "string"},
+                "secret": {"type": "string", "writeOnly": True},
+            },
+        },
+        "Sub": {"allOf": [{"$ref": ref + "Base"}, {"required": ["name", "secret"]}]},
+    }
+    path = write_spec(tmp_path, _spec(schemas))
+    result = generate(path, None, package="wo")
+    write(result, tmp_path)
+    sub = import_generated(tmp_path, "wo").model_for("Sub")
+    for body, valid in (({"name": "x"}, True), ({}, False)):
+        assert validate(body, sub).ok is valid
+        assert _loads_accepts(body, sub) is valid
 
 
 def test_an_annotation_part_of_an_allof_shapes_nothing_in_either_engine(tmp_path: Path) -> None:

@@ -413,3 +413,28 @@ def test_any_of_string_branch_reports_max_length() -> None:
     assert [(i.path, i.code) for i in report.errors] == [
         ("/last_verification_report", "max_length")
     ]
+
+
+@pytest.mark.parametrize(
+    "metadata",
+    [
+        {"01": ["a"], "000000000000": ["b"]},  # keys jsonschema-rs reports as numbers
+        {"1": ["a"], "01": ["b"]},  # two keys it reports as the same number
+    ],
+    ids=["numeric-looking", "ambiguous"],
+)
+def test_a_key_that_reads_as_a_number_keeps_its_spelling(metadata: dict[str, Any]) -> None:
+    """jsonschema-rs reports the path of `metadata["01"]` as `/metadata/1`: the issues
+    name the key as the payload spells it (found again in the payload, or, when two keys
+    read as one number, taken from the reference engine), as jsonschema's do."""
+    payload = {**copy.deepcopy(VERIFIED), "metadata": metadata}
+    validator = default_validator()
+    key = validator.key_for(payload)
+    assert key is not None
+    compiled = validator.compiled(key)
+    found = validator.schema_issues(compiled, payload, "strict")
+    assert sorted(issue.path for issue in found) == sorted(f"/metadata/{k}" for k in metadata)
+    assert found == classify(compiled.checker.reference_faults(payload), "strict")
+    assert sorted(i.path for i in validate(payload).errors) == sorted(
+        f"/metadata/{k}" for k in metadata
+    )

@@ -97,14 +97,17 @@ def _extends(schema: dict[str, Any], component: bool) -> bool:
     A schema extends them when it adds a shape of its own (another part that is not only a
     description, or `properties`/`required` of its own). A component also extends the one
     reference it wraps (a subtype that only renames the base, as event types often do),
-    unless it only makes it `nullable`: that is the base, or `null`. An inline one-part
-    `allOf` (3.0's way to give a `$ref` a description) is a wrapper.
+    unless it only speaks of `null` (3.0's `nullable`, a 3.1 `type` list with `"null"`):
+    that is the base (or `null`, where the schema lets it past the base). An inline
+    one-part `allOf` (3.0's way to give a `$ref` a description) is a wrapper.
     """
     parts = schema.get("allOf")
     shaped = [p for p in parts or () if not (isinstance(p, dict) and set(p) <= ANNOTATIONS)]
     if len(shaped) > 1 or "properties" in schema or "required" in schema:
         return True
-    return component and schema.get("nullable") is not True
+    kind = schema.get("type")
+    of_null = schema.get("nullable") is True or (isinstance(kind, list) and "null" in kind)
+    return component and not of_null
 
 
 def _extended(schema: Any) -> list[str]:

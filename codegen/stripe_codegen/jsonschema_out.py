@@ -34,6 +34,7 @@ from stripe_schemas.model import def_pointer, unescape_token
 from .access import response_required
 from .discriminators import narrow_schema
 from .keywords import ANNOTATIONS
+from .schema_reading import admits_null
 
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 COMPONENT_PREFIX = "#/components/schemas/"
@@ -110,8 +111,7 @@ def merge_all_of(
     properties: dict[str, Any] = {}
     required: list[str] = []
     followed: set[str] = set()
-    parts_found = _object_parts(node, schemas, 0, followed)
-    for part in parts_found:
+    for part in _object_parts(node, schemas, 0, followed):
         if part is None:
             return node
         props = part.get("properties")
@@ -121,19 +121,13 @@ def merge_all_of(
         return node
     merged = {k: v for k, v in node.items() if k not in ("allOf", "properties", "required")}
     merged |= {"type": "object", "properties": properties}
-    if all(_null_too(part) for part in parts_found):  # `null` passes every part
+    if admits_null(node, schemas):  # `null` passes every part (the classes' one rule)
         merged["nullable"] = True
     if required:
         merged["required"] = required
     if refs is not None:
         refs |= followed
     return merged
-
-
-def _null_too(part: Mapping[str, Any]) -> bool:
-    """Whether an object part of an `allOf` lets `null` through (3.0 or 3.1 spelling)."""
-    kind = part.get("type")
-    return part.get("nullable") is True or (isinstance(kind, list) and "null" in kind)
 
 
 def _object_parts(
@@ -212,12 +206,17 @@ def _translate(
             )
     for keyword in _LIST_KEYWORDS:
         if keyword in node and isinstance(node[keyword], list):
-            # `oneOf` is read as `anyOf`, as the converters read it (the first branch that
-            # fits); a discriminated union's branches exclude each other by their tags
-            written = "anyOf" if keyword == "oneOf" and "anyOf" not in node else keyword
-            out[written] = [
+            out[keyword] = [
                 _translate(sub, keys, missing, schemas, inlined) for sub in node[keyword]
             ]
+    # `oneOf` is read as `anyOf`, as the converters read it (a branch that fits); a
+    # discriminated union's branches exclude each other by their tags anyway
+    if "oneOf" in out:
+        branches = out.pop("oneOf")
+        if "anyOf" in out:  # both hold: the second as a part of `allOf`
+            out["allOf"] = [*out.get("allOf", []), {"anyOf": branches}]
+        else:
+            out["anyOf"] = branches
     if out.get("x-stripeBypassValidation") is True and "enum" in out:
         out["x-enum"] = out.pop("enum")
     if node.get("nullable") is True:

@@ -89,6 +89,8 @@ class _Builder:
         self.problems: list[SpecProblem] = []
         #: What the models leave out of the spec (`ModelSet.warnings`).
         self.warnings: list[SpecProblem] = []
+        #: Whether each component admits `null` (`admits_null`), found once.
+        self.null_memo: dict[str, bool] = {}
         self.owner_names: dict[str, tuple[str, str]] = {}  # pointer → (name, module)
         #: Inline objects the walk found that the parser made no model for (by pointer).
         self.found: dict[str, ParsedModel] = {}
@@ -120,7 +122,11 @@ class _Builder:
             self.problems.append(SpecProblem(self.spec.source, pointer, "schema is not an object"))
             return Primitive("Any")
         result = self._type_of(schema, pointer, owner, module, path)
-        if admits_null(schema, self.spec.schemas) and path and path[-1] in ("item", "value"):
+        if (
+            admits_null(schema, self.spec.schemas, self.null_memo)
+            and path
+            and path[-1] in ("item", "value")
+        ):
             return UnionOf((result, Primitive("None")))
         return result
 
@@ -230,7 +236,7 @@ class _Builder:
         if not isinstance(schema, dict):
             return None
         inner = self._from_tree(tree, schema, pointer, owner, module, path)
-        nullable = admits_null(schema, self.spec.schemas)
+        nullable = admits_null(schema, self.spec.schemas, self.null_memo)
         if inner is not None and nullable and path and path[-1] in ("item", "value"):
             return UnionOf((inner, Primitive("None")))
         return inner
@@ -449,7 +455,7 @@ class _Builder:
             attr_name=self.names.get(pointer, naming.attr_name(wire), pointer),
             type=type_,
             required=required,
-            nullable=admits_null(prop, self.spec.schemas),
+            nullable=admits_null(prop, self.spec.schemas, self.null_memo),
             max_length=max_length,
             format=prop.get("format") if isinstance(prop.get("format"), str) else None,
             enum=enum_values,
@@ -518,7 +524,8 @@ class _Builder:
             before = fields.get(wire)
             if wire not in props and before is not None:
                 # only `required` here (`allOf: [$ref Base, {required: [x]}]`): the base's
-                # field, now required
+                # field, now required unless the base's property is `writeOnly`
+                required = required and not write_only(self._base_property(model, wire))
                 fields[wire] = attrs.evolve(before, required=before.required or required)
                 continue
             prop, where = props.get(wire, ({}, f"{model.pointer}/properties/{wire}"))
@@ -531,6 +538,19 @@ class _Builder:
             tree = None if wire in merged else model.type_of(wire)
             fields[wire] = self.field_of(wire, required, prop, where, name, module, tree)
         return list(fields.values())
+
+    def _base_property(self, model: ParsedModel, wire: str, seen: tuple[str, ...] = ()) -> Any:
+        """The schema of property `wire` as `model`'s bases define it (the last one wins,
+        as in `fields_of`; `{}` when none does)."""
+        found: Any = {}
+        for base in model.bases:
+            if base in seen:
+                continue  # an allOf cycle: select.py reports it
+            own = self.own_properties(resolve(self.spec.document, base), base)
+            parent = self.models.get(base) or ParsedModel(base, True, ())
+            inherited = self._base_property(parent, wire, (*seen, model.pointer))
+            found = own[wire][0] if wire in own else (inherited or found)
+        return found
 
     def class_of(self, model: ParsedModel) -> ClassDef:
         raw = resolve(self.spec.document, model.pointer)
@@ -608,12 +628,13 @@ class _Builder:
         words = [field.wire_name]
         if isinstance(field.type, EnumRef) and field.type.pointer != where:
             found = self.enums.get(field.type.pointer)
-            if found is not None and found.values == values:
-                return attrs.evolve(field, enum=values)  # its own enum is the tag already
+            if found is not None and found.values == values:  # its own enum is the tag
+                return attrs.evolve(field, enum=values, nullable=False)
             words.append("tag")  # beside its own enum (an `allOf` part's), named apart
         name = self.names.get(_where(where), naming.member_name(owner, words), where)
         self.enums[where] = EnumDef(pointer=where, name=name, module=module, values=values)
-        return attrs.evolve(field, type=EnumRef(where), enum=values)
+        # a tag is never null (schemas.json's tag enum refuses it, whatever the property says)
+        return attrs.evolve(field, type=EnumRef(where), enum=values, nullable=False)
 
     def alias_of(self, model: ParsedModel) -> AliasDef:
         raw = resolve(self.spec.document, model.pointer)

@@ -20,16 +20,20 @@ from .select import REF_PREFIX, schema_pointer
 def string_max_length(schema: Any) -> int | None:
     """The `maxLength` of a property's strings, wherever they are: the property itself, its
     array items, its map values or its `anyOf` branches (`None` when there is none, or
-    when two places disagree: the converters hold a field's strings to one limit)."""
-    found: set[int] = set()
+    when two places disagree, a string without a limit among them: the converters hold a
+    field's strings to one limit)."""
+    found: set[int | None] = set()
     todo = [schema]
     while todo:
         node = todo.pop()
         if not isinstance(node, dict):
             continue
         limit = node.get("maxLength")
+        kind = node.get("type")
         if type(limit) is int:
             found.add(limit)
+        elif kind == "string" or (isinstance(kind, list) and "string" in kind):
+            found.add(None)  # a string with no limit
         todo.extend(node.get(key) for key in ("items", "additionalProperties"))
         for keyword in ("anyOf", "oneOf"):
             branches = node.get(keyword)
@@ -135,37 +139,61 @@ def _is_null(schema: Any) -> bool:
 
 
 def admits_null(
-    schema: Any, schemas: Mapping[str, Any] | None = None, seen: frozenset[str] = frozenset()
+    schema: Any, schemas: Mapping[str, Any] | None = None, memo: dict[str, bool] | None = None
 ) -> bool:
-    """Whether a schema says `null` is a value: OpenAPI 3.0's `nullable`, 3.1's `"null"`
-    in a `type` list, or a `null` branch of its `anyOf`/`oneOf`.
+    """Whether `null` is a value of a schema, as `schemas.json` reads it (the one rule for
+    the classes' `| None` and for `jsonschema_out`'s merged `allOf`s).
 
-    With the component `schemas`, also through references: a `$ref` to a component that
-    admits `null` (GitHub's `nullable-simple-user`), a branch that does, or an `allOf`
-    whose every part does, as JSON Schema (and `schemas.json`) read them.
+    OpenAPI 3.0's `nullable: true` admits it whatever else the schema says (`schemas.json`
+    lets `null` past every assertion of such a schema); beside a `$ref` nothing else counts.
+    Otherwise every keyword must let `null` through and one must name it: a `type` that is
+    or lists `"null"`, an `enum` with `null`, a `const` of `null`, an `anyOf`/`oneOf` branch
+    that admits it, an `allOf` whose every part does. A schema that names none (such as an
+    object's `properties` alone) is read as not admitting it, as its class reads it.
+
+    With the component `schemas`, references are followed (GitHub's
+    `nullable-simple-user`); `memo` keeps each component's answer (and ends a cycle).
     """
     if not isinstance(schema, dict):
         return False
     if schema.get("nullable") is True:
         return True
     ref = schema.get("$ref")
-    if isinstance(ref, str):  # beside a `$ref` only `nullable` counts (as in schemas.json)
+    if isinstance(ref, str):
         if schemas is None or not ref.startswith(REF_PREFIX):
             return False
         key = unescape_token(ref[len(REF_PREFIX) :])
-        return key not in seen and admits_null(schemas.get(key), schemas, seen | {key})
+        memo = {} if memo is None else memo
+        if key not in memo:
+            memo[key] = False  # while it is being read: a cycle admits nothing more
+            memo[key] = admits_null(schemas.get(key), schemas, memo)
+        return memo[key]
+    named = False
     kind = schema.get("type")
-    if isinstance(kind, list) and "null" in kind:
-        return True
-    branches = [b for k in ("anyOf", "oneOf") for b in _schemas_of(schema, k)]
-    if any(_is_null(b) for b in branches):
-        return True
-    if schemas is None:
-        return False
-    if any(admits_null(b, schemas, seen) for b in branches):
-        return True
-    parts = [part for _, part in _shape_parts(schema)]
-    return bool(parts) and "allOf" in schema and all(admits_null(p, schemas, seen) for p in parts)
+    if kind is not None:
+        if not (kind == "null" or (isinstance(kind, list) and "null" in kind)):
+            return False
+        named = True
+    if "enum" in schema:
+        if not (isinstance(schema["enum"], list) and None in schema["enum"]):
+            return False
+        named = True
+    if "const" in schema:
+        if schema["const"] is not None:
+            return False
+        named = True
+    for keyword in ("anyOf", "oneOf"):
+        if keyword in schema:
+            branches = _schemas_of(schema, keyword)
+            if not any(_is_null(b) or admits_null(b, schemas, memo) for b in branches):
+                return False
+            named = True
+    if "allOf" in schema:
+        parts = [part for _, part in _shape_parts(schema)]
+        if not parts or not all(admits_null(p, schemas, memo) for p in parts):
+            return False
+        named = True
+    return named
 
 
 def is_enum_schema(schema: Any) -> bool:

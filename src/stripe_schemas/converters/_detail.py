@@ -275,19 +275,33 @@ class Walk:
             return self.union_object(node, value, path)
         if kind == "str":
             strs = [m for m in node.members if isinstance(m, (ScalarNode, EnumNode))]
-            if any(isinstance(m, ScalarNode) and m.kind == "str" for m in strs) or any(
-                isinstance(m, EnumNode) and m.bypass for m in strs
-            ):
+            if any(isinstance(m, EnumNode) and m.bypass for m in strs):
                 return value
+            texts = [m for m in strs if isinstance(m, ScalarNode) and m.kind == "str"]
+            if texts:  # the most lenient string branch, with its `maxLength`
+                widest = max(texts, key=lambda m: m.max_length or float("inf"))
+                return self.value(widest, value, path)
             values = tuple(v for m in strs if isinstance(m, EnumNode) for v in m.values)
             if any(type(v) is str for v in values):
                 return self.enum(EnumNode(values), value, path)
         # A branch of the value's own JSON type first (4.5 goes to `float`, not to `int`
         # before it); then one that may take it (an integer for a `float`, 5.0 for an `int`).
         for exact in (True, False):
-            for member in node.members:
-                if _json_kind_matches(member, kind, exact=exact):
-                    return self.value(member, value, path)
+            members = [m for m in node.members if _json_kind_matches(m, kind, exact=exact)]
+            if len(members) == 1:
+                return self.value(members[0], value, path)
+            if members:  # several arrays (`list[int] | list[str]`): the first that takes it
+                trials = [self.branch(f"union as {describe_node(m)}") for m in members]
+                results = [
+                    (walk, walk.value(m, value, path))
+                    for m, walk in zip(members, trials, strict=True)
+                ]
+                chosen = _choose(results, self.mode)
+                closest = chosen or min(
+                    results, key=lambda pair: (_errors(pair[0]), len(pair[0].issues))
+                )
+                self.issues.extend(closest[0].issues)
+                return closest[1] if chosen is not None else BAD
         # No branch takes a value of this JSON type: the code validation gives (type_mismatch,
         # or null_not_allowed), the message naming what the field takes.
         what = "expandable field" if node.is_expandable else "union"

@@ -361,10 +361,16 @@ class FastCompiler(CompileCache):
         if strs:
             src.add(indent, f"{keyword} {t} is str:")
             start = len(src.lines)
+            texts = [m for m in strs if isinstance(m, ScalarNode)]
             if not any(isinstance(m, ScalarNode) or m.bypass for m in strs):  # type: ignore[union-attr]
                 values = frozenset(v for m in strs for v in m.values)  # type: ignore[union-attr]
                 src.add(indent + 1, f"if {var} not in {src.const(values)}:")
                 src.add(indent + 2, "raise F")
+            elif texts and not any(isinstance(m, EnumNode) and m.bypass for m in strs):
+                limits = [m.max_length for m in texts]
+                if None not in limits:  # every string branch has a `maxLength`
+                    src.add(indent + 1, f"if len({var}) > {max(limits)}:")  # type: ignore[type-var]
+                    src.add(indent + 2, "raise F")
             src.block(indent + 1, start)
             keyword = "elif"
         if node.models or any(isinstance(m, MapNode) for m in node.members):
@@ -387,7 +393,10 @@ class FastCompiler(CompileCache):
         lists = [m for m in node.members if isinstance(m, ListNode)]
         if lists:
             src.add(indent, f"{keyword} {t} is list:")
-            self._emit(src, lists[0], var, indent + 1)
+            if len(lists) == 1:
+                self._emit(src, lists[0], var, indent + 1)
+            else:  # which array type takes it: the detailed path tries each
+                src.add(indent + 1, "raise F")
             keyword = "elif"
         if keyword == "if":
             src.add(indent, "raise F")

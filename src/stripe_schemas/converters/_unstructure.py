@@ -64,7 +64,7 @@ def check_floats(items: Iterable[Any]) -> None:
     """
     try:
         total = sum(items)
-    except TypeError:
+    except (TypeError, OverflowError):  # not numbers, or an integer no float can hold
         total = math.nan
     if total - total:  # NaN: not all finite, or not all numbers
         for item in items:

@@ -24,6 +24,7 @@ on the validator's fast path a walk of the payload finds them (`_notices`).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, NamedTuple
 
@@ -159,10 +160,45 @@ _RS_KEYWORDS = {
 _LIMITS = frozenset({"maxLength", "minLength", "minimum", "maximum"})
 
 
-def faults_from_rs(errors: Iterable[Any], root: Mapping[str, Any] | None = None) -> list[Fault]:
+def faults_from_rs(
+    errors: Iterable[Any], root: Mapping[str, Any] | None = None, payload: Any = None
+) -> list[Fault]:
     """Engine-neutral faults from jsonschema-rs `ValidationError` objects; `root`: the
-    schema they were found with (where a `type` list is read, in the order it is written)."""
-    return [_from_rs(error, root) for error in errors]
+    schema they were found with (where a `type` list is read, in the order it is written);
+    `payload`: the value checked, where object keys that jsonschema-rs reports as numbers
+    are found again (`AmbiguousKey` when two keys read as the same number)."""
+    return [_from_rs(error, root, payload) for error in errors]
+
+
+class AmbiguousKey(Exception):
+    """Two keys of one object read as the same number (`"1"`, `"01"`): jsonschema-rs's path
+    cannot say which (the reference engine's can)."""
+
+
+_INDEX = re.compile(r"\+?[0-9]+")
+
+
+def _instance_tokens(path: Iterable[Any], payload: Any) -> Tokens:
+    """jsonschema-rs's instance path with object keys as the payload spells them: it reports
+    a key that reads as a number (`"01"`, metadata keys often do) as that number."""
+    tokens: list[str | int] = []
+    node = payload
+    for token in path:
+        if isinstance(node, Mapping) and not isinstance(token, str):
+            keys = [
+                k for k in node if isinstance(k, str) and _INDEX.fullmatch(k) and int(k) == token
+            ]
+            if len(keys) != 1:
+                raise AmbiguousKey(token)
+            token = keys[0]
+        tokens.append(token)
+        if isinstance(node, Mapping):
+            node = node.get(token)
+        elif isinstance(node, (list, tuple)) and isinstance(token, int) and 0 <= token < len(node):
+            node = node[token]
+        else:
+            node = None
+    return tuple(tokens)
 
 
 def _declared_types(root: Mapping[str, Any] | None, path: Iterable[Any]) -> list[str] | None:
@@ -178,14 +214,16 @@ def _declared_types(root: Mapping[str, Any] | None, path: Iterable[Any]) -> list
     return [str(t) for t in node] if isinstance(node, list) else None
 
 
-def _from_rs(error: Any, root: Mapping[str, Any] | None) -> Fault:
+def _from_rs(error: Any, root: Mapping[str, Any] | None, payload: Any) -> Fault:
     kind = error.kind
     name = type(kind).__name__
     keyword = _RS_KEYWORDS.get(name, name)
-    tokens: Tokens = tuple(error.instance_path)
+    tokens = _instance_tokens(error.instance_path, payload)
     instance = error.instance
     if keyword == "anyOf":
-        branches = tuple(tuple(_from_rs(sub, root) for sub in group) for group in kind.context)
+        branches = tuple(
+            tuple(_from_rs(sub, root, payload) for sub in group) for group in kind.context
+        )
         return Fault(tokens, "anyOf", instance, None, branches)
     detail: Any = None
     if keyword == "type":  # jsonschema-rs lists types in its own order; the schema's is shown
@@ -256,5 +294,10 @@ class SchemaChecker:
         return faults_from_jsonschema(self._reference.iter_errors(payload))
 
     def fast_faults(self, payload: Any) -> list[Fault]:
-        """Every strict-variant failure, from jsonschema-rs (used when only notices remain)."""
-        return faults_from_rs(self._rs_strict.iter_errors(payload), self._strict_schema)
+        """Every strict-variant failure, from jsonschema-rs (used when only notices remain);
+        from the reference engine where its paths cannot name a key (`AmbiguousKey`)."""
+        try:
+            errors = self._rs_strict.iter_errors(payload)
+            return faults_from_rs(errors, self._strict_schema, payload)
+        except AmbiguousKey:
+            return self.reference_faults(payload)
