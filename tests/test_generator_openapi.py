@@ -1214,6 +1214,24 @@ def test_null_on_the_edge_gets_one_verdict(tmp_path: Path, key: str) -> None:
     assert _loads_accepts({"x": None}, holder) is admits
 
 
+def test_an_untyped_object_schema_holds_objects_only(tmp_path: Path) -> None:
+    """A schema with `properties` and no `type` is a class, which holds objects only; its
+    `schemas.json` definition says `type: object` too, so `null` or a string there is refused
+    by validate as by strict loads (JSON Schema alone would let any non-object past it)."""
+    schemas = {
+        "Loose": {"properties": {"a": {"type": "string"}}},
+        "Holder": {"type": "object", "properties": {"x": {"$ref": "#/components/schemas/Loose"}}},
+    }
+    path = write_spec(tmp_path, _spec(schemas))
+    result = generate(path, None, package="loose")
+    assert json.loads(result.files["loose/schemas.json"])["$defs"]["Loose"]["type"] == "object"
+    write(result, tmp_path)
+    holder = import_generated(tmp_path, "loose").model_for("Holder")
+    for body, valid in (({"x": {"a": "1"}}, True), ({"x": None}, False), ({"x": "s"}, False)):
+        assert validate(body, holder).ok is valid, body
+        assert _loads_accepts(body, holder) is valid, body
+
+
 def test_unions_of_arrays_and_limited_strings_get_one_verdict(tmp_path: Path) -> None:
     """An array that fits the second of two array branches, a string longer than the
     `maxLength` of one string branch but not of the other, a `maxLength` on the only string

@@ -10,6 +10,8 @@ read the result, committed as `stripe_models/schemas.json`. Translation rules:
   and a bare `$ref` becomes `anyOf: [$ref, null]`.
 - An `enum` marked `x-stripeBypassValidation` is not asserted (Stripe may
   send other values): its values move to the annotation `x-enum`.
+- A schema with `properties` and no `type` gets `type: object`: its class holds objects
+  only.
 - `oneOf` becomes `anyOf`, as the converters read it (the first branch that fits); a
   discriminated union's branches exclude each other by their tags anyway.
 - `format` stays as an annotation (`unix-time` is already `type: integer`).
@@ -219,6 +221,8 @@ def _translate(
             out["anyOf"] = branches
     if out.get("x-stripeBypassValidation") is True and "enum" in out:
         out["x-enum"] = out.pop("enum")
+    if "properties" in out and not ({"type", "anyOf", "allOf", "enum", "const"} & set(out)):
+        out["type"] = "object"  # its class holds objects only (JSON Schema: any non-object)
     if node.get("nullable") is True:
         _admit_null(out)
     return out
