@@ -517,3 +517,28 @@ def test_a_name_clash_is_an_error_not_a_number(tmp_path: Path) -> None:
     assert "'WidgetColour' in module 'shop'" in problem.message
     assert "/components/schemas/widget_colour" in str(problem)
     assert "/components/schemas/shop.widget/properties/colour" in str(problem)
+
+
+_COLOUR = "/components/schemas/shop.widget/properties/colour"
+
+
+def test_the_clash_message_shows_the_names_entry_that_settles_it(tmp_path: Path) -> None:
+    """The clash message names a `--names` entry for the second schema's JSON pointer, and
+    that very entry (a component's pointer works like its key) settles the clash."""
+    grown = widget_spec()
+    grown["components"]["schemas"]["widget_colour"] = {"type": "object", "properties": {}}
+    spec = write_spec(tmp_path, grown)
+    with pytest.raises(SpecError) as caught:
+        generate(spec, None)
+    (problem,) = caught.value.problems
+    entry = re.search(r"an entry such as '([^']+): NewName'", problem.message)
+    assert entry is not None and entry.group(1) == problem.pointer
+    settled = generate(spec, None, names={entry.group(1): "WidgetColourOther"}).model_set
+    named = {x.pointer: x.name for x in (*settled.classes, *settled.enums)}
+    assert named[problem.pointer] == "WidgetColourOther"
+    others = {p for p in ("/components/schemas/widget_colour", _COLOUR) if p != problem.pointer}
+    assert [named[p] for p in others] == ["WidgetColour"]
+    # a component class answers to its pointer as to its key
+    by_pointer = {"/components/schemas/widget_colour": "WidgetColourObject"}
+    classes = generate(spec, None, names=by_pointer).model_set.classes
+    assert {c.name for c in classes} >= {"WidgetColourObject", "Widget"}

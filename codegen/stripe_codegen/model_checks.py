@@ -11,14 +11,20 @@ from .errors import SpecProblem
 from .ir import AliasDef, ClassDef, EnumDef, ListOf, MapOf, ModelRef, ModelSet, TypeExpr, UnionOf
 
 
-def name_clashes(source: str, items: Iterable[ClassDef | AliasDef | EnumDef]) -> list[SpecProblem]:
-    """Two things in one module with one name is an error: we never number names apart."""
+def name_clashes(
+    source: str, items: Iterable[ClassDef | AliasDef | EnumDef], *, settle: str = ""
+) -> list[SpecProblem]:
+    """Two things in one module with one name is an error: we never number names apart.
+    `settle` is added to each message, to say how the user can name them apart."""
     seen: dict[tuple[str, str], list[str]] = defaultdict(list)
     for item in items:
         seen[(item.module, item.name)].append(item.pointer)
     return [
         SpecProblem(
-            source, pointers[1], f"name {name!r} in module {module!r} also used by {pointers[0]}"
+            source,
+            pointers[1],
+            f"name {name!r} in module {module!r} also used by {pointers[0]}"
+            + settle.format(pointer=pointers[1]),
         )
         for (module, name), pointers in sorted(seen.items())
         if len(pointers) > 1

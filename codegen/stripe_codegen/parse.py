@@ -106,7 +106,9 @@ class _Builder:
         parts = pointer.split("/")
         key = unescape_token(parts[3])
         schema = self.spec.schemas[key]
-        name = self.names.get(key, naming.class_name(key, schema, stripe=self.spec.is_stripe))
+        component = "/".join(parts[:4])
+        default = naming.class_name(key, schema, stripe=self.spec.is_stripe)
+        name = self.names.get(key, default, component)
         module = self.placer.module_for(key, schema)
         if len(parts) > 4:  # an inline object: /components/schemas/k/properties/p[/items…]
             props = _field_tokens(parts[4:], schema)
@@ -719,7 +721,8 @@ def build_model_set(
         model_set = type_event_data(model_set)
     everything: list[ClassDef | AliasDef | EnumDef] = [*model_set.classes, *model_set.aliases]
     everything += model_set.enums
-    problems = builder.problems + name_clashes(model_set.spec_name, everything)
+    settle = "; name one of them apart with --names FILE (an entry such as '{pointer}: NewName')"
+    problems = builder.problems + name_clashes(model_set.spec_name, everything, settle=settle)
     problems += alias_loops(model_set)
     problems += [
         SpecProblem(spec.source, "", f"--names: {where!r} names no schema or field of the models")
