@@ -11,7 +11,8 @@ read the result, committed as `stripe_models/schemas.json`. Translation rules:
 - An `enum` marked `x-stripeBypassValidation` is not asserted (Stripe may
   send other values): its values move to the annotation `x-enum`.
 - A schema with `properties` and no `type` gets `type: object`: its class holds objects
-  only.
+  only. An inline object whose `properties` are empty (and no `additionalProperties`) is a
+  map of any value, as its field's type says: the empty `properties` go.
 - `oneOf` becomes `anyOf`, as the converters read it (the first branch that fits); a
   discriminated union's branches exclude each other by their tags anyway.
 - `format` stays as an annotation (`unix-time` is already `type: integer`).
@@ -169,10 +170,12 @@ def _translate(
     missing: set[str],
     schemas: Any = None,
     inlined: frozenset[str] = frozenset(),
+    top: bool = False,
 ) -> Any:
     """`inlined`: the components whose properties an enclosing merged `allOf` copied in
     here. An `allOf` inside them that refers to one of them again is left as it is (its
-    parts stay references): merging it would copy the same properties in without end."""
+    parts stay references): merging it would copy the same properties in without end.
+    `top`: `node` is a component's own schema (a class even with no properties)."""
     if not isinstance(node, Mapping):
         return node
     if schemas is not None and "allOf" in node:
@@ -221,6 +224,10 @@ def _translate(
             out["anyOf"] = branches
     if out.get("x-stripeBypassValidation") is True and "enum" in out:
         out["x-enum"] = out.pop("enum")
+    if not top and out.get("properties") == {} and "additionalProperties" not in out:
+        del out["properties"]  # an inline object with no properties: a map of any value
+        if not ({"type", "anyOf", "allOf", "enum", "const"} & set(out)):
+            out["type"] = "object"
     if "properties" in out and not ({"type", "anyOf", "allOf", "enum", "const"} & set(out)):
         out["type"] = "object"  # its class holds objects only (JSON Schema: any non-object)
     if node.get("nullable") is True:
@@ -264,7 +271,7 @@ def to_json_schema(
         raise TranslationError(f"no such component schema(s): {', '.join(unknown)}")
     missing: set[str] = set()
     defs = {
-        key: _translate(schemas[key], wanted, missing, schemas, frozenset({key}))
+        key: _translate(schemas[key], wanted, missing, schemas, frozenset({key}), top=True)
         for key in sorted(wanted)
     }
     for key, props in (tags or {}).items():  # discriminated unions' branch tags

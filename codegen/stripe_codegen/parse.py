@@ -57,6 +57,7 @@ from .schema_reading import (
     fallback_rule,
     is_enum_schema,
     string_max_length,
+    value_kinds,
 )
 from .select import schema_pointer, select_schemas
 
@@ -163,6 +164,10 @@ class _Builder:
             if len(parts) == 1:  # one part, maybe wrapped to say 'nullable': the part itself
                 index, part = parts[0]
                 return self.type_of(part, f"{pointer}/allOf/{index}", owner, module, path)
+            typed = self._scalar_part(parts)
+            if typed is not None:  # a scalar, limited by the other parts (`maxLength`, …)
+                index, part = typed
+                return self.type_of(part, f"{pointer}/allOf/{index}", owner, module, path)
             if pointer != self._top_pointer(pointer):
                 return self.inline_model(pointer)
         if is_enum_schema(schema):
@@ -189,7 +194,7 @@ class _Builder:
             items = schema.get("items", {})
             return ListOf(self.type_of(items, pointer + "/items", owner, module, [*path, "item"]))
         if kind == "object" or (kind is None and "properties" in schema):
-            if "properties" in schema and pointer != self._top_pointer(pointer):
+            if schema.get("properties") and pointer != self._top_pointer(pointer):
                 return self.inline_model(pointer)
             extra = schema.get("additionalProperties")
             if isinstance(extra, dict):
@@ -407,6 +412,26 @@ class _Builder:
             )
         return EnumRef(pointer)
 
+    def _scalar_part(self, parts: list[tuple[int, Any]]) -> tuple[int, Any] | None:
+        """The first part of an `allOf` that says what its values are, when they are not
+        objects (`allOf: [{$ref: Name}, {maxLength: 5}]`); None for a composed object."""
+        kinds = [(part, value_kinds(part[1], self.spec.schemas)) for part in parts]
+        typed = [(part, k) for part, k in kinds if k is not None]
+        if not typed or any("object" in k for _, k in typed):
+            return None
+        return typed[0][0]
+
+    def non_object_parts(self, raw: dict[str, Any], pointer: str) -> list[SpecProblem]:
+        """A class's `allOf` parts whose values are never objects: no value is both."""
+        problems = []
+        for index, part in _shape_parts(raw):
+            kinds = value_kinds(part, self.spec.schemas)
+            if kinds is not None and "object" not in kinds:
+                said = " or ".join(sorted(kinds)) or "null"
+                message = f"allOf part is {said}, never an object: no value is both"
+                problems.append(SpecProblem(self.spec.source, f"{pointer}/allOf/{index}", message))
+        return problems
+
     def inline_model(self, pointer: str) -> ModelRef:
         """A class for the object schema at `pointer` inside a component; the parser's
         model when it made one there, else one composed here from the schema."""
@@ -451,7 +476,7 @@ class _Builder:
         expansion: tuple[str, ...] = ()
         if isinstance(type_, ExpandableOf):
             expansion = tuple(self.resource_id_of(t.pointer) for t in type_.targets)
-        max_length = string_max_length(prop)
+        max_length = string_max_length(prop, self.spec.schemas)
         return FieldDef(
             wire_name=wire,
             attr_name=self.names.get(pointer, naming.attr_name(wire), pointer),
@@ -556,6 +581,7 @@ class _Builder:
 
     def class_of(self, model: ParsedModel) -> ClassDef:
         raw = resolve(self.spec.document, model.pointer)
+        self.problems += self.non_object_parts(raw, model.pointer)
         name, module = self.name_of(model.pointer)
         fields = tuple(self.fields_of(model))
         key = unescape_token(model.pointer.split("/")[3])

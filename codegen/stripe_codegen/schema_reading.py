@@ -17,29 +17,64 @@ from .keywords import ANNOTATIONS
 from .select import REF_PREFIX, schema_pointer
 
 
-def string_max_length(schema: Any) -> int | None:
+def string_max_length(schema: Any, schemas: Mapping[str, Any] | None = None) -> int | None:
     """The `maxLength` of a property's strings, wherever they are: the property itself, its
-    array items, its map values or its `anyOf` branches (`None` when there is none, or
-    when two places disagree, a string without a limit among them: the converters hold a
-    field's strings to one limit)."""
-    found: set[int | None] = set()
-    todo = [schema]
-    while todo:
-        node = todo.pop()
-        if not isinstance(node, dict):
-            continue
-        limit = node.get("maxLength")
-        kind = node.get("type")
-        if type(limit) is int:
-            found.add(limit)
-        elif kind == "string" or (isinstance(kind, list) and "string" in kind):
-            found.add(None)  # a string with no limit
-        todo.extend(node.get(key) for key in ("items", "additionalProperties"))
-        for keyword in ("anyOf", "oneOf"):
-            branches = node.get(keyword)
-            if isinstance(branches, list):
-                todo.extend(branches)
+    array items, its map values, its `anyOf` branches, its `allOf` parts (the tightest
+    limit holds) and, with the component `schemas`, the aliases it refers to (not a class:
+    its fields have their own limits). `None` when there is none, or when two places
+    disagree, a string without a limit among them: the converters hold a field's strings
+    to one limit."""
+    found = _string_limits(schema, schemas, frozenset())
     return found.pop() if len(found) == 1 else None
+
+
+def _string_limits(
+    node: Any, schemas: Mapping[str, Any] | None, seen: frozenset[str]
+) -> set[int | None]:
+    """The `maxLength`s of the strings a schema holds (None: a string with no limit)."""
+    if not isinstance(node, dict):
+        return set()
+    ref = node.get("$ref")
+    if isinstance(ref, str):
+        key = unescape_token(ref.removeprefix(REF_PREFIX))
+        target = schemas.get(key) if schemas is not None and key not in seen else None
+        if not isinstance(target, dict) or is_class_schema(target, schemas or {}):
+            return set()
+        return _string_limits(target, schemas, seen | {key})
+    found: set[int | None] = set()
+    limit = node.get("maxLength")
+    kind = node.get("type")
+    if type(limit) is int:
+        found.add(limit)
+    elif kind == "string" or (isinstance(kind, list) and "string" in kind):
+        found.add(None)  # a string with no limit
+    for key in ("items", "additionalProperties"):
+        found |= _string_limits(node.get(key), schemas, seen)
+    for keyword in ("anyOf", "oneOf"):
+        for branch in _schemas_of(node, keyword):
+            found |= _string_limits(branch, schemas, seen)
+    parts = [_string_limits(part, schemas, seen) for _, part in _shape_parts(node)]
+    if parts and "properties" not in node:  # a scalar's parts: every limit holds
+        limits = {x for part in parts for x in part if x is not None} | {
+            x for x in found if x is not None
+        }
+        if limits:
+            found = {min(limits)}
+        elif any(parts):
+            found.add(None)
+    return found
+
+
+def is_class_schema(schema: Any, schemas: Mapping[str, Any]) -> bool:
+    """Whether a component schema is generated as a class: an object that declares
+    properties, itself or through its `allOf` parts."""
+    if not isinstance(schema, dict):
+        return False
+    if "properties" in schema:
+        return True
+    parts = _shape_parts(schema) if "allOf" in schema else []
+    kinds = value_kinds(schema, schemas) if parts else None
+    return bool(parts) and kinds is not None and "object" in kinds
 
 
 #: Tokens of a schema pointer that say how a schema is built, not which field it is.
@@ -194,6 +229,61 @@ def admits_null(
             return False
         named = True
     return named
+
+
+_JSON_TYPES = frozenset({"object", "array", "string", "number", "integer", "boolean"})
+
+
+def _json_type(value: Any) -> str:
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    return {float: "number", str: "string", list: "array", dict: "object"}.get(type(value), "null")
+
+
+def value_kinds(
+    schema: Any, schemas: Mapping[str, Any], seen: frozenset[str] = frozenset()
+) -> frozenset[str] | None:
+    """The JSON types (`null` left out) a schema's values can have, as its `type`, `enum`,
+    `const`, `properties`, `items`, branches, parts and references say; None when they
+    say nothing (a schema of constraints alone, such as `{maxLength: 5}`, or any value).
+    An integer is a number too."""
+    if not isinstance(schema, dict):
+        return None
+    ref = schema.get("$ref")
+    if isinstance(ref, str):
+        key = unescape_token(ref.removeprefix(REF_PREFIX))
+        if not ref.startswith(REF_PREFIX) or key in seen:
+            return None
+        return value_kinds(schemas.get(key), schemas, seen | {key})
+    found: frozenset[str] | None = None
+    kind = schema.get("type")
+    if kind is not None:
+        names = kind if isinstance(kind, list) else [kind]
+        found = frozenset(n for n in names if n in _JSON_TYPES)
+    elif "enum" in schema or "const" in schema:
+        values = [schema["const"]] if "const" in schema else schema.get("enum") or []
+        found = frozenset(_json_type(v) for v in values) - {"null"}
+    elif "properties" in schema or "additionalProperties" in schema:
+        found = frozenset({"object"})
+    elif "items" in schema:
+        found = frozenset({"array"})
+    for keyword in ("anyOf", "oneOf"):
+        branches = [value_kinds(b, schemas, seen) for b in _schemas_of(schema, keyword)]
+        if branches and None not in branches:
+            union = frozenset().union(*[b for b in branches if b is not None])
+            found = union if found is None else found & _widen(union)
+    for _, part in _shape_parts(schema):
+        inner = value_kinds(part, schemas, seen)
+        if inner is not None:
+            found = inner if found is None else (found & _widen(inner)) | (inner & _widen(found))
+    return found
+
+
+def _widen(kinds: frozenset[str]) -> frozenset[str]:
+    """The kinds with `integer` added where `number` is (an integer is a number)."""
+    return kinds | {"integer"} if "number" in kinds else kinds
 
 
 def is_enum_schema(schema: Any) -> bool:

@@ -258,6 +258,7 @@ def _print_changes(
 ) -> Any:
     """Print what changed since the spec the package came from; the
     `stripe_codegen.diff.SpecDiff` (None: there is no record of that spec)."""
+    from stripe_codegen import SpecError
     from stripe_codegen.diff import SpecDiff, diff_specs
 
     if previous is None:
@@ -267,7 +268,11 @@ def _print_changes(
     if previous.sha256 == new.sha256:
         print(f"spec unchanged since {where} was generated (sha256 {new.sha256[:12]}…)")
         return SpecDiff(previous, new, ())
-    changes = diff_specs(previous, new, result.roots)
+    try:
+        changes = diff_specs(previous, new, result.roots)
+    except SpecError as exc:  # a spec this version of the generator no longer reads
+        print(f"the previous spec cannot be read now ({exc.problems[0]}): no change summary")
+        return None
     print(
         f"changes since {where} was generated: API {previous.api_version} "
         f"(sha256 {previous.sha256[:12]}…) → API {new.api_version} (sha256 {new.sha256[:12]}…)"

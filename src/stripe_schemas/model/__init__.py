@@ -22,6 +22,7 @@ from ._package import (
     document_of,
     package_of,
     schema_for,
+    union_alias_of,
 )
 from ._plans import (
     EXTRA_ATTR,
@@ -137,6 +138,7 @@ __all__ = [
     "stripe_meta",
     "tagged_objects",
     "type_node",
+    "union_alias_of",
     "unescape_token",
     "unsupported",
     "with_max_length",

@@ -18,6 +18,8 @@ import importlib.resources
 import json
 import sys
 import threading
+import types
+import typing
 from collections.abc import Mapping
 from typing import Any
 
@@ -87,6 +89,28 @@ def document_of(package: ModelPackage) -> dict[str, Any]:
         )
     with _lock:
         return _documents.setdefault(package, document)
+
+
+def union_alias_of(model: object) -> tuple[type, str] | None:
+    """For a union of generated classes that is one of their package's union aliases (what
+    the package's `model_for` gives for the alias's schema key): one member class (to find
+    the package by) and the alias's schema key; None for anything else."""
+    if not isinstance(model, types.UnionType) and typing.get_origin(model) is not typing.Union:
+        return None
+    members = typing.get_args(model)
+    packages = {package_of(member) for member in members}
+    if len(packages) != 1 or None in packages:
+        return None
+    (package,) = packages
+    assert package is not None
+    unions = getattr(sys.modules.get(package.name), "UNIONS", None)
+    if not isinstance(unions, Mapping):
+        return None
+    wanted = {(m.__module__.rpartition(".")[2], m.__name__) for m in members}
+    for key in sorted(unions):
+        if set(map(tuple, unions[key])) == wanted:
+            return members[0], key
+    return None
 
 
 def check_document(model: object, document: Mapping[str, Any]) -> None:

@@ -35,6 +35,7 @@ from ..model import (
     resource_id_of,
     schema_key_of,
     tagged_objects,
+    union_alias_of,
 )
 from ..requires import require
 from ..rules import Rule
@@ -246,11 +247,16 @@ class Validator:
     # --- model resolution ---------------------------------------------------------------
 
     def resolve(self, model: object) -> str | None:
-        """The schema key for a model given as a key, a resource id or a generated class."""
+        """The schema key for a model given as a key, a resource id, a generated class or a
+        union alias of generated classes (`Car | Bike`, as `model_for` gives it)."""
         if isinstance(model, str):
             if model in self._defs and not model.startswith(PARTIAL_PREFIX):
                 return model
             return self.resources.get(model)
+        alias = union_alias_of(model)
+        if alias is not None:
+            check_document(alias[0], self.document)
+            return alias[1] if alias[1] in self._defs else None
         check_document(model, self.document)  # a model of another spec's package is an error
         key = schema_key_of(model)
         if key is not None and key in self._defs:
@@ -626,8 +632,10 @@ def _version_package(api_version: str) -> ModelPackage:
 
 def validator_for(model: object, default: Validator) -> Validator:
     """The validator of `model`'s own package: `default` when that is its document (or
-    `model` is not a generated class), else one built once from the package's document."""
-    package = package_of(model)
+    `model` is not a generated class or union alias), else one built once from the
+    package's document."""
+    alias = union_alias_of(model)
+    package = package_of(alias[0] if alias is not None else model)
     return default if package is None else _shared(package, default)
 
 
@@ -658,7 +666,8 @@ def validate(
 
     `payload` is a decoded JSON object, or JSON text/bytes (decoded by the one
     front end, [`stripe_schemas.io`][stripe_schemas.io]). `model` is a schema key, a resource id
-    (`identity.verification_session`) or a generated class; by default the
+    (`identity.verification_session`), a generated class or a union alias of generated
+    classes (what `model_for` gives for the alias's key); by default the
     payload's `object` tag picks it. List objects (`"object": "list"`) and
     events are checked as envelopes, and every object inside them as its own model.
     In `strict` mode unknown fields and unknown enum values are errors; in
@@ -676,7 +685,8 @@ def validate(
     if api_version is not None:
         validator = validator_for_version(api_version)
         if model is not None and not isinstance(model, str):
-            key = schema_key_of(model)
+            alias = union_alias_of(model)
+            key = schema_key_of(model) if alias is None else alias[1]
             model = key if key is not None else model
     elif model is not None and not isinstance(model, str):  # a class: its own package's schema
         validator = validator_for(model, validator)
