@@ -40,6 +40,10 @@ SCHEMAS: dict[str, Any] = {
             "shorter": {"$ref": REF + "Shorter"},
             "composed": {"allOf": [{"type": "string"}, {"maxLength": 2}]},
             "shorts": {"type": "array", "items": {"$ref": REF + "Short"}},
+            "labels": {"type": "object", "additionalProperties": {"$ref": REF + "Short"}},
+            "empty": {"type": "object", "properties": {}, "additionalProperties": False},
+            "vehicle": {"$ref": REF + "Vehicle"},
+            "fixed": {"type": "array", "items": {"oneOf": [{"const": "c"}, {"type": "integer"}]}},
         },
     },
     "Car": {
@@ -52,8 +56,13 @@ SCHEMAS: dict[str, Any] = {
         "properties": {"kind": {"const": "bike"}},
         "required": ["kind"],
     },
+    "Boat": {
+        "type": "object",
+        "properties": {"kind": {"const": "boat"}, "length": {"type": "integer"}},
+        "required": ["kind", "length"],
+    },
     "Vehicle": {
-        "oneOf": [{"$ref": REF + "Car"}, {"$ref": REF + "Bike"}],
+        "oneOf": [{"$ref": REF + "Boat"}, {"$ref": REF + "Car"}, {"$ref": REF + "Bike"}],
         "discriminator": {"propertyName": "kind"},
     },
 }
@@ -74,12 +83,16 @@ HOLDERS: list[dict[str, Any]] = [
     {"composed": {}},
     {"shorts": ["abc", "a"]},
     {"shorts": ["abcd"]},
+    {"labels": {"": "abc", "a": "b"}},
+    {"labels": {"": "abcd"}},
 ]
 VEHICLES: list[Any] = [
     {"kind": "car", "seats": 2},
     {"kind": "bike"},
     {"kind": "car", "seats": "two"},
     {"kind": "boat"},
+    {"kind": "boat", "length": 3},
+    {"kind": "ship"},
     {},
     "car",
 ]
@@ -182,3 +195,39 @@ def test_a_previous_spec_the_generator_now_refuses_leaves_no_summary(
     assert main([*args, "--force"]) == 0  # the edited record is replaced
     out = capsys.readouterr().out
     assert "the previous spec cannot be read now" in out and "unknown type 'wrong'" in out
+
+
+@pytest.mark.parametrize(
+    ("body", "where"),
+    [
+        ({"labels": {"": "abcd"}}, "/labels/"),
+        ({"labels": {"": "a", "b": "abcd"}}, "/labels/b"),
+        (None, ""),
+        ({"fixed": [1, "d"]}, "/fixed/1"),
+        ({"vehicle": {"kind": "boat"}}, "/vehicle/length"),  # the first branch lacks a key
+    ],
+)
+def test_errors_name_the_same_place(package: Any, body: Any, where: str) -> None:
+    """An empty key (which jsonschema-rs leaves out of its paths), a null payload, an
+    unknown value of a `const`, a union whose closest branch lacks a required key: the same
+    pointer and code from `validate` as from `loads`."""
+    holder = package.model_for("Holder")
+    with pytest.raises(PayloadError) as caught:
+        loads(json.dumps(body), holder)
+    ours = [(i.path, i.code) for i in caught.value.issues]
+    assert [(i.path, i.code) for i in validate(body, holder).errors] == ours
+    assert [path for path, _ in ours] == [where]
+    if body is not None and ours[0][1] == "unknown_enum_value":  # a notice when lenient
+        assert validate(body, holder, mode="lenient").ok
+        assert _loads_accepts(body, holder, "lenient")
+
+
+@pytest.mark.parametrize("body", [{"empty": {}}, {"empty": {"k": 1}}, {"empty": None}], ids=str)
+def test_an_object_that_holds_no_key(package: Any, body: dict[str, Any]) -> None:
+    """`properties: {}` with `additionalProperties: false` holds no key: a class with no
+    fields, which strict `loads` and `validate` close as jsonschema does (it was a map of
+    any value, and `loads` took any key)."""
+    holder = package.model_for("Holder")
+    expected = _oracle("Holder").is_valid(body)
+    assert validate(body, holder).ok is expected
+    assert _loads_accepts(body, holder, "strict") is expected

@@ -168,11 +168,15 @@ def test_not_json_is_one_clear_error(data: str | bytes, code: str) -> None:
     assert report.model is None
 
 
-@pytest.mark.parametrize("payload", [[VERIFIED], 42, None, '"a string"', "[1, 2]", True], ids=repr)
+@pytest.mark.parametrize(
+    "payload", [[VERIFIED], 42, None, "null", '"a string"', "[1, 2]", True], ids=repr
+)
 def test_not_an_object_is_a_type_mismatch(payload: Any) -> None:
-    """A JSON value that is not an object is reported, whether decoded or given as text."""
+    """A JSON value that is not an object is reported, whether decoded or given as text;
+    null is not allowed (as `structure` says)."""
     report = validate(payload)
-    assert where(report) == [("", "type_mismatch", "error")]
+    code = "null_not_allowed" if payload in (None, "null") else "type_mismatch"
+    assert where(report) == [("", code, "error")]
     assert "expected a JSON object" in report.issues[0].message
 
 

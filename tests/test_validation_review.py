@@ -12,7 +12,8 @@ import pytest
 from test_lifecycle import event, snapshot
 
 from bench.payloads import VERIFIED
-from stripe_schemas import Issue
+from stripe_models.identity import VerificationSession
+from stripe_schemas import Issue, PayloadError, loads
 from stripe_schemas.cli import main
 from stripe_schemas.io import NOTHING, Decoded, Reader, Record, read_text
 from stripe_schemas.issues import describe_value, digit_count, printable
@@ -350,8 +351,16 @@ def test_a_pretty_array_resumes_at_the_next_element_line() -> None:
 
 
 def test_null_and_overflowing_numbers_have_clear_messages() -> None:
-    """null is 'got null'; 1e400 overflows a double, reported with its line."""
-    assert validate(None).issues[0].message == "expected a JSON object, got null"
+    """null is not allowed (the code `structure` gives it too); 1e400 overflows a double,
+    reported with its line."""
+    (issue,) = validate(None).issues
+    assert (issue.code, issue.message) == (
+        "null_not_allowed",
+        "null is not allowed; expected a JSON object",
+    )
+    with pytest.raises(PayloadError) as caught:
+        loads(b"null", VerificationSession)
+    assert [i.code for i in caught.value.issues] == [issue.code]
     text = json.dumps(VERIFIED, indent=2).replace('"created": 1700000000', '"created": -1e400')
     line = 1 + next(n for n, row in enumerate(text.splitlines()) if '"created"' in row)
     report = validate(text)

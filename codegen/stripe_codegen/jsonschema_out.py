@@ -15,6 +15,8 @@ read the result, committed as `stripe_models/schemas.json`. Translation rules:
   map of any value, as its field's type says: the empty `properties` go.
 - `oneOf` becomes `anyOf`, as the converters read it (the first branch that fits); a
   discriminated union's branches exclude each other by their tags anyway.
+- `const` becomes a one-value `enum`: the class reads it as a `Literal`, whose unknown
+  values are notices in lenient mode, as an enum's are.
 - `format` stays as an annotation (`unix-time` is already `type: integer`).
 - `maxLength`, `pattern`, `required`, `properties`, `items` and
   `additionalProperties` are kept as they are, but a `writeOnly` property is not
@@ -222,6 +224,8 @@ def _translate(
             out["allOf"] = [*out.get("allOf", []), {"anyOf": branches}]
         else:
             out["anyOf"] = branches
+    if "const" in out and "enum" not in out:  # a one-value enum, open as the class's Literal
+        out["enum"] = [out.pop("const")]
     if out.get("x-stripeBypassValidation") is True and "enum" in out:
         out["x-enum"] = out.pop("enum")
     if not top and out.get("properties") == {} and "additionalProperties" not in out:

@@ -194,7 +194,8 @@ class _Builder:
             items = schema.get("items", {})
             return ListOf(self.type_of(items, pointer + "/items", owner, module, [*path, "item"]))
         if kind == "object" or (kind is None and "properties" in schema):
-            if schema.get("properties") and pointer != self._top_pointer(pointer):
+            closed = schema.get("properties") or schema.get("additionalProperties") is False
+            if closed and pointer != self._top_pointer(pointer):  # (an empty class, if False)
                 return self.inline_model(pointer)
             extra = schema.get("additionalProperties")
             if isinstance(extra, dict):

@@ -319,10 +319,14 @@ def fallback_rule(schema: dict[str, Any]) -> str | None:
     * `expandable`: Stripe's `x-expansionResources` (an `anyOf` of an ID string and the
       expanded objects) is an `ExpandableOf`; its tree is a plain union of `str` and refs;
     * `null enum`: an enum that lists `null` and no other value (or no value at all): its
-      tree holds a broken `None` member, and `enum: []` is a problem we report.
+      tree holds a broken `None` member, and `enum: []` is a problem we report;
+    * `empty object`: an object with no properties and `additionalProperties: false` holds
+      no key: a class with no fields (its tree: a map of any value).
     """
     if isinstance(schema.get("x-expansionResources"), dict):
         return "expandable"
+    if schema.get("additionalProperties") is False and not schema.get("properties"):
+        return "empty object"
     if is_enum_schema(schema) and not _enum_values(schema):
         return "null enum"
     return None

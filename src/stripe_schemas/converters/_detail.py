@@ -345,7 +345,15 @@ class Walk:
             self.issues.extend(walk.issues)
             return result
         # No branch takes it: explain the one that comes closest, as validation does (fewest
-        # errors, then fewest issues, then the first in the spec's order).
+        # errors, then fewest issues, then the first in the spec's order), among every
+        # candidate (one that lacks a required key may still come closest).
+        if fitting and len(fitting) < len(candidates):
+            tried = dict(zip(fitting, results, strict=False))
+            for c in candidates:
+                if c not in tried:
+                    walk = self.branch(labels[c])
+                    tried[c] = (walk, walk.model(class_plan(c), value, path))
+            results = [tried[c] for c in candidates] + results[len(fitting) :]  # (the map's)
         closest = min(results, key=lambda pair: (_errors(pair[0]), len(pair[0].issues)))
         self.issues.extend(closest[0].issues)
         return BAD

@@ -171,8 +171,9 @@ def faults_from_rs(
 
 
 class AmbiguousKey(Exception):
-    """Two keys of one object read as the same number (`"1"`, `"01"`): jsonschema-rs's path
-    cannot say which (the reference engine's can)."""
+    """Two keys of one object read as the same number (`"1"`, `"01"`), or an object on the
+    way has an empty key (which jsonschema-rs leaves out of its paths): jsonschema-rs's
+    path cannot say which key it means (the reference engine's can)."""
 
 
 _INDEX = re.compile(r"\+?[0-9]+")
@@ -180,10 +181,15 @@ _INDEX = re.compile(r"\+?[0-9]+")
 
 def _instance_tokens(path: Iterable[Any], payload: Any) -> Tokens:
     """jsonschema-rs's instance path with object keys as the payload spells them: it reports
-    a key that reads as a number (`"01"`, metadata keys often do) as that number."""
+    a key that reads as a number (`"01"`, metadata keys often do) as that number, and
+    leaves an empty key out."""
     tokens: list[str | int] = []
     node = payload
-    for token in path:
+    for token in [*path, None]:
+        if isinstance(node, Mapping) and "" in node:
+            raise AmbiguousKey("")  # `/a//b` comes as [a, b]: where was the empty key?
+        if token is None:
+            break
         if isinstance(node, Mapping) and not isinstance(token, str):
             keys = [
                 k for k in node if isinstance(k, str) and _INDEX.fullmatch(k) and int(k) == token

@@ -16,6 +16,7 @@ from .. import io as jsonio
 from ..io import check_value, shallow
 from ..issues import (
     API_VERSION_MISMATCH,
+    NULL_NOT_ALLOWED,
     TYPE_MISMATCH,
     UNKNOWN_MODEL,
     WRONG_OBJECT_TAG,
@@ -502,8 +503,13 @@ class Validator:
             problems = check_value(payload)
             if problems is not None and any(i.path == "" for i in problems.issues):
                 return Report((*prior, *problems.issues), key)  # not a JSON value at all
-            kind = describe("", payload)
-            issue = Issue("", TYPE_MISMATCH, "error", f"expected a JSON object, got {kind}")
+            if payload is None:  # the code `structure` gives it
+                issue = Issue(
+                    "", NULL_NOT_ALLOWED, "error", "null is not allowed; expected a JSON object"
+                )
+            else:
+                kind = describe("", payload)
+                issue = Issue("", TYPE_MISMATCH, "error", f"expected a JSON object, got {kind}")
             return Report((*prior, issue), key)
         issues = list(prior)
         key = self._pick_model(payload, model, issues)
