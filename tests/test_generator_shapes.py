@@ -14,6 +14,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import attrs
 import jsonschema
 import pytest
 from test_generator import import_generated, write_spec
@@ -55,6 +56,25 @@ SCHEMAS: dict[str, Any] = {
         "type": "object",
         "properties": {"kind": {"const": "bike"}},
         "required": ["kind"],
+    },
+    "Base": {
+        "type": "object",
+        "properties": {"a": {"type": "object", "properties": {"x": {"type": "boolean"}}}},
+    },
+    "Sub": {
+        "allOf": [
+            {"$ref": REF + "Base"},
+            {
+                "type": "object",
+                "properties": {
+                    "a": {
+                        "type": "object",
+                        "properties": {"n": {"type": "integer"}},
+                        "required": ["n"],
+                    }
+                },
+            },
+        ]
     },
     "Boat": {
         "type": "object",
@@ -231,3 +251,22 @@ def test_an_object_that_holds_no_key(package: Any, body: dict[str, Any]) -> None
     expected = _oracle("Holder").is_valid(body)
     assert validate(body, holder).ok is expected
     assert _loads_accepts(body, holder, "strict") is expected
+
+
+@pytest.mark.parametrize(
+    ("body", "valid"),
+    [({"a": {"n": 1}}, True), ({"a": {"n": 1, "x": True}}, False), ({"a": {"x": True}}, False)],
+)
+def test_a_later_part_replaces_an_object_property(
+    package: Any, body: dict[str, Any], valid: bool
+) -> None:
+    """`Sub` redefines `Base`'s object property `a`: its class has the later definition's
+    fields alone, as `schemas.json` merges it (datamodel-code-generator's parser merges
+    both objects' properties, typing the base's `Any`); strict loads and validate agree."""
+    import typing
+
+    sub = package.model_for("Sub")
+    inner = typing.get_args(typing.get_type_hints(sub)["a"])[0]
+    assert [f.name for f in attrs.fields(inner) if f.name != "_extra"] == ["n"]
+    assert validate(body, sub).ok is valid
+    assert _loads_accepts(body, sub, "strict") is valid

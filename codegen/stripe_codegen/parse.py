@@ -550,6 +550,11 @@ class _Builder:
         ordered = sorted(model.fields, key=lambda item: order.get(item[0], len(order)))
         for wire, required in ordered:
             before = fields.get(wire)
+            if wire not in props and before is None:
+                # the parser merged the properties of a base's definition of this object
+                # into an object that replaces it (`allOf: [$ref B, {properties: {a: …}}]`
+                # with `a` an object in both): the later definition alone, as schemas.json
+                continue
             if wire not in props and before is not None:
                 # only `required` here (`allOf: [$ref Base, {required: [x]}]`): the base's
                 # field, now required unless the base's property is `writeOnly`
