@@ -17,6 +17,8 @@ from typing import Any
 import attrs
 import jsonschema
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from test_generator import import_generated, write_spec
 
 from stripe_codegen import SpecError
@@ -74,6 +76,39 @@ SCHEMAS: dict[str, Any] = {
                     }
                 },
             },
+        ]
+    },
+    "Digits": {"type": "string", "pattern": "^[0-9]+$", "minLength": 2, "maxLength": 4},
+    "Limited": {
+        "type": "object",
+        "properties": {
+            "count": {"type": "integer", "minimum": 1, "maximum": 10},
+            "ratio": {"type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 1},
+            "codes": {
+                "type": "array",
+                "items": {"$ref": REF + "Digits"},
+                "minItems": 1,
+                "maxItems": 2,
+            },
+            "word": {"allOf": [{"type": "string"}, {"minLength": 3}]},
+            "scores": {"type": "object", "additionalProperties": {"type": "integer", "maximum": 3}},
+            "either": {"anyOf": [{"type": "integer", "minimum": 0}, {"type": "boolean"}]},
+            "loose": {"anyOf": [{"type": "integer", "minimum": 0}, {"type": "number"}]},
+            "unique": {"type": "array", "items": {"type": "integer"}, "uniqueItems": True},
+            "digits": {"type": "string", "pattern": "^\\d+$"},
+        },
+    },
+    "Closed": {"type": "object", "properties": {}, "additionalProperties": False},
+    "OnClosed": {
+        "allOf": [
+            {"$ref": REF + "Closed"},
+            {"type": "object", "properties": {"a": {"type": "integer"}}},
+        ]
+    },
+    "Described": {
+        "allOf": [
+            {"$ref": REF + "Base"},
+            {"type": "object", "properties": {"a": {"description": "only words"}}},
         ]
     },
     "Boat": {
@@ -270,3 +305,140 @@ def test_a_later_part_replaces_an_object_property(
     assert [f.name for f in attrs.fields(inner) if f.name != "_extra"] == ["n"]
     assert validate(body, sub).ok is valid
     assert _loads_accepts(body, sub, "strict") is valid
+
+
+LIMITED: list[dict[str, Any]] = [
+    {"count": 1, "ratio": 0.5, "codes": ["12", "1234"], "word": "abc"},
+    {"count": 0},
+    {"count": 11},
+    {"count": 10.0},
+    {"ratio": 0},
+    {"ratio": 1.0},
+    {"codes": []},
+    {"codes": ["12", "34", "56"]},
+    {"codes": ["1"]},
+    {"codes": ["12345"]},
+    {"codes": ["1a"]},
+    {"codes": ["\u0661\u0662"]},  # Arabic-Indic digits: not [0-9]
+    {"word": "ab"},
+    {"scores": {"a": 3, "b": 4}},
+    {"either": -1},
+    {"either": True},
+    {"codes": [], "count": 0, "word": "a"},
+]
+
+
+@pytest.mark.parametrize("body", LIMITED, ids=json.dumps)
+def test_limits_get_one_verdict(package: Any, body: dict[str, Any]) -> None:
+    """`minimum`, `exclusiveMaximum`, `pattern`, `minLength` (also through an alias and
+    an `allOf`), `minItems`, `maxItems` and a map's `maximum`: loads and validate give
+    jsonschema's verdict (before, loads checked none of them), with the same errors."""
+    limited = package.model_for("Limited")
+    expected = _oracle("Limited").is_valid(body)
+    assert validate(body, limited).ok is expected
+    assert _loads_accepts(body, limited, "strict") is expected
+    if not expected:
+        with pytest.raises(PayloadError) as caught:
+            loads(json.dumps(body), limited)
+        ours = sorted((i.path, i.code) for i in caught.value.issues)
+        assert sorted((i.path, i.code) for i in validate(body, limited).errors) == ours
+
+
+def test_limits_are_carried_or_named(package: Any) -> None:
+    """Each limit a field's places agree on is in its `field_info`; one the classes cannot
+    carry (`loose`: one number branch limited, the other not; `uniqueItems`) is a warning
+    naming its pointer."""
+    limited = package.model_for("Limited")
+    limits = {name: field_info(limited, name).limits for name in ("count", "codes", "either")}
+    assert limits["count"] is not None and (limits["count"].minimum, limits["count"].maximum) == (
+        1,
+        10,
+    )
+    codes = limits["codes"]
+    assert codes is not None
+    assert (codes.pattern, codes.min_length, codes.min_items, codes.max_items) == (
+        "^[0-9]+$",
+        2,
+        1,
+        2,
+    )
+    assert field_info(limited, "loose").limits is None
+    assert field_info(limited, "codes").max_length == 4
+
+
+def test_limit_warnings(tmp_path: Path) -> None:
+    spec = {"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": {}}
+    spec["components"] = {"schemas": SCHEMAS}
+    warned = {
+        (w.pointer, w.message.split("'")[1])
+        for w in generate(write_spec(tmp_path, spec), None, package="w").warnings
+        if "validate only" in w.message
+    }
+    assert warned == {
+        ("/components/schemas/Limited/properties/loose/anyOf/0", "minimum"),
+        ("/components/schemas/Limited/properties/unique", "uniqueItems"),
+    }
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.data())
+def test_strategies_draw_within_the_limits(package: Any, data: st.DataObject) -> None:
+    """Drawn payloads keep every carried limit: jsonschema accepts them (`loose` and
+    `unique` aside, whose limits the classes do not carry)."""
+    from stripe_schemas.strategies import payloads
+
+    limited = package.model_for("Limited")
+    body = data.draw(payloads(limited))
+    body.pop("loose", None)
+    body.pop("unique", None)
+    assert _oracle("Limited").is_valid(body), body
+    assert validate(body, limited).ok
+
+
+@pytest.mark.parametrize(
+    ("key", "body", "valid"),
+    [
+        ("OnClosed", {"a": 1}, True),
+        ("OnClosed", {"a": 1, "b": 2}, False),
+        ("Described", {"a": {"x": True}}, True),
+        ("Described", {"a": {"x": 1}}, False),
+    ],
+)
+def test_parts_that_close_or_only_describe(
+    package: Any, key: str, body: dict[str, Any], valid: bool
+) -> None:
+    """A base that closes itself (`additionalProperties: false`, no properties) composes
+    like any other (`schemas.json` refused every key); a later part's `{description}` of a
+    property keeps the base's definition (`schemas.json` made it any value)."""
+    cls = package.model_for(key)
+    assert validate(body, cls).ok is valid
+    assert _loads_accepts(body, cls, "strict") is valid
+
+
+@pytest.mark.parametrize(
+    ("text", "valid"), [("12", True), ("12\n", False), ("\u0661\u0662", False)]
+)
+def test_patterns_are_read_as_ecma_262(package: Any, text: str, valid: bool) -> None:
+    """JSON Schema's regular expressions are ECMA-262's: `\\d` is an ASCII digit and `$` the
+    end of the string (Python's `re` differs on both); loads reads them as validate does."""
+    limited = package.model_for("Limited")
+    body = {"digits": text}
+    assert validate(body, limited).ok is valid
+    assert _loads_accepts(body, limited, "strict") is valid
+
+
+def test_openapi_30_exclusive_flags(tmp_path: Path) -> None:
+    """OpenAPI 3.0's `exclusiveMinimum: true` beside `minimum` is 2020-12's bound in
+    `schemas.json` (before, `validate` raised: the document did not compile) and in the
+    class."""
+    spec = {"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {}}
+    positive = {"type": "number", "minimum": 0, "exclusiveMinimum": True}
+    spec["components"] = {
+        "schemas": {"Price": {"type": "object", "properties": {"amount": positive}}}
+    }
+    write(generate(write_spec(tmp_path, spec), None, package="flags"), tmp_path)
+    price = import_generated(tmp_path, "flags").model_for("Price")
+    assert field_info(price, "amount").limits.exclusive_minimum == 0  # type: ignore[union-attr]
+    for amount, valid in ((0, False), (0.5, True), (-1, False)):
+        assert validate({"amount": amount}, price).ok is valid
+        assert _loads_accepts({"amount": amount}, price, "strict") is valid

@@ -99,6 +99,8 @@ class FieldDef:
     nullable: bool
     max_length: int | None = None
     format: str | None = None
+    #: The other limits the field's values carry (`stripe_schemas.Limits` attribute, value).
+    limits: tuple[tuple[str, Any], ...] = ()
     enum: tuple[EnumValue, ...] | None = None
     bypass_validation: bool = False
     #: Resource ids of expansion targets (from `x-expansionResources`).

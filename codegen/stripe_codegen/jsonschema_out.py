@@ -15,6 +15,7 @@ read the result, committed as `stripe_models/schemas.json`. Translation rules:
   map of any value, as its field's type says: the empty `properties` go.
 - `oneOf` becomes `anyOf`, as the converters read it (the first branch that fits); a
   discriminated union's branches exclude each other by their tags anyway.
+- OpenAPI 3.0's boolean `exclusiveMinimum`/`exclusiveMaximum` become 2020-12's bounds.
 - `const` becomes a one-value `enum`: the class reads it as a `Literal`, whose unknown
   values are notices in lenient mode, as an enum's are.
 - `format` stays as an annotation (`unix-time` is already `type: integer`).
@@ -38,8 +39,8 @@ from stripe_schemas.model import def_pointer, unescape_token
 
 from .access import response_required
 from .discriminators import narrow_schema
-from .keywords import ANNOTATIONS
-from .schema_reading import admits_null
+from .keywords import ANNOTATIONS, only_describes
+from .schema_reading import admits_null, normal_limits
 
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 COMPONENT_PREFIX = "#/components/schemas/"
@@ -106,7 +107,7 @@ def merge_all_of(
 ) -> Mapping[str, Any]:
     """An `allOf` of objects as one object schema: the parts' `properties` and
     `required` together (a later part's property replaces an earlier one, as the
-    generated class's field does). Validation closes every object that declares
+    generated class's field does, unless it only describes: `{}` adds nothing). Validation closes every object that declares
     properties, which would make each part refuse the others' fields; merged, the
     closed object accepts exactly the class's fields. Any other `allOf` stays as it is.
     `refs`, when given, receives the component keys whose properties were merged in."""
@@ -120,7 +121,10 @@ def merge_all_of(
         if part is None:
             return node
         props = part.get("properties")
-        properties.update(props if isinstance(props, Mapping) else {})
+        for name, sub in (props if isinstance(props, Mapping) else {}).items():
+            if name in properties and only_describes(sub):
+                continue  # `{}` (or a description) adds nothing: the earlier definition holds
+            properties[name] = sub
         required += [r for r in part.get("required") or () if r not in required]
     if not properties:
         return node
@@ -161,8 +165,10 @@ def _object_parts(
         found.append(node)
     elif not node.get("allOf") and node.get("type") != "object":
         return [None]
-    if any(k in node for k in ("anyOf", "oneOf", "enum", "items", "additionalProperties")):
+    if any(k in node for k in ("anyOf", "oneOf", "enum", "items")):
         return [None]
+    if "additionalProperties" in node and node["additionalProperties"] is not False:
+        return [None]  # (`false` closes the part: the merged object is closed as the class)
     return found
 
 
@@ -224,6 +230,10 @@ def _translate(
             out["allOf"] = [*out.get("allOf", []), {"anyOf": branches}]
         else:
             out["anyOf"] = branches
+    if isinstance(out.get("exclusiveMinimum"), bool) or isinstance(
+        out.get("exclusiveMaximum"), bool
+    ):  # OpenAPI 3.0's flags, as 2020-12's bounds (`minimum: 0, exclusiveMinimum: true`)
+        out = normal_limits(out)
     if "const" in out and "enum" not in out:  # a one-value enum, open as the class's Literal
         out["enum"] = [out.pop("const")]
     if out.get("x-stripeBypassValidation") is True and "enum" in out:

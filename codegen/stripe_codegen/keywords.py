@@ -8,3 +8,10 @@ ANNOTATIONS = frozenset(
     {"description", "title", "example", "examples", "deprecated", "readOnly", "writeOnly"}
     | {"externalDocs", "default", "nullable"}
 )
+
+
+def only_describes(schema: object) -> bool:
+    """A schema made of annotations alone (`{}` included): it adds nothing to the value's
+    shape, so as an `allOf` part, or as a later part's definition of a property an earlier
+    part defines, it changes nothing (the classes and `schemas.json` both read it so)."""
+    return isinstance(schema, dict) and set(schema) <= ANNOTATIONS

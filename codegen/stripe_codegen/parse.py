@@ -37,9 +37,11 @@ from .ir import (
     TypeExpr,
     UnionOf,
 )
+from .keywords import only_describes
 from .loader import LoadedSpec
 from .model_checks import alias_loops, name_clashes
 from .schema_reading import (
+    UNCARRIED_LIMITS,
     _defined_twice,
     _definitions,
     _enum_branches,
@@ -55,6 +57,7 @@ from .schema_reading import (
     _wrapped,
     admits_null,
     fallback_rule,
+    field_limits,
     is_enum_schema,
     string_max_length,
     value_kinds,
@@ -90,6 +93,8 @@ class _Builder:
         self.problems: list[SpecProblem] = []
         #: What the models leave out of the spec (`ModelSet.warnings`).
         self.warnings: list[SpecProblem] = []
+        #: (pointer, keyword) of the limits warned about as not carried (once each).
+        self.uncarried: set[tuple[str, str]] = set()
         #: Whether each component admits `null` (`admits_null`), found once.
         self.null_memo: dict[str, bool] = {}
         self.owner_names: dict[str, tuple[str, str]] = {}  # pointer → (name, module)
@@ -478,6 +483,17 @@ class _Builder:
         if isinstance(type_, ExpandableOf):
             expansion = tuple(self.resource_id_of(t.pointer) for t in type_.targets)
         max_length = string_max_length(prop, self.spec.schemas)
+        limits, left = field_limits(prop, self.spec.schemas, pointer)
+        for where, keyword in left:
+            if (where, keyword) not in self.uncarried:
+                self.uncarried.add((where, keyword))
+                why = (
+                    "the classes do not carry it"
+                    if keyword in UNCARRIED_LIMITS
+                    else "the field holds such values elsewhere without this limit"
+                )
+                message = f"{keyword!r} is checked by validate only, not by loads: {why}"
+                self.warnings.append(SpecProblem(self.spec.source, where, message))
         return FieldDef(
             wire_name=wire,
             attr_name=self.names.get(pointer, naming.attr_name(wire), pointer),
@@ -486,6 +502,7 @@ class _Builder:
             nullable=admits_null(prop, self.spec.schemas, self.null_memo),
             max_length=max_length,
             format=prop.get("format") if isinstance(prop.get("format"), str) else None,
+            limits=tuple(sorted(limits.items())),
             enum=enum_values,
             bypass_validation=bool(prop.get("x-stripeBypassValidation")),
             expansion=expansion,
@@ -562,6 +579,11 @@ class _Builder:
                 fields[wire] = attrs.evolve(before, required=before.required or required)
                 continue
             prop, where = props.get(wire, ({}, f"{model.pointer}/properties/{wire}"))
+            if before is not None and only_describes(prop):
+                # a later part's `{}` (or description) adds nothing: the base's field holds
+                required = required and not write_only(self._base_property(model, wire))
+                fields[wire] = attrs.evolve(before, required=before.required or required)
+                continue
             required = required or (before is not None and before.required)
             required = required and not write_only(prop)  # a response leaves it out
             # fallback rule `merged`: a property that two inline `allOf` parts define is

@@ -137,7 +137,7 @@ def _meta_arguments(field: FieldDef) -> str | None:
 
     Required, nullable, enum values, `x-stripeBypassValidation` and expansion targets are
     in the annotation and the default; only a JSON key that is not the attribute's name,
-    `maxLength` and `format` are written here.
+    `maxLength`, `format` and the other limits (`minimum`, `pattern`, …) are written here.
     """
     args = []
     if field.wire_name != field.attr_name:
@@ -146,6 +146,8 @@ def _meta_arguments(field: FieldDef) -> str | None:
         args.append(f"max_length={field.max_length}")
     if field.format is not None:
         args.append(f"format={q(field.format)}")
+    for name, value in field.limits:
+        args.append(f"{name}={q(value) if isinstance(value, str) else repr(value)}")
     return f"meta({', '.join(args)})" if args else None
 
 

@@ -6,7 +6,7 @@ name an inline object, and the cases where datamodel-code-generator's type tree 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from stripe_schemas.model import escape_token, unescape_token
@@ -63,6 +63,127 @@ def _string_limits(
         elif any(parts):
             found.add(None)
     return found
+
+
+#: The limits the classes carry: keyword → (the JSON kind it limits, `Limits` attribute).
+CARRIED_LIMITS = {
+    "minLength": ("string", "min_length"),
+    "pattern": ("string", "pattern"),
+    "minimum": ("number", "minimum"),
+    "maximum": ("number", "maximum"),
+    "exclusiveMinimum": ("number", "exclusive_minimum"),
+    "exclusiveMaximum": ("number", "exclusive_maximum"),
+    "minItems": ("array", "min_items"),
+    "maxItems": ("array", "max_items"),
+}
+#: Limits `schemas.json` asserts that the classes do not carry (`validate` checks them).
+UNCARRIED_LIMITS = ("multipleOf", "uniqueItems", "minProperties", "maxProperties")
+
+
+def field_limits(
+    schema: Any, schemas: Mapping[str, Any], pointer: str
+) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+    """The limits of a field's values besides `maxLength` (`Limits` attribute → value), read
+    as `string_max_length` reads that one: a limit holds for every value of its kind in the
+    field (its list items, map values, union branches and the aliases it refers to), so it
+    is carried only where every such place says the same. Also the (pointer, keyword) of
+    each limit `schemas.json` asserts that the classes do not carry."""
+    places = list(_limit_places(schema, schemas, pointer, frozenset()))
+    carried: dict[str, Any] = {}
+    left: list[tuple[str, str]] = []
+    for keyword, (kind, name) in CARRIED_LIMITS.items():
+        values = []
+        at = None
+        for place, kinds, where in places:
+            if kinds is None and keyword not in place:
+                continue
+            if kinds is not None and not (
+                kind in kinds or (kind == "number" and "integer" in kinds)
+            ):
+                continue
+            value = normal_limits(place).get(keyword)
+            values.append(value)
+            at = at or (where if value is not None else None)
+        if not values or at is None:
+            continue
+        if all(v == values[0] for v in values) and _valid_limit(keyword, values[0]):
+            carried[name] = values[0]
+        else:
+            left.append((at, keyword))
+    for place, _, where in places:
+        left += [(where, keyword) for keyword in UNCARRIED_LIMITS if keyword in place]
+    return carried, left
+
+
+def _tighter(keyword: str, before: Any, value: Any) -> Any:
+    """The limit two `allOf` parts set together (both hold): the tighter one."""
+    if before is None or before == value:
+        return value
+    numbers = (int, float)
+    if type(before) in numbers and type(value) in numbers and keyword != "multipleOf":
+        lower = keyword.startswith(("min", "exclusiveMin"))
+        return max(before, value) if lower else min(before, value)
+    return ()  # two patterns (or flags) at once: not one limit the classes can carry
+
+
+def _valid_limit(keyword: str, value: Any) -> bool:
+    if keyword == "pattern":
+        return isinstance(value, str)
+    if keyword in ("minLength", "minItems", "maxItems"):
+        return type(value) is int and value >= 0
+    return type(value) in (int, float)
+
+
+def normal_limits(place: dict[str, Any]) -> dict[str, Any]:
+    """A place's limits with OpenAPI 3.0's boolean `exclusiveMinimum`/`exclusiveMaximum`
+    read as 3.1's bounds (`minimum: 0, exclusiveMinimum: true` → `exclusiveMinimum: 0`)."""
+    out = dict(place)
+    for bound, exclusive in (("minimum", "exclusiveMinimum"), ("maximum", "exclusiveMaximum")):
+        flag = out.get(exclusive)
+        if flag is True and bound in out:
+            out[exclusive] = out.pop(bound)
+        elif isinstance(flag, bool):
+            del out[exclusive]
+    return out
+
+
+def _limit_places(
+    node: Any, schemas: Mapping[str, Any], pointer: str, seen: frozenset[str]
+) -> Iterator[tuple[dict[str, Any], frozenset[str] | None, str]]:
+    """(schema, the JSON kinds of its values, its pointer) of each place of a field that
+    can carry limits: the field, its items, map values, branches and scalar `allOf` parts,
+    through the aliases it refers to (a class's fields are places of their own)."""
+    if not isinstance(node, dict):
+        return
+    ref = node.get("$ref")
+    if isinstance(ref, str):
+        key = unescape_token(ref.removeprefix(REF_PREFIX))
+        target = schemas.get(key) if ref.startswith(REF_PREFIX) and key not in seen else None
+        if isinstance(target, dict) and not is_class_schema(target, schemas):
+            yield from _limit_places(target, schemas, schema_pointer(key), seen | {key})
+        return
+    limits = set(CARRIED_LIMITS) | set(UNCARRIED_LIMITS)
+    kinds = value_kinds(node, schemas)
+    parts = _shape_parts(node) if "allOf" in node and "properties" not in node else []
+    if parts and kinds and not kinds & {"object", "array"}:  # a scalar: its parts' limits
+        merged = normal_limits({k: v for k, v in node.items() if k != "allOf"})
+        for index, part in parts:
+            for place, _, _ in _limit_places(part, schemas, f"{pointer}/allOf/{index}", seen):
+                for keyword, value in normal_limits(place).items():
+                    if keyword in limits:
+                        merged[keyword] = _tighter(keyword, merged.get(keyword), value)
+        yield merged, kinds, pointer
+        return
+    if "type" in node or "enum" in node or "const" in node or limits & set(node):
+        kinds = value_kinds({k: v for k, v in node.items() if k not in ("allOf",)}, schemas)
+        yield node, kinds, pointer
+    if node.get("properties"):  # a class: its fields are places of their own
+        return
+    for key in ("items", "additionalProperties"):
+        yield from _limit_places(node.get(key), schemas, f"{pointer}/{key}", seen)
+    for keyword in ("anyOf", "oneOf", "allOf"):
+        for index, branch in enumerate(_schemas_of(node, keyword)):
+            yield from _limit_places(branch, schemas, f"{pointer}/{keyword}/{index}", seen)
 
 
 def is_class_schema(schema: Any, schemas: Mapping[str, Any]) -> bool:

@@ -241,3 +241,19 @@ class PayloadError(ValueError):
 INPUT_LIMIT = "input_limit"
 #: A schema constraint without a more specific code failed.
 SCHEMA_VIOLATION = "schema_violation"
+
+
+def limit_failure(ptr: str, keyword: str, value: object, limit: object) -> tuple[str, str]:
+    """(code, message) of a value that fails a limit of the spec other than `maxLength`
+    (`minimum`, `pattern`, `minItems`, …): the one wording of `validate` and the converters.
+    The value is described by its type only (as `describe_value` does)."""
+    if keyword == "pattern":
+        shown = repr(limit)
+        shown = shown if len(shown) <= 40 else shown[:39] + "…"
+        return INVALID_FORMAT, f"string does not match the pattern {shown}"
+    got = describe_value(ptr, value)
+    got = "an " + got[2:] if got in ("a array", "a object") else got
+    if keyword in ("minimum", "maximum"):
+        side = "less than the minimum" if keyword == "minimum" else "greater than the maximum"
+        return SCHEMA_VIOLATION, f"{got} is {side} {limit}"
+    return SCHEMA_VIOLATION, f"{got} fails the {keyword!r} constraint"

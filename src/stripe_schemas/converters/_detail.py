@@ -26,6 +26,7 @@ from ..issues import (
     Issue,
     Severity,
     describe_value,
+    limit_failure,
     too_long,
 )
 from ..model import (
@@ -33,6 +34,7 @@ from ..model import (
     AnyNode,
     ClassPlan,
     EnumNode,
+    Limits,
     ListNode,
     MapNode,
     Mode,
@@ -131,6 +133,8 @@ class Walk:
             if node.max_length is not None and len(result) > node.max_length:
                 self.add(path, MAX_LENGTH, too_long(pointer(path), result, node.max_length))
                 return BAD
+            if node.limited:
+                return self.limited(node, result, path)
             return result
         if type(node) is EnumNode:
             return self.enum(node, value, path)
@@ -141,8 +145,11 @@ class Walk:
         if type(node) is ListNode:
             if not isinstance(value, (list, tuple)):
                 return self._mismatch(node, value, path)
+            failed = node.limits.check_array(value) if node.limits is not None else None
+            if failed is not None:  # (reported before its items' issues, as validation sorts)
+                self.fails(path, failed, value, node.limits)  # type: ignore[arg-type]
             items = [self.value(node.item, x, (*path, i)) for i, x in enumerate(value)]
-            return BAD if any(x is BAD for x in items) else items
+            return BAD if failed is not None or any(x is BAD for x in items) else items
         if type(node) is MapNode:
             if not isinstance(value, dict):
                 return self._mismatch(node, value, path)
@@ -152,6 +159,23 @@ class Walk:
             return self.any(node, value, path)
         assert isinstance(node, UnionNode)
         return self.union(node, value, path)
+
+    def limited(self, node: ScalarNode, value: Any, path: Path) -> Any:
+        """A string or number of the right type checked against the spec's other limits."""
+        limits = node.limits
+        assert limits is not None
+        check = limits.check_string if node.kind == "str" else limits.check_number
+        failed = check(value)
+        if failed is None:
+            return value
+        self.fails(path, failed, value, limits)
+        return BAD
+
+    def fails(self, path: Path, keyword: str, value: Any, limits: Limits) -> None:
+        """Report the limit `keyword` a value fails, as validation words it."""
+        limit = getattr(limits, _LIMIT_ATTRS.get(keyword, ""), None)
+        code, message = limit_failure(pointer(path), keyword, value, limit)
+        self.add(path, code, message)
 
     def any(self, node: Node, value: Any, path: Path) -> Any:
         """A free-form value: anything but the absent marker, its JSON containers copied."""
@@ -231,6 +255,7 @@ class Walk:
                     and type(item) is str
                     and node.kind == "str"
                     and (node.max_length is None or len(item) <= node.max_length)
+                    and node.limits is None
                 ):
                     values[field.name] = item  # the common case, without a call
                     continue
@@ -357,6 +382,19 @@ class Walk:
         closest = min(results, key=lambda pair: (_errors(pair[0]), len(pair[0].issues)))
         self.issues.extend(closest[0].issues)
         return BAD
+
+
+#: JSON Schema keyword → the `Limits` attribute that holds its limit.
+_LIMIT_ATTRS = {
+    "minLength": "min_length",
+    "pattern": "pattern",
+    "minimum": "minimum",
+    "maximum": "maximum",
+    "exclusiveMinimum": "exclusive_minimum",
+    "exclusiveMaximum": "exclusive_maximum",
+    "minItems": "min_items",
+    "maxItems": "max_items",
+}
 
 
 def _errors(walk: Walk) -> int:

@@ -250,6 +250,30 @@ class FastCompiler(CompileCache):
 
     # -- values -----------------------------------------------------------------
 
+    def _emit_limits(self, src: _Source, node: ScalarNode, var: str, indent: int) -> None:
+        """`raise F` when a string or number of the right type fails another limit."""
+        limits = node.limits
+        if limits is None or not node.limited:
+            return
+        tests = []
+        if node.kind == "str":
+            if limits.min_length is not None:
+                tests.append(f"len({var}) < {limits.min_length}")
+            if limits.pattern is not None:
+                regex = src.const(limits.regex())
+                tests.append(f"{regex}.search({var}) is None")
+        else:
+            for bound, op in (
+                (limits.minimum, "<"),
+                (limits.maximum, ">"),
+                (limits.exclusive_minimum, "<="),
+                (limits.exclusive_maximum, ">="),
+            ):
+                if bound is not None:
+                    tests.append(f"{var} {op} {src.const(bound)}")
+        src.add(indent, f"if {' or '.join(tests)}:")
+        src.add(indent + 1, "raise F")
+
     def _emit(self, src: _Source, node: Node, var: str, indent: int) -> None:
         """Check (and convert in place) the value in `var`; `raise F` on any problem."""
         if isinstance(node, AnyNode):  # any value but the absent marker, JSON containers copied
@@ -267,12 +291,14 @@ class FastCompiler(CompileCache):
                 src.add(indent + 1, f"if type({var}) is not float or not {var}.is_integer():")
                 src.add(indent + 2, "raise F")
                 src.add(indent + 1, f"{var} = int({var})")
+                self._emit_limits(src, node, var, indent)
                 return
             elif node.max_length is not None:
                 src.add(indent, f"if type({var}) is not str or len({var}) > {node.max_length}:")
             else:
                 src.add(indent, f"if type({var}) is not {node.kind}:")
             src.add(indent + 1, "raise F")
+            self._emit_limits(src, node, var, indent)
         elif isinstance(node, EnumNode):
             self._emit_enum(src, node, var, indent)
         elif isinstance(node, NullableNode):
@@ -283,6 +309,13 @@ class FastCompiler(CompileCache):
         elif isinstance(node, ListNode):
             src.add(indent, f"if type({var}) is not list:")
             src.add(indent + 1, "raise F")
+            limits = node.limits
+            if limits is not None and limits.min_items is not None:
+                src.add(indent, f"if len({var}) < {limits.min_items}:")
+                src.add(indent + 1, "raise F")
+            if limits is not None and limits.max_items is not None:
+                src.add(indent, f"if len({var}) > {limits.max_items}:")
+                src.add(indent + 1, "raise F")
             self._emit_container(src, node.item, var, indent, is_list=True)
         elif isinstance(node, MapNode):
             src.add(indent, f"if type({var}) is not dict:")
@@ -371,6 +404,8 @@ class FastCompiler(CompileCache):
                 if None not in limits:  # every string branch has a `maxLength`
                     src.add(indent + 1, f"if len({var}) > {max(limits)}:")  # type: ignore[type-var]
                     src.add(indent + 2, "raise F")
+                # the field's other limits hold for each of its strings alike
+                self._emit_limits(src, texts[0], var, indent + 1)
             src.block(indent + 1, start)
             keyword = "elif"
         if node.models or any(isinstance(m, MapNode) for m in node.members):
@@ -386,9 +421,13 @@ class FastCompiler(CompileCache):
             ("float", f"{t} is float or {t} is int"),
             ("bool", f"{t} is bool"),
         ):
-            if any(isinstance(m, ScalarNode) and m.kind == kind for m in node.members):
+            found = [m for m in node.members if isinstance(m, ScalarNode) and m.kind == kind]
+            if found:
                 src.add(indent, f"{keyword} {test}:")
-                src.add(indent + 1, "pass")
+                if found[0].limited:  # (an integer-valued float goes to the detailed path)
+                    self._emit_limits(src, found[0], var, indent + 1)
+                else:
+                    src.add(indent + 1, "pass")
                 keyword = "elif"
         lists = [m for m in node.members if isinstance(m, ListNode)]
         if lists:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from ._clear import CLEAR, Clear
 from ._documents import DEFAULT_PACKAGE, def_key, def_pointer, load_default_document
 from ._list import ListObject
-from ._meta import FieldInfo, StripeMeta, meta, stripe_meta
+from ._meta import FieldInfo, Limits, StripeMeta, meta, stripe_meta
 from ._objects import EVENT_DATA_SCHEMA, tagged_objects
 from ._package import (
     MixedVersionsError,
@@ -91,6 +91,7 @@ __all__ = [
     "EnumNode",
     "Expandable",
     "FieldInfo",
+    "Limits",
     "FieldPlan",
     "HasId",
     "ListNode",

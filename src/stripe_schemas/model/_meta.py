@@ -5,7 +5,10 @@ for `nullable`, `Literal[...]` for an enum, `| UnknownEnumValue` for
 `x-stripeBypassValidation`, `Expandable[...]` for an expandable field), its default
 (none: required; `UNSET`: optional) and its name (the JSON key). The generator
 writes `meta()` only for the rest: a JSON key that is not the attribute's name
-(`from` → `from_`), `maxLength` and `format`.
+(`from` → `from_`), `format`, and the limits the spec puts on the field's values
+(`maxLength`, `minLength`, `pattern`, `minimum`, `maximum`, `exclusiveMinimum`,
+`exclusiveMaximum`, `minItems`, `maxItems`), each holding wherever such values are in the
+field (its list items, map values and union branches too).
 
 `FieldInfo` puts all of it together again for one field; read it with
 [`stripe_schemas.spec_fields()`][stripe_schemas.spec_fields] or [`stripe_schemas.field_info()`][stripe_schemas.field_info] (they derive it
@@ -14,6 +17,8 @@ from the class once, with the converters' own reading of the annotations).
 
 from __future__ import annotations
 
+import functools
+import re
 from typing import Any
 
 import attrs
@@ -31,13 +36,114 @@ class StripeMeta:
     max_length: int | None = None
     #: `format`, e.g. `"unix-time"`.
     format: str | None = None
+    #: The other limits (`Limits`) of the field's values, when the spec sets any.
+    limits: Limits | None = None
+
+
+@attrs.frozen
+class Limits:
+    """The spec's limits on a field's strings, numbers and arrays, besides `maxLength`
+    (each holds wherever such values are in the field). `exclusive_minimum` and
+    `exclusive_maximum` are bounds (JSON Schema 2020-12's, OpenAPI 3.1's form)."""
+
+    min_length: int | None = None
+    pattern: str | None = None
+    minimum: int | float | None = None
+    maximum: int | float | None = None
+    exclusive_minimum: int | float | None = None
+    exclusive_maximum: int | float | None = None
+    min_items: int | None = None
+    max_items: int | None = None
+
+    def check_number(self, value: int | float) -> str | None:
+        """The keyword a number fails (None: it passes)."""
+        if self.minimum is not None and value < self.minimum:
+            return "minimum"
+        if self.maximum is not None and value > self.maximum:
+            return "maximum"
+        if self.exclusive_minimum is not None and value <= self.exclusive_minimum:
+            return "exclusiveMinimum"
+        if self.exclusive_maximum is not None and value >= self.exclusive_maximum:
+            return "exclusiveMaximum"
+        return None
+
+    def check_string(self, value: str) -> str | None:
+        """The keyword a string fails (None: it passes); `maxLength` is checked apart."""
+        if self.min_length is not None and len(value) < self.min_length:
+            return "minLength"
+        if self.pattern is not None and self.regex().search(value) is None:
+            return "pattern"
+        return None
+
+    def check_array(self, value: list[Any] | tuple[Any, ...]) -> str | None:
+        """The keyword an array fails (None: it passes)."""
+        if self.min_items is not None and len(value) < self.min_items:
+            return "minItems"
+        if self.max_items is not None and len(value) > self.max_items:
+            return "maxItems"
+        return None
+
+    def regex(self) -> re.Pattern[str]:
+        """`pattern` compiled as validation reads it: JSON Schema's regular expressions are
+        ECMA-262's, whose `\\d` and `\\w` are ASCII (`re.ASCII`) and whose `$` is the
+        end of the string; searched, not matched."""
+        assert self.pattern is not None
+        return _regex(self.pattern)
+
+    @property
+    def strings(self) -> bool:
+        return self.min_length is not None or self.pattern is not None
+
+    @property
+    def numbers(self) -> bool:
+        return any(
+            x is not None
+            for x in (self.minimum, self.maximum, self.exclusive_minimum, self.exclusive_maximum)
+        )
+
+    @property
+    def arrays(self) -> bool:
+        return self.min_items is not None or self.max_items is not None
+
+
+@functools.cache
+def _regex(pattern: str) -> re.Pattern[str]:
+    return re.compile(_ecma_ends(pattern), re.ASCII)
+
+
+def _ecma_ends(pattern: str) -> str:
+    """`pattern` with each `$` outside a character class written `\\Z`: in ECMA-262 (JSON
+    Schema's regular expressions) `$` is the end of the string, where Python's also
+    matches before a final newline."""
+    out: list[str] = []
+    escaped = in_class = False
+    for char in pattern:
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == "[":
+            in_class = True
+        elif char == "]":
+            in_class = False
+        elif char == "$" and not in_class:
+            out.append("\\Z")
+            continue
+        out.append(char)
+    return "".join(out)
 
 
 def meta(
-    *, wire: str | None = None, max_length: int | None = None, format: str | None = None
+    *,
+    wire: str | None = None,
+    max_length: int | None = None,
+    format: str | None = None,
+    **limits: Any,
 ) -> dict[str, StripeMeta]:
-    """The `metadata` of a generated `attrs.field` (only what the annotation cannot say)."""
-    return {METADATA_KEY: StripeMeta(wire=wire, max_length=max_length, format=format)}
+    """The `metadata` of a generated `attrs.field` (only what the annotation cannot say);
+    `limits`: the fields of `Limits`."""
+    found = Limits(**limits) if limits else None
+    return {METADATA_KEY: StripeMeta(wire=wire, max_length=max_length, format=format, limits=found)}
 
 
 def stripe_meta(attribute: attrs.Attribute[Any]) -> StripeMeta:
@@ -62,6 +168,8 @@ class FieldInfo:
     max_length: int | None = None
     #: `format`, e.g. `"unix-time"`.
     format: str | None = None
+    #: The other limits of its values (`minimum`, `pattern`, `minItems`, …), if any.
+    limits: Limits | None = None
     #: Allowed values, when the field (or its list items) is an enum; as the spec gives them.
     enum: tuple[str | int | float | bool, ...] | None = None
     #: `x-stripeBypassValidation`: Stripe may send values outside `enum`.

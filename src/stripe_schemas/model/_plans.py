@@ -16,7 +16,7 @@ from typing import Any, Literal, TypeAlias, TypeVar, Union
 
 import attrs
 
-from ._meta import FieldInfo, StripeMeta, stripe_meta
+from ._meta import FieldInfo, Limits, StripeMeta, stripe_meta
 from ._types import UnknownEnumValue
 from ._unset import UnsetType
 
@@ -58,6 +58,16 @@ class ScalarNode:
     kind: Literal["str", "int", "float", "bool"]
     format: str | None = None
     max_length: int | None = None
+    #: The spec's other limits on the field's values (the string or number ones apply).
+    limits: Limits | None = None
+
+    @property
+    def limited(self) -> bool:
+        """Whether a value of the right type may still fail a limit besides `maxLength`."""
+        found = self.limits
+        if found is None:
+            return False
+        return found.strings if self.kind == "str" else self.kind != "bool" and found.numbers
 
 
 @attrs.frozen
@@ -78,6 +88,8 @@ class EnumNode:
 @attrs.frozen
 class ListNode:
     item: Node
+    #: The spec's `minItems`/`maxItems` of the field's arrays (None: no limit).
+    limits: Limits | None = None
 
 
 @attrs.frozen
@@ -150,6 +162,7 @@ class FieldPlan:
             nullable=self.nullable,
             max_length=self.facts.max_length,
             format=self.facts.format,
+            limits=self.facts.limits,
             enum=tuple(enum.values) if enum is not None else None,  # type: ignore[arg-type]
             bypass_validation=enum is not None and enum.bypass,
             expansion=expansion,
@@ -306,6 +319,8 @@ def _build_class_plan(target: Any) -> ClassPlan:
             node = ScalarNode(node.kind, facts.format)
         if facts.max_length is not None:
             node = with_max_length(node, facts.max_length)
+        if facts.limits is not None:
+            node = with_limits(node, facts.limits)
         wire = facts.wire or attribute.name
         if wire == "object" and isinstance(node, EnumNode):
             node = EnumNode(node.values, bypass=False, tag=True)
@@ -463,11 +478,28 @@ def with_max_length(node: Node, limit: int) -> Node:
     if isinstance(node, NullableNode):
         return NullableNode(with_max_length(node.inner, limit))
     if isinstance(node, ListNode):
-        return ListNode(with_max_length(node.item, limit))
+        return attrs.evolve(node, item=with_max_length(node.item, limit))
     if isinstance(node, MapNode):
         return MapNode(with_max_length(node.value, limit))
     if isinstance(node, UnionNode):
         return UnionNode(tuple(with_max_length(m, limit) for m in node.members))
+    return node
+
+
+def with_limits(node: Node, limits: Limits) -> Node:
+    """`node` with the spec's other limits on its strings, numbers and arrays, wherever
+    they are in it (as `with_max_length`)."""
+    if isinstance(node, ScalarNode):
+        return attrs.evolve(node, limits=limits) if node.kind != "bool" else node
+    if isinstance(node, NullableNode):
+        return NullableNode(with_limits(node.inner, limits))
+    if isinstance(node, ListNode):
+        found = limits if limits.arrays else None
+        return ListNode(with_limits(node.item, limits), found)
+    if isinstance(node, MapNode):
+        return MapNode(with_limits(node.value, limits))
+    if isinstance(node, UnionNode):
+        return UnionNode(tuple(with_limits(m, limits) for m in node.members))
     return node
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -147,6 +148,8 @@ def _strategy(node: Node, depth: int, info: FieldInfo | None) -> st.SearchStrate
     if isinstance(node, AnyNode):
         return JSON
     if isinstance(node, ScalarNode):
+        if node.limited:
+            return _limited(node)
         if node.kind == "str":
             return texts(info.max_length if info is not None else None)
         if node.kind == "int" and node.format == "unix-time":
@@ -161,7 +164,10 @@ def _strategy(node: Node, depth: int, info: FieldInfo | None) -> st.SearchStrate
     if isinstance(node, NullableNode):
         return st.none() | _strategy(node.inner, depth, info)
     if isinstance(node, ListNode):
-        return st.lists(_strategy(node.item, depth, info), max_size=3)
+        fewest = (node.limits.min_items if node.limits is not None else None) or 0
+        most = node.limits.max_items if node.limits is not None else None
+        size = max(fewest, 3) if most is None else min(most, max(fewest, 3))
+        return st.lists(_strategy(node.item, depth, info), min_size=fewest, max_size=size)
     if isinstance(node, MapNode):
         if info is not None and info.wire_name == "metadata":
             return metadata()
@@ -178,6 +184,36 @@ def _strategy(node: Node, depth: int, info: FieldInfo | None) -> st.SearchStrate
             for m in members or node.members
         ]
     )
+
+
+def _limited(node: ScalarNode) -> st.SearchStrategy[Any]:
+    """Strings or numbers within the spec's limits (`minLength`, `pattern`, `minimum`, …)."""
+    limits = node.limits
+    assert limits is not None
+    if node.kind == "str":
+        shortest = limits.min_length or 0
+        longest = node.max_length
+        if limits.pattern is None:
+            top = longest if longest is not None else shortest + 12
+            size = min(top, shortest + 12)
+            return st.text(st.characters(codec="utf-8"), min_size=shortest, max_size=size)
+        return st.from_regex(limits.regex()).filter(
+            lambda s: shortest <= len(s) and (longest is None or len(s) <= longest)
+        )
+    lowest = [b for b in (limits.minimum, limits.exclusive_minimum) if b is not None]
+    highest = [b for b in (limits.maximum, limits.exclusive_maximum) if b is not None]
+    low = max(lowest) if lowest else None
+    high = min(highest) if highest else None
+    if node.kind == "int":
+        ints = st.integers(
+            min_value=None if low is None else math.ceil(low),
+            max_value=None if high is None else math.floor(high),
+        )
+        return ints.filter(lambda n: limits.check_number(n) is None)
+    floats = st.floats(
+        min_value=low, max_value=high, allow_nan=False, allow_infinity=False, width=64
+    )
+    return floats.filter(lambda x: limits.check_number(x) is None)
 
 
 def _expands_to(info: FieldInfo | None) -> str | None:

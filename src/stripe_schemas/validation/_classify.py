@@ -12,11 +12,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..issues import (
-    INVALID_FORMAT,
     MAX_LENGTH,
     MISSING_REQUIRED,
     NULL_NOT_ALLOWED,
-    SCHEMA_VIOLATION,
     TYPE_MISMATCH,
     UNKNOWN_ENUM_VALUE,
     UNKNOWN_FIELD,
@@ -24,6 +22,7 @@ from ..issues import (
     Issue,
     Severity,
     describe_value,
+    limit_failure,
     too_long,
 )
 from ..model import join_pointer, pointer
@@ -119,15 +118,9 @@ def _issues(fault: Fault, mode: Mode) -> list[_Located]:
     if keyword == "maxLength":
         message = too_long(ptr, fault.instance, fault.detail)
         return [(tokens, Issue(ptr, MAX_LENGTH, "error", message))]
-    if keyword in ("minimum", "maximum"):  # e.g. a list's ``limit`` (1 to 100)
-        side = "less than the minimum" if keyword == "minimum" else "greater than the maximum"
-        message = f"{_describe_at(tokens, fault.instance)} is {side} {fault.detail}"
-        return [(tokens, Issue(ptr, SCHEMA_VIOLATION, "error", message))]
-    if keyword == "pattern":
-        message = f"string does not match the pattern {_short(fault.detail)}"
-        return [(tokens, Issue(ptr, INVALID_FORMAT, "error", message))]
-    message = f"{_describe_at(tokens, fault.instance)} fails the {keyword!r} constraint"
-    return [(tokens, Issue(ptr, SCHEMA_VIOLATION, "error", message))]
+    # `minimum` (a list's `limit`, 1 to 100), `pattern`, `minItems`, …: as the converters say
+    code, message = limit_failure(ptr, keyword, fault.instance, fault.detail)
+    return [(tokens, Issue(ptr, code, "error", message))]
 
 
 def unknown_field_issue(ptr: str, key: str, mode: Mode) -> Issue:
@@ -153,11 +146,9 @@ def _any_of(fault: Fault, mode: Mode) -> list[_Located]:
     candidates: list[list[_Located]] = []
     expected: list[str] = []
     for branch in fault.branches:
-        root_type = next(
-            (sub for sub in branch if sub.keyword == "type" and sub.tokens == fault.tokens), None
-        )
-        if root_type is not None:
-            expected.extend(str(t) for t in root_type.detail or ())
+        wrong = next((t for t in (_root_types(sub, fault.tokens) for sub in branch) if t), None)
+        if wrong is not None:  # a branch for another JSON type: not an explanation
+            expected.extend(wrong)
             continue
         found: list[_Located] = []
         for sub in branch:
@@ -182,6 +173,25 @@ def _any_of(fault: Fault, mode: Mode) -> list[_Located]:
         ]
     got = _describe_at(tokens, fault.instance)
     return [(tokens, Issue(ptr, TYPE_MISMATCH, "error", f"expected {wanted}, got {got}"))]
+
+
+def _root_types(fault: Fault, tokens: Tokens) -> list[str] | None:
+    """The types a fault says the value should have had, when it is a type mismatch at the
+    union's own place (a `type`, or a nested `anyOf` all of whose branches are such, as
+    `anyOf: [{$ref: X}, {type: null}]` beside an array branch); else None."""
+    if fault.tokens != tokens:
+        return None
+    if fault.keyword == "type":
+        return [str(t) for t in fault.detail or ()]
+    if fault.keyword != "anyOf" or not fault.branches:
+        return None
+    found: list[str] = []
+    for branch in fault.branches:
+        inner = next((t for t in (_root_types(sub, tokens) for sub in branch) if t), None)
+        if inner is None:
+            return None
+        found += inner
+    return found
 
 
 def describe(ptr: str, value: object) -> str:
