@@ -105,6 +105,17 @@ SCHEMAS: dict[str, Any] = {
             {"type": "object", "properties": {"a": {"type": "integer"}}},
         ]
     },
+    "Open": {
+        "type": "object",
+        "properties": {"a": {"type": "integer"}},
+        "additionalProperties": {"type": "integer"},
+    },
+    "OnOpen": {
+        "allOf": [
+            {"$ref": REF + "Open"},
+            {"type": "object", "properties": {"b": {"type": "string"}}},
+        ]
+    },
     "Described": {
         "allOf": [
             {"$ref": REF + "Base"},
@@ -402,6 +413,8 @@ def test_strategies_draw_within_the_limits(package: Any, data: st.DataObject) ->
         ("OnClosed", {"a": 1, "b": 2}, False),
         ("Described", {"a": {"x": True}}, True),
         ("Described", {"a": {"x": 1}}, False),
+        ("OnOpen", {"a": 1, "b": "x", "c": 2}, True),
+        ("OnOpen", {"a": 1, "c": "two"}, False),
     ],
 )
 def test_parts_that_close_or_only_describe(
@@ -409,7 +422,9 @@ def test_parts_that_close_or_only_describe(
 ) -> None:
     """A base that closes itself (`additionalProperties: false`, no properties) composes
     like any other (`schemas.json` refused every key); a later part's `{description}` of a
-    property keeps the base's definition (`schemas.json` made it any value)."""
+    property keeps the base's definition (`schemas.json` made it any value); a subtype
+    keeps the other keys its base declares (its class refused them, `schemas.json` closed
+    each part against the other's fields)."""
     cls = package.model_for(key)
     assert validate(body, cls).ok is valid
     assert _loads_accepts(body, cls, "strict") is valid

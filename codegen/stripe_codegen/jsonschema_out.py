@@ -40,7 +40,7 @@ from stripe_schemas.model import def_pointer, unescape_token
 from .access import response_required
 from .discriminators import narrow_schema
 from .keywords import ANNOTATIONS, only_describes
-from .schema_reading import admits_null, normal_limits
+from .schema_reading import admits_null, declared_extra, normal_limits
 
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 COMPONENT_PREFIX = "#/components/schemas/"
@@ -128,8 +128,12 @@ def merge_all_of(
         required += [r for r in part.get("required") or () if r not in required]
     if not properties:
         return node
-    merged = {k: v for k, v in node.items() if k not in ("allOf", "properties", "required")}
+    skipped = ("allOf", "properties", "required", "additionalProperties")
+    merged = {k: v for k, v in node.items() if k not in skipped}
     merged |= {"type": "object", "properties": properties}
+    extra = declared_extra(node, "", schemas)  # the class's other keys, as it declares them
+    if extra is not None:
+        merged["additionalProperties"] = extra[0]
     if admits_null(node, schemas):  # `null` passes every part (the classes' one rule)
         merged["nullable"] = True
     if required:
@@ -167,9 +171,7 @@ def _object_parts(
         return [None]
     if any(k in node for k in ("anyOf", "oneOf", "enum", "items")):
         return [None]
-    if "additionalProperties" in node and node["additionalProperties"] is not False:
-        return [None]  # (`false` closes the part: the merged object is closed as the class)
-    return found
+    return found  # (its `additionalProperties`: the merged object's, see `declared_extra`)
 
 
 def _translate(

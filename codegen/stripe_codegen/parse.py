@@ -41,7 +41,6 @@ from .keywords import only_describes
 from .loader import LoadedSpec
 from .model_checks import alias_loops, name_clashes
 from .schema_reading import (
-    UNCARRIED_LIMITS,
     _defined_twice,
     _definitions,
     _enum_branches,
@@ -56,11 +55,14 @@ from .schema_reading import (
     _where,
     _wrapped,
     admits_null,
+    declared_extra,
     fallback_rule,
     field_limits,
     is_enum_schema,
+    non_object_parts,
+    resolve,
+    scalar_part,
     string_max_length,
-    value_kinds,
 )
 from .select import schema_pointer, select_schemas
 
@@ -93,7 +95,7 @@ class _Builder:
         self.problems: list[SpecProblem] = []
         #: What the models leave out of the spec (`ModelSet.warnings`).
         self.warnings: list[SpecProblem] = []
-        #: (pointer, keyword) of the limits warned about as not carried (once each).
+        #: (pointer, message) of the limits warned about as not carried (once each).
         self.uncarried: set[tuple[str, str]] = set()
         #: Whether each component admits `null` (`admits_null`), found once.
         self.null_memo: dict[str, bool] = {}
@@ -169,7 +171,7 @@ class _Builder:
             if len(parts) == 1:  # one part, maybe wrapped to say 'nullable': the part itself
                 index, part = parts[0]
                 return self.type_of(part, f"{pointer}/allOf/{index}", owner, module, path)
-            typed = self._scalar_part(parts)
+            typed = scalar_part(parts, self.spec.schemas)
             if typed is not None:  # a scalar, limited by the other parts (`maxLength`, …)
                 index, part = typed
                 return self.type_of(part, f"{pointer}/allOf/{index}", owner, module, path)
@@ -418,26 +420,6 @@ class _Builder:
             )
         return EnumRef(pointer)
 
-    def _scalar_part(self, parts: list[tuple[int, Any]]) -> tuple[int, Any] | None:
-        """The first part of an `allOf` that says what its values are, when they are not
-        objects (`allOf: [{$ref: Name}, {maxLength: 5}]`); None for a composed object."""
-        kinds = [(part, value_kinds(part[1], self.spec.schemas)) for part in parts]
-        typed = [(part, k) for part, k in kinds if k is not None]
-        if not typed or any("object" in k for _, k in typed):
-            return None
-        return typed[0][0]
-
-    def non_object_parts(self, raw: dict[str, Any], pointer: str) -> list[SpecProblem]:
-        """A class's `allOf` parts whose values are never objects: no value is both."""
-        problems = []
-        for index, part in _shape_parts(raw):
-            kinds = value_kinds(part, self.spec.schemas)
-            if kinds is not None and "object" not in kinds:
-                said = " or ".join(sorted(kinds)) or "null"
-                message = f"allOf part is {said}, never an object: no value is both"
-                problems.append(SpecProblem(self.spec.source, f"{pointer}/allOf/{index}", message))
-        return problems
-
     def inline_model(self, pointer: str) -> ModelRef:
         """A class for the object schema at `pointer` inside a component; the parser's
         model when it made one there, else one composed here from the schema."""
@@ -484,15 +466,9 @@ class _Builder:
             expansion = tuple(self.resource_id_of(t.pointer) for t in type_.targets)
         max_length = string_max_length(prop, self.spec.schemas)
         limits, left = field_limits(prop, self.spec.schemas, pointer)
-        for where, keyword in left:
-            if (where, keyword) not in self.uncarried:
-                self.uncarried.add((where, keyword))
-                why = (
-                    "the classes do not carry it"
-                    if keyword in UNCARRIED_LIMITS
-                    else "the field holds such values elsewhere without this limit"
-                )
-                message = f"{keyword!r} is checked by validate only, not by loads: {why}"
+        for where, message in left:
+            if (where, message) not in self.uncarried:  # (an alias's, once)
+                self.uncarried.add((where, message))
                 self.warnings.append(SpecProblem(self.spec.source, where, message))
         return FieldDef(
             wire_name=wire,
@@ -567,20 +543,12 @@ class _Builder:
         ordered = sorted(model.fields, key=lambda item: order.get(item[0], len(order)))
         for wire, required in ordered:
             before = fields.get(wire)
-            if wire not in props and before is None:
-                # the parser merged the properties of a base's definition of this object
-                # into an object that replaces it (`allOf: [$ref B, {properties: {a: …}}]`
-                # with `a` an object in both): the later definition alone, as schemas.json
-                continue
-            if wire not in props and before is not None:
-                # only `required` here (`allOf: [$ref Base, {required: [x]}]`): the base's
-                # field, now required unless the base's property is `writeOnly`
-                required = required and not write_only(self._base_property(model, wire))
-                fields[wire] = attrs.evolve(before, required=before.required or required)
-                continue
+            if wire not in props and before is None:  # the parser merged in a base's
+                continue  # definition of an object this one replaces: ours alone, as schemas.json
             prop, where = props.get(wire, ({}, f"{model.pointer}/properties/{wire}"))
-            if before is not None and only_describes(prop):
-                # a later part's `{}` (or description) adds nothing: the base's field holds
+            if before is not None and (wire not in props or only_describes(prop)):
+                # only `required` here (`allOf: [$ref Base, {required: [x]}]`), or a `{}`
+                # that adds nothing: the base's field, now required unless it is `writeOnly`
                 required = required and not write_only(self._base_property(model, wire))
                 fields[wire] = attrs.evolve(before, required=before.required or required)
                 continue
@@ -609,7 +577,8 @@ class _Builder:
 
     def class_of(self, model: ParsedModel) -> ClassDef:
         raw = resolve(self.spec.document, model.pointer)
-        self.problems += self.non_object_parts(raw, model.pointer)
+        for where, message in non_object_parts(raw, model.pointer, self.spec.schemas):
+            self.problems.append(SpecProblem(self.spec.source, where, message))
         name, module = self.name_of(model.pointer)
         fields = tuple(self.fields_of(model))
         key = unescape_token(model.pointer.split("/")[3])
@@ -635,12 +604,13 @@ class _Builder:
         self, raw: dict[str, Any], pointer: str, owner: str, module: str
     ) -> TypeExpr | None:
         """The type of an object's other keys: `additionalProperties` beside `properties`
-        (`true` or `{}`: any value; a schema: its type); None when it declares none."""
-        extra = raw.get("additionalProperties")
+        (`true` or `{}`: any value; a schema: its type), its own or, composed by `allOf`,
+        its parts' (`declared_extra`); None when it declares none."""
+        declared = declared_extra(raw, pointer, self.spec.schemas)
+        extra, at = declared if declared is not None else (None, "")
         if extra is True or extra == {}:
             return Primitive("Any")
         if isinstance(extra, dict):
-            at = pointer + "/additionalProperties"
             return self.type_of(extra, at, owner, module, ["value"])
         return None
 
@@ -703,18 +673,6 @@ class _Builder:
             module=module,
             type=type_,
         )
-
-
-def resolve(document: dict[str, Any], pointer: str) -> dict[str, Any]:
-    node: Any = document
-    for token in pointer.split("/")[1:]:
-        if isinstance(node, list):
-            node = node[int(token)] if token.isdigit() and int(token) < len(node) else None
-        elif isinstance(node, dict):
-            node = node.get(unescape_token(token))
-        else:
-            return {}
-    return node if isinstance(node, dict) else {}
 
 
 def build_model_set(

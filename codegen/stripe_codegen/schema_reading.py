@@ -86,8 +86,8 @@ def field_limits(
     """The limits of a field's values besides `maxLength` (`Limits` attribute → value), read
     as `string_max_length` reads that one: a limit holds for every value of its kind in the
     field (its list items, map values, union branches and the aliases it refers to), so it
-    is carried only where every such place says the same. Also the (pointer, keyword) of
-    each limit `schemas.json` asserts that the classes do not carry."""
+    is carried only where every such place says the same. Also (pointer, warning) for each
+    limit `schemas.json` asserts that the classes do not carry."""
     places = list(_limit_places(schema, schemas, pointer, frozenset()))
     carried: dict[str, Any] = {}
     left: list[tuple[str, str]] = []
@@ -112,7 +112,16 @@ def field_limits(
             left.append((at, keyword))
     for place, _, where in places:
         left += [(where, keyword) for keyword in UNCARRIED_LIMITS if keyword in place]
-    return carried, left
+    return carried, [(where, _uncarried(keyword)) for where, keyword in left]
+
+
+def _uncarried(keyword: str) -> str:
+    why = (
+        "the classes do not carry it"
+        if keyword in UNCARRIED_LIMITS
+        else "the field holds such values elsewhere without this limit"
+    )
+    return f"{keyword!r} is checked by validate only, not by loads: {why}"
 
 
 def _tighter(keyword: str, before: Any, value: Any) -> Any:
@@ -184,6 +193,29 @@ def _limit_places(
     for keyword in ("anyOf", "oneOf", "allOf"):
         for index, branch in enumerate(_schemas_of(node, keyword)):
             yield from _limit_places(branch, schemas, f"{pointer}/{keyword}/{index}", seen)
+
+
+def declared_extra(
+    schema: Any, pointer: str, schemas: Mapping[str, Any], seen: frozenset[str] = frozenset()
+) -> tuple[Any, str] | None:
+    """(`additionalProperties`, its pointer) of an object composed by `allOf`: the last
+    declaration among its parts (references followed, in order) and then its own, as a
+    field defined again replaces the earlier one; None when none declares its other keys."""
+    if not isinstance(schema, dict):
+        return None
+    ref = schema.get("$ref")
+    if isinstance(ref, str):
+        key = unescape_token(ref.removeprefix(REF_PREFIX))
+        if not ref.startswith(REF_PREFIX) or key in seen:
+            return None
+        return declared_extra(schemas.get(key), schema_pointer(key), schemas, seen | {key})
+    found = None
+    for index, part in _shape_parts(schema) if "allOf" in schema else []:
+        inner = declared_extra(part, f"{pointer}/allOf/{index}", schemas, seen)
+        found = inner if inner is not None else found
+    if "additionalProperties" in schema:
+        found = (schema["additionalProperties"], pointer + "/additionalProperties")
+    return found
 
 
 def is_class_schema(schema: Any, schemas: Mapping[str, Any]) -> bool:
@@ -520,3 +552,41 @@ def _enum_branches(schema: dict[str, Any]) -> list[dict[str, Any]]:
     if len(listed) > 1 and all(is_enum_schema(b) for b in listed):
         return listed
     return []
+
+
+def resolve(document: dict[str, Any], pointer: str) -> dict[str, Any]:
+    """The schema at a JSON pointer of the spec (`{}` where there is none)."""
+    node: Any = document
+    for token in pointer.split("/")[1:]:
+        if isinstance(node, list):
+            node = node[int(token)] if token.isdigit() and int(token) < len(node) else None
+        elif isinstance(node, dict):
+            node = node.get(unescape_token(token))
+        else:
+            return {}
+    return node if isinstance(node, dict) else {}
+
+
+def scalar_part(parts: list[tuple[int, Any]], schemas: Mapping[str, Any]) -> tuple[int, Any] | None:
+    """The first part of an `allOf` that says what its values are, when they are not
+    objects (`allOf: [{$ref: Name}, {maxLength: 5}]`); None for a composed object."""
+    kinds = [(part, value_kinds(part[1], schemas)) for part in parts]
+    typed = [(part, k) for part, k in kinds if k is not None]
+    if not typed or any("object" in k for _, k in typed):
+        return None
+    return typed[0][0]
+
+
+def non_object_parts(
+    raw: dict[str, Any], pointer: str, schemas: Mapping[str, Any]
+) -> list[tuple[str, str]]:
+    """(pointer, problem) of each `allOf` part of a class whose values are never objects:
+    no value is both."""
+    problems = []
+    for index, part in _shape_parts(raw):
+        kinds = value_kinds(part, schemas)
+        if kinds is not None and "object" not in kinds:
+            said = " or ".join(sorted(kinds)) or "null"
+            message = f"allOf part is {said}, never an object: no value is both"
+            problems.append((f"{pointer}/allOf/{index}", message))
+    return problems

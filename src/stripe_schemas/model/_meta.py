@@ -138,12 +138,30 @@ def meta(
     wire: str | None = None,
     max_length: int | None = None,
     format: str | None = None,
-    **limits: Any,
+    min_length: int | None = None,
+    pattern: str | None = None,
+    minimum: int | float | None = None,
+    maximum: int | float | None = None,
+    exclusive_minimum: int | float | None = None,
+    exclusive_maximum: int | float | None = None,
+    min_items: int | None = None,
+    max_items: int | None = None,
 ) -> dict[str, StripeMeta]:
     """The `metadata` of a generated `attrs.field` (only what the annotation cannot say);
-    `limits`: the fields of `Limits`."""
-    found = Limits(**limits) if limits else None
-    return {METADATA_KEY: StripeMeta(wire=wire, max_length=max_length, format=format, limits=found)}
+    the arguments after `format` are the field's `Limits`."""
+    limits = Limits(
+        min_length=min_length,
+        pattern=pattern,
+        minimum=minimum,
+        maximum=maximum,
+        exclusive_minimum=exclusive_minimum,
+        exclusive_maximum=exclusive_maximum,
+        min_items=min_items,
+        max_items=max_items,
+    )
+    found = None if limits == Limits() else limits
+    facts = StripeMeta(wire=wire, max_length=max_length, format=format, limits=found)
+    return {METADATA_KEY: facts}
 
 
 def stripe_meta(attribute: attrs.Attribute[Any]) -> StripeMeta:
