@@ -122,6 +122,21 @@ SCHEMAS: dict[str, Any] = {
             {"type": "object", "properties": {"a": {"description": "only words"}}},
         ]
     },
+    "Loop": {
+        "type": "object",
+        "properties": {"next": {"$ref": REF + "Loop"}},
+        "required": ["next"],
+    },
+    "Chain": {
+        "type": "object",
+        "properties": {
+            "next": {"oneOf": [{"$ref": REF + "Chain"}, {"type": "string", "maxLength": 2}]},
+            "kids": {"type": "array", "items": {"$ref": REF + "Chain"}},
+            "names": {"type": "object", "additionalProperties": {"$ref": REF + "Short"}},
+            "loop": {"$ref": REF + "Loop"},
+        },
+        "required": ["next", "kids"],
+    },
     "Boat": {
         "type": "object",
         "properties": {"kind": {"const": "boat"}, "length": {"type": "integer"}},
@@ -457,3 +472,24 @@ def test_openapi_30_exclusive_flags(tmp_path: Path) -> None:
     for amount, valid in ((0, False), (0.5, True), (-1, False)):
         assert validate({"amount": amount}, price).ok is valid
         assert _loads_accepts({"amount": amount}, price, "strict") is valid
+
+
+def test_strategies_end_and_refuse_what_cannot_end(package: Any) -> None:
+    """A class whose required field is itself has no finite payload: `payloads` says so (it
+    was a RecursionError). One whose required fields lead back to it only through a branch
+    or a list draws payloads that end, leaves out an optional field that cannot end, and
+    keeps a map value's `maxLength` (the strategies dropped it)."""
+    from stripe_schemas.strategies import payloads
+
+    with pytest.raises(ValueError, match="Loop has no finite payload"):
+        payloads(package.model_for("Loop"))
+    chain = package.model_for("Chain")
+
+    @settings(max_examples=40, deadline=None)
+    @given(payloads(chain))
+    def drawn(body: dict[str, Any]) -> None:
+        assert "loop" not in body
+        assert validate(body, chain).ok, body
+        assert _oracle("Chain").is_valid(body)
+
+    drawn()

@@ -91,6 +91,7 @@ def schema_document(spec: LoadedSpec, model_set: ModelSet) -> str:
             api_version=model_set.api_version,
             source_sha256=model_set.spec_sha256,
             tags=model_set.tags,
+            classes=frozenset(c.schema_key for c in model_set.classes),
         )
     except SelfComposition as exc:  # a construct we refuse, said at its schema; a bug raises
         message = f"{exc} (not supported: its parts cannot be merged into one object)"

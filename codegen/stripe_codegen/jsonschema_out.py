@@ -185,7 +185,8 @@ def _translate(
     """`inlined`: the components whose properties an enclosing merged `allOf` copied in
     here. An `allOf` inside them that refers to one of them again is left as it is (its
     parts stay references): merging it would copy the same properties in without end.
-    `top`: `node` is a component's own schema (a class even with no properties)."""
+    `top`: `node` is the own schema of a component generated as a class (even one with no
+    properties)."""
     if not isinstance(node, Mapping):
         return node
     if schemas is not None and "allOf" in node:
@@ -274,10 +275,13 @@ def to_json_schema(
     api_version: str,
     source_sha256: str,
     tags: Mapping[str, Mapping[str, tuple[str, ...]]] | None = None,
+    classes: frozenset[str] | None = None,
 ) -> dict[str, Any]:
     """Translate `schemas[key]` for every key into one JSON Schema 2020-12 document.
 
-    `tags`: discriminated unions' branch tags to assert (`discriminators`).
+    `tags`: discriminated unions' branch tags to assert (`discriminators`). `classes`: the
+    keys generated as classes (a component with empty `properties` that is not one is a
+    map of any value, as its alias says; default: every key).
     `keys` must be closed under `$ref` (the caller computes the closure);
     a reference outside it raises `TranslationError`.
     """
@@ -287,7 +291,14 @@ def to_json_schema(
         raise TranslationError(f"no such component schema(s): {', '.join(unknown)}")
     missing: set[str] = set()
     defs = {
-        key: _translate(schemas[key], wanted, missing, schemas, frozenset({key}), top=True)
+        key: _translate(
+            schemas[key],
+            wanted,
+            missing,
+            schemas,
+            frozenset({key}),
+            top=classes is None or key in classes,
+        )
         for key in sorted(wanted)
     }
     for key, props in (tags or {}).items():  # discriminated unions' branch tags

@@ -63,6 +63,7 @@ from .schema_reading import (
     resolve,
     scalar_part,
     string_max_length,
+    tree_fits,
 )
 from .select import schema_pointer, select_schemas
 
@@ -275,11 +276,15 @@ class _Builder:
         if wrapped is not None:  # a wrapper that says `nullable`: the schema inside
             return self.from_tree(tree, wrapped[0], wrapped[1], owner, module, path)
         kind = tree[0]
+        if not tree_fits(tree, schema, self.spec.schemas):
+            return None  # a base's definition the parser kept where this part redefines it
         if kind == "ref":
             target = str(tree[1])
             ref = schema.get("$ref")
             if isinstance(ref, str) and ref.startswith("#/") and ref[1:] != target:
                 return None  # it went past the reference (to a base schema's subtypes)
+            if ref is None and target != pointer and target == self._top_pointer(target):
+                return None  # a base's `$ref` where this schema redefines the property
             if target == self._top_pointer(target):
                 return self.ref_type(target)
             parsed = self.models.get(target) or self.lifted.get(target)

@@ -590,3 +590,29 @@ def non_object_parts(
             message = f"allOf part is {said}, never an object: no value is both"
             problems.append((f"{pointer}/allOf/{index}", message))
     return problems
+
+
+#: A primitive's JSON type (`Any` has none in particular).
+_JSON_TYPE_OF = {
+    "str": "string",
+    "int": "integer",
+    "float": "number",
+    "bool": "boolean",
+    "list": "array",
+    "dict": "object",
+}
+
+
+def tree_fits(tree: Tree, schema: Any, schemas: Mapping[str, Any]) -> bool:
+    """Whether the type of datamodel-code-generator's tree (a primitive, `Any`, a list, a
+    dict) fits what a schema says its values are (a schema that says nothing fits any; an
+    integer is a number too); other trees are checked where they are read."""
+    if tree[0] not in ("prim", "list", "dict"):
+        return True
+    kinds = value_kinds(schema, schemas)
+    json_type = _JSON_TYPE_OF.get(str(tree[1]) if tree[0] == "prim" else tree[0])
+    if kinds is None:
+        return True
+    return json_type is not None and bool(
+        kinds & ({json_type, "integer"} if json_type == "number" else {json_type})
+    )

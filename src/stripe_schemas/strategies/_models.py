@@ -99,7 +99,10 @@ def payloads(target: Any, *, max_depth: int = 4, **overrides: Any) -> st.SearchS
     """Valid JSON payloads for a generated class or a union of them.
 
     `overrides` (by attribute or wire name; a strategy or a plain value) replace the
-    drawn value of a top-level field and force it present, optional or not.
+    drawn value of a top-level field and force it present, optional or not. Past
+    `max_depth` nested objects, only required fields are drawn, by the branches that end
+    soonest; a class whose required fields lead back to it (no JSON value is one) is a
+    `ValueError`.
     """
     if overrides and not is_model(target):
         raise TypeError("overrides apply to generated classes only")
@@ -150,8 +153,8 @@ def _strategy(node: Node, depth: int, info: FieldInfo | None) -> st.SearchStrate
     if isinstance(node, ScalarNode):
         if node.limited:
             return _limited(node)
-        if node.kind == "str":
-            return texts(info.max_length if info is not None else None)
+        if node.kind == "str":  # (the field's `maxLength` holds for its strings anywhere)
+            return texts(node.max_length)
         if node.kind == "int" and node.format == "unix-time":
             return unix_times()
         if node.kind == "int" and info is not None and info.wire_name in facts.DATE_RANGES:
@@ -167,21 +170,37 @@ def _strategy(node: Node, depth: int, info: FieldInfo | None) -> st.SearchStrate
         fewest = (node.limits.min_items if node.limits is not None else None) or 0
         most = node.limits.max_items if node.limits is not None else None
         size = max(fewest, 3) if most is None else min(most, max(fewest, 3))
+        if (depth <= 0 and _needs_depth(node.item)) or _height(node.item) is None:
+            size = fewest  # deep enough (or items that cannot end): as few as allowed
+        if size == 0:
+            return st.just([])
         return st.lists(_strategy(node.item, depth, info), min_size=fewest, max_size=size)
     if isinstance(node, MapNode):
         if info is not None and info.wire_name == "metadata":
             return metadata()
+        ends = _height(node.value) is not None
+        if (depth <= 0 and _needs_depth(node.value)) or not ends:
+            return st.just({})
         return st.dictionaries(KEYS, _strategy(node.value, depth, None), max_size=3)
     if isinstance(node, ModelNode):
+        if _height(node) is None:
+            raise ValueError(
+                f"{node.cls.__name__} has no finite payload: its required fields lead back to it"
+            )
         return _plain_model(node.cls, depth)
-    members = [m for m in node.members if depth > 0 or not _needs_depth(m)]
+    drawable = [m for m in node.members if _height(m) is not None]
+    members = [m for m in drawable if depth > 0 or not _needs_depth(m)]
+    if not members and depth <= 0:  # deep enough: the branches that end soonest
+        heights = {m: _height(m) for m in node.members}
+        lowest = min((h for h in heights.values() if h is not None), default=None)
+        members = [m for m, h in heights.items() if h == lowest and h is not None]
     prefix = _expands_to(info)
     return st.one_of(
         [
             ids(prefix)
             if prefix and isinstance(m, ScalarNode) and m.kind == "str"
             else _strategy(m, depth, info)
-            for m in members or node.members
+            for m in members or drawable or node.members
         ]
     )
 
@@ -227,6 +246,71 @@ def _expands_to(info: FieldInfo | None) -> str | None:
     return None
 
 
+def _height(node: Node) -> int | None:
+    """How many objects deep the smallest valid value of `node` is (None: it has none,
+    as when a class's required fields lead back to it)."""
+    if isinstance(node, ModelNode):
+        return _class_heights(node.cls).get(node.cls)
+    return _node_height(node, None)
+
+
+def _node_height(node: Node, heights: Mapping[type, int] | None) -> int | None:
+    """`_height`, with the classes' heights found so far (None: their final ones)."""
+    if isinstance(node, ModelNode):
+        return _height(node) if heights is None else heights.get(node.cls)
+    if isinstance(node, NullableNode):
+        return 0
+    if isinstance(node, UnionNode):
+        found = [h for m in node.members if (h := _node_height(m, heights)) is not None]
+        return min(found, default=None)
+    if isinstance(node, ListNode) and node.limits is not None and node.limits.min_items:
+        return _node_height(node.item, heights)
+    return 0  # a scalar, null, an empty list or map
+
+
+@functools.cache
+def _class_heights(cls: type) -> dict[type, int]:
+    """`_height` of every class reachable from `cls` that has a finite payload (a least
+    fixpoint: a class is one deeper than its deepest required field)."""
+    reachable: list[type] = []
+    todo = [cls]
+    while todo:
+        found = todo.pop()
+        if found not in reachable:
+            reachable.append(found)
+            todo += [m for f in class_plan(found).fields for m in _models_in(f.node)]
+    heights: dict[type, int] = {}
+    changed = True
+    while changed:
+        changed = False
+        for each in reachable:
+            if each in heights:
+                continue
+            needed = [
+                _node_height(f.node, heights)
+                for f in class_plan(each).fields
+                if f.required and not f.nullable
+            ]
+            if None not in needed:
+                heights[each] = 1 + max((h for h in needed if h is not None), default=0)
+                changed = True
+    return heights
+
+
+def _models_in(node: Node) -> list[type]:
+    if isinstance(node, ModelNode):
+        return [node.cls]
+    if isinstance(node, NullableNode):
+        return _models_in(node.inner)
+    if isinstance(node, ListNode):
+        return _models_in(node.item)
+    if isinstance(node, MapNode):
+        return _models_in(node.value)
+    if isinstance(node, UnionNode):
+        return [c for m in node.members for c in _models_in(m)]
+    return []
+
+
 def _needs_depth(node: Node) -> bool:
     if isinstance(node, (ModelNode, UnionNode)):
         return True
@@ -261,7 +345,10 @@ def _model(
         if field.wire in overrides:
             required[field.wire] = overrides[field.wire]
             continue
-        if depth <= 0 and _needs_depth(field.node) and (field.nullable or not field.required):
+        ends = _height(field.node) is not None
+        if ((depth <= 0 and _needs_depth(field.node)) or not ends) and (
+            field.nullable or not field.required
+        ):
             if not field.nullable:
                 continue
             value = st.none()
