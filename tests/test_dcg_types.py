@@ -74,23 +74,40 @@ def _doctored_pet_fields(
     return _fields(spec, PET)
 
 
-def test_field_type_follows_the_tree_not_the_schema(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Give Pet's fields other trees than the parser's and the classes follow them: the
-    types are read from the tree. (A walk of the raw schema would still say `int | float`
-    for `weight` and `dict[str, str]` for `labels`.)"""
+def test_field_type_follows_the_tree_where_it_fits_the_schema(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Give Pet's `weight` (`anyOf: [integer, number]`) another tree than the parser's,
+    one the schema allows, and its class follows it: the type is read from the tree (a walk
+    of the raw schema would still say `int | float`)."""
+    fields = _doctored_pet_fields(monkeypatch, {"weight": ("prim", "int")})
+    assert fields["weight"] == Primitive("int")
+    # untouched: the parser's own reading
+    assert fields["status"] == EnumRef("/components/schemas/PetStatus")
+    assert fields["nickname"] == Primitive("str")
+
+
+def test_a_tree_that_contradicts_the_schema_falls_back_to_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Where the tree's type is not one the schema says (a string for a number, a map of
+    booleans for a map of strings, one class for a union of two: what the parser keeps
+    of a base's definition that a later `allOf` part redefines), the field is read from the
+    schema: the schema wins, so that the class and `schemas.json` say the same."""
     fields = _doctored_pet_fields(
         monkeypatch,
         {
             "weight": ("prim", "str"),
             "labels": ("dict", ("prim", "bool")),
             "details": ("ref", "/components/schemas/Dog"),
+            "nickname": ("prim", "Any"),
         },
     )
-    assert fields["weight"] == Primitive("str")
-    assert fields["labels"] == MapOf(Primitive("bool"))
-    assert fields["details"] == ModelRef("/components/schemas/Dog")
-    # untouched: the parser's own reading
-    assert fields["status"] == EnumRef("/components/schemas/PetStatus")
+    assert fields["weight"] == UnionOf((Primitive("int"), Primitive("float")))
+    assert fields["labels"] == MapOf(Primitive("str"))
+    assert fields["details"] == UnionOf(
+        (ModelRef("/components/schemas/Cat"), ModelRef("/components/schemas/Dog"))
+    )
     assert fields["nickname"] == Primitive("str")
 
 

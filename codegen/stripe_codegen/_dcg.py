@@ -38,10 +38,14 @@ What wins where the two differ:
   tuple, a set) or does not line up with the schema (a union with another number of
   members than the schema's branches, `Literal` values other than the schema's, a
   reference to another schema than the `$ref` names, a model of its own where the schema
-  is a union),
-  that field is read from the raw schema: the whole field, never half of it;
-* `format`, `maxLength`, `x-stripeBypassValidation` and the enum values a field
-  checks are read from the raw schema: it keeps none of them in its tree.
+  is a union, a scalar, list or map of another JSON type than the schema says, a
+  component where the schema has no `$ref`: what it keeps of a base's definition of a
+  property that a later `allOf` part redefines), that field is read from the raw schema:
+  the whole field, never half of it. The schema wins because `schemas.json`, which
+  `validate` checks, is read from it too;
+* `format`, `maxLength` and the other limits (`minimum`, `pattern`, …),
+  `x-stripeBypassValidation` and the enum values a field checks are read from the raw
+  schema: it keeps none of them in its tree.
 """
 
 from __future__ import annotations

@@ -605,14 +605,11 @@ _JSON_TYPE_OF = {
 
 def tree_fits(tree: Tree, schema: Any, schemas: Mapping[str, Any]) -> bool:
     """Whether the type of datamodel-code-generator's tree (a primitive, `Any`, a list, a
-    dict) fits what a schema says its values are (a schema that says nothing fits any; an
-    integer is a number too); other trees are checked where they are read."""
+    dict) is one the schema says its values have (`int` for `integer`, `float` for
+    `number`; a schema that says nothing fits any); other trees are checked where they
+    are read."""
     if tree[0] not in ("prim", "list", "dict"):
         return True
     kinds = value_kinds(schema, schemas)
     json_type = _JSON_TYPE_OF.get(str(tree[1]) if tree[0] == "prim" else tree[0])
-    if kinds is None:
-        return True
-    return json_type is not None and bool(
-        kinds & ({json_type, "integer"} if json_type == "number" else {json_type})
-    )
+    return kinds is None or json_type in kinds
