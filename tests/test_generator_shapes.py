@@ -96,9 +96,21 @@ SCHEMAS: dict[str, Any] = {
             "loose": {"anyOf": [{"type": "integer", "minimum": 0}, {"type": "number"}]},
             "unique": {"type": "array", "items": {"type": "integer"}, "uniqueItems": True},
             "digits": {"type": "string", "pattern": "^\\d+$"},
+            "hex": {"type": "string", "pattern": "^[a-f0-9]+$", "minLength": 32, "maxLength": 32},
+            "solid": {"type": "string", "pattern": "^\\S+$"},
+            "dotted": {"type": "string", "pattern": "^a.$"},
+            "by_name": {"type": "object", "additionalProperties": {"$ref": REF + "Digits"}},
+            "letters": {"type": "string", "pattern": "^\\p{L}+$"},
+            "sized": {"type": "string", "enum": ["a", "bb"], "minLength": 2},
         },
     },
     "Closed": {"type": "object", "properties": {}, "additionalProperties": False},
+    "Bare": {"type": "object", "additionalProperties": False},
+    "Counted": {
+        "type": "object",
+        "properties": {"k": {"type": "string"}},
+        "additionalProperties": {"type": "integer", "minimum": 0},
+    },
     "OnClosed": {
         "allOf": [
             {"$ref": REF + "Closed"},
@@ -403,6 +415,9 @@ def test_limit_warnings(tmp_path: Path) -> None:
     assert warned == {
         ("/components/schemas/Limited/properties/loose/anyOf/0", "minimum"),
         ("/components/schemas/Limited/properties/unique", "uniqueItems"),
+        ("/components/schemas/Limited/properties/letters", "pattern"),  # not Python's dialect
+        ("/components/schemas/Limited/properties/sized", "minLength"),  # on an enum
+        ("/components/schemas/Counted/additionalProperties", "minimum"),  # other keys' values
     }
 
 
@@ -415,8 +430,8 @@ def test_strategies_draw_within_the_limits(package: Any, data: st.DataObject) ->
 
     limited = package.model_for("Limited")
     body = data.draw(payloads(limited))
-    body.pop("loose", None)
-    body.pop("unique", None)
+    for uncarried in ("loose", "unique", "letters", "sized"):
+        body.pop(uncarried, None)
     assert _oracle("Limited").is_valid(body), body
     assert validate(body, limited).ok
 
@@ -430,6 +445,8 @@ def test_strategies_draw_within_the_limits(package: Any, data: st.DataObject) ->
         ("Described", {"a": {"x": 1}}, False),
         ("OnOpen", {"a": 1, "b": "x", "c": 2}, True),
         ("OnOpen", {"a": 1, "c": "two"}, False),
+        ("Bare", {}, True),
+        ("Bare", {"zz": 1}, False),
     ],
 )
 def test_parts_that_close_or_only_describe(
@@ -446,15 +463,29 @@ def test_parts_that_close_or_only_describe(
 
 
 @pytest.mark.parametrize(
-    ("text", "valid"), [("12", True), ("12\n", False), ("\u0661\u0662", False)]
+    ("field", "text", "valid"),
+    [
+        ("digits", "12", True),
+        ("digits", "12\n", False),
+        ("digits", "\u0661\u0662", False),
+        ("solid", "ab", True),
+        ("solid", "a\u00a0b", False),
+        ("dotted", "ab", True),
+        ("dotted", "a\r", False),
+        ("dotted", "a\u2028", False),
+    ],
 )
-def test_patterns_are_read_as_ecma_262(package: Any, text: str, valid: bool) -> None:
-    """JSON Schema's regular expressions are ECMA-262's: `\\d` is an ASCII digit and `$` the
-    end of the string (Python's `re` differs on both); loads reads them as validate does."""
+def test_patterns_are_read_as_ecma_262(package: Any, field: str, text: str, valid: bool) -> None:
+    """JSON Schema's regular expressions are ECMA-262's: `\\d` is an ASCII digit, `\\s` also
+    a no-break space, `.` no line terminator and `$` the end of the string (Python's `re`
+    differs on each); loads reads them as validate does, and so does validate's reference
+    engine (an empty key on the way sends a payload to it)."""
     limited = package.model_for("Limited")
-    body = {"digits": text}
-    assert validate(body, limited).ok is valid
-    assert _loads_accepts(body, limited, "strict") is valid
+    for body in ({field: text}, {"by_name": {"": "12"}, field: text}):
+        assert validate(body, limited).ok is valid, body
+        assert _loads_accepts(body, limited, "strict") is valid
+    if field == "digits":
+        assert validate({"by_name": {"": text}}, limited).ok is valid
 
 
 def test_openapi_30_exclusive_flags(tmp_path: Path) -> None:
@@ -493,3 +524,25 @@ def test_strategies_end_and_refuse_what_cannot_end(package: Any) -> None:
         assert _oracle("Chain").is_valid(body)
 
     drawn()
+
+
+@pytest.mark.parametrize("mode", ["strict", "lenient"])
+def test_an_object_with_no_key_at_all_is_one_class(package: Any, mode: str) -> None:
+    """`{type: object, additionalProperties: false}` (no `properties`): a class with no
+    fields; an unknown key is an error when strict and a notice when lenient, from loads
+    and validate alike (validate said `schema_violation` in both modes)."""
+    bare = package.model_for("Bare")
+    body = {"zz": 1}
+    report = validate(body, bare, mode=mode)  # type: ignore[arg-type]
+    assert [(i.path, i.code) for i in report.issues] == [("/zz", "unknown_field")]
+    assert report.ok is (mode == "lenient")
+    assert _loads_accepts(body, bare, mode) is (mode == "lenient")
+
+
+def test_a_pattern_python_cannot_read_is_left_to_validate(package: Any) -> None:
+    """ECMA's `\\p{L}` is no Python `re`: the class does not carry it (a warning says so)
+    and loads neither raises nor checks it; validate does."""
+    limited = package.model_for("Limited")
+    assert field_info(limited, "letters").limits is None
+    assert _loads_accepts({"letters": "12"}, limited, "strict")
+    assert not validate({"letters": "12"}, limited).ok

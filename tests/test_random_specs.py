@@ -31,7 +31,8 @@ from stripe_schemas.validation import validate
 
 KEYS = ("A", "B", "C", "D")
 PROPS = ("a", "b", "kind", "n", "x")
-#: The seeds a run checks (`RANDOM_SPECS=200 pytest tests/test_random_specs.py` for more).
+#: The seeds a run checks (`RANDOM_SPECS=200 pytest tests/test_random_specs.py` for more;
+#: seed 242, an `allOf` with a union part, is a known disagreement).
 SEEDS = range(int(os.environ.get("RANDOM_SPECS", "40")))
 REF = "#/components/schemas/"
 

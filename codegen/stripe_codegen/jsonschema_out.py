@@ -241,6 +241,8 @@ def _translate(
         out["enum"] = [out.pop("const")]
     if out.get("x-stripeBypassValidation") is True and "enum" in out:
         out["x-enum"] = out.pop("enum")
+    if out.get("additionalProperties") is False and "properties" not in out:
+        out["properties"] = {}  # an object that holds no key: a class with no fields
     if not top and out.get("properties") == {} and "additionalProperties" not in out:
         del out["properties"]  # an inline object with no properties: a map of any value
         if not ({"type", "anyOf", "allOf", "enum", "const"} & set(out)):

@@ -56,6 +56,7 @@ from .schema_reading import (
     _wrapped,
     admits_null,
     declared_extra,
+    extra_limits,
     fallback_rule,
     field_limits,
     is_enum_schema,
@@ -228,8 +229,7 @@ class _Builder:
         our names; our own reading of the schema only where a `fallback_rule` says its
         tree is lossy for this field, or it has none (a field it did not see)."""
         if tree is not None:
-            # Reading a tree only adds entries, and dicts keep their order: what a half-read
-            # tree named is what comes after these counts (no copy of either per field).
+            # what a half-read tree named comes after these counts (dicts keep their order)
             enums, found = len(self.enums), len(self.found)
             built = self.from_tree(tree, prop, pointer, owner, module, [wire])
             if built is not None:
@@ -352,9 +352,8 @@ class _Builder:
             else None
         )
         if listed is None or not values or _typed(listed) != _typed(values):
-            # lossy rule `merged enum`: the parser merges the enums of `allOf` parts
-            # (`Literal["open", "closed", "open", "closed"]`); its values must be the
-            # schema's, in order, or we read the schema
+            # lossy rule `merged enum`: the parser merges the enums of `allOf` parts (values
+            # twice); its values must be the schema's, in order, or we read the schema
             return None
         return self.enum_ref(schema, pointer, owner, module, path, values)
 
@@ -471,10 +470,7 @@ class _Builder:
             expansion = tuple(self.resource_id_of(t.pointer) for t in type_.targets)
         max_length = string_max_length(prop, self.spec.schemas)
         limits, left = field_limits(prop, self.spec.schemas, pointer)
-        for where, message in left:
-            if (where, message) not in self.uncarried:  # (an alias's, once)
-                self.uncarried.add((where, message))
-                self.warnings.append(SpecProblem(self.spec.source, where, message))
+        self.warn(left)
         return FieldDef(
             wire_name=wire,
             attr_name=self.names.get(pointer, naming.attr_name(wire), pointer),
@@ -488,6 +484,13 @@ class _Builder:
             bypass_validation=bool(prop.get("x-stripeBypassValidation")),
             expansion=expansion,
         )
+
+    def warn(self, found: list[tuple[str, str]]) -> None:
+        """Warn of each (pointer, message) once (an alias's limits come through each field)."""
+        for where, message in found:
+            if (where, message) not in self.uncarried:
+                self.uncarried.add((where, message))
+                self.warnings.append(SpecProblem(self.spec.source, where, message))
 
     def resource_id_of(self, pointer: str) -> str:
         key = pointer.split("/")[3]
@@ -542,8 +545,7 @@ class _Builder:
                 fields[field.wire_name] = field
         props = self.own_properties(raw, model.pointer)
         merged = _defined_twice(raw, model.pointer)
-        # The parser puts required fields first (a dataclass needs that); our classes are
-        # keyword-only, so we keep the spec's property order, which is also the wire order.
+        # keyword-only classes: the spec's property order (the parser puts required first)
         order = {wire: index for index, wire in enumerate(props)}
         ordered = sorted(model.fields, key=lambda item: order.get(item[0], len(order)))
         for wire, required in ordered:
@@ -559,10 +561,8 @@ class _Builder:
                 continue
             required = required or (before is not None and before.required)
             required = required and not write_only(prop)  # a response leaves it out
-            # fallback rule `merged`: a property that two inline `allOf` parts define is
-            # one merged schema to the parser (its enums list their values twice, its
-            # objects are a model at a place no schema is at); our field is the last
-            # definition, as JSON pointers name it
+            # fallback rule `merged`: two inline `allOf` parts define it (one merged schema
+            # to the parser): our field is the last definition, as JSON pointers name it
             tree = None if wire in merged else model.type_of(wire)
             fields[wire] = self.field_of(wire, required, prop, where, name, module, tree)
         return list(fields.values())
@@ -616,6 +616,7 @@ class _Builder:
         if extra is True or extra == {}:
             return Primitive("Any")
         if isinstance(extra, dict):
+            self.warn(extra_limits(extra, self.spec.schemas, at))
             return self.type_of(extra, at, owner, module, ["value"])
         return None
 
@@ -645,8 +646,7 @@ class _Builder:
             del tags[field.wire_name]
             return field
         if allowed is not None and not field.bypass_validation:
-            # A tag the property itself refuses can never be sent: the table keeps the tags
-            # it allows (the classes and schemas.json both read it), and says so.
+            # a tag the property refuses is never sent: the table keeps those it allows
             kept = tuple(v for v in values if v in allowed)
             if kept != values:
                 lost = ", ".join(repr(v) for v in values if v not in kept)

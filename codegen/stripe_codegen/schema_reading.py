@@ -5,11 +5,12 @@ name an inline object, and the cases where datamodel-code-generator's type tree 
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from stripe_schemas.model import escape_token, unescape_token
+from stripe_schemas.model import ecma_regex, escape_token, unescape_token
 
 from ._dcg import Tree
 from .ir import EnumValue
@@ -91,9 +92,10 @@ def field_limits(
     places = list(_limit_places(schema, schemas, pointer, frozenset()))
     carried: dict[str, Any] = {}
     left: list[tuple[str, str]] = []
+    enums = [(p, w) for p, _, w in places if "enum" in p or "const" in p]
     for keyword, (kind, name) in CARRIED_LIMITS.items():
         values = []
-        at = None
+        at = next((w for p, w in enums if keyword in p), None)  # an enum's: not checked
         for place, kinds, where in places:
             if kinds is None and keyword not in place:
                 continue
@@ -106,7 +108,8 @@ def field_limits(
             at = at or (where if value is not None else None)
         if not values or at is None:
             continue
-        if all(v == values[0] for v in values) and _valid_limit(keyword, values[0]):
+        same = all(v == values[0] for v in values) and not any(keyword in p for p, _ in enums)
+        if same and _valid_limit(keyword, values[0]):
             carried[name] = values[0]
         else:
             left.append((at, keyword))
@@ -115,11 +118,28 @@ def field_limits(
     return carried, [(where, _uncarried(keyword)) for where, keyword in left]
 
 
+def extra_limits(schema: Any, schemas: Mapping[str, Any], pointer: str) -> list[tuple[str, str]]:
+    """(pointer, warning) for each limit on the values of an object's declared other keys
+    (`additionalProperties` beside `properties`): `_extra` carries none of them."""
+    keywords = ("maxLength", *CARRIED_LIMITS, *UNCARRIED_LIMITS)
+    return [
+        (
+            where,
+            f"{keyword!r} is checked by validate only, not by loads: other keys' values "
+            "carry no limits",
+        )
+        for place, _, where in _limit_places(schema, schemas, pointer, frozenset())
+        for keyword in keywords
+        if keyword in place
+    ]
+
+
 def _uncarried(keyword: str) -> str:
     why = (
         "the classes do not carry it"
         if keyword in UNCARRIED_LIMITS
-        else "the field holds such values elsewhere without this limit"
+        else "the classes carry it only where every value of its kind in the field has it"
+        " (not on an enum), and in a pattern Python's re can read"
     )
     return f"{keyword!r} is checked by validate only, not by loads: {why}"
 
@@ -137,7 +157,11 @@ def _tighter(keyword: str, before: Any, value: Any) -> Any:
 
 def _valid_limit(keyword: str, value: Any) -> bool:
     if keyword == "pattern":
-        return isinstance(value, str)
+        try:
+            ecma_regex(value)
+        except (re.error, TypeError):  # ECMA's `\\p{L}`, `(?<name>…)`: validate's alone
+            return False
+        return True
     if keyword in ("minLength", "minItems", "maxItems"):
         return type(value) is int and value >= 0
     return type(value) in (int, float)

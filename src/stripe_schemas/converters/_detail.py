@@ -133,8 +133,8 @@ class Walk:
             if node.max_length is not None and len(result) > node.max_length:
                 self.add(path, MAX_LENGTH, too_long(pointer(path), result, node.max_length))
                 return BAD
-            if node.limited:
-                return self.limited(node, result, path)
+            if node.limited:  # (the message describes the value as given: 0.0 a number)
+                return self.limited(node, result, path, value)
             return result
         if type(node) is EnumNode:
             return self.enum(node, value, path)
@@ -160,7 +160,7 @@ class Walk:
         assert isinstance(node, UnionNode)
         return self.union(node, value, path)
 
-    def limited(self, node: ScalarNode, value: Any, path: Path) -> Any:
+    def limited(self, node: ScalarNode, value: Any, path: Path, given: Any) -> Any:
         """A string or number of the right type checked against the spec's other limits."""
         limits = node.limits
         assert limits is not None
@@ -168,7 +168,7 @@ class Walk:
         failed = check(value)
         if failed is None:
             return value
-        self.fails(path, failed, value, limits)
+        self.fails(path, failed, given, limits)
         return BAD
 
     def fails(self, path: Path, keyword: str, value: Any, limits: Limits) -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from ._clear import CLEAR, Clear
 from ._documents import DEFAULT_PACKAGE, def_key, def_pointer, load_default_document
 from ._list import ListObject
-from ._meta import FieldInfo, Limits, StripeMeta, meta, stripe_meta
+from ._meta import FieldInfo, Limits, StripeMeta, ecma_regex, meta, stripe_meta
 from ._objects import EVENT_DATA_SCHEMA, tagged_objects
 from ._package import (
     MixedVersionsError,
@@ -115,6 +115,7 @@ __all__ = [
     "def_pointer",
     "describe_node",
     "document_of",
+    "ecma_regex",
     "escape_token",
     "expandable_id",
     "field_info",

@@ -106,28 +106,49 @@ class Limits:
         return self.min_items is not None or self.max_items is not None
 
 
+#: ECMA-262's white space and line terminators (its `\\s`), as a character class body.
+_ECMA_SPACE = (
+    "\\t\\n\\v\\f\\r \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff"
+)
+
+
 @functools.cache
-def _regex(pattern: str) -> re.Pattern[str]:
-    return re.compile(_ecma_ends(pattern), re.ASCII)
+def ecma_regex(pattern: str) -> re.Pattern[str]:
+    """A JSON Schema `pattern` compiled to be searched as ECMA-262 (JSON Schema's dialect)
+    reads it, not as Python's `re` would: `\\d` and `\\w` are ASCII, `\\s` is ECMA's white
+    space, `.` stops at a line terminator and `$` is the end of the string. `re.error`
+    when Python cannot compile it (ECMA's `\\p{L}`, `(?<name>…)`): the generator leaves
+    such a pattern to `validate`."""
+    return re.compile(_ecma(pattern), re.ASCII)
 
 
-def _ecma_ends(pattern: str) -> str:
-    """`pattern` with each `$` outside a character class written `\\Z`: in ECMA-262 (JSON
-    Schema's regular expressions) `$` is the end of the string, where Python's also
-    matches before a final newline."""
+_regex = ecma_regex
+
+
+def _ecma(pattern: str) -> str:
+    """`pattern` rewritten so that Python's `re` (with `re.ASCII`) reads it as ECMA-262."""
     out: list[str] = []
-    escaped = in_class = False
-    for char in pattern:
-        if escaped:
-            escaped = False
-        elif char == "\\":
-            escaped = True
+    in_class = False
+    chars = iter(pattern)
+    for char in chars:
+        if char == "\\":
+            escaped = next(chars, "")
+            if escaped == "s":
+                out.append(_ECMA_SPACE if in_class else f"[{_ECMA_SPACE}]")
+            elif escaped == "S" and not in_class:
+                out.append(f"[^{_ECMA_SPACE}]")
+            else:
+                out.append(char + escaped)
+            continue
+        if in_class:
+            in_class = char != "]"
         elif char == "[":
             in_class = True
-        elif char == "]":
-            in_class = False
-        elif char == "$" and not in_class:
+        elif char == "$":
             out.append("\\Z")
+            continue
+        elif char == ".":
+            out.append("[^\\n\\r\\u2028\\u2029]")
             continue
         out.append(char)
     return "".join(out)
@@ -149,18 +170,12 @@ def meta(
 ) -> dict[str, StripeMeta]:
     """The `metadata` of a generated `attrs.field` (only what the annotation cannot say);
     the arguments after `format` are the field's `Limits`."""
-    limits = Limits(
-        min_length=min_length,
-        pattern=pattern,
-        minimum=minimum,
-        maximum=maximum,
-        exclusive_minimum=exclusive_minimum,
-        exclusive_maximum=exclusive_maximum,
-        min_items=min_items,
-        max_items=max_items,
-    )
-    found = None if limits == Limits() else limits
-    facts = StripeMeta(wire=wire, max_length=max_length, format=format, limits=found)
+    bounds = (minimum, maximum, exclusive_minimum, exclusive_maximum)
+    given = (min_length, pattern, *bounds, min_items, max_items)
+    limits = None
+    if any(x is not None for x in given):
+        limits = Limits(min_length, pattern, *bounds, min_items, max_items)
+    facts = StripeMeta(wire=wire, max_length=max_length, format=format, limits=limits)
     return {METADATA_KEY: facts}
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import copy
 import functools
 import math
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -35,6 +36,7 @@ from ..model import (
     ScalarNode,
     UnionNode,
     class_plan,
+    ecma_regex,
     is_model,
     resource_id_of,
     schema_key_of,
@@ -205,6 +207,11 @@ def _strategy(node: Node, depth: int, info: FieldInfo | None) -> st.SearchStrate
     )
 
 
+#: A pattern that is one character class repeated (`^[0-9a-f]+$`): group 1 the class,
+#: group 2 the `+` or `*`.
+_REPEATED_CLASS = re.compile(r"\^(\[(?:[^\]\\]|\\.)+\])([+*])\$")
+
+
 def _limited(node: ScalarNode) -> st.SearchStrategy[Any]:
     """Strings or numbers within the spec's limits (`minLength`, `pattern`, `minimum`, …)."""
     limits = node.limits
@@ -216,6 +223,12 @@ def _limited(node: ScalarNode) -> st.SearchStrategy[Any]:
             top = longest if longest is not None else shortest + 12
             size = min(top, shortest + 12)
             return st.text(st.characters(codec="utf-8"), min_size=shortest, max_size=size)
+        repeated = _REPEATED_CLASS.fullmatch(limits.pattern)
+        if repeated is not None:  # `^[0-9a-f]+$`: text of that class, at the allowed length
+            alphabet = st.from_regex(ecma_regex(repeated[1]), fullmatch=True)
+            fewest = max(shortest, 1 if repeated[2] == "+" else 0)
+            top = longest if longest is not None else fewest + 12
+            return st.text(alphabet, min_size=fewest, max_size=max(fewest, min(top, fewest + 12)))
         return st.from_regex(limits.regex()).filter(
             lambda s: shortest <= len(s) and (longest is None or len(s) <= longest)
         )

@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any, NamedTuple
 
 from ..issues import type_name
-from ..model import def_pointer
+from ..model import def_pointer, ecma_regex
 from ..requires import require
 
 Tokens = tuple[str | int, ...]
@@ -170,6 +170,24 @@ def faults_from_rs(
     return [_from_rs(error, root, payload) for error in errors]
 
 
+def _ecma_validator(jsonschema: Any) -> Any:
+    """jsonschema's 2020-12 validator with `pattern` read as ECMA-262, as jsonschema-rs and
+    the converters read it (`model.ecma_regex`): Python's `re` lets `"1\\n"` match `^1$`."""
+
+    def pattern(validator: Any, wanted: Any, instance: Any, schema: Any) -> Any:
+        if not validator.is_type(instance, "string"):
+            return
+        try:
+            found = ecma_regex(wanted).search(instance)
+        except re.error:  # not Python's dialect: jsonschema-rs judged it already
+            return
+        if found is None:
+            yield jsonschema.ValidationError(f"{instance!r} does not match {wanted!r}")
+
+    base = jsonschema.Draft202012Validator
+    return jsonschema.validators.extend(base, {"pattern": pattern})
+
+
 class AmbiguousKey(Exception):
     """Two keys of one object read as the same number (`"1"`, `"01"`), or an object on the
     way has an empty key (which jsonschema-rs leaves out of its paths): jsonschema-rs's
@@ -296,7 +314,7 @@ class SchemaChecker:
         if self._reference is None:
             jsonschema = require("jsonschema", "validation", "validation")
 
-            self._reference = jsonschema.Draft202012Validator(self._strict_schema)
+            self._reference = _ecma_validator(jsonschema)(self._strict_schema)
         return faults_from_jsonschema(self._reference.iter_errors(payload))
 
     def fast_faults(self, payload: Any) -> list[Fault]:
