@@ -45,6 +45,12 @@ SCHEMAS: dict[str, Any] = {
             "shorts": {"type": "array", "items": {"$ref": REF + "Short"}},
             "labels": {"type": "object", "additionalProperties": {"$ref": REF + "Short"}},
             "empty": {"type": "object", "properties": {}, "additionalProperties": False},
+            "choice": {
+                "anyOf": [
+                    {"type": "string", "enum": ["e1", "e2"]},
+                    {"type": "string", "maxLength": 0},
+                ]
+            },
             "vehicle": {"$ref": REF + "Vehicle"},
             "fixed": {"type": "array", "items": {"oneOf": [{"const": "c"}, {"type": "integer"}]}},
         },
@@ -546,3 +552,17 @@ def test_a_pattern_python_cannot_read_is_left_to_validate(package: Any) -> None:
     assert field_info(limited, "letters").limits is None
     assert _loads_accepts({"letters": "12"}, limited, "strict")
     assert not validate({"letters": "12"}, limited).ok
+
+
+@pytest.mark.parametrize("text", ["", "e1", "p"])
+def test_an_enum_beside_a_limited_string(package: Any, text: str) -> None:
+    """An enum branch beside a string branch with `maxLength: 0`: the enum's listed values
+    are no free string, so the field's strings keep the limit (it was dropped: strict loads
+    took `"p"`, and the strategies drew it); loads and validate agree in both modes."""
+    holder = package.model_for("Holder")
+    assert field_info(holder, "choice").max_length == 0
+    body = {"choice": text}
+    assert validate(body, holder).ok is (text != "p")
+    for mode in ("strict", "lenient"):
+        report = validate(body, holder, mode=mode)  # type: ignore[arg-type]
+        assert _loads_accepts(body, holder, mode) is report.ok

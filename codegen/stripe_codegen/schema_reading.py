@@ -47,7 +47,9 @@ def _string_limits(
     kind = node.get("type")
     if type(limit) is int:
         found.add(limit)
-    elif kind == "string" or (isinstance(kind, list) and "string" in kind):
+    elif (kind == "string" or (isinstance(kind, list) and "string" in kind)) and not (
+        "enum" in node or "const" in node  # its values are listed: no free string
+    ):
         found.add(None)  # a string with no limit
     for key in ("items", "additionalProperties"):
         found |= _string_limits(node.get(key), schemas, seen)
@@ -97,8 +99,8 @@ def field_limits(
         values = []
         at = next((w for p, w in enums if keyword in p), None)  # an enum's: not checked
         for place, kinds, where in places:
-            if kinds is None and keyword not in place:
-                continue
+            if (kinds is None or "enum" in place or "const" in place) and keyword not in place:
+                continue  # any value, or listed values: no free value of its kind
             if kinds is not None and not (
                 kind in kinds or (kind == "number" and "integer" in kinds)
             ):
@@ -115,6 +117,9 @@ def field_limits(
             left.append((at, keyword))
     for place, _, where in places:
         left += [(where, keyword) for keyword in UNCARRIED_LIMITS if keyword in place]
+    lengths = _string_limits(schema, schemas, frozenset())
+    if len(lengths) > 1:  # `string_max_length` carries none: validate checks each alone
+        left.append((pointer, "maxLength"))
     return carried, [(where, _uncarried(keyword)) for where, keyword in left]
 
 

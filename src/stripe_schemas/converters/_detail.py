@@ -303,10 +303,17 @@ class Walk:
             if any(isinstance(m, EnumNode) and m.bypass for m in strs):
                 return value
             texts = [m for m in strs if isinstance(m, ScalarNode) and m.kind == "str"]
+            values = tuple(v for m in strs if isinstance(m, EnumNode) for v in m.values)
+            if texts and value in values and type(value) is str:
+                return value  # a listed value: its enum branch takes it, whatever the limits
             if texts:  # the most lenient string branch, with its `maxLength`
                 widest = max(texts, key=lambda m: m.max_length or float("inf"))
-                return self.value(widest, value, path)
-            values = tuple(v for m in strs if isinstance(m, EnumNode) for v in m.values)
+                trial = Walk(self.mode, self.labels)  # (its issues are this walk's if kept)
+                result = trial.value(widest, value, path)
+                if result is BAD and self.mode == "lenient" and values:
+                    return self.enum(EnumNode(values), value, path)  # an unknown value: kept
+                self.issues.extend(trial.issues)
+                return result
             if any(type(v) is str for v in values):
                 return self.enum(EnumNode(values), value, path)
         # A branch of the value's own JSON type first (4.5 goes to `float`, not to `int`
