@@ -224,6 +224,16 @@ def _limit_places(
             yield from _limit_places(branch, schemas, f"{pointer}/{keyword}/{index}", seen)
 
 
+def _ref_key(schema: dict[str, Any], seen: frozenset[str]) -> str | None:
+    """The component a schema's `$ref` names (None: not a component, or one `seen` on the
+    way: a cycle)."""
+    ref = schema.get("$ref")
+    if not isinstance(ref, str) or not ref.startswith(REF_PREFIX):
+        return None
+    key = unescape_token(ref.removeprefix(REF_PREFIX))
+    return None if key in seen else key
+
+
 def declared_extra(
     schema: Any, pointer: str, schemas: Mapping[str, Any], seen: frozenset[str] = frozenset()
 ) -> tuple[Any, str] | None:
@@ -232,12 +242,14 @@ def declared_extra(
     field defined again replaces the earlier one; None when none declares its other keys."""
     if not isinstance(schema, dict):
         return None
-    ref = schema.get("$ref")
-    if isinstance(ref, str):
-        key = unescape_token(ref.removeprefix(REF_PREFIX))
-        if not ref.startswith(REF_PREFIX) or key in seen:
-            return None
-        return declared_extra(schemas.get(key), schema_pointer(key), schemas, seen | {key})
+    if "$ref" in schema:
+        key = _ref_key(schema, seen)
+        found = None if key is None else schemas.get(key)
+        return (
+            None
+            if key is None
+            else declared_extra(found, schema_pointer(key), schemas, seen | {key})
+        )
     found = None
     for index, part in _shape_parts(schema) if "allOf" in schema else []:
         inner = declared_extra(part, f"{pointer}/allOf/{index}", schemas, seen)
@@ -433,12 +445,9 @@ def value_kinds(
     An integer is a number too."""
     if not isinstance(schema, dict):
         return None
-    ref = schema.get("$ref")
-    if isinstance(ref, str):
-        key = unescape_token(ref.removeprefix(REF_PREFIX))
-        if not ref.startswith(REF_PREFIX) or key in seen:
-            return None
-        return value_kinds(schemas.get(key), schemas, seen | {key})
+    if "$ref" in schema:
+        key = _ref_key(schema, seen)
+        return None if key is None else value_kinds(schemas.get(key), schemas, seen | {key})
     found: frozenset[str] | None = None
     kind = schema.get("type")
     if kind is not None:

@@ -56,11 +56,8 @@ from ..issues import Issue, PayloadError, resource_root
 from ..model import (
     MODES,
     AnyNode,
-    ListNode,
     ListObject,
-    MapNode,
     Mode,
-    ModelNode,
     Node,
     NullableNode,
     UnionNode,
@@ -69,6 +66,7 @@ from ..model import (
     is_model_target,
     is_model_union,
     is_under,
+    models_in,
     resource_id_of,
     retarget,
     type_node,
@@ -190,18 +188,6 @@ def _entry_for(target: Any, mode: Mode) -> _Entry:
     return entry
 
 
-def _contains_model(node: Node) -> bool:
-    if isinstance(node, ModelNode):
-        return True
-    if isinstance(node, NullableNode):
-        return _contains_model(node.inner)
-    if isinstance(node, ListNode):
-        return _contains_model(node.item)
-    if isinstance(node, MapNode):
-        return _contains_model(node.value)
-    return isinstance(node, UnionNode) and any(_contains_model(m) for m in node.members)
-
-
 def is_model_container(tp: object) -> bool:
     """Whether `tp` is a list, `dict[str, ...]` or union built of generated classes.
 
@@ -216,7 +202,7 @@ def is_model_container(tp: object) -> bool:
         node, _ = type_node(tp)
     except (TypeError, ValueError):
         return False
-    return _contains_model(node)
+    return bool(models_in(node))
 
 
 def _run(entry: _Entry, obj: Any) -> Any:

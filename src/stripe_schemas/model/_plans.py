@@ -486,6 +486,21 @@ def with_max_length(node: Node, limit: int) -> Node:
     return node
 
 
+def models_in(node: Node) -> list[type]:
+    """The generated classes a node holds, wherever (items, map values, branches)."""
+    if isinstance(node, ModelNode):
+        return [node.cls]
+    if isinstance(node, NullableNode):
+        return models_in(node.inner)
+    if isinstance(node, ListNode):
+        return models_in(node.item)
+    if isinstance(node, MapNode):
+        return models_in(node.value)
+    if isinstance(node, UnionNode):
+        return [c for m in node.members for c in models_in(m)]
+    return []
+
+
 def with_limits(node: Node, limits: Limits) -> Node:
     """`node` with the spec's other limits on its strings, numbers and arrays, wherever
     they are in it (as `with_max_length`)."""

@@ -38,6 +38,7 @@ from ..model import (
     class_plan,
     ecma_regex,
     is_model,
+    models_in,
     resource_id_of,
     schema_key_of,
     type_node,
@@ -291,7 +292,7 @@ def _class_heights(cls: type) -> dict[type, int]:
         found = todo.pop()
         if found not in reachable:
             reachable.append(found)
-            todo += [m for f in class_plan(found).fields for m in _models_in(f.node)]
+            todo += [m for f in class_plan(found).fields for m in models_in(f.node)]
     heights: dict[type, int] = {}
     changed = True
     while changed:
@@ -308,20 +309,6 @@ def _class_heights(cls: type) -> dict[type, int]:
                 heights[each] = 1 + max((h for h in needed if h is not None), default=0)
                 changed = True
     return heights
-
-
-def _models_in(node: Node) -> list[type]:
-    if isinstance(node, ModelNode):
-        return [node.cls]
-    if isinstance(node, NullableNode):
-        return _models_in(node.inner)
-    if isinstance(node, ListNode):
-        return _models_in(node.item)
-    if isinstance(node, MapNode):
-        return _models_in(node.value)
-    if isinstance(node, UnionNode):
-        return [c for m in node.members for c in _models_in(m)]
-    return []
 
 
 def _needs_depth(node: Node) -> bool:
