@@ -54,3 +54,31 @@ def draw_examples(strategy: st.SearchStrategy[Any], count: int) -> list[Any]:
 
     collect()
     return found
+
+
+#: Values `broken` puts in a place: of every JSON type, and strings an enum or a tag may list.
+JUNK = [None, 0, -1, 1.5, "", "e1", "p", "zz", "12", True, [], {}, [1], {"kind": "e"}]
+
+
+@st.composite
+def broken(draw: st.DrawFn, value: Any) -> Any:
+    """`value` with one place replaced, a key dropped or an unknown key added."""
+    if draw(st.integers(0, 6)) == 0:
+        return draw(st.sampled_from(JUNK))
+    if isinstance(value, dict) and value:
+        value = dict(value)
+        key = draw(st.sampled_from(sorted(value)))
+        what = draw(st.sampled_from(["drop", "add", "inner"]))
+        if what == "drop":
+            del value[key]
+        elif what == "add":
+            value["zz_new"] = draw(st.sampled_from(JUNK))
+        else:
+            value[key] = draw(broken(value[key]))
+        return value
+    if isinstance(value, list) and value:
+        value = list(value)
+        index = draw(st.integers(0, len(value) - 1))
+        value[index] = draw(broken(value[index]))
+        return value
+    return draw(st.sampled_from(JUNK))

@@ -11,6 +11,7 @@ and give each other's verdict in strict mode.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -197,9 +198,27 @@ VEHICLES: list[Any] = [
 ]
 
 
-def _oracle(key: str) -> jsonschema.Draft202012Validator:
+#: ECMA-262's WhiteSpace and LineTerminator code points (what its `\s` matches), restated
+#: from the standard: Python's `\s` also takes U+001C to U+001F and U+0085, so jsonschema's
+#: `pattern` (Python's `re`) would refuse `"\x1f"` for `^\S+$`, which JSON Schema accepts.
+_ECMA_SPACE = "\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+
+
+def _ecma_pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> Any:
+    r"""jsonschema's `pattern`, with `\s`, `\S` and `\d` as ECMA-262 reads them."""
+    if not isinstance(instance, str):
+        return
+    text = pattern.replace("\\S", f"[^{_ECMA_SPACE}]").replace("\\s", f"[{_ECMA_SPACE}]")
+    if not re.search(text.replace("\\d", "[0-9]"), instance):
+        yield jsonschema.ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+_Oracle = jsonschema.validators.extend(jsonschema.Draft202012Validator, {"pattern": _ecma_pattern})
+
+
+def _oracle(key: str) -> Any:
     text = json.dumps(SCHEMAS).replace(REF, "#/$defs/")
-    return jsonschema.Draft202012Validator({"$ref": f"#/$defs/{key}", "$defs": json.loads(text)})
+    return _Oracle({"$ref": f"#/$defs/{key}", "$defs": json.loads(text)})
 
 
 def _loads_accepts(body: Any, cls: Any, mode: str) -> bool:
@@ -425,6 +444,52 @@ def test_limit_warnings(tmp_path: Path) -> None:
         ("/components/schemas/Limited/properties/sized", "minLength"),  # on an enum
         ("/components/schemas/Counted/additionalProperties", "minimum"),  # other keys' values
     }
+
+
+def test_composition_warnings(tmp_path: Path) -> None:
+    """A property a later `allOf` part defines again with another schema (not in other
+    words, not `{}`) is one warning at the object, naming it; so is a `required` entry no
+    part defines. What each warning says is what the engines do: the later definition alone
+    (JSON Schema asks for both), and the entry checked by `validate` only."""
+    ref = "#/components/schemas/"
+    schemas = {
+        "Base": {
+            "type": "object",
+            "properties": {
+                "kind": {"type": "string", "enum": ["a", "b"]},
+                "n": {"type": "integer"},
+            },
+        },
+        "Loose": {
+            "allOf": [
+                {"$ref": ref + "Base"},
+                {
+                    "type": "object",
+                    "properties": {
+                        "kind": {"type": "string"},  # another schema: warned
+                        "n": {"type": "integer", "description": "in other words"},  # not
+                    },
+                    "required": ["kind", "tag"],  # 'tag': no part defines it
+                },
+            ]
+        },
+        "Same": {"allOf": [{"$ref": ref + "Base"}, {"properties": {"kind": {}}}]},
+    }
+    spec = {"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": {}}
+    spec["components"] = {"schemas": schemas}
+    result = generate(write_spec(tmp_path, spec), None, package="composed")
+    warned = [(w.pointer, w.message) for w in result.warnings]
+    assert [p for p, _ in warned] == ["/components/schemas/Loose"] * 2
+    assert "define 1 property again with another schema ('kind')" in warned[0][1]
+    assert "validate only" in warned[1][1] and "'tag'" in warned[1][1]
+    write(result, tmp_path)
+    package = import_generated(tmp_path, "composed")
+    loose = package.model_for("Loose")
+    body = {"kind": "c", "tag": 1}  # 'c': the later definition's; JSON Schema refuses it
+    assert validate(body, loose, mode="lenient").ok and _loads_accepts(body, loose, "lenient")
+    body = {"kind": "c"}  # no 'tag': validate refuses, loads has no field to miss
+    assert [i.code for i in validate(body, loose, mode="lenient").errors] == ["missing_required"]
+    assert _loads_accepts(body, loose, "lenient")
 
 
 @settings(max_examples=60, deadline=None)

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from _draws import broken
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_generator import import_generated
@@ -158,33 +159,6 @@ class _Spec:
         }
 
 
-_JUNK = [None, 0, -1, 1.5, "", "e1", "p", "zz", "12", True, [], {}, [1], {"kind": "e"}]
-
-
-@st.composite
-def _broken(draw: st.DrawFn, value: Any) -> Any:
-    """`value` with one place replaced, a key dropped or an unknown key added."""
-    if draw(st.integers(0, 6)) == 0:
-        return draw(st.sampled_from(_JUNK))
-    if isinstance(value, dict) and value:
-        value = dict(value)
-        key = draw(st.sampled_from(sorted(value)))
-        what = draw(st.sampled_from(["drop", "add", "inner"]))
-        if what == "drop":
-            del value[key]
-        elif what == "add":
-            value["zz_new"] = draw(st.sampled_from(_JUNK))
-        else:
-            value[key] = draw(_broken(value[key]))
-        return value
-    if isinstance(value, list) and value:
-        value = list(value)
-        index = draw(st.integers(0, len(value) - 1))
-        value[index] = draw(_broken(value[index]))
-        return value
-    return draw(st.sampled_from(_JUNK))
-
-
 class _Packages:
     """The generated package of each seed (None: refused, or with uncarried limits)."""
 
@@ -255,7 +229,7 @@ def test_loads_and_validate_agree(packages: _Packages, seed: int, data: st.DataO
         return
     drawn = data.draw(strategy, label="drawn")
     assert validate(json.dumps(drawn).encode(), model).ok, (key, drawn)
-    body = data.draw(st.one_of(st.just(drawn), _broken(drawn)), label="body")
+    body = data.draw(st.one_of(st.just(drawn), broken(drawn)), label="body")
     text = json.dumps(body).encode()
     for mode in ("strict", "lenient"):
         report = validate(text, model, mode=mode)  # type: ignore[arg-type]

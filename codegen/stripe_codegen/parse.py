@@ -61,10 +61,12 @@ from .schema_reading import (
     field_limits,
     is_enum_schema,
     non_object_parts,
+    redefinitions,
     resolve,
     scalar_part,
     string_max_length,
     tree_fits,
+    undeclared_required,
 )
 from .select import schema_pointer, select_schemas
 
@@ -95,17 +97,14 @@ class _Builder:
         self.placer = naming.ModulePlacer(spec.schemas)
         self.enums: dict[str, EnumDef] = {}
         self.problems: list[SpecProblem] = []
-        #: What the models leave out of the spec (`ModelSet.warnings`).
+        #: What the models leave out of the spec (`ModelSet.warnings`), each once (`warn`).
         self.warnings: list[SpecProblem] = []
-        #: (pointer, message) of the limits warned about as not carried (once each).
         self.uncarried: set[tuple[str, str]] = set()
         #: Whether each component admits `null` (`admits_null`), found once.
         self.null_memo: dict[str, bool] = {}
         self.owner_names: dict[str, tuple[str, str]] = {}  # pointer → (name, module)
-        #: Inline objects the walk found that the parser made no model for (by pointer).
-        self.found: dict[str, ParsedModel] = {}
-        #: The tags of discriminated unions' branches (`discriminators`).
-        self.tags: Tags = {}
+        self.found: dict[str, ParsedModel] = {}  # inline objects the parser made no model for
+        self.tags: Tags = {}  # the tags of discriminated unions' branches (`discriminators`)
 
     # -- names -----------------------------------------------------------------------------
     def name_of(self, pointer: str) -> tuple[str, str]:
@@ -234,10 +233,9 @@ class _Builder:
             built = self.from_tree(tree, prop, pointer, owner, module, [wire])
             if built is not None:
                 return built
-            for added in list(self.enums)[enums:]:  # undo what a half-read tree named
-                del self.enums[added]
-            for added in list(self.found)[found:]:
-                del self.found[added]
+            for table, count in ((self.enums, enums), (self.found, found)):
+                for added in list(table)[count:]:  # undo what a half-read tree named
+                    del table[added]
         return self.type_of(prop, pointer, owner, module, [wire])
 
     def from_tree(
@@ -582,8 +580,10 @@ class _Builder:
 
     def class_of(self, model: ParsedModel) -> ClassDef:
         raw = resolve(self.spec.document, model.pointer)
-        for where, message in non_object_parts(raw, model.pointer, self.spec.schemas):
+        at, schemas = model.pointer, self.spec.schemas
+        for where, message in non_object_parts(raw, at, schemas):
             self.problems.append(SpecProblem(self.spec.source, where, message))
+        self.warn(redefinitions(raw, at, schemas) + undeclared_required(raw, at, schemas))
         name, module = self.name_of(model.pointer)
         fields = tuple(self.fields_of(model))
         key = unescape_token(model.pointer.split("/")[3])

@@ -14,7 +14,7 @@ from stripe_schemas.model import ecma_regex, escape_token, unescape_token
 
 from ._dcg import Tree
 from .ir import EnumValue
-from .keywords import ANNOTATIONS
+from .keywords import ANNOTATIONS, only_describes
 from .select import REF_PREFIX, schema_pointer
 
 
@@ -554,6 +554,101 @@ def _definitions(raw: dict[str, Any], pointer: str) -> list[tuple[str, Any, str]
         if isinstance(part, dict) and "$ref" not in part:
             found += _definitions(part, f"{pointer}/allOf/{index}")
     props = raw.get("properties")
+    for wire, prop in (props if isinstance(props, dict) else {}).items():
+        found.append((wire, prop, f"{pointer}/properties/{escape_token(wire)}"))
+    return found
+
+
+def redefinitions(raw: Any, pointer: str, schemas: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """(pointer, warning): one for an `allOf` object whose parts give a property an earlier
+    part (referenced or inline) defines another schema. The classes and `schemas.json`
+    take the last definition (`merge_all_of`), where JSON Schema asks for every one. A
+    `{}`, or the earlier schema in other words, changes nothing and is not counted."""
+    if not isinstance(raw, dict) or not raw.get("allOf"):
+        return []
+    last: dict[str, Any] = {}
+    found: dict[str, None] = {}
+    for wire, prop, _ in _composed_definitions(raw, pointer, schemas, frozenset()):
+        if wire in last and not only_describes(prop) and _shape(prop) != _shape(last[wire]):
+            found[wire] = None
+        if wire not in last or not only_describes(prop):
+            last[wire] = prop
+    if not found:
+        return []
+    names = ", ".join(repr(w) for w in list(found)[:4]) + (", …" if len(found) > 4 else "")
+    return [
+        (
+            pointer,
+            f"allOf parts define {len(found)} {_plural(len(found))} again with "
+            f"{'another schema' if len(found) == 1 else 'other schemas'} ({names}): "
+            "the classes and validate take the last definition, where JSON Schema asks for "
+            "every one",
+        )
+    ]
+
+
+def undeclared_required(
+    raw: Any, pointer: str, schemas: Mapping[str, Any]
+) -> list[tuple[str, str]]:
+    """(pointer, warning) for an object whose `required` lists a key that none of its parts
+    defines (GitHub's `required: [tags]` beside `properties: {tag: …}`): `schemas.json`
+    keeps the entry, the class has no field for it."""
+    defined = {wire for wire, _, _ in _composed_definitions(raw, pointer, schemas, frozenset())}
+    missing = [r for r in _composed_required(raw, schemas, frozenset()) if r not in defined]
+    if not missing:
+        return []
+    names = ", ".join(repr(r) for r in dict.fromkeys(missing))
+    return [
+        (
+            pointer,
+            f"'required' is checked by validate only, not by loads, for {names}: no "
+            "property defines it, so the class has no field for it",
+        )
+    ]
+
+
+def _composed_required(node: Any, schemas: Mapping[str, Any], seen: frozenset[str]) -> list[str]:
+    if not isinstance(node, dict):
+        return []
+    if "$ref" in node:
+        key = _ref_key(node, seen)
+        target = schemas.get(key) if key is not None else None
+        return _composed_required(target, schemas, seen | {str(key)})
+    found = [r for r in node.get("required") or () if isinstance(r, str)]
+    for _, part in _shape_parts(node):
+        found += _composed_required(part, schemas, seen)
+    return found
+
+
+_WORDS = frozenset({"description", "title", "example", "examples", "externalDocs", "default"})
+
+
+def _shape(schema: Any) -> Any:
+    """A schema without the words that only describe it, at every depth."""
+    if isinstance(schema, dict):
+        return {k: _shape(v) for k, v in schema.items() if k not in _WORDS}
+    return [_shape(v) for v in schema] if isinstance(schema, list) else schema
+
+
+def _plural(count: int) -> str:
+    return "property" if count == 1 else "properties"
+
+
+def _composed_definitions(
+    node: Any, pointer: str, schemas: Mapping[str, Any], seen: frozenset[str]
+) -> list[tuple[str, Any, str]]:
+    """(wire name, schema, pointer) of every property definition of an object, its `allOf`
+    parts' first (references followed), in order."""
+    if not isinstance(node, dict):
+        return []
+    if "$ref" in node:
+        key = _ref_key(node, seen)
+        target = schemas.get(key) if key is not None else None
+        return _composed_definitions(target, schema_pointer(str(key)), schemas, seen | {str(key)})
+    found: list[tuple[str, Any, str]] = []
+    for index, part in _shape_parts(node):
+        found += _composed_definitions(part, f"{pointer}/allOf/{index}", schemas, seen)
+    props = node.get("properties")
     for wire, prop in (props if isinstance(props, dict) else {}).items():
         found.append((wire, prop, f"{pointer}/properties/{escape_token(wire)}"))
     return found
