@@ -353,21 +353,29 @@ def test_an_object_that_holds_no_key(package: Any, body: dict[str, Any]) -> None
 
 @pytest.mark.parametrize(
     ("body", "valid"),
-    [({"a": {"n": 1}}, True), ({"a": {"n": 1, "x": True}}, False), ({"a": {"x": True}}, False)],
+    [
+        ({"a": {"n": 1}}, True),
+        ({"a": {"n": 1, "x": True}}, True),
+        ({"a": {"x": True}}, False),
+        ({"a": {"n": 1, "x": 1}}, False),
+        ({"a": {"n": 1, "y": 1}}, False),
+    ],
 )
-def test_a_later_part_replaces_an_object_property(
+def test_a_later_part_that_defines_an_object_property_again_joins_it(
     package: Any, body: dict[str, Any], valid: bool
 ) -> None:
-    """`Sub` redefines `Base`'s object property `a`: its class has the later definition's
-    fields alone, as `schemas.json` merges it (datamodel-code-generator's parser merges
-    both objects' properties, typing the base's `Any`); strict loads and validate agree."""
+    """`Sub` defines `Base`'s object property `a` again: both definitions hold (JSON
+    Schema's `allOf`), so its class has both objects' fields, `n` required, and
+    `schemas.json` merges them the same way; strict `loads` and `validate` agree (strict
+    mode closes the merged object: `y` is unknown)."""
     import typing
 
     sub = package.model_for("Sub")
     inner = typing.get_args(typing.get_type_hints(sub)["a"])[0]
-    assert [f.name for f in attrs.fields(inner) if f.name != "_extra"] == ["n"]
+    assert [f.name for f in attrs.fields(inner) if f.name != "_extra"] == ["x", "n"]
     assert validate(body, sub).ok is valid
     assert _loads_accepts(body, sub, "strict") is valid
+    assert _oracle("Sub").is_valid(body) is (valid or "y" in body["a"])  # jsonschema: open
 
 
 LIMITED: list[dict[str, Any]] = [
@@ -446,50 +454,129 @@ def test_limit_warnings(tmp_path: Path) -> None:
     }
 
 
-def test_composition_warnings(tmp_path: Path) -> None:
-    """A property a later `allOf` part defines again with another schema (not in other
-    words, not `{}`) is one warning at the object, naming it; so is a `required` entry no
-    part defines. What each warning says is what the engines do: the later definition alone
-    (JSON Schema asks for both), and the entry checked by `validate` only."""
-    ref = "#/components/schemas/"
-    schemas = {
-        "Base": {
-            "type": "object",
-            "properties": {
-                "kind": {"type": "string", "enum": ["a", "b"]},
-                "n": {"type": "integer"},
+_COMPOSED = {
+    "Base": {
+        "type": "object",
+        "properties": {
+            "kind": {"type": "string", "enum": ["a", "b"]},
+            "n": {"type": "integer"},
+            "owner": {
+                "type": "object",
+                "properties": {"id": {"type": "integer"}},
+                "required": ["id"],
             },
         },
-        "Loose": {
-            "allOf": [
-                {"$ref": ref + "Base"},
-                {
-                    "type": "object",
-                    "properties": {
-                        "kind": {"type": "string"},  # another schema: warned
-                        "n": {"type": "integer", "description": "in other words"},  # not
-                    },
-                    "required": ["kind", "tag"],  # 'tag': no part defines it
+    },
+    "Joined": {  # GitHub's webhooks: a part says the base's properties again, looser
+        "allOf": [
+            {"$ref": REF + "Base"},
+            {
+                "type": "object",
+                "properties": {
+                    "kind": {"type": "string"},
+                    "n": {"type": "number", "description": "in other words: still joined"},
+                    "owner": {"type": "object"},
                 },
-            ]
-        },
-        "Same": {"allOf": [{"$ref": ref + "Base"}, {"properties": {"kind": {}}}]},
-    }
+                "required": ["kind"],
+            },
+        ]
+    },
+    "Loose": {"type": "object", "properties": {"kind": {"type": "string"}}},
+    "Shared": {  # the later definition is in a referenced component: the earlier joins it
+        "allOf": [
+            {"type": "object", "properties": {"kind": {"type": "string", "enum": ["a"]}}},
+            {"$ref": REF + "Loose"},
+        ]
+    },
+    "Twice": {"allOf": [{"$ref": REF + "Base"}, {"$ref": REF + "Loose"}]},  # both shared
+    "Listed": {  # two arrays: one array whose items are both
+        "allOf": [
+            {"properties": {"tags": {"type": "array", "items": {"type": "string", "enum": ["x"]}}}},
+            {"properties": {"tags": {"type": "array", "items": {"type": "string"}}}},
+        ]
+    },
+    "Mixed": {  # a union beside an object: no class holds both, the later one is taken
+        "allOf": [
+            {"properties": {"v": {"anyOf": [{"type": "integer"}, {"type": "object"}]}}},
+            {"properties": {"v": {"type": "object", "properties": {"a": {"type": "integer"}}}}},
+        ]
+    },
+    "Tagged": {"type": "object", "properties": {"tag": {"type": "string"}}, "required": ["tags"]},
+}
+
+
+@pytest.fixture(scope="module")
+def composed(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    out = tmp_path_factory.mktemp("composed")
     spec = {"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": {}}
-    spec["components"] = {"schemas": schemas}
-    result = generate(write_spec(tmp_path, spec), None, package="composed")
-    warned = [(w.pointer, w.message) for w in result.warnings]
-    assert [p for p, _ in warned] == ["/components/schemas/Loose"] * 2
-    assert "define 1 property again with another schema ('kind')" in warned[0][1]
-    assert "validate only" in warned[1][1] and "'tag'" in warned[1][1]
-    write(result, tmp_path)
-    package = import_generated(tmp_path, "composed")
-    loose = package.model_for("Loose")
-    body = {"kind": "c", "tag": 1}  # 'c': the later definition's; JSON Schema refuses it
-    assert validate(body, loose, mode="lenient").ok and _loads_accepts(body, loose, "lenient")
-    body = {"kind": "c"}  # no 'tag': validate refuses, loads has no field to miss
-    assert [i.code for i in validate(body, loose, mode="lenient").errors] == ["missing_required"]
-    assert _loads_accepts(body, loose, "lenient")
+    spec["components"] = {"schemas": _COMPOSED}
+    result = generate(write_spec(out, spec), None, package="composed")
+    write(result, out)
+    return result, import_generated(out, "composed")
+
+
+def _composed_oracle(key: str) -> Any:
+    text = json.dumps(_COMPOSED).replace(REF, "#/$defs/")
+    return jsonschema.Draft202012Validator({"$ref": f"#/$defs/{key}", "$defs": json.loads(text)})
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"kind": "a", "owner": {"id": 1}},
+        {"kind": "c"},  # the base's enum holds
+        {"kind": "a", "n": 1.5},  # so does its integer
+        {"kind": "a", "owner": {}},  # and its required id
+        {"n": 2},  # the later part's required kind
+    ],
+)
+def test_a_property_defined_again_holds_every_definition(composed: Any, body: Any) -> None:
+    """A property a later `allOf` part defines again is both definitions, as JSON Schema
+    reads it: strict `loads` and `validate` give jsonschema's verdict on the spec itself."""
+    _, package = composed
+    joined = package.model_for("Joined")
+    expected = _composed_oracle("Joined").is_valid(body)
+    assert validate(body, joined).ok is expected
+    assert _loads_accepts(body, joined, "strict") is expected
+
+
+@pytest.mark.parametrize("tags", [["x"], [], ["y"], ["x", 1]])
+def test_an_array_defined_again_holds_both_items(composed: Any, tags: Any) -> None:
+    """Two definitions of an array property are one array whose items are both (the first
+    part's enum holds): the engines give jsonschema's verdict."""
+    _, package = composed
+    listed = package.model_for("Listed")
+    expected = _composed_oracle("Listed").is_valid({"tags": tags})
+    assert expected is (tags in (["x"], []))
+    assert validate({"tags": tags}, listed).ok is expected
+    assert _loads_accepts({"tags": tags}, listed, "strict") is expected
+
+
+def test_composition_warnings(composed: Any) -> None:
+    """What cannot be joined is one warning at the object: two definitions in referenced
+    components (shared, so not rewritten) or a union beside an object (no class holds
+    both): the later is taken alone, looser than JSON Schema. And a `required` entry no
+    property defines (`validate` checks it, `loads` cannot). A joined definition is no
+    warning. Each warning says what the engines do."""
+    result, package = composed
+    warned = sorted((w.pointer, w.message) for w in result.warnings)
+    pointers = [p for p, _ in warned]
+    assert pointers == [f"/components/schemas/{k}" for k in ("Mixed", "Tagged", "Twice")]
+    assert "define 1 property again with another schema ('v')" in warned[0][1]
+    assert "validate only" in warned[1][1] and "'tags'" in warned[1][1]
+    assert "define 1 property again with another schema ('kind')" in warned[2][1]
+    mixed = package.model_for("Mixed")  # the later definition alone, in both engines
+    assert validate({"v": {"a": 1}}, mixed).ok and _loads_accepts({"v": {"a": 1}}, mixed, "strict")
+    assert not validate({"v": 1}, mixed).ok and not _loads_accepts({"v": 1}, mixed, "strict")
+    shared, twice = package.model_for("Shared"), package.model_for("Twice")
+    for model, key in ((shared, "Shared"), (twice, "Twice")):
+        expected = _composed_oracle(key).is_valid({"kind": "c"}) or key == "Twice"
+        assert validate({"kind": "c"}, model).ok is expected
+        assert _loads_accepts({"kind": "c"}, model, "strict") is expected
+    tagged = package.model_for("Tagged")
+    body = {"tag": "x"}  # no 'tags': validate refuses, loads has no field to miss
+    assert [i.code for i in validate(body, tagged, mode="lenient").errors] == ["missing_required"]
+    assert _loads_accepts(body, tagged, "lenient")
 
 
 @settings(max_examples=60, deadline=None)

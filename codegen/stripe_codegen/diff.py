@@ -48,9 +48,10 @@ from .ir import (
     TypeExpr,
     UnionOf,
 )
+from .keywords import REF_PREFIX
 from .loader import LoadedSpec, shape_problems
 from .parse import build_model_set
-from .select import REF_PREFIX, schema_pointer
+from .select import schema_pointer
 from .slicing import SLICED_FROM_KEY, _returns_root
 
 Level = Literal["breaking", "warning", "compatible"]

@@ -38,6 +38,7 @@ from typing import Any
 from stripe_schemas.model import def_pointer, unescape_token
 
 from .access import response_required
+from .compositions import joins
 from .discriminators import narrow_schema
 from .keywords import ANNOTATIONS, only_describes
 from .schema_reading import admits_null, declared_extra, normal_limits
@@ -107,7 +108,8 @@ def merge_all_of(
 ) -> Mapping[str, Any]:
     """An `allOf` of objects as one object schema: the parts' `properties` and
     `required` together (a later part's property replaces an earlier one, as the
-    generated class's field does, unless it only describes: `{}` adds nothing). Validation closes every object that declares
+    generated class's field does, unless it only describes: `{}` adds nothing, or an
+    earlier one holds it: `compositions` joined them when the spec was loaded). Validation closes every object that declares
     properties, which would make each part refuse the others' fields; merged, the
     closed object accepts exactly the class's fields. Any other `allOf` stays as it is.
     `refs`, when given, receives the component keys whose properties were merged in."""
@@ -122,8 +124,10 @@ def merge_all_of(
             return node
         props = part.get("properties")
         for name, sub in (props if isinstance(props, Mapping) else {}).items():
-            if name in properties and only_describes(sub):
-                continue  # `{}` (or a description) adds nothing: the earlier definition holds
+            if name in properties and (only_describes(sub) or joins(properties[name], sub)):
+                # `{}` (or a description) adds nothing, and an earlier definition joined to
+                # this one (`compositions`) holds it already: the earlier definition holds
+                continue
             properties[name] = sub
         required += [r for r in part.get("required") or () if r not in required]
     if not properties:

@@ -28,6 +28,7 @@ from typing import Any
 import attrs
 
 from .bundle import bundle_external_refs
+from .compositions import join_redefinitions
 from .discriminators import follow_base_discriminators
 from .errors import SpecError, SpecProblem
 
@@ -328,6 +329,7 @@ def load_spec(source: str | Path) -> LoadedSpec:
         document, problems = bundle_external_refs(document, name, load_other)
     if not problems:
         document, problems = follow_base_discriminators(document, name)
+        document = join_redefinitions(document)
     if problems:
         raise SpecError(problems)
     return LoadedSpec(document=document, source=name, sha256=spec_digest(name, digest, others))

@@ -68,10 +68,11 @@ from .ir import (
     TypeExpr,
     UnionOf,
 )
+from .keywords import REF_PREFIX
 from .loader import LoadedSpec
 from .model_checks import name_clashes
 from .schema_reading import string_max_length
-from .select import REF_PREFIX, iter_refs
+from .select import iter_refs
 
 #: Stripe's page size bounds for list and search operations (stated in the API reference's
 #: prose, not in the spec's schema): added to the `limit` parameter's JSON Schema.

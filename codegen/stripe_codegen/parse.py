@@ -37,7 +37,7 @@ from .ir import (
     TypeExpr,
     UnionOf,
 )
-from .keywords import only_describes
+from .keywords import _schemas_of, _shape_parts, only_describes
 from .loader import LoadedSpec
 from .model_checks import alias_loops, name_clashes
 from .schema_reading import (
@@ -49,8 +49,6 @@ from .schema_reading import (
     _is_null,
     _plain,
     _ref_pointer,
-    _schemas_of,
-    _shape_parts,
     _typed,
     _where,
     _wrapped,
@@ -498,17 +496,15 @@ class _Builder:
     def own_properties(self, raw: dict[str, Any], pointer: str) -> dict[str, tuple[Any, str]]:
         """Wire name → (property schema, its pointer): the schema's `properties` and those
         of its inline `allOf` parts (referenced parts are base models: their own fields)."""
-        found: dict[str, tuple[Any, str]] = {}
-        for wire, prop, where in _definitions(raw, pointer):
-            found[wire] = (prop, where)
-        return found
+        return {wire: (prop, where) for wire, prop, where in _definitions(raw, pointer)}
 
     def composed(self, model: ParsedModel) -> ParsedModel:
-        """A model with the fields and bases of its schema, where the parser gave none (an
-        object inside an array, a union or a composition): read from the schema itself."""
-        if model.fields or model.bases or not model.is_object:
-            return model
+        """The fields and bases of a model's schema, read from the schema where the parser
+        gave none (an object in an array, a union or a composition) or flattened its bases."""
         raw = resolve(self.spec.document, model.pointer)
+        flat = not model.bases and any("$ref" in p for _, p in _shape_parts(raw) if type(p) is dict)
+        if (model.fields or model.bases or not model.is_object) and not flat:
+            return model
         required: set[str] = set()
         bases: list[str] = []
         todo = [raw]

@@ -13,9 +13,18 @@ from typing import Any
 from stripe_schemas.model import ecma_regex, escape_token, unescape_token
 
 from ._dcg import Tree
+from .compositions import composed_definitions, joins, same_shape
 from .ir import EnumValue
-from .keywords import ANNOTATIONS, only_describes
-from .select import REF_PREFIX, schema_pointer
+from .keywords import (
+    REF_PREFIX,
+    _ref_key,
+    _schemas_of,
+    _shape_parts,
+    _widen,
+    only_describes,
+    value_kinds,
+)
+from .select import schema_pointer
 
 
 def string_max_length(schema: Any, schemas: Mapping[str, Any] | None = None) -> int | None:
@@ -224,16 +233,6 @@ def _limit_places(
             yield from _limit_places(branch, schemas, f"{pointer}/{keyword}/{index}", seen)
 
 
-def _ref_key(schema: dict[str, Any], seen: frozenset[str]) -> str | None:
-    """The component a schema's `$ref` names (None: not a component, or one `seen` on the
-    way: a cycle)."""
-    ref = schema.get("$ref")
-    if not isinstance(ref, str) or not ref.startswith(REF_PREFIX):
-        return None
-    key = unescape_token(ref.removeprefix(REF_PREFIX))
-    return None if key in seen else key
-
-
 def declared_extra(
     schema: Any, pointer: str, schemas: Mapping[str, Any], seen: frozenset[str] = frozenset()
 ) -> tuple[Any, str] | None:
@@ -356,11 +355,6 @@ def _branch_word(branches: list[Any], index: int) -> str | None:
     return None
 
 
-def _schemas_of(schema: dict[str, Any], keyword: str) -> list[Any]:
-    branches = schema.get(keyword)
-    return branches if isinstance(branches, list) else []
-
-
 def _is_null(schema: Any) -> bool:
     return isinstance(schema, dict) and (
         schema.get("type") == "null" or (schema.get("enum") == [None])
@@ -425,58 +419,6 @@ def admits_null(
     return named
 
 
-_JSON_TYPES = frozenset({"object", "array", "string", "number", "integer", "boolean"})
-
-
-def _json_type(value: Any) -> str:
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    return {float: "number", str: "string", list: "array", dict: "object"}.get(type(value), "null")
-
-
-def value_kinds(
-    schema: Any, schemas: Mapping[str, Any], seen: frozenset[str] = frozenset()
-) -> frozenset[str] | None:
-    """The JSON types (`null` left out) a schema's values can have, as its `type`, `enum`,
-    `const`, `properties`, `items`, branches, parts and references say; None when they
-    say nothing (a schema of constraints alone, such as `{maxLength: 5}`, or any value).
-    An integer is a number too."""
-    if not isinstance(schema, dict):
-        return None
-    if "$ref" in schema:
-        key = _ref_key(schema, seen)
-        return None if key is None else value_kinds(schemas.get(key), schemas, seen | {key})
-    found: frozenset[str] | None = None
-    kind = schema.get("type")
-    if kind is not None:
-        names = kind if isinstance(kind, list) else [kind]
-        found = frozenset(n for n in names if n in _JSON_TYPES)
-    elif "enum" in schema or "const" in schema:
-        values = [schema["const"]] if "const" in schema else schema.get("enum") or []
-        found = frozenset(_json_type(v) for v in values) - {"null"}
-    elif "properties" in schema or "additionalProperties" in schema:
-        found = frozenset({"object"})
-    elif "items" in schema:
-        found = frozenset({"array"})
-    for keyword in ("anyOf", "oneOf"):
-        branches = [value_kinds(b, schemas, seen) for b in _schemas_of(schema, keyword)]
-        if branches and None not in branches:
-            union = frozenset().union(*[b for b in branches if b is not None])
-            found = union if found is None else found & _widen(union)
-    for _, part in _shape_parts(schema):
-        inner = value_kinds(part, schemas, seen)
-        if inner is not None:
-            found = inner if found is None else (found & _widen(inner)) | (inner & _widen(found))
-    return found
-
-
-def _widen(kinds: frozenset[str]) -> frozenset[str]:
-    """The kinds with `integer` added where `number` is (an integer is a number)."""
-    return kinds | {"integer"} if "number" in kinds else kinds
-
-
 def is_enum_schema(schema: Any) -> bool:
     """A schema whose values are listed (`enum`) or fixed (`const`): a `Literal` alias."""
     return (
@@ -490,15 +432,6 @@ def _enum_values(schema: dict[str, Any]) -> tuple[EnumValue, ...]:
     if "const" in schema:
         return (schema["const"],) if schema["const"] is not None else ()
     return tuple(v for v in schema["enum"] if v is not None)
-
-
-def _shape_parts(schema: dict[str, Any]) -> list[tuple[int, Any]]:
-    """The `allOf` parts that give the value a shape (not only a description)."""
-    return [
-        (i, b)
-        for i, b in enumerate(_schemas_of(schema, "allOf"))
-        if not (isinstance(b, dict) and set(b) <= ANNOTATIONS)
-    ]
 
 
 def fallback_rule(schema: dict[str, Any]) -> str | None:
@@ -568,8 +501,15 @@ def redefinitions(raw: Any, pointer: str, schemas: Mapping[str, Any]) -> list[tu
         return []
     last: dict[str, Any] = {}
     found: dict[str, None] = {}
-    for wire, prop, _ in _composed_definitions(raw, pointer, schemas, frozenset()):
-        if wire in last and not only_describes(prop) and _shape(prop) != _shape(last[wire]):
+    for wire, prop, _ in composed_definitions(raw, pointer, schemas, frozenset()):
+        earlier = last.get(wire)
+        if (
+            earlier is not None
+            and not only_describes(prop)
+            and not same_shape(prop, earlier)
+            and not joins(prop, earlier)  # (`compositions` joins those it can)
+            and not joins(earlier, prop)
+        ):
             found[wire] = None
         if wire not in last or not only_describes(prop):
             last[wire] = prop
@@ -593,7 +533,7 @@ def undeclared_required(
     """(pointer, warning) for an object whose `required` lists a key that none of its parts
     defines (GitHub's `required: [tags]` beside `properties: {tag: …}`): `schemas.json`
     keeps the entry, the class has no field for it."""
-    defined = {wire for wire, _, _ in _composed_definitions(raw, pointer, schemas, frozenset())}
+    defined = {wire for wire, _, _ in composed_definitions(raw, pointer, schemas, frozenset())}
     missing = [r for r in _composed_required(raw, schemas, frozenset()) if r not in defined]
     if not missing:
         return []
@@ -620,38 +560,8 @@ def _composed_required(node: Any, schemas: Mapping[str, Any], seen: frozenset[st
     return found
 
 
-_WORDS = frozenset({"description", "title", "example", "examples", "externalDocs", "default"})
-
-
-def _shape(schema: Any) -> Any:
-    """A schema without the words that only describe it, at every depth."""
-    if isinstance(schema, dict):
-        return {k: _shape(v) for k, v in schema.items() if k not in _WORDS}
-    return [_shape(v) for v in schema] if isinstance(schema, list) else schema
-
-
 def _plural(count: int) -> str:
     return "property" if count == 1 else "properties"
-
-
-def _composed_definitions(
-    node: Any, pointer: str, schemas: Mapping[str, Any], seen: frozenset[str]
-) -> list[tuple[str, Any, str]]:
-    """(wire name, schema, pointer) of every property definition of an object, its `allOf`
-    parts' first (references followed), in order."""
-    if not isinstance(node, dict):
-        return []
-    if "$ref" in node:
-        key = _ref_key(node, seen)
-        target = schemas.get(key) if key is not None else None
-        return _composed_definitions(target, schema_pointer(str(key)), schemas, seen | {str(key)})
-    found: list[tuple[str, Any, str]] = []
-    for index, part in _shape_parts(node):
-        found += _composed_definitions(part, f"{pointer}/allOf/{index}", schemas, seen)
-    props = node.get("properties")
-    for wire, prop in (props if isinstance(props, dict) else {}).items():
-        found.append((wire, prop, f"{pointer}/properties/{escape_token(wire)}"))
-    return found
 
 
 def _defined_twice(raw: dict[str, Any], pointer: str) -> set[str]:
@@ -701,13 +611,26 @@ def resolve(document: dict[str, Any], pointer: str) -> dict[str, Any]:
 
 
 def scalar_part(parts: list[tuple[int, Any]], schemas: Mapping[str, Any]) -> tuple[int, Any] | None:
-    """The first part of an `allOf` that says what its values are, when they are not
-    objects (`allOf: [{$ref: Name}, {maxLength: 5}]`); None for a composed object."""
+    """The part of an `allOf` that says what its values are, when they are not objects
+    (`allOf: [{$ref: Name}, {maxLength: 5}]`); None for a composed object. Of several, the
+    narrowest: one whose JSON types every other part allows (`string` beside `integer or
+    string`, `integer` beside `number`), listed values (`enum`, `const`) first, else the
+    first."""
     kinds = [(part, value_kinds(part[1], schemas)) for part in parts]
     typed = [(part, k) for part, k in kinds if k is not None]
     if not typed or any("object" in k for _, k in typed):
         return None
-    return typed[0][0]
+    narrowest = [p for p, k in typed if all(k <= _widen(other) for _, other in typed)]
+    listed = [p for p in narrowest if _listed(p[1], schemas)]
+    return (listed or narrowest or [typed[0][0]])[0]
+
+
+def _listed(schema: Any, schemas: Mapping[str, Any], depth: int = 0) -> bool:
+    """Whether a schema (or the component it refers to) lists its values."""
+    if isinstance(schema, dict) and isinstance(schema.get("$ref"), str) and depth < 20:
+        key = _ref_key(schema, frozenset())
+        return key is not None and _listed(schemas.get(key), schemas, depth + 1)
+    return is_enum_schema(schema)
 
 
 def non_object_parts(

@@ -12,9 +12,8 @@ from typing import Any
 from stripe_schemas.model import escape_token
 
 from .errors import SpecError, SpecProblem
+from .keywords import REF_PREFIX
 from .loader import LoadedSpec
-
-REF_PREFIX = "#/components/schemas/"
 
 
 def schema_pointer(key: str) -> str:
