@@ -81,7 +81,6 @@ def _walk(node: Any, pointer: str, schemas: dict[str, Any], found: list[tuple[st
                 and not only_describes(prop)
                 and not same_shape(prop, earlier)
                 and not joins(prop, earlier)
-                and not joins(earlier, prop)
             ):
                 if f"{where}/".startswith(f"{earlier_at}/"):
                     pass  # the earlier definition holds this place: a recursive schema
@@ -186,7 +185,8 @@ def same_shape(one: Any, other: Any) -> bool:
 
 def joins(prop: Any, other: Any) -> bool:
     """Whether `prop` is `allOf: [earlier, later]` with `other` one of the two, or an array
-    whose items join `other`'s items: a definition `join_redefinitions` joined to another."""
+    with `other`'s keywords whose items join `other`'s items: a definition
+    `join_redefinitions` joined to another."""
     if not isinstance(prop, dict) or not isinstance(other, dict):
         return False
     parts = prop.get("allOf")
@@ -195,7 +195,8 @@ def joins(prop: Any, other: Any) -> bool:
     items, others = prop.get("items"), other.get("items")
     if prop.get("type") != "array" or other.get("type") != "array" or items is None:
         return False
-    return same_shape(items, others) or joins(items, others)
+    kept = all(prop.get(k) == v for k, v in other.items() if k != "items" and k not in _WORDS)
+    return kept and (same_shape(items, others) or joins(items, others))
 
 
 def composed_definitions(
