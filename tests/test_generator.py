@@ -18,7 +18,7 @@ import yaml
 
 from stripe_codegen import SpecError
 from stripe_codegen.generate import Generated, generate, stale_files, write
-from stripe_schemas import UNSET, field_info, spec_fields
+from stripe_schemas import UNSET, PayloadError, field_info, loads, spec_fields
 from stripe_schemas.cli import main
 from stripe_schemas.cli._generate import DEFAULT_ROOTS
 
@@ -49,6 +49,15 @@ def import_generated(out: Path, package: str) -> Any:
         return module
     finally:
         sys.path.remove(str(out))
+
+
+def loads_accepts(body: Any, cls: Any, mode: str) -> bool:
+    """Whether `loads` (strict or lenient) takes `body` into a generated class."""
+    try:
+        loads(json.dumps(body), cls, mode=mode)  # type: ignore[call-overload]
+    except PayloadError:
+        return False
+    return True
 
 
 @pytest.fixture(scope="module")

@@ -20,7 +20,7 @@ import jsonschema
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_generator import import_generated, write_spec
+from test_generator import import_generated, loads_accepts, write_spec
 
 from stripe_codegen import SpecError
 from stripe_codegen.generate import generate, write
@@ -221,14 +221,6 @@ def _oracle(key: str) -> Any:
     return _Oracle({"$ref": f"#/$defs/{key}", "$defs": json.loads(text)})
 
 
-def _loads_accepts(body: Any, cls: Any, mode: str) -> bool:
-    try:
-        loads(json.dumps(body), cls, mode=mode)  # type: ignore[call-overload]
-    except PayloadError:
-        return False
-    return True
-
-
 @pytest.fixture(scope="module")
 def package(tmp_path_factory: pytest.TempPathFactory) -> Any:
     out = tmp_path_factory.mktemp("shapes")
@@ -260,8 +252,8 @@ def test_holder_verdicts_agree_with_jsonschema(package: Any, body: dict[str, Any
     holder = package.model_for("Holder")
     expected = _oracle("Holder").is_valid(body)
     assert validate(body, holder, mode="lenient").ok is expected, validate(body, holder)
-    assert _loads_accepts(body, holder, "lenient") is expected
-    assert validate(body, holder).ok is _loads_accepts(body, holder, "strict")
+    assert loads_accepts(body, holder, "lenient") is expected
+    assert validate(body, holder).ok is loads_accepts(body, holder, "strict")
 
 
 @pytest.mark.parametrize("body", VEHICLES, ids=json.dumps)
@@ -271,7 +263,7 @@ def test_a_union_alias_is_validated_as_its_schema(package: Any, body: Any) -> No
     vehicle = package.model_for("Vehicle")
     expected = _oracle("Vehicle").is_valid(body)
     report = validate(body, vehicle)
-    assert report.ok is expected is _loads_accepts(body, vehicle, "strict")
+    assert report.ok is expected is loads_accepts(body, vehicle, "strict")
     assert all(issue.code != "unknown_model" for issue in report.errors)
 
 
@@ -337,7 +329,7 @@ def test_errors_name_the_same_place(package: Any, body: Any, where: str) -> None
     assert [path for path, _ in ours] == [where]
     if body is not None and ours[0][1] == "unknown_enum_value":  # a notice when lenient
         assert validate(body, holder, mode="lenient").ok
-        assert _loads_accepts(body, holder, "lenient")
+        assert loads_accepts(body, holder, "lenient")
 
 
 @pytest.mark.parametrize("body", [{"empty": {}}, {"empty": {"k": 1}}, {"empty": None}], ids=str)
@@ -348,7 +340,7 @@ def test_an_object_that_holds_no_key(package: Any, body: dict[str, Any]) -> None
     holder = package.model_for("Holder")
     expected = _oracle("Holder").is_valid(body)
     assert validate(body, holder).ok is expected
-    assert _loads_accepts(body, holder, "strict") is expected
+    assert loads_accepts(body, holder, "strict") is expected
 
 
 @pytest.mark.parametrize(
@@ -374,7 +366,7 @@ def test_a_later_part_that_defines_an_object_property_again_joins_it(
     inner = typing.get_args(typing.get_type_hints(sub)["a"])[0]
     assert [f.name for f in attrs.fields(inner) if f.name != "_extra"] == ["x", "n"]
     assert validate(body, sub).ok is valid
-    assert _loads_accepts(body, sub, "strict") is valid
+    assert loads_accepts(body, sub, "strict") is valid
     assert _oracle("Sub").is_valid(body) is (valid or "y" in body["a"])  # jsonschema: open
 
 
@@ -407,7 +399,7 @@ def test_limits_get_one_verdict(package: Any, body: dict[str, Any]) -> None:
     limited = package.model_for("Limited")
     expected = _oracle("Limited").is_valid(body)
     assert validate(body, limited).ok is expected
-    assert _loads_accepts(body, limited, "strict") is expected
+    assert loads_accepts(body, limited, "strict") is expected
     if not expected:
         with pytest.raises(PayloadError) as caught:
             loads(json.dumps(body), limited)
@@ -543,7 +535,7 @@ def test_a_property_defined_again_holds_every_definition(composed: Any, body: An
     joined = package.model_for("Joined")
     expected = _composed_oracle("Joined").is_valid(body)
     assert validate(body, joined).ok is expected
-    assert _loads_accepts(body, joined, "strict") is expected
+    assert loads_accepts(body, joined, "strict") is expected
 
 
 @pytest.mark.parametrize(
@@ -564,7 +556,7 @@ def test_an_array_defined_again_holds_both(composed: Any, key: str, tags: Any, v
     model = package.model_for(key)
     assert _composed_oracle(key).is_valid({"tags": tags}) is valid
     assert validate({"tags": tags}, model).ok is valid
-    assert _loads_accepts({"tags": tags}, model, "strict") is valid
+    assert loads_accepts({"tags": tags}, model, "strict") is valid
 
 
 def test_composition_warnings(composed: Any) -> None:
@@ -581,17 +573,17 @@ def test_composition_warnings(composed: Any) -> None:
     assert "validate only" in warned[1][1] and "'tags'" in warned[1][1]
     assert "define 1 property again with another schema ('kind')" in warned[2][1]
     mixed = package.model_for("Mixed")  # the later definition alone, in both engines
-    assert validate({"v": {"a": 1}}, mixed).ok and _loads_accepts({"v": {"a": 1}}, mixed, "strict")
-    assert not validate({"v": 1}, mixed).ok and not _loads_accepts({"v": 1}, mixed, "strict")
+    assert validate({"v": {"a": 1}}, mixed).ok and loads_accepts({"v": {"a": 1}}, mixed, "strict")
+    assert not validate({"v": 1}, mixed).ok and not loads_accepts({"v": 1}, mixed, "strict")
     shared, twice = package.model_for("Shared"), package.model_for("Twice")
     for model, key in ((shared, "Shared"), (twice, "Twice")):
         expected = _composed_oracle(key).is_valid({"kind": "c"}) or key == "Twice"
         assert validate({"kind": "c"}, model).ok is expected
-        assert _loads_accepts({"kind": "c"}, model, "strict") is expected
+        assert loads_accepts({"kind": "c"}, model, "strict") is expected
     tagged = package.model_for("Tagged")
     body = {"tag": "x"}  # no 'tags': validate refuses, loads has no field to miss
     assert [i.code for i in validate(body, tagged, mode="lenient").errors] == ["missing_required"]
-    assert _loads_accepts(body, tagged, "lenient")
+    assert loads_accepts(body, tagged, "lenient")
 
 
 @settings(max_examples=60, deadline=None)
@@ -632,7 +624,7 @@ def test_parts_that_close_or_only_describe(
     each part against the other's fields)."""
     cls = package.model_for(key)
     assert validate(body, cls).ok is valid
-    assert _loads_accepts(body, cls, "strict") is valid
+    assert loads_accepts(body, cls, "strict") is valid
 
 
 @pytest.mark.parametrize(
@@ -656,7 +648,7 @@ def test_patterns_are_read_as_ecma_262(package: Any, field: str, text: str, vali
     limited = package.model_for("Limited")
     for body in ({field: text}, {"by_name": {"": "12"}, field: text}):
         assert validate(body, limited).ok is valid, body
-        assert _loads_accepts(body, limited, "strict") is valid
+        assert loads_accepts(body, limited, "strict") is valid
     if field == "digits":
         assert validate({"by_name": {"": text}}, limited).ok is valid
 
@@ -675,7 +667,7 @@ def test_openapi_30_exclusive_flags(tmp_path: Path) -> None:
     assert field_info(price, "amount").limits.exclusive_minimum == 0  # type: ignore[union-attr]
     for amount, valid in ((0, False), (0.5, True), (-1, False)):
         assert validate({"amount": amount}, price).ok is valid
-        assert _loads_accepts({"amount": amount}, price, "strict") is valid
+        assert loads_accepts({"amount": amount}, price, "strict") is valid
 
 
 def test_strategies_end_and_refuse_what_cannot_end(package: Any) -> None:
@@ -709,7 +701,7 @@ def test_an_object_with_no_key_at_all_is_one_class(package: Any, mode: str) -> N
     report = validate(body, bare, mode=mode)  # type: ignore[arg-type]
     assert [(i.path, i.code) for i in report.issues] == [("/zz", "unknown_field")]
     assert report.ok is (mode == "lenient")
-    assert _loads_accepts(body, bare, mode) is (mode == "lenient")
+    assert loads_accepts(body, bare, mode) is (mode == "lenient")
 
 
 def test_a_pattern_python_cannot_read_is_left_to_validate(package: Any) -> None:
@@ -717,7 +709,7 @@ def test_a_pattern_python_cannot_read_is_left_to_validate(package: Any) -> None:
     and loads neither raises nor checks it; validate does."""
     limited = package.model_for("Limited")
     assert field_info(limited, "letters").limits is None
-    assert _loads_accepts({"letters": "12"}, limited, "strict")
+    assert loads_accepts({"letters": "12"}, limited, "strict")
     assert not validate({"letters": "12"}, limited).ok
 
 
@@ -732,4 +724,4 @@ def test_an_enum_beside_a_limited_string(package: Any, text: str) -> None:
     assert validate(body, holder).ok is (text != "p")
     for mode in ("strict", "lenient"):
         report = validate(body, holder, mode=mode)  # type: ignore[arg-type]
-        assert _loads_accepts(body, holder, mode) is report.ok
+        assert loads_accepts(body, holder, mode) is report.ok

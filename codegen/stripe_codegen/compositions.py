@@ -76,12 +76,7 @@ def _walk(node: Any, pointer: str, schemas: dict[str, Any], found: list[tuple[st
         last: dict[str, tuple[Any, str]] = {}
         for wire, prop, where in composed_definitions(node, pointer, schemas):
             earlier, earlier_at = last.get(wire, (None, ""))
-            if (
-                earlier is not None
-                and not only_describes(prop)
-                and not same_shape(prop, earlier)
-                and not joins(prop, earlier)
-            ):
+            if redefines(prop, earlier):
                 if f"{where}/".startswith(f"{earlier_at}/"):
                     pass  # the earlier definition holds this place: a recursive schema
                 elif not _joinable(earlier, prop, schemas) and not _arrays(earlier, prop, schemas):
@@ -181,6 +176,18 @@ def _shape(schema: Any) -> Any:
 def same_shape(one: Any, other: Any) -> bool:
     """Whether two schemas differ at most in the words that describe them."""
     return bool(_shape(one) == _shape(other))
+
+
+def redefines(prop: Any, earlier: Any) -> bool:
+    """Whether a later definition of a property gives it another schema than the `earlier`
+    one (None: there is none): not `{}`, not the same schema in other words, and not a
+    join of the two already."""
+    return (
+        earlier is not None
+        and not only_describes(prop)
+        and not same_shape(prop, earlier)
+        and not joins(prop, earlier)
+    )
 
 
 def joins(prop: Any, other: Any) -> bool:

@@ -13,7 +13,7 @@ from typing import Any
 from stripe_schemas.model import ecma_regex, escape_token, unescape_token
 
 from ._dcg import Tree
-from .compositions import composed_definitions, joins, same_shape
+from .compositions import composed_definitions, joins, redefines
 from .ir import EnumValue
 from .keywords import (
     REF_PREFIX,
@@ -503,13 +503,8 @@ def redefinitions(raw: Any, pointer: str, schemas: Mapping[str, Any]) -> list[tu
     found: dict[str, None] = {}
     for wire, prop, _ in composed_definitions(raw, pointer, schemas, frozenset()):
         earlier = last.get(wire)
-        if (
-            earlier is not None
-            and not only_describes(prop)
-            and not same_shape(prop, earlier)
-            and not joins(prop, earlier)  # (`compositions` joins those it can)
-            and not joins(earlier, prop)
-        ):
+        # (`compositions` joins those it can; an earlier one joined to a shared later holds it)
+        if redefines(prop, earlier) and not joins(earlier, prop):
             found[wire] = None
         if wire not in last or not only_describes(prop):
             last[wire] = prop
